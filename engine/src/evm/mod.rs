@@ -1,0 +1,167 @@
+//! The EVM: [revm], on a chosen hard fork, with outcomes kept apart from errors.
+//!
+//! Architecture invariant: this is the only module that names a revm type.
+//! Everything it exposes is plain Rust ([`EvmOutcome`], [`EvmError`]).
+
+use revm::bytecode::Bytecode;
+use revm::context::TxEnv;
+use revm::context::result::ExecutionResult;
+use revm::database::{CacheDB, EmptyDB};
+use revm::primitives::hardfork::SpecId;
+use revm::primitives::{Address, Bytes, TxKind, U256};
+use revm::state::AccountInfo;
+use revm::{Context, ExecuteEvm, MainBuilder, MainContext};
+use thiserror::Error;
+
+/// The hard fork whose rules the playground's EVM follows.
+pub const HARD_FORK: &str = "Prague";
+
+/// The chain id the EVM reports until the chain config supplies one.
+pub const DEFAULT_CHAIN_ID: u64 = 1074;
+
+/// The outcome of an EVM call that was processed: success, revert or halt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvmOutcome {
+    /// The code returned normally.
+    Success {
+        /// The return data.
+        output: Vec<u8>,
+        /// EVM gas used.
+        gas_used: u64,
+    },
+    /// The code executed `REVERT`.
+    Revert {
+        /// The revert data (e.g. an ABI-encoded `Error(string)`).
+        output: Vec<u8>,
+        /// EVM gas used.
+        gas_used: u64,
+    },
+    /// The code halted exceptionally (out of gas, invalid opcode, stack underflow, …).
+    Halt {
+        /// What went wrong, as revm names it.
+        reason: String,
+        /// EVM gas used (all of the limit, for standard halts).
+        gas_used: u64,
+    },
+}
+
+impl EvmOutcome {
+    /// The EVM gas the call used, whatever its outcome.
+    pub fn gas_used(&self) -> u64 {
+        match self {
+            Self::Success { gas_used, .. }
+            | Self::Revert { gas_used, .. }
+            | Self::Halt { gas_used, .. } => *gas_used,
+        }
+    }
+}
+
+/// Why an EVM call could not be processed at all.
+#[derive(Debug, Error, PartialEq, Eq)]
+pub enum EvmError {
+    /// The transaction was invalid (e.g. a gas limit below the intrinsic cost).
+    #[error("the EVM refused the transaction: {reason}")]
+    Rejected {
+        /// revm's message.
+        reason: String,
+    },
+}
+
+/// The address the code runs at in [`call_code`].
+const CONTRACT: Address = Address::new([0xc0; 20]);
+/// The caller in [`call_code`].
+const CALLER: Address = Address::new([0xca; 20]);
+
+/// Runs runtime bytecode `code` with calldata `input` as a call from a fresh
+/// account, on an otherwise empty state, with `gas_limit` EVM gas.
+///
+/// # Errors
+///
+/// [`EvmError::Rejected`] if the transaction is invalid before any code runs.
+/// A revert or halt is an [`EvmOutcome`], not an error.
+pub fn call_code(code: &[u8], input: &[u8], gas_limit: u64) -> Result<EvmOutcome, EvmError> {
+    let mut db = CacheDB::new(EmptyDB::default());
+    db.insert_account_info(
+        CONTRACT,
+        AccountInfo::default().with_code(Bytecode::new_raw(Bytes::copy_from_slice(code))),
+    );
+    db.insert_account_info(CALLER, AccountInfo::from_balance(U256::ZERO));
+    let mut evm = Context::mainnet()
+        .with_db(db)
+        .modify_cfg_chained(|cfg| {
+            cfg.chain_id = DEFAULT_CHAIN_ID;
+            cfg.spec = SpecId::PRAGUE;
+        })
+        .build_mainnet();
+    let tx = TxEnv::builder()
+        .caller(CALLER)
+        .kind(TxKind::Call(CONTRACT))
+        .data(Bytes::copy_from_slice(input))
+        .gas_limit(gas_limit)
+        .gas_price(0)
+        .chain_id(Some(DEFAULT_CHAIN_ID))
+        .build_fill();
+    let result = evm.transact_one(tx).map_err(|err| EvmError::Rejected {
+        reason: err.to_string(),
+    })?;
+    let gas_used = result.tx_gas_used();
+    Ok(match result {
+        ExecutionResult::Success { output, .. } => EvmOutcome::Success {
+            output: output.into_data().to_vec(),
+            gas_used,
+        },
+        ExecutionResult::Revert { output, .. } => EvmOutcome::Revert {
+            output: output.to_vec(),
+            gas_used,
+        },
+        ExecutionResult::Halt { reason, .. } => EvmOutcome::Halt {
+            reason: format!("{reason:?}"),
+            gas_used,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `PUSH1 0 PUSH1 0 REVERT`
+    const REVERT: &[u8] = &[0x60, 0x00, 0x60, 0x00, 0xfd];
+    /// `JUMPDEST PUSH1 0 JUMP`: an endless loop.
+    const LOOP: &[u8] = &[0x5b, 0x60, 0x00, 0x56];
+    /// `ADD` on an empty stack.
+    const UNDERFLOW: &[u8] = &[0x01];
+
+    #[test]
+    fn revert_is_an_outcome_not_an_error() {
+        let outcome = call_code(REVERT, &[], 100_000).expect("processed");
+        assert!(matches!(outcome, EvmOutcome::Revert { ref output, .. } if output.is_empty()));
+    }
+
+    #[test]
+    fn an_endless_loop_halts_out_of_gas_using_the_whole_limit() {
+        let outcome = call_code(LOOP, &[], 100_000).expect("processed");
+        match outcome {
+            EvmOutcome::Halt { reason, gas_used } => {
+                assert!(reason.contains("OutOfGas"), "{reason}");
+                assert_eq!(gas_used, 100_000);
+            }
+            other => panic!("expected a halt, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn stack_underflow_halts() {
+        let outcome = call_code(UNDERFLOW, &[], 100_000).expect("processed");
+        assert!(
+            matches!(outcome, EvmOutcome::Halt { ref reason, .. } if reason.contains("StackUnderflow")),
+            "{outcome:?}"
+        );
+    }
+
+    #[test]
+    fn a_gas_limit_below_the_intrinsic_cost_is_rejected() {
+        let err = call_code(REVERT, &[], 100).unwrap_err();
+        assert!(matches!(err, EvmError::Rejected { .. }), "{err:?}");
+    }
+}

@@ -1,0 +1,47 @@
+//! `cargo xtask` — the project's automation, where cargo alone is not enough.
+//!
+//! - `setup`: installs what is missing (wasm32 target, pinned trunk and
+//!   wasm-bindgen-cli, Debian's Chromium, npm packages) and skips what is there.
+//! - `serve`: setup, then builds and serves the playground at <http://127.0.0.1:8080>.
+//! - `build`: setup, then a release `trunk build` into `dist/`.
+//! - `size`: the size of the built app's `.wasm`, raw and gzipped.
+//! - `test`: setup, then every check: fmt, clippy, native tests, release build, e2e.
+
+mod setup;
+mod shell;
+mod size;
+mod test;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run(),
+        Some("serve") => setup::run().and_then(|()| serve()),
+        Some("build") => setup::run().and_then(|()| build()),
+        Some("size") => size::report().map(|report| println!("{report}")),
+        Some("test") => return test::run(),
+        _ => {
+            eprintln!("usage: cargo xtask <setup|serve|build|size|test>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A release `trunk build` into `dist/`.
+pub(crate) fn build() -> Result<(), String> {
+    shell::Cmd::new("trunk").args(["build", "--release"]).run()
+}
+
+fn serve() -> Result<(), String> {
+    println!("serving the playground at http://127.0.0.1:8080 (Ctrl+C to stop)");
+    shell::Cmd::new("trunk").args(["serve", "--release"]).run()
+}

@@ -1,0 +1,110 @@
+//! `cargo xtask test`: every check, with a timed summary at the end.
+
+use crate::shell::Cmd;
+use std::net::TcpListener;
+use std::process::ExitCode;
+use std::time::Instant;
+
+struct Step {
+    name: &'static str,
+    outcome: Result<(), String>,
+    seconds: f64,
+}
+
+/// Runs setup and every check; exits non-zero if any failed.
+pub(crate) fn run() -> ExitCode {
+    let mut steps = Vec::new();
+    let mut step = |name: &'static str, f: &mut dyn FnMut() -> Result<(), String>| {
+        println!("\n=== {name}");
+        let start = Instant::now();
+        let outcome = f();
+        let ok = outcome.is_ok();
+        steps.push(Step {
+            name,
+            outcome,
+            seconds: start.elapsed().as_secs_f64(),
+        });
+        ok
+    };
+
+    if step("setup", &mut crate::setup::run) {
+        step("cargo fmt --check", &mut || {
+            Cmd::new("cargo").args(["fmt", "--all", "--check"]).run()
+        });
+        step("cargo clippy (native)", &mut || {
+            Cmd::new("cargo")
+                .args([
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ])
+                .run()
+        });
+        step("cargo clippy (wasm32 app)", &mut || {
+            Cmd::new("cargo")
+                .args([
+                    "clippy",
+                    "-p",
+                    "isc-app",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "--",
+                    "-D",
+                    "warnings",
+                ])
+                .run()
+        });
+        step("cargo test --workspace", &mut || {
+            Cmd::new("cargo").args(["test", "--workspace"]).run()
+        });
+        if step("trunk build --release", &mut crate::build) {
+            step("bundle size", &mut || {
+                crate::size::report().map(|report| println!("{report}"))
+            });
+            step("e2e (Playwright, Chromium)", &mut e2e);
+        }
+    }
+
+    println!("\n=== summary");
+    let mut failed = false;
+    for Step {
+        name,
+        outcome,
+        seconds,
+    } in &steps
+    {
+        match outcome {
+            Ok(()) => println!("  passed  {name} ({seconds:.1} s)"),
+            Err(err) => {
+                failed = true;
+                println!("  FAILED  {name} ({seconds:.1} s): {err}");
+            }
+        }
+    }
+    let total: f64 = steps.iter().map(|step| step.seconds).sum();
+    if failed {
+        println!("xtask test: FAILED after {total:.0} s");
+        ExitCode::FAILURE
+    } else {
+        println!(
+            "xtask test: all {} steps passed in {total:.0} s",
+            steps.len()
+        );
+        ExitCode::SUCCESS
+    }
+}
+
+/// The Playwright suite against `dist/`, served on a free loopback port.
+fn e2e() -> Result<(), String> {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .map_err(|err| format!("no free port on 127.0.0.1: {err}"))?;
+    Cmd::new("playwright")
+        .args(["test", "--config", "e2e/playwright.config.mjs"])
+        .env("E2E_PORT", &port.to_string())
+        .run()
+}
