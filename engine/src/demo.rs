@@ -5,7 +5,7 @@
 
 use crate::evm::{self, EvmError, EvmOutcome};
 use crate::wasmvm::{self, WasmError, WasmLimits, WasmRun};
-use crate::{Chain, Hname, StateHash};
+use crate::{Chain, ChainConfig, Dict, Request, StateHash};
 use thiserror::Error;
 
 /// A recursive Fibonacci in WebAssembly text: `fib(n: i64) -> i64`.
@@ -57,6 +57,9 @@ pub enum FirstLightError {
     /// The EVM refused the transaction.
     #[error("evm: {0}")]
     Evm(#[from] EvmError),
+    /// The chain refused to record the results.
+    #[error("chain: {0}")]
+    Chain(String),
     /// The EVM program did not return a value.
     #[error("evm: the program did not succeed: {0:?}")]
     EvmOutcome(EvmOutcome),
@@ -69,12 +72,13 @@ pub enum FirstLightError {
 ///
 /// [`FirstLightError`] if either engine fails, which would mean the build is broken.
 pub fn first_light() -> Result<FirstLight, FirstLightError> {
-    let mut chain = Chain::new();
+    let mut chain = Chain::new(ChainConfig::default());
+    let mut results = Dict::new();
 
     let wasm = wasmvm::compile_wat(FIB_WAT)?;
     let WasmRun { value, fuel_used } =
         wasmvm::call_i64(&wasm, "fib", FIB_ARG, WasmLimits::default())?;
-    chain.set(Hname::of("demo"), b"fib", value.to_le_bytes().to_vec());
+    results.set("fib", value.to_le_bytes());
     let wasm = EngineResult {
         engine: "wasmi",
         value: value as u64,
@@ -89,7 +93,7 @@ pub fn first_light() -> Result<FirstLight, FirstLightError> {
                     gas_used,
                 })
             })?;
-            chain.set(Hname::of("demo"), b"mul", word.to_vec());
+            results.set("mul", word);
             let mut low = [0u8; 8];
             low.copy_from_slice(&word[24..]);
             EngineResult {
@@ -101,6 +105,14 @@ pub fn first_light() -> Result<FirstLight, FirstLightError> {
         other => return Err(FirstLightError::EvmOutcome(other)),
     };
 
+    // Record both results on the chain, through a real request.
+    let sender = ChainConfig::default().owner_id();
+    let receipt = chain
+        .post(Request::new(sender, "blob", "storeBlob").params(results))
+        .map_err(|err| FirstLightError::Chain(err.to_string()))?;
+    if let Some(error) = receipt.error {
+        return Err(FirstLightError::Chain(error.to_string()));
+    }
     Ok(FirstLight {
         wasm,
         evm,

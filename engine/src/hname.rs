@@ -49,6 +49,28 @@ impl fmt::Debug for Hname {
     }
 }
 
+/// Serialized as its eight hex digits.
+impl serde::Serialize for Hname {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Hname {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        let digits = text.strip_prefix("0x").unwrap_or(&text);
+        if digits.len() != 8 {
+            return Err(serde::de::Error::custom(format!(
+                "hname `{text}` must be 8 hex digits"
+            )));
+        }
+        u32::from_str_radix(digits, 16)
+            .map(Self)
+            .map_err(|_| serde::de::Error::custom(format!("hname `{text}` is not hex")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Hname;

@@ -1,127 +1,583 @@
-//! The chain: its key/value state and the hash over it.
+//! The chain: genesis, requests and blocks, views, snapshots and reverts.
+
+mod exec;
+pub(crate) mod l1;
+pub(crate) mod receipt;
+mod registry;
+pub(crate) mod store;
 
 use crate::Hname;
-use crate::hname::Blake2b256;
-use blake2::Digest;
-use std::collections::BTreeMap;
-use std::fmt;
+use crate::codec::{Assets, Dict};
+use crate::core::governance::{FeePolicy, Limits};
+use crate::core::root::ContractRecord;
+use crate::core::{self, accounts, blob, blocklog, governance, root};
+use crate::ids::{AgentId, ChainId, Hash, RequestId};
+use crate::vm::{EntryPointInfo, GAS, ProcessorFactory, VmError, VmType};
+use exec::{BlockEnv, Exec};
+use receipt::{BlockInfo, Receipt, Request};
+use registry::Registry;
+use serde::{Deserialize, Serialize};
+use store::{Store, Undo};
 
-/// The chain's state: one ordered key/value store in which each contract owns
-/// the keys under its hname prefix.
+pub use store::StateHash;
+
+/// How a chain starts. Every field has a documented default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChainConfig {
+    /// The chain id (default: blake2b-256 of `isc-playground`).
+    pub chain_id: ChainId,
+    /// The chain's description (default `ISC Playground chain`).
+    pub description: String,
+    /// The owner's user name (default `owner`).
+    pub owner: String,
+    /// The other users' names (default `alice`, `bob`, `carol`).
+    pub users: Vec<String>,
+    /// Base tokens in each user's (and the owner's) L1 wallet at genesis
+    /// (default 1 000 000 000).
+    pub l1_funds: u64,
+    /// Base tokens in each user's (and the owner's) chain account at genesis
+    /// (default 10 000 000).
+    pub l2_funds: u64,
+    /// Genesis time, nanoseconds since the Unix epoch (default
+    /// 2024-01-01T00:00:00Z).
+    pub genesis_time: u64,
+    /// Time between blocks, nanoseconds (default 1 s).
+    pub block_time: u64,
+    /// The gas fee policy (default 100 gas per token, minimum fee 100).
+    pub fee_policy: FeePolicy,
+    /// Size and count limits (see [`Limits`]).
+    pub limits: Limits,
+    /// The most gas one request may burn (default 50 000 000).
+    pub max_gas_per_request: u64,
+    /// The gas budget of a view call (default 50 000 000).
+    pub view_gas_budget: u64,
+}
+
+impl Default for ChainConfig {
+    fn default() -> Self {
+        Self {
+            chain_id: ChainId(Hash::blake2b(b"isc-playground").0),
+            description: "ISC Playground chain".into(),
+            owner: "owner".into(),
+            users: vec!["alice".into(), "bob".into(), "carol".into()],
+            l1_funds: 1_000_000_000,
+            l2_funds: 10_000_000,
+            genesis_time: 1_704_067_200_000_000_000,
+            block_time: 1_000_000_000,
+            fee_policy: FeePolicy::default(),
+            limits: Limits::default(),
+            max_gas_per_request: 50_000_000,
+            view_gas_budget: 50_000_000,
+        }
+    }
+}
+
+impl ChainConfig {
+    /// The owner's agent id.
+    pub fn owner_id(&self) -> AgentId {
+        AgentId::user(&self.owner)
+    }
+
+    /// The funded users (owner first), with their agent ids.
+    pub fn accounts(&self) -> Vec<(String, AgentId)> {
+        std::iter::once(&self.owner)
+            .chain(&self.users)
+            .map(|name| (name.clone(), AgentId::user(name)))
+            .collect()
+    }
+}
+
+/// Why the chain could not process a request at all (a request that runs
+/// and fails is not an error: it is a failed [`Receipt`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChainError {
+    /// Requests come from users or Ethereum accounts, not from contracts or nil.
+    #[error("a request cannot be sent by {0}")]
+    InvalidSender(AgentId),
+    /// The sender's wallet cannot cover the attached tokens.
+    #[error("{sender} cannot attach {needed} base tokens: its L1 wallet holds {available}")]
+    InsufficientL1Funds {
+        /// The sender.
+        sender: AgentId,
+        /// Its wallet balance.
+        available: u64,
+        /// The tokens attached.
+        needed: u64,
+    },
+    /// The sender cannot pay the minimum fee.
+    #[error(
+        "{sender} cannot pay the minimum fee of {fee} base tokens (it holds {available} on the chain)"
+    )]
+    CannotPayFee {
+        /// The sender.
+        sender: AgentId,
+        /// Its chain balance.
+        available: u64,
+        /// The minimum fee.
+        fee: u64,
+    },
+    /// No such block.
+    #[error("block {index} does not exist (the latest is {latest})")]
+    NoSuchBlock {
+        /// The block asked for.
+        index: u32,
+        /// The latest block.
+        latest: u32,
+    },
+    /// A view failed.
+    #[error(transparent)]
+    View(#[from] VmError),
+}
+
+struct BlockRecord {
+    state_hash: StateHash,
+    undo: Vec<Undo>,
+}
+
+/// A copy of the chain's state and history, to [`Chain::restore`] later.
+pub struct Snapshot {
+    store: Store,
+    blocks: Vec<(StateHash, Vec<Undo>)>,
+}
+
+/// A deterministic, single-process ISC chain.
 ///
-/// Iteration is in key order, so [`Chain::state_hash`] is the same on every
-/// machine for the same content.
-#[derive(Debug, Default, Clone)]
+/// Every func call is a [`Request`]: it runs atomically, closes a block and
+/// leaves a [`Receipt`] in the blocklog. Views run on the latest state and
+/// never change it. Processors for VM types other than `core` are added with
+/// [`Chain::register_processor`].
 pub struct Chain {
-    state: BTreeMap<Vec<u8>, Vec<u8>>,
+    config: ChainConfig,
+    store: Store,
+    registry: Registry,
+    blocks: Vec<BlockRecord>,
 }
 
 impl Chain {
-    /// An empty chain.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `key` in `contract`'s partition.
-    pub fn set(&mut self, contract: Hname, key: &[u8], value: Vec<u8>) {
-        self.state.insert(partition_key(contract, key), value);
-    }
-
-    /// Reads `key` from `contract`'s partition.
-    pub fn get(&self, contract: Hname, key: &[u8]) -> Option<&[u8]> {
-        self.state
-            .get(&partition_key(contract, key))
-            .map(Vec::as_slice)
-    }
-
-    /// The number of keys in the whole state.
-    pub fn len(&self) -> usize {
-        self.state.len()
-    }
-
-    /// Whether the state holds no key at all.
-    pub fn is_empty(&self) -> bool {
-        self.state.is_empty()
-    }
-
-    /// Blake2b-256 over every key and value in key order, each length-prefixed
-    /// so that no two different states hash the same bytes.
-    pub fn state_hash(&self) -> StateHash {
-        let mut hasher = Blake2b256::new();
-        hasher.update((self.state.len() as u64).to_le_bytes());
-        for (key, value) in &self.state {
-            hasher.update((key.len() as u64).to_le_bytes());
-            hasher.update(key);
-            hasher.update((value.len() as u64).to_le_bytes());
-            hasher.update(value);
+    /// A chain at genesis (block 0): core contracts deployed, the owner and
+    /// users funded.
+    pub fn new(config: ChainConfig) -> Self {
+        let registry = Registry::new();
+        let mut store = Store::default();
+        let owner = config.owner_id();
+        governance::init(
+            &mut store,
+            &owner,
+            &config.description,
+            config.fee_policy,
+            config.limits,
+        );
+        for contract in registry.core_contracts() {
+            root::put_record(
+                &mut store,
+                &ContractRecord {
+                    name: contract.name.to_owned(),
+                    hname: contract.hname(),
+                    description: contract.description.to_owned(),
+                    program_hash: core::core_program_hash(contract.name),
+                    deployer: owner,
+                    vm_type: VmType::CORE,
+                },
+            );
         }
-        StateHash(hasher.finalize().into())
+        for (_, agent) in config.accounts() {
+            l1::credit(&mut store, &agent, Assets::base(config.l1_funds));
+            accounts::mint(&mut store, &agent, Assets::base(config.l2_funds));
+        }
+        let genesis = BlockInfo {
+            index: 0,
+            timestamp: config.genesis_time,
+            requests: 0,
+            gas_burned: 0,
+            gas_fee: 0,
+            previous_state_hash: StateHash([0; 32]).to_string(),
+        };
+        blocklog::put_block(&mut store, &genesis, None);
+        store.take_journal();
+        let state_hash = store.hash();
+        Self {
+            config,
+            store,
+            registry,
+            blocks: vec![BlockRecord {
+                state_hash,
+                undo: Vec::new(),
+            }],
+        }
+    }
+
+    /// Adds a VM: contracts whose program blob names `factory.vm_type()` run
+    /// on the processors it loads. Replaces a factory of the same type.
+    pub fn register_processor(&mut self, factory: Box<dyn ProcessorFactory>) {
+        self.registry.register(factory);
+    }
+
+    /// The VM types that programs may name (besides `core`).
+    pub fn vm_types(&self) -> Vec<VmType> {
+        self.registry.vm_types().cloned().collect()
+    }
+
+    /// The configuration the chain started from.
+    pub fn config(&self) -> &ChainConfig {
+        &self.config
+    }
+
+    /// The chain id.
+    pub fn chain_id(&self) -> ChainId {
+        self.config.chain_id
+    }
+
+    /// The current chain owner.
+    pub fn owner(&self) -> AgentId {
+        governance::owner(&self.store)
+    }
+
+    /// The agent id of contract `name` on this chain.
+    pub fn contract_agent(&self, name: &str) -> AgentId {
+        AgentId::Contract {
+            chain: self.chain_id(),
+            hname: Hname::of(name),
+        }
+    }
+
+    /// The latest block's index.
+    pub fn block_index(&self) -> u32 {
+        // There is always the genesis block; more than u32::MAX blocks
+        // cannot be posted (see `post`).
+        (self.blocks.len() - 1) as u32
+    }
+
+    /// The state hash after the latest block.
+    pub fn state_hash(&self) -> StateHash {
+        self.store.hash()
+    }
+
+    /// The state hash after block `index`, if it exists.
+    pub fn state_hash_at(&self, index: u32) -> Option<StateHash> {
+        self.blocks
+            .get(index as usize)
+            .map(|block| block.state_hash)
+    }
+
+    /// Posts a request: it runs atomically and closes a new block.
+    ///
+    /// # Errors
+    /// [`ChainError`] if the request cannot be processed at all; a request
+    /// that runs and fails returns `Ok` with a failed receipt.
+    pub fn post(&mut self, request: Request) -> Result<Receipt, ChainError> {
+        let sender = request.sender;
+        if !matches!(sender, AgentId::User(_) | AgentId::Ethereum(_)) {
+            return Err(ChainError::InvalidSender(sender));
+        }
+        let l1_available = l1::balance(&self.store, &sender);
+        if request.tokens.base_tokens > l1_available {
+            return Err(ChainError::InsufficientL1Funds {
+                sender,
+                available: l1_available,
+                needed: request.tokens.base_tokens,
+            });
+        }
+        let policy = governance::fee_policy(&self.store);
+        let l2_available =
+            accounts::balance(&self.store, &sender).base_tokens + request.tokens.base_tokens;
+        let min_fee = policy.fee(GAS.request_base);
+        if l2_available < min_fee {
+            return Err(ChainError::CannotPayFee {
+                sender,
+                available: l2_available,
+                fee: min_fee,
+            });
+        }
+
+        let index = self.block_index() + 1;
+        let previous = self.state_hash();
+        let nonce = accounts::nonce(&self.store, &sender);
+        let env = BlockEnv {
+            chain_id: self.config.chain_id,
+            request_id: request_id(&previous, &sender, nonce),
+            sender,
+            timestamp: self.timestamp(index),
+            entropy: Hash::blake2b(
+                &[previous.as_bytes().as_slice(), &index.to_le_bytes()].concat(),
+            ),
+        };
+
+        // The on-ledger deposit happens whatever the call does.
+        if !request.tokens.is_empty() {
+            l1::debit(&mut self.store, &sender, request.tokens).map_err(|_| {
+                ChainError::InsufficientL1Funds {
+                    sender,
+                    available: l1_available,
+                    needed: request.tokens.base_tokens,
+                }
+            })?;
+            accounts::mint(&mut self.store, &sender, request.tokens);
+        }
+        let budget = request
+            .gas_budget
+            .min(self.config.max_gas_per_request)
+            .min(policy.affordable_gas(l2_available));
+
+        let outcome = Exec::new(&mut self.store, &self.registry, env.clone(), budget).run(
+            sender,
+            request.contract,
+            request.entry,
+            request.params.clone(),
+            request.allowance,
+            false,
+            GAS.request_base,
+        );
+
+        let balance = accounts::balance(&self.store, &sender).base_tokens;
+        let fee = policy.fee(outcome.gas_burned).min(balance);
+        let owner = self.owner();
+        // Cannot fail: the fee is capped by the balance.
+        let _ = accounts::transfer(&mut self.store, &sender, &owner, Assets::base(fee));
+        accounts::bump_nonce(&mut self.store, &sender);
+
+        let (results, error) = match outcome.result {
+            Ok(results) => (Some(results), None),
+            Err(error) => (None, Some(error)),
+        };
+        let receipt = Receipt {
+            block_index: index,
+            request_id: env.request_id,
+            request,
+            results,
+            error,
+            gas_budget: budget,
+            gas_burned: outcome.gas_burned,
+            gas_fee: fee,
+            events: outcome.events,
+            trace: outcome.trace,
+            logs: outcome.logs,
+        };
+        let info = BlockInfo {
+            index,
+            timestamp: env.timestamp,
+            requests: 1,
+            gas_burned: receipt.gas_burned,
+            gas_fee: fee,
+            previous_state_hash: previous.to_string(),
+        };
+        blocklog::put_block(&mut self.store, &info, Some(&receipt));
+        let undo = self.store.take_journal();
+        self.blocks.push(BlockRecord {
+            state_hash: self.store.hash(),
+            undo,
+        });
+        Ok(receipt)
+    }
+
+    fn timestamp(&self, block: u32) -> u64 {
+        self.config
+            .genesis_time
+            .saturating_add(self.config.block_time.saturating_mul(u64::from(block)))
+    }
+
+    /// Calls view `entry` of `contract` on the latest state, as `caller`.
+    ///
+    /// # Errors
+    /// The view's [`VmError`] (a view that tries to write fails with
+    /// [`VmError::WriteInView`]).
+    pub fn call_view_as(
+        &mut self,
+        caller: AgentId,
+        contract: Hname,
+        entry: Hname,
+        params: Dict,
+    ) -> Result<Dict, VmError> {
+        let index = self.block_index();
+        let env = BlockEnv {
+            chain_id: self.config.chain_id,
+            request_id: RequestId([0; 34]),
+            sender: caller,
+            timestamp: self.timestamp(index),
+            entropy: Hash::blake2b(self.state_hash().as_bytes()),
+        };
+        let outcome = Exec::new(
+            &mut self.store,
+            &self.registry,
+            env,
+            self.config.view_gas_budget,
+        )
+        .run(caller, contract, entry, params, Assets::default(), true, 0);
+        // Views cannot write; drop the (empty) journal so no block sees it.
+        self.store.take_journal();
+        outcome.result
+    }
+
+    /// Calls view `entry` of contract `contract`, by name, as nobody.
+    ///
+    /// # Errors
+    /// The view's [`VmError`].
+    pub fn call_view(
+        &mut self,
+        contract: &str,
+        entry: &str,
+        params: Dict,
+    ) -> Result<Dict, VmError> {
+        self.call_view_as(AgentId::Nil, Hname::of(contract), Hname::of(entry), params)
+    }
+
+    /// Stores `program` in the blob contract and deploys it as contract
+    /// `name`, passing `init_params` to its `init`: two requests from
+    /// `sender`, two blocks. Returns the deploy receipt, or the failed
+    /// blob receipt.
+    ///
+    /// # Errors
+    /// [`ChainError`] if either request cannot be processed.
+    pub fn deploy(
+        &mut self,
+        sender: AgentId,
+        name: &str,
+        vm_type: &VmType,
+        program: &[u8],
+        init_params: Dict,
+    ) -> Result<Receipt, ChainError> {
+        let stored = self.post(
+            Request::new(sender, blob::NAME, "storeBlob")
+                .param(blob::FIELD_VM_TYPE, vm_type.as_str())
+                .param(blob::FIELD_PROGRAM, program)
+                .gas_budget(self.config.max_gas_per_request),
+        )?;
+        let hash = match stored.result().map(|results| results.get("hash")) {
+            Ok(Some(hash)) => hash.to_vec(),
+            _ => return Ok(stored),
+        };
+        let mut params = init_params;
+        params.set("ph", hash);
+        params.set("nm", name);
+        self.post(
+            Request::new(sender, root::NAME, "deployContract")
+                .params(params)
+                .gas_budget(self.config.max_gas_per_request),
+        )
+    }
+
+    /// `agent`'s balance on the chain.
+    pub fn balance(&self, agent: &AgentId) -> u64 {
+        accounts::balance(&self.store, agent).base_tokens
+    }
+
+    /// `user`'s L1 wallet balance.
+    pub fn l1_balance(&self, user: &AgentId) -> u64 {
+        l1::balance(&self.store, user)
+    }
+
+    /// Total base tokens held on the chain.
+    pub fn total_assets(&self) -> u64 {
+        accounts::total(&self.store)
+    }
+
+    /// The receipt of the request in block `index`.
+    pub fn receipt(&self, index: u32) -> Option<Receipt> {
+        blocklog::receipt(&self.store, index)
+    }
+
+    /// Every receipt, oldest first.
+    pub fn receipts(&self) -> Vec<Receipt> {
+        (1..=self.block_index())
+            .filter_map(|index| self.receipt(index))
+            .collect()
+    }
+
+    /// Block `index`'s info.
+    pub fn block(&self, index: u32) -> Option<BlockInfo> {
+        blocklog::block(&self.store, index)
+    }
+
+    /// Every deployed contract, core contracts included, by hname.
+    pub fn contracts(&self) -> Vec<ContractRecord> {
+        root::records(&self.store)
+    }
+
+    /// The entry points of contract `hname`.
+    ///
+    /// # Errors
+    /// [`VmError::ContractNotFound`], or the program fails to load.
+    pub fn entry_points(&self, hname: Hname) -> Result<Vec<EntryPointInfo>, VmError> {
+        let (processor, _) = self.registry.resolve(&self.store, hname)?;
+        Ok(processor.entry_points().to_vec())
+    }
+
+    /// The state of contract `hname` (its partition), sorted by key.
+    pub fn contract_state(&self, hname: Hname) -> Vec<(Vec<u8>, Vec<u8>)> {
+        self.store.prefix(hname, b"")
+    }
+
+    /// Number of keys in the whole state.
+    pub fn state_len(&self) -> usize {
+        self.store.len()
+    }
+
+    /// Every key/value pair of the whole state, sorted.
+    pub fn state_items(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+        self.store.items()
+    }
+
+    /// The requests of blocks 1..=latest, in order: replaying them on a new
+    /// chain with the same config rebuilds this one.
+    pub fn requests(&self) -> Vec<Request> {
+        self.receipts().into_iter().map(|r| r.request).collect()
+    }
+
+    /// A copy of the state and history.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            store: self.store.clone(),
+            blocks: self
+                .blocks
+                .iter()
+                .map(|block| (block.state_hash, block.undo.clone()))
+                .collect(),
+        }
+    }
+
+    /// Returns to a snapshot taken from this chain.
+    pub fn restore(&mut self, snapshot: &Snapshot) {
+        self.store = snapshot.store.clone();
+        self.blocks = snapshot
+            .blocks
+            .iter()
+            .map(|(state_hash, undo)| BlockRecord {
+                state_hash: *state_hash,
+                undo: undo.clone(),
+            })
+            .collect();
+    }
+
+    /// Undoes every block after `index`.
+    ///
+    /// # Errors
+    /// [`ChainError::NoSuchBlock`].
+    pub fn revert_to(&mut self, index: u32) -> Result<(), ChainError> {
+        let latest = self.block_index();
+        if index > latest {
+            return Err(ChainError::NoSuchBlock { index, latest });
+        }
+        while self.block_index() > index {
+            if let Some(block) = self.blocks.pop() {
+                self.store.apply_undo(block.undo);
+            }
+        }
+        Ok(())
     }
 }
 
-fn partition_key(contract: Hname, key: &[u8]) -> Vec<u8> {
-    let mut full = Vec::with_capacity(4 + key.len());
-    full.extend_from_slice(&contract.to_bytes());
-    full.extend_from_slice(key);
-    full
-}
-
-/// A digest of the whole chain state.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct StateHash([u8; 32]);
-
-impl StateHash {
-    /// The raw digest.
-    pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-}
-
-impl fmt::Display for StateHash {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex::encode(self.0))
-    }
-}
-
-impl fmt::Debug for StateHash {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "StateHash({self})")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn partitions_do_not_see_each_other() {
-        let mut chain = Chain::new();
-        chain.set(Hname::of("a"), b"k", vec![1]);
-        assert_eq!(chain.get(Hname::of("a"), b"k"), Some(&[1u8][..]));
-        assert_eq!(chain.get(Hname::of("b"), b"k"), None);
-    }
-
-    #[test]
-    fn state_hash_depends_on_content_not_insertion_order() {
-        let mut one = Chain::new();
-        one.set(Hname::of("a"), b"x", vec![1]);
-        one.set(Hname::of("a"), b"y", vec![2]);
-        let mut two = Chain::new();
-        two.set(Hname::of("a"), b"y", vec![2]);
-        two.set(Hname::of("a"), b"x", vec![1]);
-        assert_eq!(one.state_hash(), two.state_hash());
-
-        two.set(Hname::of("a"), b"y", vec![3]);
-        assert_ne!(one.state_hash(), two.state_hash());
-        assert_ne!(Chain::new().state_hash(), one.state_hash());
-    }
-
-    #[test]
-    fn length_prefixes_keep_key_value_boundaries_apart() {
-        let mut one = Chain::new();
-        one.set(Hname::from_u32(0), b"ab", vec![b'c']);
-        let mut two = Chain::new();
-        two.set(Hname::from_u32(0), b"a", b"bc".to_vec());
-        assert_ne!(one.state_hash(), two.state_hash());
-    }
+/// A request id: blake2b(previous state hash, sender, nonce), then output
+/// index 0.
+fn request_id(previous: &StateHash, sender: &AgentId, nonce: u64) -> RequestId {
+    let hash = Hash::blake2b(
+        &[
+            previous.as_bytes().as_slice(),
+            &sender.to_bytes(),
+            &nonce.to_le_bytes(),
+        ]
+        .concat(),
+    );
+    let mut id = [0; 34];
+    id[..32].copy_from_slice(hash.as_bytes());
+    RequestId(id)
 }

@@ -1,0 +1,498 @@
+//! Running one request (or view): call frames, gas, events, the call trace,
+//! and the [`Sandbox`] every contract sees.
+
+use crate::Hname;
+use crate::chain::l1;
+use crate::chain::receipt::{CallTrace, Event};
+use crate::chain::registry::Registry;
+use crate::chain::store::Store;
+use crate::codec::{Assets, Dict};
+use crate::core::{accounts, governance, governance::Limits, root};
+use crate::ids::{AgentId, ChainId, Hash, RequestId};
+use crate::vm::{EntryKind, GAS, Sandbox, VmError, VmType};
+
+/// How deep nested calls may go.
+pub(crate) const MAX_CALL_DEPTH: usize = 32;
+/// How many log lines one request may keep (more are counted, not kept).
+const MAX_LOG_LINES: usize = 1_000;
+
+/// The block and request a call runs in.
+#[derive(Debug, Clone)]
+pub(crate) struct BlockEnv {
+    pub(crate) chain_id: ChainId,
+    pub(crate) request_id: RequestId,
+    pub(crate) sender: AgentId,
+    pub(crate) timestamp: u64,
+    pub(crate) entropy: Hash,
+}
+
+/// One request's execution: shared by all its nested calls.
+pub(crate) struct Exec<'a> {
+    store: &'a mut Store,
+    registry: &'a Registry,
+    env: BlockEnv,
+    limits: Limits,
+    budget: u64,
+    burned: u64,
+    exhausted: bool,
+    depth: usize,
+    events: Vec<Event>,
+    logs: Vec<String>,
+    dropped_logs: usize,
+    open: Vec<CallTrace>,
+    trace: Option<CallTrace>,
+}
+
+/// What an execution leaves behind.
+pub(crate) struct Outcome {
+    pub(crate) result: Result<Dict, VmError>,
+    pub(crate) gas_burned: u64,
+    pub(crate) events: Vec<Event>,
+    pub(crate) logs: Vec<String>,
+    pub(crate) trace: CallTrace,
+}
+
+impl<'a> Exec<'a> {
+    pub(crate) fn new(
+        store: &'a mut Store,
+        registry: &'a Registry,
+        env: BlockEnv,
+        budget: u64,
+    ) -> Self {
+        let limits = governance::limits(store);
+        Self {
+            store,
+            registry,
+            env,
+            limits,
+            budget,
+            burned: 0,
+            exhausted: false,
+            depth: 0,
+            events: Vec::new(),
+            logs: Vec::new(),
+            dropped_logs: 0,
+            open: Vec::new(),
+            trace: None,
+        }
+    }
+
+    /// Runs a request's func (`view == false`) or a view, from `caller`.
+    /// On failure every state change is reverted.
+    pub(crate) fn run(
+        mut self,
+        caller: AgentId,
+        contract: Hname,
+        entry: Hname,
+        params: Dict,
+        allowance: Assets,
+        view: bool,
+        base_gas: u64,
+    ) -> Outcome {
+        let checkpoint = self.store.checkpoint();
+        let mut result = self.burn(base_gas).and_then(|()| {
+            self.enter(Call {
+                caller,
+                contract,
+                entry,
+                params,
+                allowance,
+                from_view: view,
+                top_level: true,
+            })
+        });
+        if self.exhausted && result.is_ok() {
+            // Out of gas cannot be caught by a contract.
+            result = Err(VmError::OutOfGas {
+                budget: self.budget,
+            });
+        }
+        if result.is_err() {
+            self.store.rollback(checkpoint);
+            self.events.clear();
+        }
+        if self.dropped_logs > 0 {
+            self.logs
+                .push(format!("… {} more log lines dropped", self.dropped_logs));
+        }
+        let trace = self.trace.take().unwrap_or_else(|| CallTrace {
+            contract,
+            contract_name: String::new(),
+            entry,
+            entry_name: String::new(),
+            vm: VmType::CORE,
+            caller,
+            gas_burned: self.burned,
+            error: result.as_ref().err().map(ToString::to_string),
+            calls: Vec::new(),
+        });
+        Outcome {
+            result,
+            gas_burned: self.burned,
+            events: self.events,
+            logs: self.logs,
+            trace,
+        }
+    }
+
+    fn burn(&mut self, gas: u64) -> Result<(), VmError> {
+        let total = self.burned.saturating_add(gas);
+        if total > self.budget {
+            self.burned = self.budget;
+            self.exhausted = true;
+            return Err(VmError::OutOfGas {
+                budget: self.budget,
+            });
+        }
+        self.burned = total;
+        Ok(())
+    }
+
+    /// Calls into a contract, atomically: a failure reverts the callee's
+    /// state changes and events, and is returned to the caller.
+    fn enter(&mut self, call: Call) -> Result<Dict, VmError> {
+        let gas_at_start = self.burned;
+        self.open.push(CallTrace {
+            contract: call.contract,
+            contract_name: String::new(),
+            entry: call.entry,
+            entry_name: String::new(),
+            vm: VmType::CORE,
+            caller: call.caller,
+            gas_burned: 0,
+            error: None,
+            calls: Vec::new(),
+        });
+        let checkpoint = self.store.checkpoint();
+        let events = self.events.len();
+        let result = self.dispatch(call);
+        if result.is_err() {
+            self.store.rollback(checkpoint);
+            self.events.truncate(events);
+        }
+        if let Some(mut node) = self.open.pop() {
+            node.gas_burned = self.burned - gas_at_start;
+            node.error = result.as_ref().err().map(ToString::to_string);
+            match self.open.last_mut() {
+                Some(parent) => parent.calls.push(node),
+                None => self.trace = Some(node),
+            }
+        }
+        result
+    }
+
+    fn dispatch(&mut self, call: Call) -> Result<Dict, VmError> {
+        if self.depth >= MAX_CALL_DEPTH {
+            return Err(VmError::CallDepth {
+                max: MAX_CALL_DEPTH,
+            });
+        }
+        let (processor, record) = self.registry.resolve(self.store, call.contract)?;
+        if let Some(node) = self.open.last_mut() {
+            node.contract_name.clone_from(&record.name);
+            node.vm = processor.vm_type();
+        }
+        let Some(info) = processor.entry_point(call.entry) else {
+            if call.entry == Hname::of(root::INIT) && !call.top_level {
+                // `init` is optional: a contract without one deploys as is.
+                return Ok(Dict::new());
+            }
+            return Err(VmError::EntryPointNotFound {
+                contract: record.name,
+                entry: call.entry,
+            });
+        };
+        if let Some(node) = self.open.last_mut() {
+            node.entry_name.clone_from(&info.name);
+        }
+        let view = info.kind == EntryKind::View;
+        if call.from_view && !view {
+            return Err(VmError::FuncFromView {
+                contract: record.name,
+                entry: info.name.clone(),
+            });
+        }
+        if call.top_level && !call.from_view && view {
+            return Err(VmError::NotAFunc {
+                contract: record.name,
+                entry: info.name.clone(),
+            });
+        }
+        if !call.allowance.is_empty() {
+            let available = accounts::balance(self.store, &call.caller).base_tokens;
+            if available < call.allowance.base_tokens {
+                return Err(VmError::InsufficientFunds {
+                    account: call.caller.to_string(),
+                    available,
+                    needed: call.allowance.base_tokens,
+                });
+            }
+        }
+        let mut ctx = Ctx {
+            frame: Frame {
+                contract: call.contract,
+                caller: call.caller,
+                params: call.params,
+                allowance: call.allowance,
+                view,
+            },
+            exec: self,
+        };
+        ctx.exec.depth += 1;
+        let result = processor.call(&mut ctx, call.entry);
+        ctx.exec.depth -= 1;
+        result
+    }
+
+    fn log_line(&mut self, line: String) {
+        if self.logs.len() < MAX_LOG_LINES {
+            self.logs.push(line);
+        } else {
+            self.dropped_logs += 1;
+        }
+    }
+}
+
+struct Call {
+    caller: AgentId,
+    contract: Hname,
+    entry: Hname,
+    params: Dict,
+    allowance: Assets,
+    from_view: bool,
+    top_level: bool,
+}
+
+struct Frame {
+    contract: Hname,
+    caller: AgentId,
+    params: Dict,
+    allowance: Assets,
+    view: bool,
+}
+
+/// The sandbox of one call: its frame plus the shared execution.
+struct Ctx<'e, 'a> {
+    frame: Frame,
+    exec: &'e mut Exec<'a>,
+}
+
+impl Ctx<'_, '_> {
+    fn no_writes(&self, action: &'static str) -> Result<(), VmError> {
+        if self.frame.view {
+            Err(VmError::WriteInView {
+                contract: self.frame.contract,
+                action: action.to_owned(),
+            })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Sandbox for Ctx<'_, '_> {
+    fn contract(&self) -> Hname {
+        self.frame.contract
+    }
+
+    fn account_id(&self) -> AgentId {
+        AgentId::Contract {
+            chain: self.exec.env.chain_id,
+            hname: self.frame.contract,
+        }
+    }
+
+    fn caller(&self) -> AgentId {
+        self.frame.caller
+    }
+
+    fn chain_id(&self) -> ChainId {
+        self.exec.env.chain_id
+    }
+
+    fn chain_owner(&self) -> AgentId {
+        governance::owner(self.exec.store)
+    }
+
+    fn request_id(&self) -> RequestId {
+        self.exec.env.request_id
+    }
+
+    fn request_sender(&self) -> AgentId {
+        self.exec.env.sender
+    }
+
+    fn timestamp(&self) -> u64 {
+        self.exec.env.timestamp
+    }
+
+    fn entropy(&self) -> Hash {
+        self.exec.env.entropy
+    }
+
+    fn params(&self) -> &Dict {
+        &self.frame.params
+    }
+
+    fn is_view(&self) -> bool {
+        self.frame.view
+    }
+
+    fn state_get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, VmError> {
+        let value = self
+            .exec
+            .store
+            .get(self.frame.contract, key)
+            .map(<[u8]>::to_vec);
+        let read = key.len() + value.as_ref().map_or(0, Vec::len);
+        self.exec.burn(GAS.read(read))?;
+        Ok(value)
+    }
+
+    fn state_set(&mut self, key: &[u8], value: &[u8]) -> Result<(), VmError> {
+        self.no_writes("state write")?;
+        self.exec.burn(GAS.write(key.len() + value.len()))?;
+        self.exec
+            .store
+            .set(self.frame.contract, key, value.to_vec());
+        Ok(())
+    }
+
+    fn state_delete(&mut self, key: &[u8]) -> Result<(), VmError> {
+        self.no_writes("state delete")?;
+        self.exec.burn(GAS.write(key.len()))?;
+        self.exec.store.delete(self.frame.contract, key);
+        Ok(())
+    }
+
+    fn state_prefix(&mut self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, VmError> {
+        let items = self.exec.store.prefix(self.frame.contract, prefix);
+        let bytes: usize = items.iter().map(|(k, v)| k.len() + v.len()).sum();
+        self.exec
+            .burn(GAS.read(bytes) + GAS.state_read * items.len() as u64)?;
+        Ok(items)
+    }
+
+    fn balance_of(&mut self, agent: &AgentId) -> Result<Assets, VmError> {
+        self.exec.burn(GAS.read(0))?;
+        Ok(accounts::balance(self.exec.store, agent))
+    }
+
+    fn allowance(&self) -> Assets {
+        self.frame.allowance
+    }
+
+    fn transfer_allowed(&mut self, target: &AgentId, assets: Assets) -> Result<(), VmError> {
+        if assets.is_empty() {
+            return Ok(());
+        }
+        self.no_writes("token transfer")?;
+        self.exec.burn(GAS.transfer)?;
+        let allowed = self.frame.allowance.base_tokens;
+        let left = allowed
+            .checked_sub(assets.base_tokens)
+            .ok_or(VmError::AllowanceExceeded {
+                needed: assets.base_tokens,
+                allowed,
+            })?;
+        accounts::transfer(self.exec.store, &self.frame.caller, target, assets)?;
+        self.frame.allowance = Assets::base(left);
+        Ok(())
+    }
+
+    fn send(&mut self, target: &AgentId, assets: Assets) -> Result<(), VmError> {
+        if assets.is_empty() {
+            return Ok(());
+        }
+        self.no_writes("token transfer")?;
+        self.exec.burn(GAS.transfer)?;
+        let own = self.account_id();
+        accounts::transfer(self.exec.store, &own, target, assets)
+    }
+
+    fn send_to_l1(&mut self, user: &AgentId, assets: Assets) -> Result<(), VmError> {
+        if assets.is_empty() {
+            return Ok(());
+        }
+        self.no_writes("token transfer")?;
+        if !matches!(user, AgentId::User(_)) {
+            return Err(VmError::Unsupported(format!(
+                "sending to L1 address {user}: only users have L1 wallets here"
+            )));
+        }
+        self.exec.burn(GAS.transfer)?;
+        let own = self.account_id();
+        accounts::burn(self.exec.store, &own, assets)?;
+        l1::credit(self.exec.store, user, assets);
+        Ok(())
+    }
+
+    fn call(
+        &mut self,
+        contract: Hname,
+        entry: Hname,
+        params: Dict,
+        allowance: Assets,
+    ) -> Result<Dict, VmError> {
+        self.exec.burn(GAS.call)?;
+        let caller = self.account_id();
+        self.exec.enter(Call {
+            caller,
+            contract,
+            entry,
+            params,
+            allowance,
+            from_view: self.frame.view,
+            top_level: false,
+        })
+    }
+
+    fn load_program(&mut self, hash: Hash) -> Result<VmType, VmError> {
+        self.exec.burn(GAS.sandbox_call)?;
+        Ok(self.exec.registry.load(self.exec.store, hash)?.vm_type())
+    }
+
+    fn event(&mut self, topic: &str, payload: &[u8]) -> Result<(), VmError> {
+        self.no_writes("event")?;
+        let limits = self.exec.limits;
+        if payload.len() > limits.max_event_size as usize {
+            return Err(VmError::Limit(format!(
+                "event of {} bytes exceeds the maximum of {}",
+                payload.len(),
+                limits.max_event_size
+            )));
+        }
+        if self.exec.events.len() >= limits.max_events_per_request as usize {
+            return Err(VmError::Limit(format!(
+                "more than {} events in one request",
+                limits.max_events_per_request
+            )));
+        }
+        self.exec
+            .burn(GAS.event + GAS.per_byte * payload.len() as u64)?;
+        self.exec.events.push(Event {
+            contract: self.frame.contract,
+            topic: topic.to_owned(),
+            payload: payload.to_vec(),
+        });
+        Ok(())
+    }
+
+    fn log(&mut self, message: &str) {
+        let line = format!("[{}] {message}", self.frame.contract);
+        self.exec.log_line(line);
+    }
+
+    fn trace(&mut self, message: &str) {
+        let line = format!("[{}] trace: {message}", self.frame.contract);
+        self.exec.log_line(line);
+    }
+
+    fn burn_gas(&mut self, gas: u64) -> Result<(), VmError> {
+        self.exec.burn(gas)
+    }
+
+    fn gas_remaining(&self) -> u64 {
+        self.exec.budget - self.exec.burned
+    }
+}

@@ -1,0 +1,70 @@
+//! Processor factories by VM type, and loaded processors by program hash.
+
+use crate::Hname;
+use crate::chain::store::Store;
+use crate::core::{self, NativeContract, root::ContractRecord};
+use crate::ids::Hash;
+use crate::vm::{Processor, ProcessorFactory, VmError, VmType};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// The factories and the processor cache (ISC's processors cache).
+pub(crate) struct Registry {
+    factories: BTreeMap<VmType, Box<dyn ProcessorFactory>>,
+    cache: RefCell<BTreeMap<Hash, Rc<dyn Processor>>>,
+    core: BTreeMap<Hname, Rc<NativeContract>>,
+}
+
+impl Registry {
+    pub(crate) fn new() -> Self {
+        Self {
+            factories: BTreeMap::new(),
+            cache: RefCell::default(),
+            core: core::all()
+                .into_iter()
+                .map(|contract| (contract.hname(), Rc::new(contract)))
+                .collect(),
+        }
+    }
+
+    pub(crate) fn register(&mut self, factory: Box<dyn ProcessorFactory>) {
+        self.factories.insert(factory.vm_type(), factory);
+    }
+
+    pub(crate) fn core_contracts(&self) -> impl Iterator<Item = &NativeContract> {
+        self.core.values().map(Rc::as_ref)
+    }
+
+    pub(crate) fn vm_types(&self) -> impl Iterator<Item = &VmType> {
+        self.factories.keys()
+    }
+
+    /// Loads (or finds in the cache) the program stored under `hash`.
+    pub(crate) fn load(&self, store: &Store, hash: Hash) -> Result<Rc<dyn Processor>, VmError> {
+        if let Some(processor) = self.cache.borrow().get(&hash) {
+            return Ok(Rc::clone(processor));
+        }
+        let (vm, binary) = core::blob::program(store, &hash)?;
+        let factory = self
+            .factories
+            .get(&vm)
+            .ok_or_else(|| VmError::UnknownVmType(vm.clone()))?;
+        let processor: Rc<dyn Processor> = Rc::from(factory.load(&binary)?);
+        self.cache.borrow_mut().insert(hash, Rc::clone(&processor));
+        Ok(processor)
+    }
+
+    /// The processor and record of contract `hname`.
+    pub(crate) fn resolve(
+        &self,
+        store: &Store,
+        hname: Hname,
+    ) -> Result<(Rc<dyn Processor>, ContractRecord), VmError> {
+        let record = core::root::record(store, hname).ok_or(VmError::ContractNotFound(hname))?;
+        if let Some(native) = self.core.get(&hname) {
+            return Ok((Rc::clone(native) as Rc<dyn Processor>, record));
+        }
+        Ok((self.load(store, record.program_hash)?, record))
+    }
+}

@@ -1,0 +1,366 @@
+//! The VM abstraction — the narrow waist between the chain and the engines.
+//!
+//! - [`ProcessorFactory`] turns a program binary into a [`Processor`]; the
+//!   chain keeps one factory per [`VmType`] and caches processors by program
+//!   hash.
+//! - [`Processor`] is a loaded program: it lists its [`EntryPointInfo`]s and
+//!   runs one of them against a [`Sandbox`].
+//! - [`Sandbox`] is everything a running contract may ask of the chain,
+//!   whatever engine runs it.
+//! - [`VmError`] is how a call fails; the chain turns it into a failed receipt.
+//!
+//! **Architecture invariant:** nothing here names an engine. A processor
+//! reaches chain state only through the `Sandbox`.
+
+mod gas;
+mod sandbox;
+
+pub use gas::{GAS, GasSchedule};
+pub use sandbox::Sandbox;
+
+use crate::Hname;
+use crate::codec::{CodecError, Dict};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::fmt;
+
+/// Which VM runs a program: `"wasmvm"`, `"evm"`, `"core"`, or any other name
+/// a registered factory answers to.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct VmType(Cow<'static, str>);
+
+impl VmType {
+    /// Native core contracts.
+    pub const CORE: Self = Self::new_static("core");
+    /// The Wasm processor (WasmLib contracts).
+    pub const WASM: Self = Self::new_static("wasmvm");
+    /// The EVM processor.
+    pub const EVM: Self = Self::new_static("evm");
+
+    /// A VM type with a static name.
+    pub const fn new_static(name: &'static str) -> Self {
+        Self(Cow::Borrowed(name))
+    }
+
+    /// A VM type named at run time (e.g. decoded from a blob).
+    pub fn new(name: impl Into<String>) -> Self {
+        Self(Cow::Owned(name.into()))
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for VmType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for VmType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "VmType({})", self.0)
+    }
+}
+
+/// Whether an entry point may change state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntryKind {
+    /// A state-changing function, called by a request.
+    Func,
+    /// A read-only view.
+    View,
+}
+
+/// One named field of an entry point's params or results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldInfo {
+    /// The dict key.
+    pub key: String,
+    /// The WasmLib type name (`Uint64`, `AgentID`, `String`, …).
+    pub ty: String,
+    /// Whether the field may be absent.
+    pub optional: bool,
+}
+
+impl FieldInfo {
+    /// A required field.
+    pub fn new(key: &str, ty: &str) -> Self {
+        Self {
+            key: key.to_owned(),
+            ty: ty.to_owned(),
+            optional: false,
+        }
+    }
+
+    /// An optional field.
+    pub fn optional(key: &str, ty: &str) -> Self {
+        Self {
+            optional: true,
+            ..Self::new(key, ty)
+        }
+    }
+}
+
+/// An entry point a program exports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryPointInfo {
+    /// The name, e.g. `increment`.
+    pub name: String,
+    /// `Hname::of(name)`.
+    pub hname: Hname,
+    /// Func or view.
+    pub kind: EntryKind,
+    /// Its params, where known.
+    pub params: Vec<FieldInfo>,
+    /// Its results, where known.
+    pub results: Vec<FieldInfo>,
+}
+
+impl EntryPointInfo {
+    /// A func without a declared schema.
+    pub fn func(name: &str) -> Self {
+        Self::new(name, EntryKind::Func)
+    }
+
+    /// A view without a declared schema.
+    pub fn view(name: &str) -> Self {
+        Self::new(name, EntryKind::View)
+    }
+
+    fn new(name: &str, kind: EntryKind) -> Self {
+        Self {
+            name: name.to_owned(),
+            hname: Hname::of(name),
+            kind,
+            params: Vec::new(),
+            results: Vec::new(),
+        }
+    }
+
+    /// Adds declared params (builder style).
+    #[must_use]
+    pub fn params(mut self, params: impl IntoIterator<Item = FieldInfo>) -> Self {
+        self.params.extend(params);
+        self
+    }
+
+    /// Adds declared results (builder style).
+    #[must_use]
+    pub fn results(mut self, results: impl IntoIterator<Item = FieldInfo>) -> Self {
+        self.results.extend(results);
+        self
+    }
+}
+
+/// A loaded program, ready to run any of its entry points.
+pub trait Processor {
+    /// The VM that runs it.
+    fn vm_type(&self) -> VmType;
+
+    /// Its entry points.
+    fn entry_points(&self) -> &[EntryPointInfo];
+
+    /// Runs entry point `entry` against `ctx` and returns its results.
+    ///
+    /// # Errors
+    /// Any [`VmError`]: the chain reverts the call's state changes.
+    fn call(&self, ctx: &mut dyn Sandbox, entry: Hname) -> Result<Dict, VmError>;
+
+    /// The entry point `entry`, if the program has it.
+    fn entry_point(&self, entry: Hname) -> Option<&EntryPointInfo> {
+        self.entry_points().iter().find(|ep| ep.hname == entry)
+    }
+}
+
+/// Loads program binaries of one VM type.
+pub trait ProcessorFactory {
+    /// The VM type it loads.
+    fn vm_type(&self) -> VmType;
+
+    /// Validates and loads `program`.
+    ///
+    /// # Errors
+    /// [`VmError::InvalidProgram`] (or another variant) if it cannot run.
+    fn load(&self, program: &[u8]) -> Result<Box<dyn Processor>, VmError>;
+}
+
+/// Why a contract call failed. Every variant ends as a failed receipt, with
+/// the state changes of the failed call reverted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum VmError {
+    /// The contract panicked (WasmLib `panic`, a failed `require`).
+    #[error("contract panicked: {message}")]
+    Panic {
+        /// The contract's message.
+        message: String,
+    },
+    /// The gas budget ran out.
+    #[error("out of gas: the budget of {budget} gas is exhausted")]
+    OutOfGas {
+        /// The request's gas budget.
+        budget: u64,
+    },
+    /// The engine stopped the program (a Wasm trap, an EVM halt).
+    #[error("{vm} trap: {message}")]
+    Trap {
+        /// The VM that trapped.
+        vm: VmType,
+        /// What happened.
+        message: String,
+    },
+    /// An EVM contract reverted.
+    #[error("execution reverted: {reason}")]
+    Revert {
+        /// The decoded reason, if any.
+        reason: String,
+        /// The raw revert data, hex.
+        data: String,
+    },
+    /// A view tried to change state.
+    #[error("contract `{contract}`: a view cannot change state ({action})")]
+    WriteInView {
+        /// The contract.
+        contract: Hname,
+        /// What it tried.
+        action: String,
+    },
+    /// No contract with this hname.
+    #[error("contract {0} not found")]
+    ContractNotFound(Hname),
+    /// The contract has no such entry point.
+    #[error("contract `{contract}`: entry point {entry} not found")]
+    EntryPointNotFound {
+        /// The contract's name.
+        contract: String,
+        /// The entry point.
+        entry: Hname,
+    },
+    /// A request named a view: views are called, not requested.
+    #[error("`{entry}` of contract `{contract}` is a view: call it as a view, not in a request")]
+    NotAFunc {
+        /// The contract's name.
+        contract: String,
+        /// The view.
+        entry: String,
+    },
+    /// A view tried to call a func.
+    #[error("a view cannot call func `{entry}` of contract `{contract}`")]
+    FuncFromView {
+        /// The callee's name.
+        contract: String,
+        /// The func.
+        entry: String,
+    },
+    /// An account has too few tokens.
+    #[error("insufficient funds: {account} has {available} base tokens, needs {needed}")]
+    InsufficientFunds {
+        /// The account.
+        account: String,
+        /// What it holds.
+        available: u64,
+        /// What was asked.
+        needed: u64,
+    },
+    /// More was taken than the caller allowed.
+    #[error("allowance exceeded: {needed} base tokens asked, {allowed} allowed")]
+    AllowanceExceeded {
+        /// What was asked.
+        needed: u64,
+        /// What the caller allowed.
+        allowed: u64,
+    },
+    /// Nested calls went too deep.
+    #[error("call depth limit of {max} exceeded")]
+    CallDepth {
+        /// The limit.
+        max: usize,
+    },
+    /// The program cannot be loaded.
+    #[error("invalid {vm} program: {message}")]
+    InvalidProgram {
+        /// The VM that refused it.
+        vm: VmType,
+        /// Why.
+        message: String,
+    },
+    /// No processor is registered for this VM type.
+    #[error("no processor for VM type `{0}`")]
+    UnknownVmType(VmType),
+    /// A limit on size or count was exceeded.
+    #[error("limit exceeded: {0}")]
+    Limit(String),
+    /// Params or results could not be decoded.
+    #[error("bad encoding: {0}")]
+    Codec(String),
+    /// A param is missing or invalid.
+    #[error("invalid param `{key}`: {message}")]
+    Param {
+        /// The dict key.
+        key: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The caller may not do this.
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    /// An ISC operation that a one-process chain cannot honour.
+    #[error("not supported in the playground: {0}")]
+    Unsupported(String),
+}
+
+impl From<CodecError> for VmError {
+    fn from(err: CodecError) -> Self {
+        match err {
+            CodecError::Unsupported(what) => Self::Unsupported(what.to_owned()),
+            other => Self::Codec(other.to_string()),
+        }
+    }
+}
+
+impl VmError {
+    /// A panic with `message`.
+    pub fn panic(message: impl Into<String>) -> Self {
+        Self::Panic {
+            message: message.into(),
+        }
+    }
+
+    /// An invalid param.
+    pub fn param(key: &str, message: impl fmt::Display) -> Self {
+        Self::Param {
+            key: key.to_owned(),
+            message: message.to_string(),
+        }
+    }
+
+    /// A short machine-readable name of the variant.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Panic { .. } => "panic",
+            Self::OutOfGas { .. } => "out_of_gas",
+            Self::Trap { .. } => "trap",
+            Self::Revert { .. } => "revert",
+            Self::WriteInView { .. } => "write_in_view",
+            Self::ContractNotFound(_) => "contract_not_found",
+            Self::EntryPointNotFound { .. } => "entry_point_not_found",
+            Self::NotAFunc { .. } => "not_a_func",
+            Self::FuncFromView { .. } => "func_from_view",
+            Self::InsufficientFunds { .. } => "insufficient_funds",
+            Self::AllowanceExceeded { .. } => "allowance_exceeded",
+            Self::CallDepth { .. } => "call_depth",
+            Self::InvalidProgram { .. } => "invalid_program",
+            Self::UnknownVmType(_) => "unknown_vm_type",
+            Self::Limit(_) => "limit",
+            Self::Codec(_) => "codec",
+            Self::Param { .. } => "param",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Unsupported(_) => "unsupported",
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! The sandbox: all a running contract may ask of the chain.
+
+use super::{GAS, VmError};
+use crate::Hname;
+use crate::codec::{Assets, Dict};
+use crate::ids::{AgentId, ChainId, Hash, RequestId};
+use sha3::Digest;
+
+/// What a running contract sees of the chain, the same for every VM.
+///
+/// The chain implements it for the innermost call of a request; a
+/// processor never reaches chain state any other way. Every method charges
+/// gas from [`super::GAS`]; the state methods act on the calling contract's
+/// own partition only.
+pub trait Sandbox {
+    // --- who and where -------------------------------------------------
+
+    /// The running contract's hname.
+    fn contract(&self) -> Hname;
+    /// The running contract's agent id.
+    fn account_id(&self) -> AgentId;
+    /// Who called: the request's sender, or the calling contract.
+    fn caller(&self) -> AgentId;
+    /// The chain's id.
+    fn chain_id(&self) -> ChainId;
+    /// The chain owner's agent id.
+    fn chain_owner(&self) -> AgentId;
+    /// The request's id.
+    fn request_id(&self) -> RequestId;
+    /// The request's sender.
+    fn request_sender(&self) -> AgentId;
+    /// The block's timestamp, nanoseconds since the Unix epoch.
+    fn timestamp(&self) -> u64;
+    /// The block's entropy, derived from the previous block.
+    fn entropy(&self) -> Hash;
+    /// The call's params.
+    fn params(&self) -> &Dict;
+    /// Whether this call is a view (read-only).
+    fn is_view(&self) -> bool;
+
+    // --- state (own partition) -----------------------------------------
+
+    /// The value under `key`.
+    ///
+    /// # Errors
+    /// [`VmError::OutOfGas`].
+    fn state_get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, VmError>;
+    /// Sets `key` to `value`.
+    ///
+    /// # Errors
+    /// [`VmError::WriteInView`] in a view; [`VmError::OutOfGas`].
+    fn state_set(&mut self, key: &[u8], value: &[u8]) -> Result<(), VmError>;
+    /// Deletes `key`.
+    ///
+    /// # Errors
+    /// [`VmError::WriteInView`] in a view; [`VmError::OutOfGas`].
+    fn state_delete(&mut self, key: &[u8]) -> Result<(), VmError>;
+    /// The items whose key starts with `prefix`, sorted by key.
+    ///
+    /// # Errors
+    /// [`VmError::OutOfGas`].
+    fn state_prefix(&mut self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, VmError>;
+
+    // --- tokens ----------------------------------------------------------
+
+    /// The tokens `agent` holds on the chain.
+    ///
+    /// # Errors
+    /// [`VmError::OutOfGas`].
+    fn balance_of(&mut self, agent: &AgentId) -> Result<Assets, VmError>;
+    /// What the caller still allows this call to take from its account.
+    fn allowance(&self) -> Assets;
+    /// Moves `assets` from the caller's account to `target`'s, within the
+    /// allowance.
+    ///
+    /// # Errors
+    /// [`VmError::AllowanceExceeded`], [`VmError::InsufficientFunds`], gas.
+    fn transfer_allowed(&mut self, target: &AgentId, assets: Assets) -> Result<(), VmError>;
+    /// Moves `assets` from this contract's account to `target`'s account.
+    ///
+    /// # Errors
+    /// [`VmError::InsufficientFunds`], gas.
+    fn send(&mut self, target: &AgentId, assets: Assets) -> Result<(), VmError>;
+    /// Moves `assets` from this contract's account to `user`'s L1 wallet.
+    ///
+    /// # Errors
+    /// [`VmError::InsufficientFunds`]; [`VmError::Unsupported`] if the
+    /// target is not a user; gas.
+    fn send_to_l1(&mut self, user: &AgentId, assets: Assets) -> Result<(), VmError>;
+
+    // --- calls -------------------------------------------------------------
+
+    /// Calls `entry` of `contract` (any VM) with `params`, allowing it to take
+    /// up to `allowance` from this contract's account. A view may call only
+    /// views. If the callee fails, its state changes are reverted and the
+    /// error is returned here, to be handled or passed on.
+    ///
+    /// # Errors
+    /// The callee's [`VmError`].
+    fn call(
+        &mut self,
+        contract: Hname,
+        entry: Hname,
+        params: Dict,
+        allowance: Assets,
+    ) -> Result<Dict, VmError>;
+
+    /// The program stored in the blob contract under `hash`: its VM type and
+    /// entry points, loading it if needed (root uses this to deploy).
+    ///
+    /// # Errors
+    /// [`VmError::InvalidProgram`], [`VmError::UnknownVmType`], or a missing blob.
+    fn load_program(&mut self, hash: Hash) -> Result<super::VmType, VmError>;
+
+    // --- events, logs, gas ------------------------------------------------
+
+    /// Emits an event with `topic` and `payload`.
+    ///
+    /// # Errors
+    /// [`VmError::WriteInView`] in a view; limits; gas.
+    fn event(&mut self, topic: &str, payload: &[u8]) -> Result<(), VmError>;
+    /// Appends a line to the request's log.
+    fn log(&mut self, message: &str);
+    /// Appends a debug trace line to the request's log.
+    fn trace(&mut self, message: &str);
+    /// Burns `gas`.
+    ///
+    /// # Errors
+    /// [`VmError::OutOfGas`] when the budget is exhausted.
+    fn burn_gas(&mut self, gas: u64) -> Result<(), VmError>;
+    /// The gas left in the request's budget.
+    fn gas_remaining(&self) -> u64;
+
+    // --- utilities ----------------------------------------------------------
+
+    /// blake2b-256 of `data`.
+    ///
+    /// # Errors
+    /// Gas.
+    fn blake2b(&mut self, data: &[u8]) -> Result<Hash, VmError> {
+        self.burn_gas(GAS.hashing(data.len()))?;
+        Ok(Hash::blake2b(data))
+    }
+
+    /// SHA3-256 (FIPS 202) of `data`, as ISC's `HashSha3`.
+    ///
+    /// # Errors
+    /// Gas.
+    fn sha3(&mut self, data: &[u8]) -> Result<Hash, VmError> {
+        self.burn_gas(GAS.hashing(data.len()))?;
+        Ok(Hash(sha3::Sha3_256::digest(data).into()))
+    }
+
+    /// Keccak-256 of `data`, as the EVM's `KECCAK256`.
+    ///
+    /// # Errors
+    /// Gas.
+    fn keccak256(&mut self, data: &[u8]) -> Result<Hash, VmError> {
+        self.burn_gas(GAS.hashing(data.len()))?;
+        Ok(Hash(sha3::Keccak256::digest(data).into()))
+    }
+
+    /// The hname of `name`.
+    ///
+    /// # Errors
+    /// Gas.
+    fn hname(&mut self, name: &str) -> Result<Hname, VmError> {
+        self.burn_gas(GAS.hashing(name.len()))?;
+        Ok(Hname::of(name))
+    }
+
+    /// Panics with `message`: the call fails and its changes revert.
+    fn panic(&mut self, message: &str) -> VmError {
+        VmError::panic(message)
+    }
+}
