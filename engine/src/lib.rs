@@ -47,6 +47,7 @@ mod demo;
 pub mod evm;
 mod hname;
 mod ids;
+pub mod session;
 pub mod vm;
 pub mod wasmvm;
 

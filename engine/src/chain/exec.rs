@@ -9,7 +9,7 @@ use crate::chain::store::Store;
 use crate::codec::{Assets, Dict};
 use crate::core::{accounts, governance, governance::Limits, root};
 use crate::ids::{AgentId, ChainId, Hash, RequestId};
-use crate::vm::{EntryKind, GAS, Sandbox, VmError, VmType};
+use crate::vm::{EntryKind, GAS, Sandbox, StateItems, VmError, VmType};
 
 /// How deep nested calls may go.
 pub(crate) const MAX_CALL_DEPTH: usize = 32;
@@ -79,16 +79,15 @@ impl<'a> Exec<'a> {
 
     /// Runs a request's func (`view == false`) or a view, from `caller`.
     /// On failure every state change is reverted.
-    pub(crate) fn run(
-        mut self,
-        caller: AgentId,
-        contract: Hname,
-        entry: Hname,
-        params: Dict,
-        allowance: Assets,
-        view: bool,
-        base_gas: u64,
-    ) -> Outcome {
+    pub(crate) fn run(mut self, call: TopCall, base_gas: u64) -> Outcome {
+        let TopCall {
+            caller,
+            contract,
+            entry,
+            params,
+            allowance,
+            view,
+        } = call;
         let checkpoint = self.store.checkpoint();
         let mut result = self.burn(base_gas).and_then(|()| {
             self.enter(Call {
@@ -253,6 +252,17 @@ impl<'a> Exec<'a> {
     }
 }
 
+/// The outermost call of a request or view.
+pub(crate) struct TopCall {
+    pub(crate) caller: AgentId,
+    pub(crate) contract: Hname,
+    pub(crate) entry: Hname,
+    pub(crate) params: Dict,
+    pub(crate) allowance: Assets,
+    /// Whether this is a view call (else a request's func).
+    pub(crate) view: bool,
+}
+
 struct Call {
     caller: AgentId,
     contract: Hname,
@@ -365,7 +375,7 @@ impl Sandbox for Ctx<'_, '_> {
         Ok(())
     }
 
-    fn state_prefix(&mut self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, VmError> {
+    fn state_prefix(&mut self, prefix: &[u8]) -> Result<StateItems, VmError> {
         let items = self.exec.store.prefix(self.frame.contract, prefix);
         let bytes: usize = items.iter().map(|(k, v)| k.len() + v.len()).sum();
         self.exec

@@ -13,7 +13,7 @@ use crate::core::root::ContractRecord;
 use crate::core::{self, accounts, blob, blocklog, governance, root};
 use crate::ids::{AgentId, ChainId, Hash, RequestId};
 use crate::vm::{EntryPointInfo, GAS, ProcessorFactory, VmError, VmType};
-use exec::{BlockEnv, Exec};
+use exec::{BlockEnv, Exec, TopCall};
 use receipt::{BlockInfo, Receipt, Request};
 use registry::Registry;
 use serde::{Deserialize, Serialize};
@@ -319,15 +319,16 @@ impl Chain {
             .min(self.config.max_gas_per_request)
             .min(policy.affordable_gas(l2_available));
 
-        let outcome = Exec::new(&mut self.store, &self.registry, env.clone(), budget).run(
-            sender,
-            request.contract,
-            request.entry,
-            request.params.clone(),
-            request.allowance,
-            false,
-            GAS.request_base,
-        );
+        let call = TopCall {
+            caller: sender,
+            contract: request.contract,
+            entry: request.entry,
+            params: request.params.clone(),
+            allowance: request.allowance,
+            view: false,
+        };
+        let outcome = Exec::new(&mut self.store, &self.registry, env.clone(), budget)
+            .run(call, GAS.request_base);
 
         let balance = accounts::balance(&self.store, &sender).base_tokens;
         let fee = policy.fee(outcome.gas_burned).min(balance);
@@ -402,7 +403,17 @@ impl Chain {
             env,
             self.config.view_gas_budget,
         )
-        .run(caller, contract, entry, params, Assets::default(), true, 0);
+        .run(
+            TopCall {
+                caller,
+                contract,
+                entry,
+                params,
+                allowance: Assets::default(),
+                view: true,
+            },
+            0,
+        );
         // Views cannot write; drop the (empty) journal so no block sees it.
         self.store.take_journal();
         outcome.result

@@ -161,7 +161,7 @@ mod tests {
 
     #[test]
     fn a_gas_limit_below_the_intrinsic_cost_is_rejected() {
-        let err = call_code(REVERT, &[], 100).unwrap_err();
+        let err = call_code(REVERT, &[], 100).expect_err("must fail");
         assert!(matches!(err, EvmError::Rejected { .. }), "{err:?}");
     }
 }

@@ -16,7 +16,7 @@ mod gas;
 mod sandbox;
 
 pub use gas::{GAS, GasSchedule};
-pub use sandbox::Sandbox;
+pub use sandbox::{Sandbox, StateItems};
 
 use crate::Hname;
 use crate::codec::{CodecError, Dict};

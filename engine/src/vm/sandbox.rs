@@ -6,6 +6,9 @@ use crate::codec::{Assets, Dict};
 use crate::ids::{AgentId, ChainId, Hash, RequestId};
 use sha3::Digest;
 
+/// Key/value pairs of state, sorted by key.
+pub type StateItems = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// What a running contract sees of the chain, the same for every VM.
 ///
 /// The chain implements it for the innermost call of a request; a
@@ -59,7 +62,7 @@ pub trait Sandbox {
     ///
     /// # Errors
     /// [`VmError::OutOfGas`].
-    fn state_prefix(&mut self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, VmError>;
+    fn state_prefix(&mut self, prefix: &[u8]) -> Result<StateItems, VmError>;
 
     // --- tokens ----------------------------------------------------------
 

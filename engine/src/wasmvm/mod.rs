@@ -200,13 +200,13 @@ mod tests {
 
     #[test]
     fn an_endless_loop_runs_out_of_fuel() {
-        let err = run(LOOP_FOREVER, WasmLimits::default().fuel(50_000)).unwrap_err();
+        let err = run(LOOP_FOREVER, WasmLimits::default().fuel(50_000)).expect_err("must fail");
         assert_eq!(err, WasmError::OutOfFuel { budget: 50_000 });
     }
 
     #[test]
     fn unbounded_recursion_traps_instead_of_overflowing_the_host() {
-        let err = run(RECURSE, WasmLimits::default()).unwrap_err();
+        let err = run(RECURSE, WasmLimits::default()).expect_err("must fail");
         assert!(matches!(err, WasmError::Trap { .. }), "{err:?}");
     }
 

@@ -1,0 +1,76 @@
+//! Solo-style integration tests of the engine, through its public API only.
+
+mod chain;
+mod core_contracts;
+mod session;
+mod testvm;
+
+use isc_engine::{AgentId, Chain, ChainConfig, Dict, Receipt, Request, VmError};
+
+/// A default chain with the test VM registered.
+pub(crate) fn new_chain() -> Chain {
+    let mut chain = Chain::new(ChainConfig::default());
+    chain.register_processor(Box::new(testvm::TestFactory));
+    chain
+}
+
+/// The user alice.
+pub(crate) fn alice() -> AgentId {
+    AgentId::user("alice")
+}
+
+/// The user bob.
+pub(crate) fn bob() -> AgentId {
+    AgentId::user("bob")
+}
+
+/// Deploys a test-VM program as `name`, from alice, and asserts success.
+#[track_caller]
+pub(crate) fn deploy(chain: &mut Chain, name: &str, program: serde_json::Value) -> Receipt {
+    let receipt = chain
+        .deploy(
+            alice(),
+            name,
+            &testvm::VM,
+            program.to_string().as_bytes(),
+            Dict::new(),
+        )
+        .expect("the chain accepts the deploy");
+    assert!(receipt.is_success(), "deploy failed: {:?}", receipt.error);
+    receipt
+}
+
+/// Posts a request from alice and returns its receipt.
+#[track_caller]
+pub(crate) fn post(chain: &mut Chain, contract: &str, entry: &str) -> Receipt {
+    chain
+        .post(Request::new(alice(), contract, entry))
+        .expect("the chain accepts the request")
+}
+
+/// The results of a successful receipt.
+#[track_caller]
+pub(crate) fn ok(receipt: &Receipt) -> Dict {
+    match receipt.result() {
+        Ok(results) => results.clone(),
+        Err(err) => panic!("request failed: {err}"),
+    }
+}
+
+/// The error of a failed receipt.
+#[track_caller]
+pub(crate) fn failed(receipt: &Receipt) -> VmError {
+    match receipt.result() {
+        Ok(results) => panic!("request succeeded with {results:?}"),
+        Err(err) => err.clone(),
+    }
+}
+
+/// A contract's state value as text.
+pub(crate) fn state(chain: &Chain, contract: &str, key: &str) -> Option<String> {
+    chain
+        .contract_state(isc_engine::Hname::of(contract))
+        .into_iter()
+        .find(|(k, _)| k == key.as_bytes())
+        .map(|(_, v)| String::from_utf8_lossy(&v).into_owned())
+}
