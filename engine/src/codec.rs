@@ -198,9 +198,19 @@ impl<'a> Decoder<'a> {
     /// # Errors
     /// On truncated input or an over-long encoding.
     pub fn vlu(&mut self, bits: u32) -> Result<u64, CodecError> {
-        let mut byte = self.byte()?;
-        let mut value = u64::from(byte & 0x7f);
-        let mut shift = 7;
+        let first = self.byte()?;
+        self.groups(first, u64::from(first & 0x7f), 7, bits)
+    }
+
+    /// Reads the 7-bit groups that follow `byte` while its continuation bit
+    /// is set, OR-ing them into `value` from bit `shift` on.
+    fn groups(
+        &mut self,
+        mut byte: u8,
+        mut value: u64,
+        mut shift: u32,
+        bits: u32,
+    ) -> Result<u64, CodecError> {
         while byte & 0x80 != 0 {
             if shift >= bits {
                 return Err(CodecError::IntTooLong { bits });
@@ -217,19 +227,9 @@ impl<'a> Decoder<'a> {
     /// # Errors
     /// On truncated input or an over-long encoding.
     pub fn vli(&mut self, bits: u32) -> Result<i64, CodecError> {
-        let mut byte = self.byte()?;
-        let negative = byte & 0x40 != 0;
-        let mut value = u64::from(byte & 0x3f);
-        let mut shift = 6;
-        while byte & 0x80 != 0 {
-            if shift >= bits {
-                return Err(CodecError::IntTooLong { bits });
-            }
-            byte = self.byte()?;
-            value |= u64::from(byte & 0x7f) << shift;
-            shift += 7;
-        }
-        let value = value as i64;
+        let first = self.byte()?;
+        let negative = first & 0x40 != 0;
+        let value = self.groups(first, u64::from(first & 0x3f), 6, bits)? as i64;
         Ok(if negative {
             value.wrapping_neg()
         } else {
