@@ -595,7 +595,8 @@ impl Assets {
         enc.finish()
     }
 
-    /// Decodes WasmLib's `ScAssets` bytes (an empty slice is no tokens).
+    /// Decodes WasmLib's `ScAssets` bytes (an empty slice is no tokens),
+    /// as leniently as WasmLib does.
     ///
     /// # Errors
     /// On malformed bytes, or [`CodecError::Unsupported`] if native tokens
@@ -616,7 +617,8 @@ impl Assets {
         if dec.vlu(16)? != 0 {
             return Err(CodecError::Unsupported("NFTs"));
         }
-        dec.finish()?;
+        // Like WasmLib's `ScAssets::new`, ignore what follows: a `CallRequest`
+        // without allowance carries four zero bytes here.
         Ok(Self { base_tokens })
     }
 }
@@ -683,6 +685,7 @@ mod tests {
         let bytes = Assets::base(300).to_bytes();
         assert_eq!(bytes, [0, 0xac, 0x02, 0, 0]);
         assert_eq!(Assets::from_bytes(&bytes), Ok(Assets::base(300)));
+        assert_eq!(Assets::from_bytes(&[0, 0, 0, 0]), Ok(Assets::default()));
         assert_eq!(
             Assets::from_bytes(&[0, 5, 1]),
             Err(CodecError::Unsupported("native tokens"))

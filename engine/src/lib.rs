@@ -59,4 +59,10 @@ pub use core::root::ContractRecord;
 pub use demo::{FirstLight, FirstLightError, first_light};
 pub use hname::Hname;
 pub use ids::{AgentId, ChainId, Hash, IdError, RequestId};
+/// Registers the VMs built into the engine (today: the Wasm processor,
+/// VM type `wasmvm`) on `chain`.
+pub fn register_builtin_vms(chain: &mut Chain) {
+    chain.register_processor(Box::new(wasmvm::WasmFactory::default()));
+}
+
 pub use vm::{EntryKind, EntryPointInfo, Processor, ProcessorFactory, Sandbox, VmError, VmType};

@@ -33,7 +33,7 @@ fn replay(path: &str) -> Result<String, String> {
     let text = std::fs::read_to_string(path).map_err(|err| format!("{path}: {err}"))?;
     let session = Session::from_json(&text).map_err(|err| format!("{path}: {err}"))?;
     let replay = session
-        .replay(|_| {})
+        .replay(isc_engine::register_builtin_vms)
         .map_err(|err| format!("{path}: {err}"))?;
     let report = serde_json::json!({
         "blocks": replay.chain.block_index(),

@@ -3,6 +3,12 @@
 //! Architecture invariant: this is the only module that names a wasmi type.
 //! Everything it exposes is plain Rust ([`WasmLimits`], [`WasmRun`], [`WasmError`]).
 
+mod host;
+mod processor;
+pub mod utils;
+
+pub use processor::WasmFactory;
+
 use std::fmt;
 use thiserror::Error;
 use wasmi::{CompilationMode, Config, Engine, Linker, Module, StoreLimits, StoreLimitsBuilder};
@@ -13,6 +19,11 @@ pub struct WasmLimits {
     fuel: u64,
     max_memory_bytes: usize,
     max_recursion_depth: usize,
+    max_module_bytes: usize,
+    max_table_elements: usize,
+    max_params_bytes: usize,
+    max_results_bytes: usize,
+    on_load_fuel: u64,
 }
 
 impl Default for WasmLimits {
@@ -21,6 +32,11 @@ impl Default for WasmLimits {
             fuel: 10_000_000,
             max_memory_bytes: 16 * 1024 * 1024,
             max_recursion_depth: 1024,
+            max_module_bytes: 2 * 1024 * 1024,
+            max_table_elements: 10_000,
+            max_params_bytes: 256 * 1024,
+            max_results_bytes: 256 * 1024,
+            on_load_fuel: 1_000_000,
         }
     }
 }
@@ -37,6 +53,36 @@ impl WasmLimits {
     /// Default: 16 MiB (256 pages).
     pub fn max_memory_bytes(mut self, bytes: usize) -> Self {
         self.max_memory_bytes = bytes;
+        self
+    }
+
+    /// The largest module accepted, in bytes. Default: 2 MiB.
+    pub fn max_module_bytes(mut self, bytes: usize) -> Self {
+        self.max_module_bytes = bytes;
+        self
+    }
+
+    /// The most elements a table may have or grow to. Default: 10 000.
+    pub fn max_table_elements(mut self, elements: usize) -> Self {
+        self.max_table_elements = elements;
+        self
+    }
+
+    /// The largest encoded params a call accepts, in bytes. Default: 256 KiB.
+    pub fn max_params_bytes(mut self, bytes: usize) -> Self {
+        self.max_params_bytes = bytes;
+        self
+    }
+
+    /// The largest encoded results a call may return, in bytes. Default: 256 KiB.
+    pub fn max_results_bytes(mut self, bytes: usize) -> Self {
+        self.max_results_bytes = bytes;
+        self
+    }
+
+    /// The fuel `on_load` may use when a module is loaded. Default: 1 000 000.
+    pub fn on_load_fuel(mut self, fuel: u64) -> Self {
+        self.on_load_fuel = fuel;
         self
     }
 

@@ -4,6 +4,7 @@ mod chain;
 mod core_contracts;
 mod session;
 mod testvm;
+mod wasm;
 
 use isc_engine::{AgentId, Chain, ChainConfig, Dict, Receipt, Request, VmError};
 

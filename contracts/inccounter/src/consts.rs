@@ -1,0 +1,22 @@
+// The contract's names, as WasmLib's schema tool would generate them.
+#![allow(dead_code)]
+
+use wasmlib::*;
+
+pub const SC_NAME: &str = "inccounter";
+pub const SC_DESCRIPTION: &str = "A counter: increment, increment by, recursion through the sandbox";
+pub const HSC_NAME: ScHname = ScHname(0xaf2438e9);
+
+pub const PARAM_COUNTER: &str = "counter";
+pub const PARAM_AMOUNT: &str = "amount";
+
+pub const RESULT_COUNTER: &str = "counter";
+
+pub const STATE_COUNTER: &str = "counter";
+
+pub const FUNC_INIT: &str = "init";
+pub const FUNC_CALL_INCREMENT: &str = "callIncrement";
+pub const FUNC_CALL_INCREMENT_RECURSE5X: &str = "callIncrementRecurse5x";
+pub const FUNC_INCREMENT: &str = "increment";
+pub const FUNC_INCREMENT_BY: &str = "incrementBy";
+pub const VIEW_GET_COUNTER: &str = "getCounter";

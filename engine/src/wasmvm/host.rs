@@ -1,0 +1,466 @@
+//! The host side of the WasmLib ABI: `hostStateGet`, `hostStateSet` and the
+//! sandbox functions multiplexed through them (see ../shared/ISC-FACTS.md).
+//!
+//! Every guest pointer and length is bounds-checked; a bad one is a failed
+//! call, never a host panic. Every host call first charges the fuel the guest
+//! burned since the last one, then its own cost (a sandbox call plus the
+//! bytes moved), then hands the guest the fuel that is left.
+
+use super::WasmLimits;
+use crate::Hname;
+use crate::codec::{Assets, Decoder, Dict, string_from_bytes, u64_to_bytes};
+use crate::ids::{AgentId, Hash};
+use crate::vm::{GAS, Sandbox, VmError};
+use wasmi::{Caller, Extern, StoreLimits, StoreLimitsBuilder};
+
+/// The per-call state of a Wasm contract's store.
+pub(crate) struct HostState<'a> {
+    sandbox: Option<&'a mut dyn Sandbox>,
+    pub(crate) limits: StoreLimits,
+    max_results_bytes: usize,
+    /// The one-slot cache of the last value read or sandbox result.
+    cached: Option<Vec<u8>>,
+    /// What `FN_RESULTS` set.
+    pub(crate) results: Option<Dict>,
+    /// What `on_load` exported: (index, name).
+    pub(crate) exports: Vec<(i32, String)>,
+    /// The real reason a host call failed (wasmi only carries text).
+    pub(crate) error: Option<VmError>,
+    /// Fuel the guest had after the last synchronisation.
+    pub(crate) fuel_mark: u64,
+}
+
+impl<'a> HostState<'a> {
+    pub(crate) fn new(sandbox: Option<&'a mut dyn Sandbox>, limits: &WasmLimits) -> Self {
+        Self {
+            sandbox,
+            limits: StoreLimitsBuilder::new()
+                .memory_size(limits.max_memory_bytes)
+                .table_elements(limits.max_table_elements)
+                .instances(1)
+                .memories(1)
+                .tables(4)
+                .trap_on_grow_failure(true)
+                .build(),
+            max_results_bytes: limits.max_results_bytes,
+            cached: None,
+            results: None,
+            exports: Vec::new(),
+            error: None,
+            fuel_mark: 0,
+        }
+    }
+
+    fn sandbox(&mut self) -> Result<&mut dyn Sandbox, VmError> {
+        match self.sandbox.as_deref_mut() {
+            Some(sandbox) => Ok(sandbox),
+            None => Err(VmError::panic(
+                "the sandbox is not available during on_load",
+            )),
+        }
+    }
+
+    /// Charges the fuel burned down to `left` as gas.
+    pub(crate) fn charge_fuel(&mut self, left: u64) -> Result<(), VmError> {
+        let used = self.fuel_mark.saturating_sub(left);
+        self.fuel_mark = left;
+        match self.sandbox.as_deref_mut() {
+            Some(sandbox) => sandbox.burn_gas(used.saturating_mul(GAS.wasm_instruction)),
+            None => Ok(()),
+        }
+    }
+
+    /// Burns what is left of the budget, and more: out of gas.
+    pub(crate) fn exhaust(&mut self) -> VmError {
+        match self.sandbox.as_deref_mut() {
+            Some(sandbox) => sandbox
+                .burn_gas(u64::MAX)
+                .err()
+                .unwrap_or(VmError::OutOfGas { budget: 0 }),
+            None => VmError::OutOfGas { budget: 0 },
+        }
+    }
+}
+
+type Ctx<'c, 'a> = Caller<'c, HostState<'a>>;
+
+/// `hostStateGet(key_ref, key_len, val_ref, val_len) -> i32`.
+pub(crate) fn host_state_get(
+    mut caller: Ctx<'_, '_>,
+    key_ref: i32,
+    key_len: i32,
+    val_ref: i32,
+    val_len: i32,
+) -> Result<i32, wasmi::Error> {
+    let outcome = guarded(&mut caller, |caller| {
+        if key_len < 0 {
+            // A sandbox call: key_len is the function number.
+            let params = read(caller, val_ref, val_len)?;
+            let result = sandbox_call(caller, key_len, &params)?;
+            let len = result.len();
+            caller.data_mut().cached = Some(result);
+            return to_i32(len);
+        }
+        if val_len < 0 {
+            let key = read(caller, key_ref, key_len)?;
+            let found = with_sandbox(caller, 0, |sandbox| sandbox.state_get(&key))?;
+            return Ok(if found.is_some() { 0 } else { -1 });
+        }
+        if key_len > 0 {
+            let key = read(caller, key_ref, key_len)?;
+            let value = with_sandbox(caller, 0, |sandbox| sandbox.state_get(&key))?;
+            caller.data_mut().cached = value;
+        }
+        let Some(cached) = caller.data_mut().cached.take() else {
+            return Ok(-1);
+        };
+        let len = cached.len();
+        let copy = usize::try_from(val_len).unwrap_or(0).min(len);
+        write(caller, val_ref, &cached[..copy])?;
+        caller.data_mut().cached = Some(cached);
+        to_i32(len)
+    });
+    outcome
+}
+
+/// `hostStateSet(key_ref, key_len, val_ref, val_len)`.
+pub(crate) fn host_state_set(
+    mut caller: Ctx<'_, '_>,
+    key_ref: i32,
+    key_len: i32,
+    val_ref: i32,
+    val_len: i32,
+) -> Result<(), wasmi::Error> {
+    guarded(&mut caller, |caller| {
+        if key_ref == 0 {
+            // export_name(index, name): key_len is the index (< 0: language tag).
+            let name = string_from_bytes(&read(caller, val_ref, val_len)?)?;
+            if key_len >= 0 {
+                caller.data_mut().exports.push((key_len, name));
+            }
+            return Ok(());
+        }
+        let key = read(caller, key_ref, key_len)?;
+        if val_len < 0 {
+            return with_sandbox(caller, key.len(), |sandbox| sandbox.state_delete(&key));
+        }
+        let value = read(caller, val_ref, val_len)?;
+        with_sandbox(caller, key.len() + value.len(), |sandbox| {
+            sandbox.state_set(&key, &value)
+        })
+    })
+}
+
+/// Runs `body`; a [`VmError`] is kept in the state and becomes a trap.
+fn guarded<R>(
+    caller: &mut Ctx<'_, '_>,
+    body: impl FnOnce(&mut Ctx<'_, '_>) -> Result<R, VmError>,
+) -> Result<R, wasmi::Error> {
+    body(caller).map_err(|err| {
+        let message = err.to_string();
+        caller.data_mut().error = Some(err);
+        wasmi::Error::new(message)
+    })
+}
+
+/// Synchronises fuel, charges a host call moving `bytes`, runs `op` on the
+/// sandbox and hands the guest the fuel left.
+fn with_sandbox<R>(
+    caller: &mut Ctx<'_, '_>,
+    bytes: usize,
+    op: impl FnOnce(&mut dyn Sandbox) -> Result<R, VmError>,
+) -> Result<R, VmError> {
+    let left = caller.get_fuel().unwrap_or(0);
+    let state = caller.data_mut();
+    state.charge_fuel(left)?;
+    let sandbox = state.sandbox()?;
+    sandbox.burn_gas(GAS.sandbox_call + GAS.per_byte * bytes as u64)?;
+    let result = op(&mut *sandbox)?;
+    let fuel = sandbox.gas_remaining() / GAS.wasm_instruction;
+    state.fuel_mark = fuel;
+    caller
+        .set_fuel(fuel)
+        .map_err(|err| VmError::panic(format!("fuel: {err}")))?;
+    Ok(result)
+}
+
+fn to_i32(len: usize) -> Result<i32, VmError> {
+    i32::try_from(len).map_err(|_| VmError::Limit(format!("a value of {len} bytes is too large")))
+}
+
+fn memory(caller: &Ctx<'_, '_>) -> Result<wasmi::Memory, VmError> {
+    caller
+        .get_export("memory")
+        .and_then(Extern::into_memory)
+        .ok_or_else(|| VmError::panic("the module has no `memory` export"))
+}
+
+fn out_of_range(ptr: i32, len: i32) -> VmError {
+    VmError::Trap {
+        vm: crate::vm::VmType::WASM,
+        message: format!(
+            "host call with an out-of-range pointer: {len} bytes at {ptr} are outside linear memory"
+        ),
+    }
+}
+
+/// Copies `len` bytes at `ptr` out of the guest's memory.
+fn read(caller: &Ctx<'_, '_>, ptr: i32, len: i32) -> Result<Vec<u8>, VmError> {
+    if len <= 0 {
+        return Ok(Vec::new());
+    }
+    let memory = memory(caller)?;
+    let data = memory.data(caller);
+    let start = usize::try_from(ptr).map_err(|_| out_of_range(ptr, len))?;
+    let end = start
+        .checked_add(len as usize)
+        .filter(|end| *end <= data.len())
+        .ok_or_else(|| out_of_range(ptr, len))?;
+    Ok(data[start..end].to_vec())
+}
+
+/// Copies `bytes` into the guest's memory at `ptr`.
+fn write(caller: &mut Ctx<'_, '_>, ptr: i32, bytes: &[u8]) -> Result<(), VmError> {
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    let len = bytes.len() as i32;
+    let memory = memory(caller)?;
+    let data = memory.data_mut(&mut *caller);
+    let start = usize::try_from(ptr).map_err(|_| out_of_range(ptr, len))?;
+    let end = start
+        .checked_add(bytes.len())
+        .filter(|end| *end <= data.len())
+        .ok_or_else(|| out_of_range(ptr, len))?;
+    data[start..end].copy_from_slice(bytes);
+    Ok(())
+}
+
+// --- the sandbox functions (`wasmlib::sandbox::FN_*`) ------------------------
+
+const FN_ACCOUNT_ID: i32 = -1;
+const FN_ALLOWANCE: i32 = -2;
+const FN_BALANCE: i32 = -3;
+const FN_BALANCES: i32 = -4;
+const FN_BLOCK_CONTEXT: i32 = -5;
+const FN_CALL: i32 = -6;
+const FN_CALLER: i32 = -7;
+const FN_CHAIN_ID: i32 = -8;
+const FN_CHAIN_OWNER_ID: i32 = -9;
+const FN_CONTRACT: i32 = -10;
+const FN_DEPLOY_CONTRACT: i32 = -11;
+const FN_ENTROPY: i32 = -12;
+const FN_ESTIMATE_STORAGE_DEPOSIT: i32 = -13;
+const FN_EVENT: i32 = -14;
+const FN_LOG: i32 = -15;
+const FN_MINTED: i32 = -16;
+const FN_PANIC: i32 = -17;
+const FN_PARAMS: i32 = -18;
+const FN_POST: i32 = -19;
+const FN_REQUEST: i32 = -20;
+const FN_REQUEST_ID: i32 = -21;
+const FN_REQUEST_SENDER: i32 = -22;
+const FN_RESULTS: i32 = -23;
+const FN_SEND: i32 = -24;
+const FN_STATE_ANCHOR: i32 = -25;
+const FN_TIMESTAMP: i32 = -26;
+const FN_TRACE: i32 = -27;
+const FN_TRANSFER_ALLOWED: i32 = -28;
+const FN_UTILS_BECH32_DECODE: i32 = -29;
+const FN_UTILS_BECH32_ENCODE: i32 = -30;
+const FN_UTILS_BLS_ADDRESS: i32 = -31;
+const FN_UTILS_BLS_AGGREGATE: i32 = -32;
+const FN_UTILS_BLS_VALID: i32 = -33;
+const FN_UTILS_ED25519_ADDRESS: i32 = -34;
+const FN_UTILS_ED25519_VALID: i32 = -35;
+const FN_UTILS_HASH_BLAKE2B: i32 = -36;
+const FN_UTILS_HASH_NAME: i32 = -37;
+const FN_UTILS_HASH_SHA3: i32 = -38;
+
+fn unsupported(what: &str) -> VmError {
+    VmError::Unsupported(what.to_owned())
+}
+
+/// Runs sandbox function `func` with `params` and returns its result bytes,
+/// encoded as the `wasmlib` crate's `sandbox.rs`/`sandboxutils.rs` decode them.
+fn sandbox_call(caller: &mut Ctx<'_, '_>, func: i32, params: &[u8]) -> Result<Vec<u8>, VmError> {
+    if func == FN_LOG || func == FN_TRACE || func == FN_PANIC {
+        let text = String::from_utf8_lossy(params).into_owned();
+        if func == FN_PANIC {
+            return Err(VmError::panic(text));
+        }
+        return match caller.data_mut().sandbox.as_deref_mut() {
+            // Logging during on_load goes nowhere: there is no request yet.
+            None => Ok(Vec::new()),
+            Some(_) => with_sandbox(caller, params.len(), |sandbox| {
+                if func == FN_LOG {
+                    sandbox.log(&text);
+                } else {
+                    sandbox.trace(&text);
+                }
+                Ok(Vec::new())
+            }),
+        };
+    }
+    if func == FN_RESULTS {
+        let max = caller.data_mut().max_results_bytes;
+        if params.len() > max {
+            return Err(VmError::Limit(format!(
+                "results of {} bytes exceed the maximum of {max}",
+                params.len()
+            )));
+        }
+        let results = Dict::from_bytes(params)?;
+        with_sandbox(caller, params.len(), |_| Ok(()))?;
+        caller.data_mut().results = Some(results);
+        return Ok(Vec::new());
+    }
+    with_sandbox(caller, params.len(), |sandbox| {
+        run_sandbox(sandbox, func, params)
+    })
+}
+
+fn run_sandbox(sandbox: &mut dyn Sandbox, func: i32, params: &[u8]) -> Result<Vec<u8>, VmError> {
+    Ok(match func {
+        FN_ACCOUNT_ID => sandbox.account_id().to_bytes(),
+        FN_ALLOWANCE => sandbox.allowance().to_bytes(),
+        // No native tokens exist on the playground chain.
+        FN_BALANCE => u64_to_bytes(0),
+        FN_BALANCES => {
+            let own = sandbox.account_id();
+            sandbox.balance_of(&own)?.to_bytes()
+        }
+        FN_BLOCK_CONTEXT => {
+            return Err(unsupported("block contexts: each request is its own block"));
+        }
+        FN_CALL => {
+            let mut dec = Decoder::new(params);
+            let allowance = Assets::from_bytes(dec.bytes()?)?;
+            let contract = hname(dec.fixed(4, "contract hname")?);
+            let function = hname(dec.fixed(4, "function hname")?);
+            let call_params = Dict::from_bytes(dec.bytes()?)?;
+            sandbox
+                .call(contract, function, call_params, allowance)?
+                .to_bytes()
+        }
+        FN_CALLER => sandbox.caller().to_bytes(),
+        FN_CHAIN_ID => sandbox.chain_id().as_bytes().to_vec(),
+        FN_CHAIN_OWNER_ID => sandbox.chain_owner().to_bytes(),
+        FN_CONTRACT => sandbox.contract().to_bytes().to_vec(),
+        FN_DEPLOY_CONTRACT => {
+            let mut dec = Decoder::new(params);
+            let description = string_from_bytes(dec.bytes()?)?;
+            let name = string_from_bytes(dec.bytes()?)?;
+            let mut init = Dict::from_bytes(dec.bytes()?)?;
+            let program = Hash::from_bytes(dec.fixed(32, "program hash")?)
+                .map_err(crate::codec::CodecError::from)?;
+            init.set("ph", program.as_bytes().to_vec());
+            init.set("nm", name);
+            init.set("ds", description);
+            sandbox.call(
+                Hname::of("root"),
+                Hname::of("deployContract"),
+                init,
+                Assets::default(),
+            )?;
+            Vec::new()
+        }
+        FN_ENTROPY => sandbox.entropy().as_bytes().to_vec(),
+        FN_ESTIMATE_STORAGE_DEPOSIT => {
+            return Err(unsupported(
+                "storage deposits: the playground chain has no L1 outputs",
+            ));
+        }
+        FN_EVENT => {
+            let text = string_from_bytes(params)?;
+            let topic = text.split('|').next().unwrap_or_default().to_owned();
+            sandbox.event(&topic, params)?;
+            Vec::new()
+        }
+        // Nothing is ever minted: there are no foundries.
+        FN_MINTED => Assets::default().to_bytes(),
+        FN_PARAMS => sandbox.params().to_bytes(),
+        FN_POST => {
+            return Err(unsupported(
+                "posting requests from a contract (cross-chain or delayed requests need L1)",
+            ));
+        }
+        FN_REQUEST => return Err(unsupported("the raw request (FN_REQUEST)")),
+        FN_REQUEST_ID => sandbox.request_id().as_bytes().to_vec(),
+        FN_REQUEST_SENDER => sandbox.request_sender().to_bytes(),
+        FN_SEND => {
+            let mut dec = Decoder::new(params);
+            let address = dec.fixed(33, "address")?.to_vec();
+            let assets = Assets::from_bytes(dec.bytes()?)?;
+            let target = address_to_agent(&address)?;
+            sandbox.send_to_l1(&target, assets)?;
+            Vec::new()
+        }
+        FN_STATE_ANCHOR => {
+            return Err(unsupported("the state anchor: there is no L1 alias output"));
+        }
+        FN_TIMESTAMP => u64_to_bytes(sandbox.timestamp()),
+        FN_TRANSFER_ALLOWED => {
+            let mut dec = Decoder::new(params);
+            let target =
+                AgentId::from_bytes(dec.bytes()?).map_err(crate::codec::CodecError::from)?;
+            let assets = Assets::from_bytes(dec.bytes()?)?;
+            sandbox.transfer_allowed(&target, assets)?;
+            Vec::new()
+        }
+        FN_UTILS_BECH32_DECODE => {
+            sandbox.burn_gas(GAS.hashing(params.len()))?;
+            super::utils::bech32_decode(&string_from_bytes(params)?)?
+        }
+        FN_UTILS_BECH32_ENCODE => {
+            sandbox.burn_gas(GAS.hashing(params.len()))?;
+            super::utils::bech32_encode(params)?.into_bytes()
+        }
+        FN_UTILS_BLS_ADDRESS | FN_UTILS_BLS_AGGREGATE | FN_UTILS_BLS_VALID => {
+            return Err(unsupported("BLS signatures"));
+        }
+        FN_UTILS_ED25519_ADDRESS => {
+            sandbox.burn_gas(GAS.hashing(params.len()))?;
+            super::utils::ed25519_address(params)?
+        }
+        FN_UTILS_ED25519_VALID => {
+            sandbox.burn_gas(GAS.hashing(params.len()) * 10)?;
+            let mut dec = Decoder::new(params);
+            let data = dec.bytes()?;
+            let key = dec.bytes()?;
+            let signature = dec.bytes()?;
+            vec![u8::from(super::utils::ed25519_valid(data, key, signature))]
+        }
+        FN_UTILS_HASH_BLAKE2B => sandbox.blake2b(params)?.as_bytes().to_vec(),
+        FN_UTILS_HASH_NAME => sandbox
+            .hname(&string_from_bytes(params)?)?
+            .to_bytes()
+            .to_vec(),
+        FN_UTILS_HASH_SHA3 => sandbox.sha3(params)?.as_bytes().to_vec(),
+        other => {
+            return Err(VmError::panic(format!("unknown sandbox function {other}")));
+        }
+    })
+}
+
+fn hname(bytes: &[u8]) -> Hname {
+    let mut raw = [0; 4];
+    raw.copy_from_slice(bytes);
+    Hname::from_u32(u32::from_le_bytes(raw))
+}
+
+/// A WasmLib address (33 bytes, type byte first) as the agent it names.
+fn address_to_agent(address: &[u8]) -> Result<AgentId, VmError> {
+    match address.split_first() {
+        Some((0, key)) => {
+            let mut user = [0; 32];
+            user.copy_from_slice(key);
+            Ok(AgentId::User(user))
+        }
+        Some((8, _)) => Err(unsupported(
+            "sending to a chain address: there is one chain here",
+        )),
+        Some((32, _)) => Err(unsupported("sending to an Ethereum address on L1")),
+        _ => Err(VmError::Codec("invalid address type".into())),
+    }
+}

@@ -1,0 +1,280 @@
+//! The Wasm processor: WasmLib contracts on wasmi.
+//!
+//! A module must export `memory`, `on_load: () -> ()` and
+//! `on_call: (i32) -> ()`, and may import only `WasmLib.hostStateGet:
+//! (i32, i32, i32, i32) -> i32` and `WasmLib.hostStateSet: (i32, i32, i32,
+//! i32) -> ()`. Loading validates and compiles it once (the chain caches the
+//! processor by program hash) and runs `on_load` to learn the entry points;
+//! each call instantiates it afresh and runs `on_call(index)`.
+
+use super::WasmLimits;
+use super::host::{self, HostState};
+use crate::Hname;
+use crate::codec::Dict;
+use crate::vm::{EntryPointInfo, GAS, Processor, ProcessorFactory, Sandbox, VmError, VmType};
+use wasmi::errors::ErrorKind;
+use wasmi::{
+    CompilationMode, Config, Engine, ExternType, Linker, Module, Store, TrapCode, ValType,
+};
+
+/// Loads WasmLib contracts (VM type `wasmvm`).
+pub struct WasmFactory {
+    engine: Engine,
+    limits: WasmLimits,
+}
+
+impl Default for WasmFactory {
+    fn default() -> Self {
+        Self::new(WasmLimits::default())
+    }
+}
+
+impl WasmFactory {
+    /// A factory whose processors run within `limits`.
+    pub fn new(limits: WasmLimits) -> Self {
+        let mut config = Config::default();
+        config
+            .consume_fuel(true)
+            .compilation_mode(CompilationMode::Eager)
+            .set_max_recursion_depth(limits.max_recursion_depth);
+        Self {
+            engine: Engine::new(&config),
+            limits,
+        }
+    }
+}
+
+impl ProcessorFactory for WasmFactory {
+    fn vm_type(&self) -> VmType {
+        VmType::WASM
+    }
+
+    fn load(&self, program: &[u8]) -> Result<Box<dyn Processor>, VmError> {
+        if program.len() > self.limits.max_module_bytes {
+            return Err(VmError::Limit(format!(
+                "Wasm module of {} bytes exceeds the maximum of {}",
+                program.len(),
+                self.limits.max_module_bytes
+            )));
+        }
+        let module = Module::new(&self.engine, program).map_err(|err| invalid(err.to_string()))?;
+        check_interface(&module)?;
+        let mut processor = WasmProcessor {
+            engine: self.engine.clone(),
+            module,
+            limits: self.limits,
+            entry_points: Vec::new(),
+            indices: Vec::new(),
+        };
+        let exports = processor.on_load()?;
+        for (index, name) in exports {
+            let info = if index & 0x8000 == 0 {
+                EntryPointInfo::func(&name)
+            } else {
+                EntryPointInfo::view(&name)
+            };
+            processor.indices.push((info.hname, index));
+            processor.entry_points.push(info);
+        }
+        Ok(Box::new(processor))
+    }
+}
+
+fn invalid(message: impl Into<String>) -> VmError {
+    VmError::InvalidProgram {
+        vm: VmType::WASM,
+        message: message.into(),
+    }
+}
+
+/// Refuses a module that does not speak the WasmLib host ABI, naming what
+/// is missing or extra.
+fn check_interface(module: &Module) -> Result<(), VmError> {
+    for import in module.imports() {
+        let expected = match (import.module(), import.name()) {
+            ("WasmLib", "hostStateGet") => Some((4, true)),
+            ("WasmLib", "hostStateSet") => Some((4, false)),
+            _ => None,
+        };
+        let ok = match (expected, import.ty()) {
+            (Some((params, returns)), ExternType::Func(ty)) => {
+                ty.params().len() == params
+                    && ty.params().iter().all(|t| *t == ValType::I32)
+                    && ty.results()
+                        == if returns {
+                            &[ValType::I32][..]
+                        } else {
+                            &[][..]
+                        }
+            }
+            _ => false,
+        };
+        if !ok {
+            return Err(invalid(format!(
+                "unsupported import `{}.{}`: a WasmLib contract imports only \
+                 `WasmLib.hostStateGet` and `WasmLib.hostStateSet`",
+                import.module(),
+                import.name()
+            )));
+        }
+    }
+    let export = |name: &str| {
+        module
+            .exports()
+            .find(|e| e.name() == name)
+            .map(|e| e.ty().clone())
+    };
+    match export("memory") {
+        Some(ExternType::Memory(_)) => {}
+        _ => return Err(invalid("missing export `memory`")),
+    }
+    match export("on_load") {
+        Some(ExternType::Func(ty)) if ty.params().is_empty() && ty.results().is_empty() => {}
+        Some(_) => return Err(invalid("export `on_load` must be a function () -> ()")),
+        None => return Err(invalid("missing export `on_load`")),
+    }
+    match export("on_call") {
+        Some(ExternType::Func(ty)) if ty.params() == [ValType::I32] && ty.results().is_empty() => {}
+        Some(_) => return Err(invalid("export `on_call` must be a function (i32) -> ()")),
+        None => return Err(invalid("missing export `on_call`")),
+    }
+    Ok(())
+}
+
+/// A loaded WasmLib contract.
+struct WasmProcessor {
+    engine: Engine,
+    module: Module,
+    limits: WasmLimits,
+    entry_points: Vec<EntryPointInfo>,
+    indices: Vec<(Hname, i32)>,
+}
+
+impl WasmProcessor {
+    /// Runs `on_load` (no sandbox: only `export_name` and logging work) and
+    /// returns the exported `(index, name)`s.
+    fn on_load(&self) -> Result<Vec<(i32, String)>, VmError> {
+        let mut store = self.store(HostState::new(None, &self.limits));
+        store
+            .set_fuel(self.limits.on_load_fuel)
+            .map_err(|err| invalid(err.to_string()))?;
+        let result = self.run(&mut store, "on_load", None);
+        let state = store.into_data();
+        match result {
+            Ok(()) => Ok(state.exports),
+            Err(err) => Err(invalid(format!(
+                "on_load failed: {}",
+                state.error.unwrap_or_else(|| trap(err, &self.limits))
+            ))),
+        }
+    }
+
+    fn store<'a>(&self, state: HostState<'a>) -> Store<HostState<'a>> {
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| &mut state.limits);
+        store
+    }
+
+    /// Instantiates the module and calls `name` (with `index` for `on_call`).
+    fn run(
+        &self,
+        store: &mut Store<HostState<'_>>,
+        name: &str,
+        index: Option<i32>,
+    ) -> Result<(), wasmi::Error> {
+        let mut linker = Linker::new(&self.engine);
+        linker.func_wrap("WasmLib", "hostStateGet", host::host_state_get)?;
+        linker.func_wrap("WasmLib", "hostStateSet", host::host_state_set)?;
+        let instance = linker.instantiate_and_start(&mut *store, &self.module)?;
+        match index {
+            Some(index) => instance
+                .get_typed_func::<i32, ()>(&*store, name)?
+                .call(&mut *store, index),
+            None => instance
+                .get_typed_func::<(), ()>(&*store, name)?
+                .call(&mut *store, ()),
+        }
+    }
+}
+
+impl Processor for WasmProcessor {
+    fn vm_type(&self) -> VmType {
+        VmType::WASM
+    }
+
+    fn entry_points(&self) -> &[EntryPointInfo] {
+        &self.entry_points
+    }
+
+    fn call(&self, ctx: &mut dyn Sandbox, entry: Hname) -> Result<Dict, VmError> {
+        let index = self
+            .indices
+            .iter()
+            .find(|(hname, _)| *hname == entry)
+            .map(|(_, index)| *index)
+            .ok_or_else(|| VmError::EntryPointNotFound {
+                contract: ctx.contract().to_string(),
+                entry,
+            })?;
+        let params = ctx.params().to_bytes().len();
+        if params > self.limits.max_params_bytes {
+            return Err(VmError::Limit(format!(
+                "params of {params} bytes exceed the maximum of {}",
+                self.limits.max_params_bytes
+            )));
+        }
+        ctx.burn_gas(GAS.sandbox_call)?;
+        let fuel = ctx.gas_remaining() / GAS.wasm_instruction;
+        let mut store = self.store(HostState::new(Some(ctx), &self.limits));
+        store.data_mut().fuel_mark = fuel;
+        store.set_fuel(fuel).map_err(|err| VmError::Trap {
+            vm: VmType::WASM,
+            message: err.to_string(),
+        })?;
+        let result = self.run(&mut store, "on_call", Some(index));
+        let left = store.get_fuel().unwrap_or(0);
+        let mut state = store.into_data();
+        let synced = state.charge_fuel(left);
+        match result {
+            Ok(()) => {
+                synced?;
+                Ok(state.results.take().unwrap_or_default())
+            }
+            Err(err) => {
+                if let Some(error) = state.error.take() {
+                    return Err(error);
+                }
+                if err.as_trap_code() == Some(TrapCode::OutOfFuel) {
+                    // The guest used every unit of fuel it had: the budget is gone.
+                    return Err(state.exhaust());
+                }
+                synced?;
+                Err(trap(err, &self.limits))
+            }
+        }
+    }
+}
+
+/// A wasmi error as a [`VmError`]: limits are [`VmError::Limit`], the rest
+/// [`VmError::Trap`].
+fn trap(err: wasmi::Error, limits: &WasmLimits) -> VmError {
+    match (err.as_trap_code(), err.kind()) {
+        (Some(TrapCode::StackOverflow), _) => VmError::Limit(format!(
+            "Wasm call stack exhausted (recursion deeper than {} frames)",
+            limits.max_recursion_depth
+        )),
+        (_, ErrorKind::Memory(_)) => VmError::Limit(format!(
+            "Wasm linear memory may not grow past {} pages ({} bytes)",
+            limits.max_memory_bytes / 65536,
+            limits.max_memory_bytes
+        )),
+        (_, ErrorKind::Table(_)) => VmError::Limit(format!(
+            "Wasm tables may not grow past {} elements",
+            limits.max_table_elements
+        )),
+        _ => VmError::Trap {
+            vm: VmType::WASM,
+            message: err.to_string(),
+        },
+    }
+}
