@@ -263,11 +263,13 @@ fn trap(err: wasmi::Error, limits: &WasmLimits) -> VmError {
             "Wasm call stack exhausted (recursion deeper than {} frames)",
             limits.max_recursion_depth
         )),
-        (_, ErrorKind::Memory(_)) => VmError::Limit(format!(
-            "Wasm linear memory may not grow past {} pages ({} bytes)",
-            limits.max_memory_bytes / 65536,
-            limits.max_memory_bytes
-        )),
+        (Some(TrapCode::GrowthOperationLimited), _) | (_, ErrorKind::Memory(_)) => {
+            VmError::Limit(format!(
+                "Wasm linear memory may not grow past {} pages ({} bytes)",
+                limits.max_memory_bytes / 65536,
+                limits.max_memory_bytes
+            ))
+        }
         (_, ErrorKind::Table(_)) => VmError::Limit(format!(
             "Wasm tables may not grow past {} elements",
             limits.max_table_elements

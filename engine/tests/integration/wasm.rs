@@ -135,3 +135,272 @@ fn inccounter_recurses_through_the_sandbox() {
     }
     assert_eq!(depth, 4);
 }
+
+fn testcore_chain() -> Chain {
+    let mut chain = chain();
+    deploy(&mut chain, "inccounter", Dict::new());
+    deploy(&mut chain, "testcore", Dict::new());
+    chain
+}
+
+#[track_caller]
+fn testcore(chain: &mut Chain, entry: &str, params: Dict) -> Receipt {
+    call(chain, "testcore", entry, params)
+}
+
+#[test]
+fn testcore_reads_the_context_through_the_sandbox() {
+    let mut chain = testcore_chain();
+    let results = ok(&testcore(&mut chain, "testCaller", Dict::new()));
+    assert_eq!(results.agent_id("caller"), Ok(Some(alice())));
+    let results = ok(&testcore(&mut chain, "testChainOwner", Dict::new()));
+    assert_eq!(results.agent_id("owner"), Ok(Some(chain.owner())));
+
+    let receipt = testcore(&mut chain, "testTimestamp", Dict::new());
+    let block = chain.block(receipt.block_index).expect("block");
+    assert_eq!(ok(&receipt).u64("timestamp"), Ok(block.timestamp));
+
+    let one = ok(&testcore(&mut chain, "testEntropy", Dict::new())).hash("entropy");
+    let two = ok(&testcore(&mut chain, "testEntropy", Dict::new())).hash("entropy");
+    assert!(matches!(one, Ok(Some(_))));
+    assert_ne!(one, two, "entropy differs per block");
+
+    let info = chain
+        .call_view("testcore", "getSandboxInfo", Dict::new())
+        .expect("view runs");
+    assert_eq!(info.get("chainID"), Some(&chain.chain_id().as_bytes()[..]));
+    assert_eq!(
+        info.get("contract"),
+        Some(&Hname::of("testcore").to_bytes()[..])
+    );
+    assert_eq!(
+        info.agent_id("accountID"),
+        Ok(Some(chain.contract_agent("testcore")))
+    );
+}
+
+#[test]
+fn testcore_emits_events_in_wasmlib_form() {
+    let mut chain = testcore_chain();
+    let receipt = testcore(&mut chain, "testEvent", Dict::new());
+    ok(&receipt);
+    let event = &receipt.events[0];
+    assert_eq!(event.topic, "testcore.touched");
+    let text = event.text().expect("UTF-8");
+    let fields: Vec<&str> = text.split('|').collect();
+    assert_eq!(fields[0], "testcore.touched");
+    let block = chain.block(receipt.block_index).expect("block");
+    assert_eq!(fields[1], (block.timestamp / 1_000_000_000).to_string());
+    assert_eq!(fields[2], "hello~_world");
+}
+
+#[test]
+fn testcore_calls_other_contracts_of_any_vm() {
+    let mut chain = testcore_chain();
+    let receipt = testcore(&mut chain, "testCallIncrement", Dict::new());
+    let results = ok(&receipt);
+    assert_eq!(results.get("counter"), Some(&1i64.to_le_bytes()[..]));
+    let names: Vec<&str> = receipt
+        .trace
+        .calls
+        .iter()
+        .map(|c| c.entry_name.as_str())
+        .collect();
+    assert_eq!(names, ["increment", "getCounter"]);
+
+    // A core contract, with tokens: take an allowance, then ask accounts.
+    let receipt = chain
+        .post(
+            Request::new(alice(), "testcore", "testTakeAllowance")
+                .param("amount", 700u64.to_le_bytes())
+                .allowance(700),
+        )
+        .expect("accepted");
+    assert_eq!(ok(&receipt).u64("balance"), Ok(700));
+    let results = ok(&testcore(&mut chain, "testAccountsBalance", Dict::new()));
+    assert_eq!(results.u64("balance"), Ok(700));
+    assert_eq!(chain.balance(&chain.contract_agent("testcore")), 700);
+
+    // And out again, to the caller's L1 wallet.
+    let l1 = chain.l1_balance(&alice());
+    let receipt = testcore(
+        &mut chain,
+        "testSendToCaller",
+        Dict::new().with("amount", 200u64.to_le_bytes()),
+    );
+    ok(&receipt);
+    assert_eq!(chain.l1_balance(&alice()), l1 + 200);
+    assert_eq!(chain.balance(&chain.contract_agent("testcore")), 500);
+}
+
+#[test]
+fn testcore_failures_end_in_failed_receipts_with_clear_errors() {
+    let mut chain = testcore_chain();
+    let receipt = testcore(&mut chain, "testPanic", Dict::new());
+    assert_eq!(
+        failed(&receipt),
+        VmError::panic("testcore: panic on purpose")
+    );
+
+    let receipt = testcore(&mut chain, "testCallPanic", Dict::new());
+    assert_eq!(
+        failed(&receipt),
+        VmError::panic("testcore: panic on purpose")
+    );
+    assert!(
+        chain.contract_state(Hname::of("testcore")).is_empty(),
+        "the write before the failing call was reverted"
+    );
+    assert_eq!(
+        receipt.trace.calls[0].error.as_deref(),
+        Some("contract panicked: testcore: panic on purpose")
+    );
+
+    let receipt = chain
+        .post(Request::new(alice(), "testcore", "testEndlessLoop").gas_budget(2_000_000))
+        .expect("accepted");
+    assert_eq!(failed(&receipt), VmError::OutOfGas { budget: 2_000_000 });
+    assert_eq!(receipt.gas_burned, 2_000_000);
+    assert_eq!(receipt.gas_fee, 20_000);
+
+    let err = failed(&testcore(&mut chain, "testGrowMemory", Dict::new()));
+    assert!(
+        matches!(&err, VmError::Limit(msg) if msg.contains("linear memory")),
+        "{err}"
+    );
+    let receipt = testcore(
+        &mut chain,
+        "testGrowMemory",
+        Dict::new().with("megabytes", 2u32.to_le_bytes()),
+    );
+    ok(&receipt);
+
+    let err = failed(&testcore(&mut chain, "testDeepRecursion", Dict::new()));
+    assert!(
+        matches!(&err, VmError::Limit(msg) if msg.contains("call stack")),
+        "{err}"
+    );
+
+    let err = failed(&testcore(&mut chain, "testPost", Dict::new()));
+    assert!(matches!(err, VmError::Unsupported(_)), "{err}");
+
+    let err = chain
+        .call_view("testcore", "testViewWrite", Dict::new())
+        .expect_err("views cannot write");
+    assert!(matches!(err, VmError::WriteInView { .. }), "{err}");
+}
+
+#[test]
+fn testcore_hashes_match_the_engine() {
+    let mut chain = testcore_chain();
+    let results = ok(&testcore(
+        &mut chain,
+        "testHashes",
+        Dict::new().with("data", "accounts"),
+    ));
+    assert_eq!(
+        results.hash("blake2b"),
+        Ok(Some(isc_engine::Hash::blake2b(b"accounts")))
+    );
+    assert_eq!(results.get("hname"), Some(&0x3c4b5e02u32.to_le_bytes()[..]));
+    assert!(results.hash("sha3").is_ok());
+}
+
+#[test]
+fn testcore_deploys_another_contract() {
+    let mut chain = testcore_chain();
+    let stored = chain
+        .post(
+            Request::new(alice(), "blob", "storeBlob")
+                .param("v", "wasmvm")
+                .param("p", example("inccounter")),
+        )
+        .expect("accepted");
+    let hash = ok(&stored).get("hash").map(<[u8]>::to_vec).expect("hash");
+    let receipt = testcore(
+        &mut chain,
+        "testDeploy",
+        Dict::new()
+            .with("programHash", hash)
+            .with("name", "counter2"),
+    );
+    ok(&receipt);
+    let record = chain
+        .contracts()
+        .into_iter()
+        .find(|r| r.name == "counter2")
+        .expect("deployed");
+    assert_eq!(record.deployer, chain.contract_agent("testcore"));
+    assert_eq!(record.vm_type, VmType::WASM);
+}
+
+/// Deploys `program` and returns the error the deploy failed with.
+#[track_caller]
+fn deploy_error(program: &[u8]) -> VmError {
+    let mut chain = chain();
+    let receipt = chain
+        .deploy(alice(), "bad", &VmType::WASM, program, Dict::new())
+        .expect("accepted");
+    failed(&receipt)
+}
+
+fn wat(text: &str) -> Vec<u8> {
+    isc_engine::wasmvm::compile_wat(text).expect("test WAT compiles")
+}
+
+#[test]
+fn bad_modules_are_refused_at_deploy_with_their_own_messages() {
+    let garbage = deploy_error(b"\0asm\x01\0\0\0garbage");
+    assert!(
+        matches!(&garbage, VmError::InvalidProgram { .. }),
+        "{garbage}"
+    );
+
+    let inccounter = example("inccounter");
+    let truncated = deploy_error(&inccounter[..inccounter.len() / 2]);
+    assert!(
+        matches!(&truncated, VmError::InvalidProgram { .. }),
+        "{truncated}"
+    );
+    assert_ne!(truncated.to_string(), garbage.to_string());
+
+    let import = deploy_error(&wat(r#"(module (import "env" "clock" (func (result i64)))
+            (memory (export "memory") 1)
+            (func (export "on_load")) (func (export "on_call") (param i32)))"#));
+    assert_eq!(
+        import.to_string(),
+        "invalid wasmvm program: unsupported import `env.clock`: a WasmLib contract imports only \
+         `WasmLib.hostStateGet` and `WasmLib.hostStateSet`"
+    );
+
+    let no_on_call = deploy_error(&wat(
+        r#"(module (memory (export "memory") 1) (func (export "on_load")))"#,
+    ));
+    assert_eq!(
+        no_on_call.to_string(),
+        "invalid wasmvm program: missing export `on_call`"
+    );
+}
+
+#[test]
+fn a_host_call_with_an_out_of_range_pointer_fails_the_request() {
+    // Exports `poke` (index 0), which asks the host to set a state key at
+    // an address past the end of its one page of memory.
+    let module = wat(r#"(module
+            (import "WasmLib" "hostStateSet" (func $set (param i32 i32 i32 i32)))
+            (import "WasmLib" "hostStateGet" (func $get (param i32 i32 i32 i32) (result i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 16) "poke")
+            (func (export "on_load") (call $set (i32.const 0) (i32.const 0) (i32.const 16) (i32.const 4)))
+            (func (export "on_call") (param i32)
+                (call $set (i32.const 70000) (i32.const 8) (i32.const 16) (i32.const 4))))"#);
+    let mut chain = chain();
+    let receipt = chain
+        .deploy(alice(), "poker", &VmType::WASM, &module, Dict::new())
+        .expect("accepted");
+    ok(&receipt);
+    let receipt = call(&mut chain, "poker", "poke", Dict::new());
+    let err = failed(&receipt);
+    assert!(err.to_string().contains("out-of-range pointer"), "{err}");
+    assert!(chain.contract_state(Hname::of("poker")).is_empty());
+}

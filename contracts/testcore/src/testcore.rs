@@ -1,0 +1,141 @@
+// The contract's logic; lib.rs wires it to WasmLib.
+use crate::consts::*;
+use wasmlib::*;
+
+pub fn func_test_panic(ctx: &ScFuncContext, _results: &Proxy) {
+    ctx.panic("testcore: panic on purpose");
+}
+
+pub fn func_test_caller(ctx: &ScFuncContext, results: &Proxy) {
+    ScMutableAgentID::new(results.root(RESULT_CALLER)).set_value(&ctx.caller());
+}
+
+pub fn func_test_chain_owner(ctx: &ScFuncContext, results: &Proxy) {
+    ScMutableAgentID::new(results.root(RESULT_OWNER)).set_value(&ctx.chain_owner_id());
+}
+
+pub fn func_test_timestamp(ctx: &ScFuncContext, results: &Proxy) {
+    ScMutableUint64::new(results.root(RESULT_TIMESTAMP)).set_value(ctx.timestamp());
+}
+
+pub fn func_test_entropy(ctx: &ScFuncContext, results: &Proxy) {
+    ScMutableHash::new(results.root(RESULT_ENTROPY)).set_value(&ctx.entropy());
+}
+
+pub fn func_test_event(ctx: &ScFuncContext, _results: &Proxy) {
+    let mut event = EventEncoder::new("testcore.touched");
+    event.encode("hello world");
+    event.encode(&ctx.caller().to_string());
+    event.emit();
+}
+
+/// A nested call into another Wasm contract (inccounter).
+pub fn func_test_call_increment(ctx: &ScFuncContext, results: &Proxy) {
+    let inccounter = ScHname::new("inccounter");
+    ctx.call(inccounter, ScHname::new("increment"), None, None);
+    let counter = ctx.call(inccounter, ScHname::new("getCounter"), None, None);
+    ScMutableBytes::new(results.root(RESULT_COUNTER)).set_value(&counter.get(b"counter"));
+}
+
+/// A nested call whose callee panics: WasmLib cannot catch it, so the whole
+/// request fails with the callee's message.
+pub fn func_test_call_panic(ctx: &ScFuncContext, _results: &Proxy) {
+    ScMutableString::new(state_proxy().root("beforePanic")).set_value("written");
+    ctx.call(ctx.contract(), ScHname::new(FUNC_TEST_PANIC), None, None);
+}
+
+/// A call into the core `accounts` contract.
+pub fn func_test_accounts_balance(ctx: &ScFuncContext, results: &Proxy) {
+    let params = ScDict::new(&[]);
+    params.set(b"a", &ctx.account_id().to_bytes());
+    let balance = ctx.call(
+        ScHname::new("accounts"),
+        ScHname::new("balanceBaseToken"),
+        Some(params),
+        None,
+    );
+    ScMutableBytes::new(results.root(RESULT_BALANCE)).set_value(&balance.get(b"B"));
+}
+
+/// Deploys the program in blob `programHash` as contract `name`.
+pub fn func_test_deploy(ctx: &ScFuncContext, _results: &Proxy) {
+    let params = ctx.params();
+    let hash = hash_from_bytes(&params.get(PARAM_PROGRAM_HASH.as_bytes()));
+    let name = string_from_bytes(&params.get(PARAM_NAME.as_bytes()));
+    ctx.require(!name.is_empty(), "missing mandatory param: name");
+    ctx.deploy_contract(&hash, &name, "deployed by testcore", None);
+}
+
+pub fn func_test_endless_loop(_ctx: &ScFuncContext, _results: &Proxy) {
+    let mut n: u64 = 0;
+    loop {
+        n = core::hint::black_box(n.wrapping_add(1));
+    }
+}
+
+/// Allocates `megabytes` MiB (default 64): past the playground's memory cap.
+pub fn func_test_grow_memory(ctx: &ScFuncContext, results: &Proxy) {
+    let megabytes = uint32_from_bytes(&ctx.params().get(PARAM_MEGABYTES.as_bytes()));
+    let megabytes = if megabytes == 0 { 64 } else { megabytes };
+    let buf = core::hint::black_box(vec![1u8; megabytes as usize * 1024 * 1024]);
+    ScMutableUint64::new(results.root(RESULT_BALANCE)).set_value(buf.len() as u64);
+}
+
+fn recurse(depth: u64) -> u64 {
+    if core::hint::black_box(depth) == u64::MAX {
+        return 0;
+    }
+    core::hint::black_box(recurse(depth + 1)) + 1
+}
+
+/// Recurses without end: the host stops it at the call-depth limit.
+pub fn func_test_deep_recursion(_ctx: &ScFuncContext, results: &Proxy) {
+    ScMutableUint64::new(results.root(RESULT_DEPTH)).set_value(recurse(0));
+}
+
+/// Takes `amount` of the caller's allowance into this contract's account.
+pub fn func_test_take_allowance(ctx: &ScFuncContext, results: &Proxy) {
+    let amount = uint64_from_bytes(&ctx.params().get(PARAM_AMOUNT.as_bytes()));
+    ctx.transfer_allowed(&ctx.account_id(), &ScTransfer::base_tokens(amount));
+    ScMutableUint64::new(results.root(RESULT_BALANCE)).set_value(ctx.balances().base_tokens());
+}
+
+/// Sends `amount` base tokens from this contract to the caller's L1 address.
+pub fn func_test_send_to_caller(ctx: &ScFuncContext, _results: &Proxy) {
+    let amount = uint64_from_bytes(&ctx.params().get(PARAM_AMOUNT.as_bytes()));
+    ctx.send(&ctx.caller().address(), &ScTransfer::base_tokens(amount));
+}
+
+pub fn func_test_hashes(ctx: &ScFuncContext, results: &Proxy) {
+    let data = ctx.params().get(PARAM_DATA.as_bytes());
+    let utils = ctx.utility();
+    ScMutableHash::new(results.root(RESULT_BLAKE2B)).set_value(&utils.hash_blake2b(&data));
+    ScMutableHash::new(results.root(RESULT_SHA3)).set_value(&utils.hash_sha3(&data));
+    ScMutableHname::new(results.root(RESULT_HNAME))
+        .set_value(utils.hash_name(&string_from_bytes(&data)));
+}
+
+/// Posting a request needs L1: the host answers "not supported".
+pub fn func_test_post(ctx: &ScFuncContext, _results: &Proxy) {
+    ctx.post(
+        ctx.current_chain_id(),
+        ctx.contract(),
+        ScHname::new(FUNC_TEST_CALLER),
+        ScDict::new(&[]),
+        ScTransfer::new(),
+        ScTransfer::base_tokens(1),
+        0,
+    );
+}
+
+pub fn view_get_sandbox_info(ctx: &ScViewContext, results: &Proxy) {
+    ScMutableChainID::new(results.root(RESULT_CHAIN_ID)).set_value(&ctx.current_chain_id());
+    ScMutableHname::new(results.root(RESULT_CONTRACT)).set_value(ctx.contract());
+    ScMutableAgentID::new(results.root(RESULT_ACCOUNT_ID)).set_value(&ctx.account_id());
+    ScMutableUint64::new(results.root(RESULT_TIMESTAMP)).set_value(ctx.timestamp());
+}
+
+/// A view that tries to write state: the host refuses.
+pub fn view_test_view_write(_ctx: &ScViewContext, _results: &Proxy) {
+    state_proxy().root("sneaky").set(&[1]);
+}
