@@ -92,7 +92,7 @@ pub(crate) fn host_state_get(
     val_ref: i32,
     val_len: i32,
 ) -> Result<i32, wasmi::Error> {
-    let outcome = guarded(&mut caller, |caller| {
+    guarded(&mut caller, |caller| {
         if key_len < 0 {
             // A sandbox call: key_len is the function number.
             let params = read(caller, val_ref, val_len)?;
@@ -119,8 +119,7 @@ pub(crate) fn host_state_get(
         write(caller, val_ref, &cached[..copy])?;
         caller.data_mut().cached = Some(cached);
         to_i32(len)
-    });
-    outcome
+    })
 }
 
 /// `hostStateSet(key_ref, key_len, val_ref, val_len)`.
