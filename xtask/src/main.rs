@@ -6,7 +6,9 @@
 //! - `build`: setup, then a release `trunk build` into `dist/`.
 //! - `size`: the size of the built app's `.wasm`, raw and gzipped.
 //! - `test`: setup, then every check: fmt, clippy, native tests, release build, e2e.
+//! - `build-examples`: builds the example contracts into `public/examples`.
 
+mod examples;
 mod setup;
 mod shell;
 mod size;
@@ -22,8 +24,9 @@ fn main() -> ExitCode {
         Some("build") => setup::run().and_then(|()| build()),
         Some("size") => size::report().map(|report| println!("{report}")),
         Some("test") => return test::run(),
+        Some("build-examples") => examples::build(),
         _ => {
-            eprintln!("usage: cargo xtask <setup|serve|build|size|test>");
+            eprintln!("usage: cargo xtask <setup|serve|build|size|test|build-examples>");
             return ExitCode::from(2);
         }
     };

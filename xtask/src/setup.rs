@@ -66,7 +66,7 @@ fn locked_version<'a>(lock: &'a str, name: &str) -> Option<&'a str> {
     None
 }
 
-fn wasm_target() -> Result<(), String> {
+pub(crate) fn wasm_target() -> Result<(), String> {
     let installed = Cmd::new("rustup")
         .args(["target", "list", "--installed"])
         .output()

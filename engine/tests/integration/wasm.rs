@@ -404,3 +404,184 @@ fn a_host_call_with_an_out_of_range_pointer_fails_the_request() {
     assert!(err.to_string().contains("out-of-range pointer"), "{err}");
     assert!(chain.contract_state(Hname::of("poker")).is_empty());
 }
+
+fn erc20_amount(chain: &mut Chain, view: &str, params: Dict) -> u64 {
+    let results = chain.call_view("erc20", view, params).expect("view runs");
+    results.u64("amount").expect("a u64")
+}
+
+#[test]
+fn erc20_transfers_approves_and_refuses_overspending() {
+    let (bob, carol) = (
+        isc_engine::AgentId::user("bob"),
+        isc_engine::AgentId::user("carol"),
+    );
+    let mut chain = chain();
+    deploy(
+        &mut chain,
+        "erc20",
+        Dict::new()
+            .with("supply", 1_000_000u64.to_le_bytes())
+            .with("owner", alice().to_bytes()),
+    );
+    let balance = |chain: &mut Chain, who: isc_engine::AgentId| {
+        erc20_amount(
+            chain,
+            "balanceOf",
+            Dict::new().with("account", who.to_bytes()),
+        )
+    };
+    assert_eq!(balance(&mut chain, alice()), 1_000_000);
+    let supply = chain
+        .call_view("erc20", "totalSupply", Dict::new())
+        .expect("runs");
+    assert_eq!(supply.u64("supply"), Ok(1_000_000));
+
+    let receipt = call(
+        &mut chain,
+        "erc20",
+        "transfer",
+        Dict::new()
+            .with("account", bob.to_bytes())
+            .with("amount", 300u64.to_le_bytes()),
+    );
+    ok(&receipt);
+    let event = receipt.events[0].text().expect("text").to_owned();
+    assert!(event.starts_with("erc20.transfer|"), "{event}");
+    assert!(event.ends_with("|300"), "{event}");
+
+    // bob lets carol spend 100 of his; carol moves 60 to herself.
+    ok(&chain
+        .post(
+            Request::new(bob, "erc20", "approve")
+                .param("delegation", carol.to_bytes())
+                .param("amount", 100u64.to_le_bytes()),
+        )
+        .expect("accepted"));
+    ok(&chain
+        .post(
+            Request::new(carol, "erc20", "transferFrom")
+                .param("account", bob.to_bytes())
+                .param("recipient", carol.to_bytes())
+                .param("amount", 60u64.to_le_bytes()),
+        )
+        .expect("accepted"));
+    assert_eq!(balance(&mut chain, bob), 240);
+    assert_eq!(balance(&mut chain, carol), 60);
+    let allowance = erc20_amount(
+        &mut chain,
+        "allowance",
+        Dict::new()
+            .with("account", bob.to_bytes())
+            .with("delegation", carol.to_bytes()),
+    );
+    assert_eq!(allowance, 40);
+
+    // Overspending fails, changes nothing and still costs a fee.
+    let hash = chain.contract_state(Hname::of("erc20"));
+    let before = chain.balance(&bob);
+    let receipt = chain
+        .post(
+            Request::new(bob, "erc20", "transfer")
+                .param("account", carol.to_bytes())
+                .param("amount", 241u64.to_le_bytes()),
+        )
+        .expect("accepted");
+    assert_eq!(failed(&receipt), VmError::panic("erc20: not enough funds"));
+    assert!(receipt.events.is_empty());
+    assert_eq!(chain.contract_state(Hname::of("erc20")), hash);
+    assert_eq!(chain.balance(&bob), before - receipt.gas_fee);
+    assert!(receipt.gas_fee > 0);
+    let receipt = chain
+        .post(
+            Request::new(carol, "erc20", "transferFrom")
+                .param("account", bob.to_bytes())
+                .param("recipient", carol.to_bytes())
+                .param("amount", 41u64.to_le_bytes()),
+        )
+        .expect("accepted");
+    assert_eq!(
+        failed(&receipt),
+        VmError::panic("erc20: not enough allowance")
+    );
+}
+
+fn roulette_round(seed_users: &[(&str, u16, u64)]) -> (Chain, Vec<Receipt>) {
+    let mut chain = chain();
+    deploy(&mut chain, "fairroulette", Dict::new());
+    let mut receipts = Vec::new();
+    for (user, number, stake) in seed_users {
+        let receipt = chain
+            .post(
+                Request::new(isc_engine::AgentId::user(user), "fairroulette", "placeBet")
+                    .param("number", number.to_le_bytes())
+                    .allowance(*stake),
+            )
+            .expect("accepted");
+        ok(&receipt);
+        receipts.push(receipt);
+    }
+    receipts.push(call(&mut chain, "fairroulette", "payWinners", Dict::new()));
+    (chain, receipts)
+}
+
+#[test]
+fn fairroulette_pays_from_entropy_and_replays_identically() {
+    // One bet on every number, so there is always exactly one winner.
+    let bets = [
+        ("alice", 1, 1_000),
+        ("bob", 2, 2_000),
+        ("carol", 3, 3_000),
+        ("owner", 4, 500),
+        ("alice", 5, 700),
+        ("bob", 6, 100),
+        ("carol", 7, 900),
+        ("owner", 8, 50),
+    ];
+    let (mut chain, receipts) = roulette_round(&bets);
+    let pay = receipts.last().expect("payout");
+    ok(pay);
+    let winning = chain
+        .call_view("fairroulette", "lastWinningNumber", Dict::new())
+        .expect("runs")
+        .get("lastWinningNumber")
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+        .expect("a number");
+    assert!((1..=8).contains(&winning));
+    let pot: u64 = bets.iter().map(|(_, _, stake)| stake).sum();
+    let contract = chain.contract_agent("fairroulette");
+    assert_eq!(chain.balance(&contract), 0, "the winner takes the pot");
+    let transfer = &pay.trace.calls[0];
+    assert_eq!(
+        (
+            transfer.contract_name.as_str(),
+            transfer.entry_name.as_str()
+        ),
+        ("accounts", "transferAllowanceTo")
+    );
+    let round = pay.events[0].text().expect("text");
+    assert!(round.ends_with(&format!("|{winning}|1|{pot}")), "{round}");
+
+    // The same session draws the same number.
+    let (again, _) = roulette_round(&bets);
+    assert_eq!(again.state_hash(), chain.state_hash());
+    let replay = isc_engine::session::Session::of(&chain)
+        .replay(isc_engine::register_builtin_vms)
+        .expect("replays");
+    assert_eq!(replay.state_hash(), chain.state_hash());
+    assert_eq!(replay.receipts.last(), Some(pay));
+
+    let err = failed(
+        &chain
+            .post(
+                Request::new(alice(), "fairroulette", "placeBet")
+                    .param("number", 9u16.to_le_bytes())
+                    .allowance(5),
+            )
+            .expect("accepted"),
+    );
+    assert_eq!(
+        err,
+        VmError::panic("fairroulette: bet on a number from 1 to 8")
+    );
+}

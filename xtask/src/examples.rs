@@ -1,0 +1,54 @@
+//! `cargo xtask build-examples`: builds the example WasmLib contracts in
+//! `contracts/` for wasm32 and copies each `.wasm`, with its `schema.json`,
+//! into `public/examples/<name>/`, where the page and the engine's tests find
+//! them. The outputs are committed, so neither needs a Rust toolchain for
+//! contracts.
+
+use crate::shell::{Cmd, root};
+
+/// The example contracts, by crate name.
+pub(crate) const EXAMPLES: [&str; 4] = ["inccounter", "erc20", "fairroulette", "testcore"];
+
+pub(crate) fn build() -> Result<(), String> {
+    crate::setup::wasm_target()?;
+    let contracts = root().join("contracts");
+    // Paths inside the binaries (panic locations) must not depend on where
+    // the checkout or cargo's registry lives.
+    let cargo_home = std::env::var("CARGO_HOME")
+        .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default()));
+    let rustflags = format!(
+        "--remap-path-prefix={}=/isc --remap-path-prefix={cargo_home}=/cargo",
+        root().display()
+    );
+    Cmd::new("cargo")
+        .args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--manifest-path",
+        ])
+        .args([contracts.join("Cargo.toml").to_string_lossy().into_owned()])
+        .env("RUSTFLAGS", &rustflags)
+        .run()?;
+    let built = contracts.join("target/wasm32-unknown-unknown/release");
+    for name in EXAMPLES {
+        let out = root().join("public/examples").join(name);
+        std::fs::create_dir_all(&out).map_err(|err| format!("{}: {err}", out.display()))?;
+        let copy = |from: std::path::PathBuf, to: std::path::PathBuf| {
+            std::fs::copy(&from, &to)
+                .map(|_| ())
+                .map_err(|err| format!("copy {} to {}: {err}", from.display(), to.display()))
+        };
+        copy(
+            built.join(format!("{name}.wasm")),
+            out.join(format!("{name}.wasm")),
+        )?;
+        copy(
+            contracts.join(name).join("schema.json"),
+            out.join("schema.json"),
+        )?;
+        println!("examples: {name} -> public/examples/{name}/");
+    }
+    Ok(())
+}
