@@ -9,6 +9,7 @@ pub const PARAM_NAME: &str = "name";
 pub const PARAM_PROGRAM_HASH: &str = "programHash";
 pub const PARAM_AMOUNT: &str = "amount";
 pub const PARAM_MEGABYTES: &str = "megabytes";
+pub const PARAM_N: &str = "n";
 
 pub const RESULT_CALLER: &str = "caller";
 pub const RESULT_OWNER: &str = "owner";
@@ -24,6 +25,7 @@ pub const RESULT_SHA3: &str = "sha3";
 pub const RESULT_HNAME: &str = "hname";
 pub const RESULT_COUNTER: &str = "counter";
 pub const RESULT_DEPTH: &str = "depth";
+pub const RESULT_FIBONACCI: &str = "fibonacci";
 
 pub const FUNC_TEST_PANIC: &str = "testPanic";
 pub const FUNC_TEST_CALLER: &str = "testCaller";
@@ -42,5 +44,6 @@ pub const FUNC_TEST_TAKE_ALLOWANCE: &str = "testTakeAllowance";
 pub const FUNC_TEST_SEND_TO_CALLER: &str = "testSendToCaller";
 pub const FUNC_TEST_HASHES: &str = "testHashes";
 pub const FUNC_TEST_POST: &str = "testPost";
+pub const FUNC_TEST_FIBONACCI: &str = "testFibonacci";
 pub const VIEW_GET_SANDBOX_INFO: &str = "getSandboxInfo";
 pub const VIEW_TEST_VIEW_WRITE: &str = "testViewWrite";

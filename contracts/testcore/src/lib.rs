@@ -30,6 +30,7 @@ const EXPORT_MAP: ScExportMap = ScExportMap {
         FUNC_TEST_SEND_TO_CALLER,
         FUNC_TEST_HASHES,
         FUNC_TEST_POST,
+        FUNC_TEST_FIBONACCI,
         VIEW_GET_SANDBOX_INFO,
         VIEW_TEST_VIEW_WRITE,
     ],
@@ -51,6 +52,7 @@ const EXPORT_MAP: ScExportMap = ScExportMap {
         |ctx| func(ctx, func_test_send_to_caller),
         |ctx| func(ctx, func_test_hashes),
         |ctx| func(ctx, func_test_post),
+        |ctx| func(ctx, func_test_fibonacci),
     ],
     views: &[
         |ctx| view(ctx, view_get_sandbox_info),

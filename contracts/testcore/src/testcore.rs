@@ -128,6 +128,20 @@ pub fn func_test_post(ctx: &ScFuncContext, _results: &Proxy) {
     );
 }
 
+fn fibonacci(n: u64) -> u64 {
+    if n < 2 {
+        return n;
+    }
+    fibonacci(n - 1) + fibonacci(n - 2)
+}
+
+/// CPU-bound work: the `n`th Fibonacci number, recursively.
+pub fn func_test_fibonacci(ctx: &ScFuncContext, results: &Proxy) {
+    let n = uint32_from_bytes(&ctx.params().get(PARAM_N.as_bytes()));
+    ctx.require(n <= 40, "testcore: n must be at most 40");
+    ScMutableUint64::new(results.root(RESULT_FIBONACCI)).set_value(fibonacci(n as u64));
+}
+
 pub fn view_get_sandbox_info(ctx: &ScViewContext, results: &Proxy) {
     ScMutableChainID::new(results.root(RESULT_CHAIN_ID)).set_value(&ctx.current_chain_id());
     ScMutableHname::new(results.root(RESULT_CONTRACT)).set_value(ctx.contract());
