@@ -3,6 +3,8 @@
 //! Each sample starts from the same snapshot, so the chain does not grow
 //! without bound while criterion picks its iteration counts.
 
+#![allow(missing_docs)] // criterion's macros generate undocumented items.
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use isc_engine::{AgentId, Chain, ChainConfig, Dict, Request, VmType};
 use std::hint::black_box;
