@@ -59,10 +59,11 @@ pub use core::root::ContractRecord;
 pub use demo::{FirstLight, FirstLightError, first_light};
 pub use hname::Hname;
 pub use ids::{AgentId, ChainId, Hash, IdError, RequestId};
-/// Registers the VMs built into the engine (today: the Wasm processor,
-/// VM type `wasmvm`) on `chain`.
+/// Registers the VMs built into the engine on `chain`: the Wasm processor
+/// (VM type `wasmvm`) and the EVM processor (`evm`).
 pub fn register_builtin_vms(chain: &mut Chain) {
     chain.register_processor(Box::new(wasmvm::WasmFactory::default()));
+    chain.register_processor(Box::new(evm::EvmFactory));
 }
 
 pub use vm::{EntryKind, EntryPointInfo, Processor, ProcessorFactory, Sandbox, VmError, VmType};

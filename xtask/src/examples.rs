@@ -1,7 +1,8 @@
 //! `cargo xtask build-examples`: builds the example WasmLib contracts in
 //! `contracts/` for wasm32 and copies each `.wasm`, with its `schema.json`,
 //! into `public/examples/<name>/`, where the page and the engine's tests find
-//! them. The outputs are committed, so neither needs a Rust toolchain for
+//! them, and compiles `contracts/solidity/*.sol` with npm `solc` into
+//! `public/examples/solidity/<Name>.json`. The outputs are committed, so neither needs a Rust toolchain for
 //! contracts.
 
 use crate::shell::{Cmd, root};
@@ -50,5 +51,9 @@ pub(crate) fn build() -> Result<(), String> {
         )?;
         println!("examples: {name} -> public/examples/{name}/");
     }
-    Ok(())
+    // The Solidity examples, with the pinned npm solc.
+    crate::setup::npm_packages()?;
+    Cmd::new("node")
+        .args(["contracts/solidity/compile.mjs"])
+        .run()
 }

@@ -133,7 +133,7 @@ fn chromium() -> Result<(), String> {
 }
 
 /// `npm ci` unless node_modules was installed from this very package-lock.json.
-fn npm_packages() -> Result<(), String> {
+pub(crate) fn npm_packages() -> Result<(), String> {
     let lock_path = root().join("package-lock.json");
     let stamp_path = root().join("node_modules").join(".isc-installed-lock.json");
     let lock = read(&lock_path)?;

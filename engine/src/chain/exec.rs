@@ -19,6 +19,7 @@ const MAX_LOG_LINES: usize = 1_000;
 /// The block and request a call runs in.
 #[derive(Debug, Clone)]
 pub(crate) struct BlockEnv {
+    pub(crate) index: u32,
     pub(crate) chain_id: ChainId,
     pub(crate) request_id: RequestId,
     pub(crate) sender: AgentId,
@@ -230,6 +231,7 @@ impl<'a> Exec<'a> {
         let mut ctx = Ctx {
             frame: Frame {
                 contract: call.contract,
+                partition: processor.state_partition().unwrap_or(call.contract),
                 caller: call.caller,
                 params: call.params,
                 allowance: call.allowance,
@@ -275,6 +277,9 @@ struct Call {
 
 struct Frame {
     contract: Hname,
+    /// Where the contract's state lives (its own partition unless its
+    /// processor says otherwise).
+    partition: Hname,
     caller: AgentId,
     params: Dict,
     allowance: Assets,
@@ -332,6 +337,10 @@ impl Sandbox for Ctx<'_, '_> {
         self.exec.env.sender
     }
 
+    fn block_index(&self) -> u32 {
+        self.exec.env.index
+    }
+
     fn timestamp(&self) -> u64 {
         self.exec.env.timestamp
     }
@@ -352,7 +361,7 @@ impl Sandbox for Ctx<'_, '_> {
         let value = self
             .exec
             .store
-            .get(self.frame.contract, key)
+            .get(self.frame.partition, key)
             .map(<[u8]>::to_vec);
         let read = key.len() + value.as_ref().map_or(0, Vec::len);
         self.exec.burn(GAS.read(read))?;
@@ -364,19 +373,19 @@ impl Sandbox for Ctx<'_, '_> {
         self.exec.burn(GAS.write(key.len() + value.len()))?;
         self.exec
             .store
-            .set(self.frame.contract, key, value.to_vec());
+            .set(self.frame.partition, key, value.to_vec());
         Ok(())
     }
 
     fn state_delete(&mut self, key: &[u8]) -> Result<(), VmError> {
         self.no_writes("state delete")?;
         self.exec.burn(GAS.write(key.len()))?;
-        self.exec.store.delete(self.frame.contract, key);
+        self.exec.store.delete(self.frame.partition, key);
         Ok(())
     }
 
     fn state_prefix(&mut self, prefix: &[u8]) -> Result<StateItems, VmError> {
-        let items = self.exec.store.prefix(self.frame.contract, prefix);
+        let items = self.exec.store.prefix(self.frame.partition, prefix);
         let bytes: usize = items.iter().map(|(k, v)| k.len() + v.len()).sum();
         self.exec
             .burn(GAS.read(bytes) + GAS.state_read * items.len() as u64)?;

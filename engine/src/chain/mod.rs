@@ -294,6 +294,7 @@ impl Chain {
         let previous = self.state_hash();
         let nonce = accounts::nonce(&self.store, &sender);
         let env = BlockEnv {
+            index,
             chain_id: self.config.chain_id,
             request_id: request_id(&previous, &sender, nonce),
             sender,
@@ -391,6 +392,7 @@ impl Chain {
     ) -> Result<Dict, VmError> {
         let index = self.block_index();
         let env = BlockEnv {
+            index,
             chain_id: self.config.chain_id,
             request_id: RequestId([0; 34]),
             sender: caller,

@@ -3,6 +3,20 @@
 //! Architecture invariant: this is the only module that names a revm type.
 //! Everything it exposes is plain Rust ([`EvmOutcome`], [`EvmError`]).
 
+mod abi;
+mod artifact;
+mod db;
+mod processor;
+
+pub use abi::{
+    AbiError, DecodedLog, EvmProgram, decode_log, decode_output, encode_call, panic_meaning,
+    revert_reason,
+};
+pub use artifact::{ACCEPTED_SHAPES, programs_from_artifact};
+pub use processor::{BLOCK_GAS_LIMIT, EvmFactory};
+
+use crate::ids::AgentId;
+use crate::vm::{Sandbox, VmError};
 use revm::bytecode::Bytecode;
 use revm::context::TxEnv;
 use revm::context::result::ExecutionResult;
@@ -65,6 +79,37 @@ pub enum EvmError {
         /// revm's message.
         reason: String,
     },
+}
+
+/// The Ethereum address of an agent: its own for an Ethereum account, the
+/// last 20 bytes of keccak-256 of the key for a user, the recorded address
+/// of a root-registered EVM contract, else the last 20 bytes of keccak-256
+/// of `isc-contract` and the hname.
+pub fn agent_address(agent: &AgentId) -> [u8; 20] {
+    use sha3::Digest;
+    let hash: [u8; 32] = match agent {
+        AgentId::Ethereum(address) => return *address,
+        AgentId::Nil => return [0; 20],
+        AgentId::User(key) => sha3::Keccak256::digest(key).into(),
+        AgentId::Contract { hname, .. } => {
+            sha3::Keccak256::digest([b"isc-contract".as_slice(), &hname.to_bytes()].concat()).into()
+        }
+    };
+    let mut address = [0; 20];
+    address.copy_from_slice(&hash[12..]);
+    address
+}
+
+/// [`agent_address`], reading a contract's recorded address from the `evm`
+/// partition (the running EVM processor's own).
+pub(crate) fn evm_address(ctx: &mut dyn Sandbox, agent: &AgentId) -> Result<Address, VmError> {
+    if let AgentId::Contract { hname, .. } = agent
+        && let Some(bytes) = ctx.state_get(&db::contract_key(*hname))?
+        && bytes.len() == 20
+    {
+        return Ok(Address::from_slice(&bytes));
+    }
+    Ok(Address::from(agent_address(agent)))
 }
 
 /// The address the code runs at in [`call_code`].

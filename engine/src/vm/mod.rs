@@ -171,6 +171,14 @@ pub trait Processor {
     /// Any [`VmError`]: the chain reverts the call's state changes.
     fn call(&self, ctx: &mut dyn Sandbox, entry: Hname) -> Result<Dict, VmError>;
 
+    /// Where the program's state lives: `None` (the default) for the
+    /// contract's own partition, or the partition of a core contract that
+    /// holds the state of every program of this VM (the EVM keeps all its
+    /// accounts in `evm`'s, as ISC does).
+    fn state_partition(&self) -> Option<Hname> {
+        None
+    }
+
     /// The entry point `entry`, if the program has it.
     fn entry_point(&self, entry: Hname) -> Option<&EntryPointInfo> {
         self.entry_points().iter().find(|ep| ep.hname == entry)

@@ -32,6 +32,8 @@ pub trait Sandbox {
     fn request_id(&self) -> RequestId;
     /// The request's sender.
     fn request_sender(&self) -> AgentId;
+    /// The index of the block the request closes (for a view: the latest).
+    fn block_index(&self) -> u32;
     /// The block's timestamp, nanoseconds since the Unix epoch.
     fn timestamp(&self) -> u64;
     /// The block's entropy, derived from the previous block.

@@ -2,6 +2,7 @@
 
 mod chain;
 mod core_contracts;
+mod evm;
 mod session;
 mod testvm;
 mod wasm;

@@ -1,0 +1,39 @@
+// Compiles every .sol file here with the pinned npm solc (solc-js) and
+// writes its standard-JSON output to public/examples/solidity/<Name>.json.
+// Run by `cargo xtask build-examples`.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const solc = require('solc');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const out = path.join(here, '..', '..', 'public', 'examples', 'solidity');
+fs.mkdirSync(out, { recursive: true });
+
+let failed = false;
+for (const file of fs.readdirSync(here).filter((f) => f.endsWith('.sol')).sort()) {
+  const input = {
+    language: 'Solidity',
+    sources: { [file]: { content: fs.readFileSync(path.join(here, file), 'utf8') } },
+    settings: {
+      evmVersion: 'prague',
+      optimizer: { enabled: true, runs: 200 },
+      metadata: { bytecodeHash: 'none' },
+      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
+    },
+  };
+  const output = JSON.parse(solc.compile(JSON.stringify(input)));
+  const errors = (output.errors || []).filter((e) => e.severity === 'error');
+  for (const e of output.errors || []) console.error(e.formattedMessage);
+  if (errors.length) {
+    failed = true;
+    continue;
+  }
+  delete output.errors;
+  const name = path.basename(file, '.sol');
+  fs.writeFileSync(path.join(out, `${name}.json`), JSON.stringify(output, null, 1) + '\n');
+  console.log(`examples: ${file} -> public/examples/solidity/${name}.json (solc ${solc.version()})`);
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,348 @@
+//! ABI-aware encoding and decoding with `alloy-json-abi` / `alloy-dyn-abi`:
+//! calls from user input, results, event logs and revert reasons.
+
+use alloy_dyn_abi::{DynSolType, DynSolValue, EventExt, FunctionExt, JsonAbiExt, Specifier};
+use alloy_json_abi::{Function, JsonAbi, Param, StateMutability};
+use serde::{Deserialize, Serialize};
+
+/// An EVM program as the playground stores it in a blob: the ABI and the
+/// creation bytecode.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvmProgram {
+    /// The contract's ABI.
+    pub abi: JsonAbi,
+    /// Creation bytecode, `0x…` hex.
+    pub bytecode: String,
+}
+
+/// Why ABI work failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AbiError {
+    /// The program JSON is malformed.
+    #[error("invalid EVM program: {0}")]
+    Program(String),
+    /// No function of that name.
+    #[error("the ABI has no function `{0}`")]
+    NoFunction(String),
+    /// Wrong number of arguments.
+    #[error("`{function}` takes {expected} arguments, {found} given")]
+    Arity {
+        /// The function.
+        function: String,
+        /// Its parameter count.
+        expected: usize,
+        /// The arguments given.
+        found: usize,
+    },
+    /// An argument does not parse as its Solidity type.
+    #[error("argument `{name}` ({ty}): {message}")]
+    Argument {
+        /// The parameter's name (or position).
+        name: String,
+        /// Its Solidity type.
+        ty: String,
+        /// Why.
+        message: String,
+    },
+    /// Data does not decode.
+    #[error("cannot decode: {0}")]
+    Decode(String),
+}
+
+impl EvmProgram {
+    /// Parses the stored JSON form.
+    ///
+    /// # Errors
+    /// [`AbiError::Program`].
+    pub fn from_json(bytes: &[u8]) -> Result<Self, AbiError> {
+        let program: Self =
+            serde_json::from_slice(bytes).map_err(|err| AbiError::Program(err.to_string()))?;
+        program.creation_code()?;
+        Ok(program)
+    }
+
+    /// The stored JSON form.
+    pub fn to_json(&self) -> Vec<u8> {
+        // A JsonAbi and a string always serialize.
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+
+    /// The creation bytecode, decoded.
+    ///
+    /// # Errors
+    /// [`AbiError::Program`] if it is not hex or empty.
+    pub fn creation_code(&self) -> Result<Vec<u8>, AbiError> {
+        let digits = self.bytecode.trim().trim_start_matches("0x");
+        let code = hex::decode(digits)
+            .map_err(|err| AbiError::Program(format!("bytecode is not hex: {err}")))?;
+        if code.is_empty() {
+            return Err(AbiError::Program(
+                "the bytecode is empty (an interface or abstract contract?)".into(),
+            ));
+        }
+        Ok(code)
+    }
+
+    /// The function named `name` (the first, if overloaded) or with full
+    /// signature `name` (e.g. `transfer(address,uint256)`).
+    ///
+    /// # Errors
+    /// [`AbiError::NoFunction`].
+    pub fn function(&self, name: &str) -> Result<&Function, AbiError> {
+        self.abi
+            .functions()
+            .find(|f| f.name == name || f.signature() == name)
+            .ok_or_else(|| AbiError::NoFunction(name.to_owned()))
+    }
+
+    /// Constructor arguments, ABI-encoded from text.
+    ///
+    /// # Errors
+    /// [`AbiError`] on a wrong count or unparsable argument.
+    pub fn encode_constructor(&self, args: &[String]) -> Result<Vec<u8>, AbiError> {
+        let Some(constructor) = &self.abi.constructor else {
+            return arity("constructor", 0, args.len()).map(|()| Vec::new());
+        };
+        let values = coerce(&constructor.inputs, args, "constructor")?;
+        constructor
+            .abi_encode_input(&values)
+            .map_err(|err| AbiError::Decode(err.to_string()))
+    }
+
+    /// Decodes revert data: `Error(string)`, `Panic(uint256)` with its
+    /// meaning, or a custom error of this ABI; else raw hex.
+    pub fn revert_reason(&self, data: &[u8]) -> String {
+        revert_reason(Some(&self.abi), data)
+    }
+}
+
+fn arity(function: &str, expected: usize, found: usize) -> Result<(), AbiError> {
+    if expected == found {
+        Ok(())
+    } else {
+        Err(AbiError::Arity {
+            function: function.to_owned(),
+            expected,
+            found,
+        })
+    }
+}
+
+fn coerce(params: &[Param], args: &[String], function: &str) -> Result<Vec<DynSolValue>, AbiError> {
+    arity(function, params.len(), args.len())?;
+    params
+        .iter()
+        .zip(args)
+        .enumerate()
+        .map(|(i, (param, arg))| {
+            let err = |message: String| AbiError::Argument {
+                name: if param.name.is_empty() {
+                    format!("#{i}")
+                } else {
+                    param.name.clone()
+                },
+                ty: param.ty.clone(),
+                message,
+            };
+            let ty: DynSolType = param.resolve().map_err(|e| err(e.to_string()))?;
+            ty.coerce_str(arg.trim()).map_err(|e| err(e.to_string()))
+        })
+        .collect()
+}
+
+/// Calldata for `function` with arguments given as text (`42`, `0xab…`,
+/// `true`, `"text"`, `[1,2]`, `(1,0xab)`).
+///
+/// # Errors
+/// [`AbiError`] on a wrong count or unparsable argument.
+pub fn encode_call(function: &Function, args: &[String]) -> Result<Vec<u8>, AbiError> {
+    let values = coerce(&function.inputs, args, &function.name)?;
+    function
+        .abi_encode_input(&values)
+        .map_err(|err| AbiError::Decode(err.to_string()))
+}
+
+/// Whether `function` only reads (`view` or `pure`).
+pub(crate) fn is_view(function: &Function) -> bool {
+    matches!(
+        function.state_mutability,
+        StateMutability::View | StateMutability::Pure
+    )
+}
+
+/// `function`'s return data as `name: value` pairs (names or `#i`).
+///
+/// # Errors
+/// [`AbiError::Decode`].
+pub fn decode_output(function: &Function, data: &[u8]) -> Result<Vec<(String, String)>, AbiError> {
+    let values = function
+        .abi_decode_output(data)
+        .map_err(|err| AbiError::Decode(err.to_string()))?;
+    Ok(name_values(&function.outputs, values))
+}
+
+fn name_values(params: &[Param], values: Vec<DynSolValue>) -> Vec<(String, String)> {
+    params
+        .iter()
+        .zip(values)
+        .enumerate()
+        .map(|(i, (param, value))| {
+            let name = if param.name.is_empty() {
+                format!("#{i}")
+            } else {
+                param.name.clone()
+            };
+            (name, show(&value))
+        })
+        .collect()
+}
+
+/// A decoded event log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecodedLog {
+    /// The emitting contract's address.
+    pub address: String,
+    /// The event's name, or `""` if no ABI entry matches.
+    pub event: String,
+    /// Its fields by name, in declaration order.
+    pub args: Vec<(String, String)>,
+    /// The raw topics.
+    pub topics: Vec<String>,
+    /// The raw data.
+    pub data: String,
+}
+
+/// Decodes a log against `abi` (by its first topic).
+pub fn decode_log(
+    abi: Option<&JsonAbi>,
+    address: [u8; 20],
+    topics: &[[u8; 32]],
+    data: &[u8],
+) -> DecodedLog {
+    let raw_topics: Vec<String> = topics
+        .iter()
+        .map(|t| format!("0x{}", hex::encode(t)))
+        .collect();
+    let mut log = DecodedLog {
+        address: format!("0x{}", hex::encode(address)),
+        event: String::new(),
+        args: Vec::new(),
+        topics: raw_topics,
+        data: format!("0x{}", hex::encode(data)),
+    };
+    let Some(first) = topics.first() else {
+        return log;
+    };
+    let Some(event) = abi.and_then(|abi| abi.events().find(|e| e.selector().0 == *first)) else {
+        return log;
+    };
+    let topic_words = topics.iter().map(|t| alloy_primitives_b256(*t));
+    if let Ok(decoded) = event.decode_log_parts(topic_words, data) {
+        let (mut indexed, mut body) = (decoded.indexed.into_iter(), decoded.body.into_iter());
+        log.args = event
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(i, input)| {
+                let value = if input.indexed {
+                    indexed.next()
+                } else {
+                    body.next()
+                };
+                let name = if input.name.is_empty() {
+                    format!("#{i}")
+                } else {
+                    input.name.clone()
+                };
+                (name, value.map(|v| show(&v)).unwrap_or_default())
+            })
+            .collect();
+        log.event.clone_from(&event.name);
+    }
+    log
+}
+
+fn alloy_primitives_b256(word: [u8; 32]) -> revm::primitives::B256 {
+    revm::primitives::B256::from(word)
+}
+
+/// The meaning of a Solidity `Panic(uint256)` code.
+pub fn panic_meaning(code: u64) -> &'static str {
+    match code {
+        0x00 => "generic compiler panic",
+        0x01 => "assertion failed",
+        0x11 => "arithmetic overflow or underflow",
+        0x12 => "division or modulo by zero",
+        0x21 => "invalid enum value",
+        0x22 => "invalid storage byte array encoding",
+        0x31 => "pop on an empty array",
+        0x32 => "array index out of bounds",
+        0x41 => "out of memory",
+        0x51 => "call to an uninitialised function",
+        _ => "unknown panic code",
+    }
+}
+
+/// Decodes revert data: `Error(string)`, `Panic(uint256)`, a custom error
+/// of `abi`, or raw hex.
+pub fn revert_reason(abi: Option<&JsonAbi>, data: &[u8]) -> String {
+    const ERROR: [u8; 4] = [0x08, 0xc3, 0x79, 0xa0];
+    const PANIC: [u8; 4] = [0x4e, 0x48, 0x7b, 0x71];
+    let Some((selector, body)) = data.split_first_chunk::<4>() else {
+        return if data.is_empty() {
+            "(no reason given)".to_owned()
+        } else {
+            format!("0x{}", hex::encode(data))
+        };
+    };
+    if *selector == ERROR
+        && let Ok(DynSolValue::String(message)) = DynSolType::String.abi_decode(body)
+    {
+        return message;
+    }
+    if *selector == PANIC
+        && let Ok(DynSolValue::Uint(code, _)) = DynSolType::Uint(256).abi_decode(body)
+    {
+        let code: u64 = code.try_into().unwrap_or(u64::MAX);
+        return format!("Panic(0x{code:02x}): {}", panic_meaning(code));
+    }
+    if let Some(error) = abi.and_then(|abi| abi.errors().find(|e| e.selector().0 == *selector))
+        && let Ok(values) = error.abi_decode_input(body)
+    {
+        let args: Vec<String> = name_values(&error.inputs, values)
+            .into_iter()
+            .map(|(name, value)| format!("{name}: {value}"))
+            .collect();
+        return format!("{}({})", error.name, args.join(", "));
+    }
+    format!("0x{}", hex::encode(data))
+}
+
+/// A value as people write it: decimal integers, `0x` hex, checksummed
+/// addresses, quoted strings, `[…]` arrays and `(…)` tuples.
+pub(crate) fn show(value: &DynSolValue) -> String {
+    match value {
+        DynSolValue::Bool(b) => b.to_string(),
+        DynSolValue::Int(i, _) => i.to_string(),
+        DynSolValue::Uint(u, _) => u.to_string(),
+        DynSolValue::FixedBytes(word, size) => format!("0x{}", hex::encode(&word[..*size])),
+        DynSolValue::Address(address) => address.to_checksum(None),
+        DynSolValue::Function(f) => format!("0x{}", hex::encode(f.as_slice())),
+        DynSolValue::Bytes(bytes) => format!("0x{}", hex::encode(bytes)),
+        DynSolValue::String(text) => format!("{text:?}"),
+        DynSolValue::Array(items) | DynSolValue::FixedArray(items) => {
+            format!(
+                "[{}]",
+                items.iter().map(show).collect::<Vec<_>>().join(", ")
+            )
+        }
+        DynSolValue::Tuple(items) => {
+            format!(
+                "({})",
+                items.iter().map(show).collect::<Vec<_>>().join(", ")
+            )
+        }
+        #[allow(unreachable_patterns)]
+        _ => format!("{value:?}"),
+    }
+}

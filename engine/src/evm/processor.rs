@@ -1,0 +1,299 @@
+//! The EVM processor: Solidity contracts on revm, one more VM behind the
+//! `Processor` interface.
+//!
+//! A program is an [`EvmProgram`] (ABI and creation bytecode) stored as JSON
+//! in a blob. Its entry points are `init` (the constructor: it creates the
+//! contract from the request's sender, like an Ethereum deployment, and
+//! records its address) and every ABI function, by name (`view`/`pure`
+//! functions are views). Params: `args`, a JSON array of the arguments as
+//! text, or `i`, raw ABI-encoded input (calldata with selector for a
+//! function, encoded arguments for the constructor). Results: `o`, the raw
+//! return data; `decoded`, the outputs as JSON `[[name, value], …]`;
+//! `address` after `init`.
+
+use super::abi::{self, EvmProgram};
+use super::db::{self, SandboxDb};
+use super::{DEFAULT_CHAIN_ID, evm_address};
+use crate::Hname;
+use crate::codec::Dict;
+use crate::vm::{EntryPointInfo, GAS, Processor, ProcessorFactory, Sandbox, VmError, VmType};
+use alloy_json_abi::Function;
+use revm::context::TxEnv;
+use revm::context::result::{ExecutionResult, Output};
+use revm::database_interface::Database;
+use revm::primitives::hardfork::SpecId;
+use revm::primitives::{Address, B256, Bytes, TxKind, U256};
+use revm::{Context, ExecuteEvm, MainBuilder, MainContext};
+
+/// The EVM's block gas limit: no single call may use more.
+pub const BLOCK_GAS_LIMIT: u64 = 30_000_000;
+
+/// Loads Solidity contracts (VM type `evm`).
+#[derive(Debug, Default)]
+pub struct EvmFactory;
+
+impl ProcessorFactory for EvmFactory {
+    fn vm_type(&self) -> VmType {
+        VmType::EVM
+    }
+
+    fn load(&self, program: &[u8]) -> Result<Box<dyn Processor>, VmError> {
+        let program = EvmProgram::from_json(program).map_err(|err| VmError::InvalidProgram {
+            vm: VmType::EVM,
+            message: err.to_string(),
+        })?;
+        let mut entry_points = vec![EntryPointInfo::func("init")];
+        let mut functions = Vec::new();
+        for function in program.abi.functions() {
+            // Overloads after the first are named by their full signature.
+            let name = if functions
+                .iter()
+                .any(|(_, f): &(Hname, Function)| f.name == function.name)
+            {
+                function.signature()
+            } else {
+                function.name.clone()
+            };
+            let info = if abi::is_view(function) {
+                EntryPointInfo::view(&name)
+            } else {
+                EntryPointInfo::func(&name)
+            };
+            functions.push((info.hname, function.clone()));
+            entry_points.push(info);
+        }
+        Ok(Box::new(EvmProcessor {
+            program,
+            entry_points,
+            functions,
+        }))
+    }
+}
+
+struct EvmProcessor {
+    program: EvmProgram,
+    entry_points: Vec<EntryPointInfo>,
+    functions: Vec<(Hname, Function)>,
+}
+
+/// The arguments of a call: the JSON array under `args`, as text.
+fn text_args(params: &Dict) -> Result<Option<Vec<String>>, VmError> {
+    let Some(raw) = params.get("args") else {
+        return Ok(None);
+    };
+    let values: Vec<serde_json::Value> = serde_json::from_slice(raw)
+        .map_err(|err| VmError::param("args", format!("a JSON array of arguments: {err}")))?;
+    Ok(Some(
+        values
+            .into_iter()
+            .map(|value| match value {
+                serde_json::Value::String(text) => text,
+                other => other.to_string(),
+            })
+            .collect(),
+    ))
+}
+
+fn abi_error(key: &str) -> impl Fn(abi::AbiError) -> VmError + '_ {
+    move |err| VmError::param(key, err)
+}
+
+impl Processor for EvmProcessor {
+    fn vm_type(&self) -> VmType {
+        VmType::EVM
+    }
+
+    fn entry_points(&self) -> &[EntryPointInfo] {
+        &self.entry_points
+    }
+
+    fn state_partition(&self) -> Option<Hname> {
+        Some(Hname::of("evm"))
+    }
+
+    fn call(&self, ctx: &mut dyn Sandbox, entry: Hname) -> Result<Dict, VmError> {
+        if entry == Hname::of("init") {
+            return self.deploy(ctx);
+        }
+        let (_, function) = self
+            .functions
+            .iter()
+            .find(|(hname, _)| *hname == entry)
+            .ok_or_else(|| VmError::EntryPointNotFound {
+                contract: ctx.contract().to_string(),
+                entry,
+            })?;
+        let input = match (text_args(ctx.params())?, ctx.params().get("i")) {
+            (Some(args), _) => abi::encode_call(function, &args).map_err(abi_error("args"))?,
+            (None, Some(raw)) => raw.to_vec(),
+            (None, None) => abi::encode_call(function, &[]).map_err(abi_error("args"))?,
+        };
+        let address = contract_address(ctx)?;
+        let caller = ctx.caller();
+        let from = evm_address(ctx, &caller)?;
+        let output = self.transact(ctx, from, TxKind::Call(address), input)?;
+        let mut results = Dict::new().with("o", output.clone());
+        if let Ok(decoded) = abi::decode_output(function, &output) {
+            results.set("decoded", serde_json::to_vec(&decoded).unwrap_or_default());
+        }
+        Ok(results)
+    }
+}
+
+/// The address recorded for the running contract at `init`.
+fn contract_address(ctx: &mut dyn Sandbox) -> Result<Address, VmError> {
+    let stored = ctx.state_get(&db::contract_key(ctx.contract()))?;
+    stored
+        .filter(|bytes| bytes.len() == 20)
+        .map(|bytes| Address::from_slice(&bytes))
+        .ok_or_else(|| VmError::panic("this EVM contract was never constructed (no `init`)"))
+}
+
+impl EvmProcessor {
+    fn deploy(&self, ctx: &mut dyn Sandbox) -> Result<Dict, VmError> {
+        let mut code = self.program.creation_code().map_err(abi_error("p"))?;
+        match (text_args(ctx.params())?, ctx.params().get("i")) {
+            (Some(args), _) => code.extend(
+                self.program
+                    .encode_constructor(&args)
+                    .map_err(abi_error("args"))?,
+            ),
+            (None, Some(raw)) => code.extend_from_slice(raw),
+            (None, None) => code.extend(
+                self.program
+                    .encode_constructor(&[])
+                    .map_err(abi_error("args"))?,
+            ),
+        }
+        // msg.sender of the constructor is whoever sent the deploy request.
+        let sender = ctx.request_sender();
+        let from = evm_address(ctx, &sender)?;
+        let output = self.transact(ctx, from, TxKind::Create, code)?;
+        let address = output;
+        let key = db::contract_key(ctx.contract());
+        ctx.state_set(&key, &address)?;
+        Ok(Dict::new().with("address", address))
+    }
+
+    /// Runs one transaction; on success commits it (unless in a view) and
+    /// returns the output (for a create: the new address).
+    fn transact(
+        &self,
+        ctx: &mut dyn Sandbox,
+        from: Address,
+        kind: TxKind,
+        input: Vec<u8>,
+    ) -> Result<Vec<u8>, VmError> {
+        let ratio = GAS.evm_gas_ratio.max(1);
+        let gas_limit = (ctx.gas_remaining() / ratio).min(BLOCK_GAS_LIMIT);
+        // Whether the request's budget, not the block gas limit, bounds the call.
+        let budget_bound = gas_limit < BLOCK_GAS_LIMIT;
+        let view = ctx.is_view();
+        let block_number = u64::from(ctx.block_index());
+        let timestamp = ctx.timestamp() / 1_000_000_000;
+        let prevrandao = B256::from(*ctx.entropy().as_bytes());
+
+        let mut database = SandboxDb { ctx, error: None };
+        let nonce = database
+            .basic(from)
+            .map_err(|err| VmError::Trap {
+                vm: VmType::EVM,
+                message: err.to_string(),
+            })?
+            .map_or(0, |info| info.nonce);
+        let tx = TxEnv::builder()
+            .caller(from)
+            .kind(kind)
+            .data(Bytes::from(input))
+            .gas_limit(gas_limit)
+            .gas_price(0)
+            .nonce(nonce)
+            .chain_id(Some(DEFAULT_CHAIN_ID))
+            .build_fill();
+        let mut evm = Context::mainnet()
+            .with_db(&mut database)
+            .modify_cfg_chained(|cfg| {
+                cfg.chain_id = DEFAULT_CHAIN_ID;
+                cfg.spec = SpecId::PRAGUE;
+            })
+            .modify_block_chained(|block| {
+                block.number = U256::from(block_number);
+                block.timestamp = U256::from(timestamp);
+                block.prevrandao = Some(prevrandao);
+                block.gas_limit = BLOCK_GAS_LIMIT;
+                block.basefee = 0;
+            })
+            .build_mainnet();
+        let outcome = evm.transact(tx);
+        drop(evm);
+        let SandboxDb { ctx, error } = database;
+        if let Some(error) = error {
+            return Err(error);
+        }
+        let outcome = outcome.map_err(|err| {
+            if gas_limit < 21_000 {
+                VmError::OutOfGas { budget: 0 }
+            } else {
+                VmError::Trap {
+                    vm: VmType::EVM,
+                    message: err.to_string(),
+                }
+            }
+        });
+        let outcome = match outcome {
+            Ok(outcome) => outcome,
+            Err(VmError::OutOfGas { .. }) => {
+                return Err(ctx
+                    .burn_gas(u64::MAX)
+                    .err()
+                    .unwrap_or(VmError::OutOfGas { budget: 0 }));
+            }
+            Err(err) => return Err(err),
+        };
+        let result = outcome.result;
+        ctx.burn_gas(result.tx_gas_used().saturating_mul(ratio))?;
+        match result {
+            ExecutionResult::Success { output, logs, .. } => {
+                if !view {
+                    db::commit(ctx, outcome.state)?;
+                }
+                for log in logs {
+                    let topics: Vec<[u8; 32]> = log.data.topics().iter().map(|t| t.0).collect();
+                    let decoded = abi::decode_log(
+                        Some(&self.program.abi),
+                        log.address.0.0,
+                        &topics,
+                        &log.data.data,
+                    );
+                    let topic = if decoded.event.is_empty() {
+                        "evm.log".to_owned()
+                    } else {
+                        decoded.event.clone()
+                    };
+                    ctx.event(&topic, &serde_json::to_vec(&decoded).unwrap_or_default())?;
+                }
+                Ok(match output {
+                    Output::Create(_, address) => address.map(|a| a.to_vec()).unwrap_or_default(),
+                    Output::Call(data) => data.to_vec(),
+                })
+            }
+            ExecutionResult::Revert { output, .. } => Err(VmError::Revert {
+                reason: self.program.revert_reason(&output),
+                data: format!("0x{}", hex::encode(&output)),
+            }),
+            ExecutionResult::Halt { reason, .. } => {
+                let message = format!("{reason:?}");
+                if message.starts_with("OutOfGas") && budget_bound {
+                    return Err(ctx
+                        .burn_gas(u64::MAX)
+                        .err()
+                        .unwrap_or(VmError::OutOfGas { budget: 0 }));
+                }
+                Err(VmError::Trap {
+                    vm: VmType::EVM,
+                    message,
+                })
+            }
+        }
+    }
+}

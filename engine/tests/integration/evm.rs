@@ -1,0 +1,332 @@
+//! Solidity examples from `public/examples/solidity`, on the EVM processor.
+
+use crate::{alice, bob, failed, ok};
+use isc_engine::evm::{EvmProgram, programs_from_artifact};
+use isc_engine::{AgentId, Chain, ChainConfig, Dict, Receipt, Request, VmError, VmType};
+use serde_json::json;
+
+fn chain() -> Chain {
+    let mut chain = Chain::new(ChainConfig::default());
+    isc_engine::register_builtin_vms(&mut chain);
+    chain
+}
+
+/// Contract `name` from the committed solc output `public/examples/solidity/<name>.json`.
+fn artifact(name: &str) -> EvmProgram {
+    let path = format!(
+        "{}/../public/examples/solidity/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{path}: {err}"));
+    programs_from_artifact(&text)
+        .expect("a solc output")
+        .into_iter()
+        .find(|(contract, _)| contract == name)
+        .map(|(_, program)| program)
+        .expect("the contract is in its artifact")
+}
+
+fn args(values: serde_json::Value) -> Vec<u8> {
+    values.to_string().into_bytes()
+}
+
+#[track_caller]
+fn deploy(chain: &mut Chain, name: &str, constructor: serde_json::Value) -> Receipt {
+    let receipt = chain
+        .deploy(
+            alice(),
+            &name.to_lowercase(),
+            &VmType::EVM,
+            &artifact(name).to_json(),
+            Dict::new().with("args", args(constructor)),
+        )
+        .expect("accepted");
+    assert!(
+        receipt.is_success(),
+        "deploy of {name} failed: {:?}",
+        receipt.error
+    );
+    receipt
+}
+
+#[track_caller]
+fn send(
+    chain: &mut Chain,
+    from: AgentId,
+    contract: &str,
+    function: &str,
+    values: serde_json::Value,
+) -> Receipt {
+    chain
+        .post(Request::new(from, contract, function).param("args", args(values)))
+        .expect("accepted")
+}
+
+/// A view's decoded outputs, as `[[name, value], …]`.
+#[track_caller]
+fn view(
+    chain: &mut Chain,
+    contract: &str,
+    function: &str,
+    values: serde_json::Value,
+) -> Vec<(String, String)> {
+    let results = chain
+        .call_view(contract, function, Dict::new().with("args", args(values)))
+        .unwrap_or_else(|err| panic!("{contract}.{function}: {err}"));
+    serde_json::from_slice(results.get("decoded").expect("decoded outputs")).expect("JSON")
+}
+
+fn address(agent: &AgentId) -> String {
+    format!("0x{}", hex::encode(isc_engine::evm::agent_address(agent)))
+}
+
+#[test]
+fn storage_sets_gets_and_emits_a_decoded_event() {
+    let mut chain = chain();
+    deploy(&mut chain, "Storage", json!([]));
+    assert_eq!(
+        view(&mut chain, "storage", "get", json!([])),
+        [("#0".to_owned(), "0".to_owned())]
+    );
+    let receipt = send(&mut chain, alice(), "storage", "set", json!(["42"]));
+    ok(&receipt);
+    assert_eq!(
+        view(&mut chain, "storage", "get", json!([])),
+        [("#0".to_owned(), "42".to_owned())]
+    );
+    assert_eq!(receipt.trace.vm, VmType::EVM);
+    let event = &receipt.events[0];
+    assert_eq!(event.topic, "ValueChanged");
+    let log: serde_json::Value = serde_json::from_slice(&event.payload).expect("JSON");
+    assert_eq!(log["args"][1], json!(["value", "42"]));
+    assert_eq!(
+        log["args"][0][1].as_str().map(str::to_lowercase),
+        Some(address(&alice()))
+    );
+    assert!(receipt.gas_burned > 21_000);
+}
+
+#[test]
+fn erc20_transfers_approves_and_decodes_custom_errors() {
+    let mut chain = chain();
+    deploy(
+        &mut chain,
+        "Token",
+        json!(["Playground", "PLAY", "1000000"]),
+    );
+    let balance = |chain: &mut Chain, who: &AgentId| {
+        view(chain, "token", "balanceOf", json!([address(who)]))[0]
+            .1
+            .clone()
+    };
+    assert_eq!(balance(&mut chain, &alice()), "1000000");
+    assert_eq!(
+        view(&mut chain, "token", "symbol", json!([]))[0].1,
+        "\"PLAY\""
+    );
+
+    ok(&send(
+        &mut chain,
+        alice(),
+        "token",
+        "transfer",
+        json!([address(&bob()), "250"]),
+    ));
+    assert_eq!(balance(&mut chain, &bob()), "250");
+
+    let carol = AgentId::user("carol");
+    ok(&send(
+        &mut chain,
+        bob(),
+        "token",
+        "approve",
+        json!([address(&carol), "100"]),
+    ));
+    ok(&send(
+        &mut chain,
+        carol,
+        "token",
+        "transferFrom",
+        json!([address(&bob()), address(&carol), "60"]),
+    ));
+    assert_eq!(balance(&mut chain, &carol), "60");
+    assert_eq!(
+        view(
+            &mut chain,
+            "token",
+            "allowance",
+            json!([address(&bob()), address(&carol)])
+        )[0]
+        .1,
+        "40"
+    );
+
+    // Over-spending: a decoded custom error, state unchanged, fee charged.
+    let evm_state = chain.contract_state(isc_engine::Hname::of("evm"));
+    let before = chain.balance(&bob());
+    let receipt = send(
+        &mut chain,
+        bob(),
+        "token",
+        "transfer",
+        json!([address(&carol), "1000"]),
+    );
+    match failed(&receipt) {
+        VmError::Revert { reason, .. } => {
+            assert!(
+                reason.starts_with("ERC20InsufficientBalance(sender: 0x"),
+                "{reason}"
+            );
+            assert!(reason.ends_with("balance: 190, needed: 1000)"), "{reason}");
+        }
+        other => panic!("expected a revert, got {other}"),
+    }
+    assert_eq!(
+        chain.contract_state(isc_engine::Hname::of("evm")),
+        evm_state
+    );
+    assert!(receipt.gas_fee > 0);
+    assert_eq!(chain.balance(&bob()), before - receipt.gas_fee);
+}
+
+#[test]
+fn every_revert_kind_is_decoded() {
+    let mut chain = chain();
+    deploy(&mut chain, "Reverter", json!([]));
+    let reason = |receipt: &Receipt| match failed(receipt) {
+        VmError::Revert { reason, .. } => reason,
+        other => panic!("expected a revert, got {other}"),
+    };
+    assert_eq!(
+        reason(&send(
+            &mut chain,
+            alice(),
+            "reverter",
+            "failWithReason",
+            json!([])
+        )),
+        "Reverter: no, not today"
+    );
+    let custom = reason(&send(
+        &mut chain,
+        alice(),
+        "reverter",
+        "failWithCustomError",
+        json!(["7"]),
+    ));
+    assert!(
+        custom.starts_with("Unauthorized(caller: 0x") && custom.ends_with("code: 7)"),
+        "{custom}"
+    );
+    assert_eq!(
+        reason(&send(
+            &mut chain,
+            alice(),
+            "reverter",
+            "failWithPanic",
+            json!([])
+        )),
+        "Panic(0x11): arithmetic overflow or underflow"
+    );
+    let err = chain
+        .call_view(
+            "reverter",
+            "divide",
+            Dict::new().with("args", args(json!(["1", "0"]))),
+        )
+        .expect_err("division by zero");
+    assert!(
+        err.to_string()
+            .contains("Panic(0x12): division or modulo by zero"),
+        "{err}"
+    );
+    assert_eq!(
+        view(&mut chain, "reverter", "touched", json!([]))[0].1,
+        "0",
+        "every failure reverted"
+    );
+
+    let receipt = chain
+        .post(Request::new(alice(), "reverter", "spin").gas_budget(300_000))
+        .expect("accepted");
+    assert_eq!(failed(&receipt), VmError::OutOfGas { budget: 300_000 });
+}
+
+#[test]
+fn ballot_counts_votes_once_each() {
+    let mut chain = chain();
+    deploy(&mut chain, "Ballot", json!([["rust", "go", "solidity"]]));
+    for voter in ["alice", "bob", "carol"] {
+        let choice = if voter == "alice" { "0" } else { "2" };
+        ok(&send(
+            &mut chain,
+            AgentId::user(voter),
+            "ballot",
+            "vote",
+            json!([choice]),
+        ));
+    }
+    let receipt = send(&mut chain, bob(), "ballot", "vote", json!(["1"]));
+    assert!(failed(&receipt).to_string().contains("Already voted."));
+    let winner = view(&mut chain, "ballot", "winningProposal", json!([]));
+    assert_eq!(
+        winner[1],
+        ("winnerName".to_owned(), "\"solidity\"".to_owned())
+    );
+    assert_eq!(winner[2], ("votes".to_owned(), "2".to_owned()));
+    assert_eq!(
+        view(&mut chain, "ballot", "chairperson", json!([]))[0]
+            .1
+            .to_lowercase(),
+        address(&alice())
+    );
+}
+
+#[test]
+fn bad_arguments_and_programs_get_clear_errors() {
+    let mut chain = chain();
+    deploy(&mut chain, "Storage", json!([]));
+    let err = failed(&send(
+        &mut chain,
+        alice(),
+        "storage",
+        "set",
+        json!(["not a number"]),
+    ));
+    assert!(
+        err.to_string().contains("argument `newValue` (uint256)"),
+        "{err}"
+    );
+    let err = failed(&send(&mut chain, alice(), "storage", "set", json!([])));
+    assert!(
+        err.to_string().contains("takes 1 arguments, 0 given"),
+        "{err}"
+    );
+    let receipt = chain
+        .deploy(
+            alice(),
+            "broken",
+            &VmType::EVM,
+            b"{\"abi\": []}",
+            Dict::new(),
+        )
+        .expect("accepted");
+    assert!(matches!(failed(&receipt), VmError::InvalidProgram { .. }));
+}
+
+#[test]
+fn evm_sessions_replay_to_the_same_state_hash() {
+    let mut chain = chain();
+    deploy(&mut chain, "Token", json!(["T", "T", "10"]));
+    ok(&send(
+        &mut chain,
+        alice(),
+        "token",
+        "transfer",
+        json!([address(&bob()), "3"]),
+    ));
+    let replay = isc_engine::session::Session::of(&chain)
+        .replay(isc_engine::register_builtin_vms)
+        .expect("replays");
+    assert_eq!(replay.state_hash(), chain.state_hash());
+}
