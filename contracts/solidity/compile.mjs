@@ -12,8 +12,18 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.join(here, '..', '..', 'public', 'examples', 'solidity');
 fs.mkdirSync(out, { recursive: true });
 
+// ISC.sol is imported, not deployed: ship its source for the page's editor.
+const LIBRARY = 'ISC.sol';
+fs.copyFileSync(path.join(here, LIBRARY), path.join(out, LIBRARY));
+const findImports = (name) => {
+  const file = path.join(here, path.basename(name));
+  return fs.existsSync(file)
+    ? { contents: fs.readFileSync(file, 'utf8') }
+    : { error: `not found: ${name} (only files of contracts/solidity can be imported)` };
+};
+
 let failed = false;
-for (const file of fs.readdirSync(here).filter((f) => f.endsWith('.sol')).sort()) {
+for (const file of fs.readdirSync(here).filter((f) => f.endsWith('.sol') && f !== LIBRARY).sort()) {
   const input = {
     language: 'Solidity',
     sources: { [file]: { content: fs.readFileSync(path.join(here, file), 'utf8') } },
@@ -24,7 +34,7 @@ for (const file of fs.readdirSync(here).filter((f) => f.endsWith('.sol')).sort()
       outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
     },
   };
-  const output = JSON.parse(solc.compile(JSON.stringify(input)));
+  const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImports }));
   const errors = (output.errors || []).filter((e) => e.severity === 'error');
   for (const e of output.errors || []) console.error(e.formattedMessage);
   if (errors.length) {
@@ -32,6 +42,9 @@ for (const file of fs.readdirSync(here).filter((f) => f.endsWith('.sol')).sort()
     continue;
   }
   delete output.errors;
+  // Keep only the contracts of this file (imports compile along).
+  output.contracts = { [file]: output.contracts[file] };
+  delete output.sources;
   const name = path.basename(file, '.sol');
   fs.writeFileSync(path.join(out, `${name}.json`), JSON.stringify(output, null, 1) + '\n');
   console.log(`examples: ${file} -> public/examples/solidity/${name}.json (solc ${solc.version()})`);

@@ -466,6 +466,20 @@ impl Sandbox for Ctx<'_, '_> {
         })
     }
 
+    fn call_view(&mut self, contract: Hname, entry: Hname, params: Dict) -> Result<Dict, VmError> {
+        self.exec.burn(GAS.call)?;
+        let caller = self.account_id();
+        self.exec.enter(Call {
+            caller,
+            contract,
+            entry,
+            params,
+            allowance: Assets::default(),
+            from_view: true,
+            top_level: false,
+        })
+    }
+
     fn load_program(&mut self, hash: Hash) -> Result<VmType, VmError> {
         self.exec.burn(GAS.sandbox_call)?;
         Ok(self.exec.registry.load(self.exec.store, hash)?.vm_type())

@@ -100,6 +100,14 @@ impl Database for SandboxDb<'_> {
     type Error = DbError;
 
     fn basic(&mut self, address: Address) -> Result<Option<AccountInfo>, DbError> {
+        if address == super::magic::MAGIC_ADDRESS {
+            let code = Bytecode::new_raw(Bytes::from_static(&super::magic::MAGIC_CODE));
+            return Ok(Some(AccountInfo {
+                code_hash: code.hash_slow(),
+                code: Some(code),
+                ..AccountInfo::default()
+            }));
+        }
         Ok(self
             .get(&account_key(&address))?
             .as_deref()
@@ -109,6 +117,10 @@ impl Database for SandboxDb<'_> {
     fn code_by_hash(&mut self, code_hash: B256) -> Result<Bytecode, DbError> {
         if code_hash == KECCAK_EMPTY {
             return Ok(Bytecode::default());
+        }
+        let magic = Bytecode::new_raw(Bytes::from_static(&super::magic::MAGIC_CODE));
+        if code_hash == magic.hash_slow() {
+            return Ok(magic);
         }
         let code = self.get(&code_key(&code_hash))?.unwrap_or_default();
         Ok(Bytecode::new_raw(Bytes::from(code)))

@@ -6,6 +6,7 @@
 mod abi;
 mod artifact;
 mod db;
+mod magic;
 mod processor;
 
 pub use abi::{
@@ -13,6 +14,7 @@ pub use abi::{
     revert_reason,
 };
 pub use artifact::{ACCEPTED_SHAPES, programs_from_artifact};
+pub use magic::MAGIC_ADDRESS_HEX;
 pub use processor::{BLOCK_GAS_LIMIT, EvmFactory};
 
 use crate::ids::AgentId;

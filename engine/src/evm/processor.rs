@@ -13,6 +13,7 @@
 
 use super::abi::{self, EvmProgram};
 use super::db::{self, SandboxDb};
+use super::magic::Magic;
 use super::{DEFAULT_CHAIN_ID, evm_address};
 use crate::Hname;
 use crate::codec::Dict;
@@ -23,7 +24,7 @@ use revm::context::result::{ExecutionResult, Output};
 use revm::database_interface::Database;
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, B256, Bytes, TxKind, U256};
-use revm::{Context, ExecuteEvm, MainBuilder, MainContext};
+use revm::{Context, InspectEvm, MainBuilder, MainContext};
 
 /// The EVM's block gas limit: no single call may use more.
 pub const BLOCK_GAS_LIMIT: u64 = 30_000_000;
@@ -223,11 +224,12 @@ impl EvmProcessor {
                 block.gas_limit = BLOCK_GAS_LIMIT;
                 block.basefee = 0;
             })
-            .build_mainnet();
-        let outcome = evm.transact(tx);
+            .build_mainnet_with_inspector(Magic::default());
+        let outcome = evm.inspect_tx(tx);
+        let fatal = evm.inspector.fatal.take();
         drop(evm);
         let SandboxDb { ctx, error } = database;
-        if let Some(error) = error {
+        if let Some(error) = fatal.or(error) {
             return Err(error);
         }
         let outcome = outcome.map_err(|err| {

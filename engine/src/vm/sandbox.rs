@@ -110,6 +110,13 @@ pub trait Sandbox {
         allowance: Assets,
     ) -> Result<Dict, VmError>;
 
+    /// Calls view `entry` of `contract` (any VM) read-only, even from a func:
+    /// a func there fails with [`VmError::FuncFromView`].
+    ///
+    /// # Errors
+    /// The callee's [`VmError`].
+    fn call_view(&mut self, contract: Hname, entry: Hname, params: Dict) -> Result<Dict, VmError>;
+
     /// The program stored in the blob contract under `hash`: its VM type and
     /// entry points, loading it if needed (root uses this to deploy).
     ///

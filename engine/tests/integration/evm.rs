@@ -330,3 +330,86 @@ fn evm_sessions_replay_to_the_same_state_hash() {
         .expect("replays");
     assert_eq!(replay.state_hash(), chain.state_hash());
 }
+
+fn wasm_example(name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/../public/examples/{name}/{name}.wasm",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|err| panic!("{path}: {err}"))
+}
+
+#[test]
+fn crossvm_solidity_increments_the_wasm_counter_through_the_magic_contract() {
+    let mut chain = chain();
+    let receipt = chain
+        .deploy(
+            alice(),
+            "inccounter",
+            &VmType::WASM,
+            &wasm_example("inccounter"),
+            Dict::new(),
+        )
+        .expect("accepted");
+    ok(&receipt);
+    deploy(&mut chain, "CrossVM", json!([]));
+
+    let receipt = send(&mut chain, alice(), "crossvm", "increment", json!(["3"]));
+    let results = ok(&receipt);
+    let decoded: Vec<(String, String)> =
+        serde_json::from_slice(results.get("decoded").expect("decoded")).expect("JSON");
+    assert_eq!(decoded, [("value".to_owned(), "3".to_owned())]);
+
+    // The trace crosses VMs: evm → wasmvm, three increments and a view.
+    assert_eq!(receipt.trace.vm, VmType::EVM);
+    let inner: Vec<(String, String, VmType)> = receipt
+        .trace
+        .calls
+        .iter()
+        .map(|c| (c.contract_name.clone(), c.entry_name.clone(), c.vm.clone()))
+        .collect();
+    assert_eq!(inner.len(), 4);
+    assert_eq!(
+        inner[0],
+        (
+            "inccounter".to_owned(),
+            "increment".to_owned(),
+            VmType::WASM
+        )
+    );
+    assert_eq!(inner[3].1, "getCounter");
+
+    // Events from both sides: the Solidity log and the magic triggerEvent.
+    let topics: Vec<&str> = receipt.events.iter().map(|e| e.topic.as_str()).collect();
+    assert!(topics.contains(&"Counted"), "{topics:?}");
+    assert!(topics.contains(&"crossvm.incremented"), "{topics:?}");
+
+    // The Wasm side agrees, and a view through the magic contract reads it.
+    let counter = chain
+        .call_view("inccounter", "getCounter", Dict::new())
+        .expect("runs");
+    assert_eq!(counter.get("counter"), Some(&3i64.to_le_bytes()[..]));
+    assert_eq!(view(&mut chain, "crossvm", "counter", json!([]))[0].1, "3");
+
+    // A failing ISC call reverts with the chain's reason; Solidity catches it.
+    let receipt = send(&mut chain, alice(), "crossvm", "tryMissing", json!([]));
+    let decoded: Vec<(String, String)> =
+        serde_json::from_slice(ok(&receipt).get("decoded").expect("decoded")).expect("JSON");
+    assert_eq!(decoded[0].1, format!("{:?}", "contract 12345678 not found"));
+}
+
+#[test]
+fn a_failing_cross_vm_call_reverts_both_sides() {
+    let mut chain = chain();
+    deploy(&mut chain, "CrossVM", json!([]));
+    // No inccounter deployed: the magic call reverts, the EVM call reverts.
+    let receipt = send(&mut chain, alice(), "crossvm", "increment", json!(["1"]));
+    match failed(&receipt) {
+        VmError::Revert { reason, .. } => assert_eq!(
+            reason,
+            format!("contract {} not found", isc_engine::Hname::of("inccounter"))
+        ),
+        other => panic!("expected a revert, got {other}"),
+    }
+    assert!(receipt.events.is_empty());
+}

@@ -1,0 +1,210 @@
+//! The ISC magic contract: Solidity's door to the chain, at
+//! `0x1074000000000000000000000000000000000000`.
+//!
+//! It is a revm inspector hook: a call to the magic address never runs EVM
+//! code; the hook decodes it against the `ISCSandbox` interface (the one in
+//! `contracts/solidity/ISC.sol`), does it through the engine's `Sandbox`
+//! (so `call` is a real nested ISC call, into any VM, atomic and in the
+//! trace) and returns the ABI-encoded answer. Any failure reverts the EVM
+//! call with `Error(string)`, which Solidity can catch.
+
+use super::db::SandboxDb;
+use crate::Hname;
+use crate::codec::{Assets, Dict};
+use crate::vm::{Sandbox, VmError};
+use alloy_sol_types::{SolCall, SolError, sol};
+use revm::context_interface::ContextTr;
+use revm::inspector::Inspector;
+use revm::interpreter::{CallInputs, CallOutcome, Gas, InstructionResult, InterpreterResult};
+use revm::primitives::{Address, B256, Bytes, address};
+
+/// The ISC sandbox's magic address.
+pub(crate) const MAGIC_ADDRESS: Address = address!("1074000000000000000000000000000000000000");
+
+/// [`MAGIC_ADDRESS`] as text.
+pub const MAGIC_ADDRESS_HEX: &str = "0x1074000000000000000000000000000000000000";
+
+/// The code the magic address appears to have, so that Solidity's
+/// `extcodesize` check passes: `INVALID` (it never runs).
+pub(crate) const MAGIC_CODE: [u8; 1] = [0xfe];
+
+/// EVM gas a magic call costs, besides what its sandbox work burns.
+const MAGIC_CALL_GAS: u64 = 700;
+
+sol! {
+    struct ISCDictItem { bytes key; bytes value; }
+    struct ISCDict { ISCDictItem[] items; }
+    struct NativeTokenID { bytes data; }
+    struct NativeToken { NativeTokenID ID; uint256 amount; }
+    struct ISCAssets { uint64 baseTokens; NativeToken[] nativeTokens; bytes32[] nfts; }
+    struct ISCAgentID { bytes data; }
+    struct ISCRequestID { bytes data; }
+
+    interface ISCSandbox {
+        function getRequestID() external view returns (ISCRequestID memory);
+        function getSenderAccount() external view returns (ISCAgentID memory);
+        function triggerEvent(string memory s) external;
+        function getEntropy() external view returns (bytes32);
+        function getChainID() external view returns (bytes32);
+        function getChainOwnerID() external view returns (ISCAgentID memory);
+        function getTimestampUnixSeconds() external view returns (int64);
+        function call(uint32 contractHname, uint32 entryPoint, ISCDict memory params, ISCAssets memory allowance) external returns (ISCDict memory);
+        function callView(uint32 contractHname, uint32 entryPoint, ISCDict memory params) external view returns (ISCDict memory);
+    }
+
+    error Error(string message);
+}
+
+fn to_dict(dict: &ISCDict) -> Dict {
+    dict.items
+        .iter()
+        .map(|item| (item.key.to_vec(), item.value.to_vec()))
+        .collect()
+}
+
+fn from_dict(dict: &Dict) -> ISCDict {
+    ISCDict {
+        items: dict
+            .iter()
+            .map(|(key, value)| ISCDictItem {
+                key: Bytes::copy_from_slice(key),
+                value: Bytes::copy_from_slice(value),
+            })
+            .collect(),
+    }
+}
+
+fn to_assets(assets: &ISCAssets) -> Result<Assets, VmError> {
+    if !assets.nativeTokens.is_empty() {
+        return Err(VmError::Unsupported("native tokens".into()));
+    }
+    if !assets.nfts.is_empty() {
+        return Err(VmError::Unsupported("NFTs".into()));
+    }
+    Ok(Assets::base(assets.baseTokens))
+}
+
+/// Runs one call of the ISC sandbox interface and returns its ABI-encoded
+/// output.
+fn dispatch(ctx: &mut dyn Sandbox, input: &[u8], is_static: bool) -> Result<Vec<u8>, VmError> {
+    let selector: [u8; 4] = input
+        .get(..4)
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(|| VmError::panic("ISC magic contract: call without a selector"))?;
+    let bad = |err: alloy_sol_types::Error| VmError::Codec(format!("ISC magic contract: {err}"));
+    Ok(match selector {
+        ISCSandbox::getRequestIDCall::SELECTOR => {
+            ISCSandbox::getRequestIDCall::abi_encode_returns(&ISCRequestID {
+                data: Bytes::copy_from_slice(ctx.request_id().as_bytes()),
+            })
+        }
+        ISCSandbox::getSenderAccountCall::SELECTOR => {
+            ISCSandbox::getSenderAccountCall::abi_encode_returns(&ISCAgentID {
+                data: Bytes::from(ctx.request_sender().to_bytes()),
+            })
+        }
+        ISCSandbox::triggerEventCall::SELECTOR => {
+            if is_static {
+                return Err(VmError::panic(
+                    "ISC magic contract: triggerEvent in a static call",
+                ));
+            }
+            let call = ISCSandbox::triggerEventCall::abi_decode(input).map_err(bad)?;
+            let topic = call.s.split('|').next().unwrap_or_default().to_owned();
+            ctx.event(&topic, call.s.as_bytes())?;
+            Vec::new()
+        }
+        ISCSandbox::getEntropyCall::SELECTOR => {
+            ISCSandbox::getEntropyCall::abi_encode_returns(&B256::from(*ctx.entropy().as_bytes()))
+        }
+        ISCSandbox::getChainIDCall::SELECTOR => {
+            ISCSandbox::getChainIDCall::abi_encode_returns(&B256::from(*ctx.chain_id().as_bytes()))
+        }
+        ISCSandbox::getChainOwnerIDCall::SELECTOR => {
+            ISCSandbox::getChainOwnerIDCall::abi_encode_returns(&ISCAgentID {
+                data: Bytes::from(ctx.chain_owner().to_bytes()),
+            })
+        }
+        ISCSandbox::getTimestampUnixSecondsCall::SELECTOR => {
+            let seconds = i64::try_from(ctx.timestamp() / 1_000_000_000).unwrap_or(i64::MAX);
+            ISCSandbox::getTimestampUnixSecondsCall::abi_encode_returns(&seconds)
+        }
+        ISCSandbox::callCall::SELECTOR => {
+            if is_static {
+                return Err(VmError::panic(
+                    "ISC magic contract: call in a static call (use callView)",
+                ));
+            }
+            let call = ISCSandbox::callCall::abi_decode(input).map_err(bad)?;
+            let results = ctx.call(
+                Hname::from_u32(call.contractHname),
+                Hname::from_u32(call.entryPoint),
+                to_dict(&call.params),
+                to_assets(&call.allowance)?,
+            )?;
+            ISCSandbox::callCall::abi_encode_returns(&from_dict(&results))
+        }
+        ISCSandbox::callViewCall::SELECTOR => {
+            let call = ISCSandbox::callViewCall::abi_decode(input).map_err(bad)?;
+            let results = ctx.call_view(
+                Hname::from_u32(call.contractHname),
+                Hname::from_u32(call.entryPoint),
+                to_dict(&call.params),
+            )?;
+            ISCSandbox::callViewCall::abi_encode_returns(&from_dict(&results))
+        }
+        other => {
+            return Err(VmError::panic(format!(
+                "ISC magic contract: unknown function 0x{}",
+                hex::encode(other)
+            )));
+        }
+    })
+}
+
+/// The inspector that answers calls to the magic address. It keeps the
+/// first failure that must end the request (out of gas).
+#[derive(Default)]
+pub(crate) struct Magic {
+    pub(crate) fatal: Option<VmError>,
+}
+
+impl<'d, 's: 'd, CTX> Inspector<CTX> for Magic
+where
+    CTX: ContextTr<Db = &'d mut SandboxDb<'s>>,
+{
+    fn call(&mut self, context: &mut CTX, inputs: &mut CallInputs) -> Option<CallOutcome> {
+        if inputs.target_address != MAGIC_ADDRESS {
+            return None;
+        }
+        let input = inputs.input.bytes(context);
+        let mut gas = Gas::new(inputs.gas_limit);
+        let outcome = if gas.record_regular_cost(MAGIC_CALL_GAS) {
+            let ctx: &mut dyn Sandbox = &mut *context.db_mut().ctx;
+            dispatch(ctx, &input, inputs.is_static)
+        } else {
+            Err(VmError::panic("ISC magic contract: out of EVM gas"))
+        };
+        let (result, output) = match outcome {
+            Ok(output) => (InstructionResult::Return, Bytes::from(output)),
+            Err(err) => {
+                let message = err.to_string();
+                if matches!(err, VmError::OutOfGas { .. }) {
+                    self.fatal.get_or_insert(err);
+                }
+                (
+                    InstructionResult::Revert,
+                    Bytes::from(Error { message }.abi_encode()),
+                )
+            }
+        };
+        Some(CallOutcome::new(
+            InterpreterResult {
+                result,
+                output,
+                gas,
+            },
+            inputs.return_memory_offset.clone(),
+        ))
+    }
+}

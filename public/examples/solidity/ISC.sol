@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+// ISC Playground's interface to the ISC magic contract, written here from
+// the ISC sandbox interface's signatures. Import it to reach the chain.
+pragma solidity ^0.8.24;
+
+/// A key/value pair of an ISC dict.
+struct ISCDictItem {
+    bytes key;
+    bytes value;
+}
+
+/// An ISC dict: params and results of ISC calls.
+struct ISCDict {
+    ISCDictItem[] items;
+}
+
+struct NativeTokenID {
+    bytes data;
+}
+
+struct NativeToken {
+    NativeTokenID ID;
+    uint256 amount;
+}
+
+/// Tokens: base tokens (native tokens and NFTs are not supported here).
+struct ISCAssets {
+    uint64 baseTokens;
+    NativeToken[] nativeTokens;
+    bytes32[] nfts;
+}
+
+/// An ISC agent id, in WasmLib's byte encoding.
+struct ISCAgentID {
+    bytes data;
+}
+
+struct ISCRequestID {
+    bytes data;
+}
+
+type ISCHname is uint32;
+
+/// The ISC sandbox, at the magic address.
+interface ISCSandbox {
+    function getRequestID() external view returns (ISCRequestID memory);
+    function getSenderAccount() external view returns (ISCAgentID memory);
+    function triggerEvent(string memory s) external;
+    function getEntropy() external view returns (bytes32);
+    function getChainID() external view returns (bytes32);
+    function getChainOwnerID() external view returns (ISCAgentID memory);
+    function getTimestampUnixSeconds() external view returns (int64);
+    function call(uint32 contractHname, uint32 entryPoint, ISCDict memory params, ISCAssets memory allowance)
+        external
+        returns (ISCDict memory);
+    function callView(uint32 contractHname, uint32 entryPoint, ISCDict memory params)
+        external
+        view
+        returns (ISCDict memory);
+}
+
+library ISC {
+    ISCSandbox constant sandbox = ISCSandbox(0x1074000000000000000000000000000000000000);
+
+    function emptyDict() internal pure returns (ISCDict memory dict) {
+        dict.items = new ISCDictItem[](0);
+    }
+
+    function noAssets() internal pure returns (ISCAssets memory assets) {
+        assets.nativeTokens = new NativeToken[](0);
+        assets.nfts = new bytes32[](0);
+    }
+
+    /// WasmLib's value bytes of an int64 (8 bytes, little-endian).
+    function int64FromBytes(bytes memory b) internal pure returns (int64) {
+        require(b.length == 8 || b.length == 0, "ISC: not an int64");
+        uint64 v = 0;
+        for (uint256 i = 0; i < b.length; i++) {
+            v |= uint64(uint8(b[i])) << uint64(8 * i);
+        }
+        return int64(v);
+    }
+
+    /// The value under `key` in `dict`, or empty.
+    function get(ISCDict memory dict, bytes memory key) internal pure returns (bytes memory) {
+        for (uint256 i = 0; i < dict.items.length; i++) {
+            if (keccak256(dict.items[i].key) == keccak256(key)) {
+                return dict.items[i].value;
+            }
+        }
+        return "";
+    }
+}
