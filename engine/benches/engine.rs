@@ -90,9 +90,62 @@ fn core_deposit(c: &mut Criterion) {
     bench_request(c, "core: accounts.deposit (request)", chain(), deposit);
 }
 
+fn solidity(name: &str) -> isc_engine::evm::EvmProgram {
+    let path = format!(
+        "{}/../public/examples/solidity/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{path}: {err}"));
+    isc_engine::evm::programs_from_artifact(&text)
+        .expect("solc output")
+        .into_iter()
+        .find(|(contract, _)| contract == name)
+        .map(|(_, program)| program)
+        .expect("contract in artifact")
+}
+
+/// ERC-20 transfers through the EVM processor, as requests, beside the same
+/// transfer on a bare revm over an in-memory database.
+fn evm_token_transfer(c: &mut Criterion) {
+    let alice = AgentId::user("alice");
+    let bob = format!(
+        "0x{}",
+        hex::encode(isc_engine::evm::agent_address(&AgentId::user("bob")))
+    );
+    let args = |values: serde_json::Value| values.to_string().into_bytes();
+    let mut chain = chain();
+    let receipt = chain
+        .deploy(
+            alice,
+            "token",
+            &VmType::EVM,
+            &solidity("Token").to_json(),
+            Dict::new().with("args", args(serde_json::json!(["T", "T", "1000000000000"]))),
+        )
+        .expect("accepted");
+    assert!(receipt.is_success(), "{:?}", receipt.error);
+    let transfer =
+        Request::new(alice, "token", "transfer").param("args", args(serde_json::json!([bob, "1"])));
+    bench_request(c, "evm: token transfer (request)", chain, transfer);
+
+    let mut raw = isc_engine::evm::InMemoryEvm::deploy(
+        solidity("Token"),
+        isc_engine::evm::agent_address(&alice),
+        &["T".into(), "T".into(), "1000000000000".into()],
+    )
+    .expect("deploys");
+    let call_args = [bob.clone(), "1".to_owned()];
+    c.bench_function("evm: token transfer (bare revm, in-memory db)", |b| {
+        b.iter(|| {
+            raw.call("transfer", black_box(&call_args))
+                .expect("transfers")
+        });
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).measurement_time(Duration::from_secs(3));
-    targets = core_deposit, erc20_transfer, fibonacci
+    targets = core_deposit, erc20_transfer, fibonacci, evm_token_transfer
 }
 criterion_main!(benches);

@@ -114,6 +114,101 @@ pub(crate) fn evm_address(ctx: &mut dyn Sandbox, agent: &AgentId) -> Result<Addr
     Ok(Address::from(agent_address(agent)))
 }
 
+/// A bare revm over an in-memory database, outside any chain: the baseline
+/// the processor's benchmark compares against (what the chain adds —
+/// sandbox state, journaling, receipts, blocks — is the difference).
+pub struct InMemoryEvm {
+    db: CacheDB<EmptyDB>,
+    program: EvmProgram,
+    from: Address,
+    contract: Address,
+}
+
+impl InMemoryEvm {
+    /// Deploys `program` from `from` with constructor `args`.
+    ///
+    /// # Errors
+    /// [`EvmError::Rejected`] if deployment fails.
+    pub fn deploy(program: EvmProgram, from: [u8; 20], args: &[String]) -> Result<Self, EvmError> {
+        let rejected = |reason: String| EvmError::Rejected { reason };
+        let mut code = program
+            .creation_code()
+            .map_err(|e| rejected(e.to_string()))?;
+        code.extend(
+            program
+                .encode_constructor(args)
+                .map_err(|e| rejected(e.to_string()))?,
+        );
+        let mut evm = Self {
+            db: CacheDB::new(EmptyDB::default()),
+            program,
+            from: Address::from(from),
+            contract: Address::ZERO,
+        };
+        let output = evm.transact(TxKind::Create, code)?;
+        evm.contract = Address::from_slice(&output);
+        Ok(evm)
+    }
+
+    /// Calls `function` with `args` and commits.
+    ///
+    /// # Errors
+    /// [`EvmError::Rejected`] on bad arguments, a revert or a halt.
+    pub fn call(&mut self, function: &str, args: &[String]) -> Result<Vec<u8>, EvmError> {
+        let rejected = |reason: String| EvmError::Rejected { reason };
+        let function = self
+            .program
+            .function(function)
+            .map_err(|e| rejected(e.to_string()))?;
+        let input = encode_call(function, args).map_err(|e| rejected(e.to_string()))?;
+        self.transact(TxKind::Call(self.contract), input)
+    }
+
+    fn transact(&mut self, kind: TxKind, input: Vec<u8>) -> Result<Vec<u8>, EvmError> {
+        use revm::ExecuteCommitEvm;
+        let nonce = self
+            .db
+            .cache
+            .accounts
+            .get(&self.from)
+            .map_or(0, |a| a.info.nonce);
+        let tx = TxEnv::builder()
+            .caller(self.from)
+            .kind(kind)
+            .data(Bytes::from(input))
+            .gas_limit(BLOCK_GAS_LIMIT)
+            .gas_price(0)
+            .nonce(nonce)
+            .chain_id(Some(DEFAULT_CHAIN_ID))
+            .build_fill();
+        let mut evm = Context::mainnet()
+            .with_db(&mut self.db)
+            .modify_cfg_chained(|cfg| {
+                cfg.chain_id = DEFAULT_CHAIN_ID;
+                cfg.spec = SpecId::PRAGUE;
+            })
+            .modify_block_chained(|block| {
+                block.basefee = 0;
+                block.gas_limit = BLOCK_GAS_LIMIT;
+            })
+            .build_mainnet();
+        let result = evm.transact_commit(tx).map_err(|err| EvmError::Rejected {
+            reason: err.to_string(),
+        })?;
+        match result {
+            ExecutionResult::Success { output, .. } => Ok(match output {
+                revm::context::result::Output::Create(_, address) => {
+                    address.map(|a| a.to_vec()).unwrap_or_default()
+                }
+                revm::context::result::Output::Call(data) => data.to_vec(),
+            }),
+            other => Err(EvmError::Rejected {
+                reason: format!("{other:?}"),
+            }),
+        }
+    }
+}
+
 /// The address the code runs at in [`call_code`].
 const CONTRACT: Address = Address::new([0xc0; 20]);
 /// The caller in [`call_code`].
