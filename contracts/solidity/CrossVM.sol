@@ -28,6 +28,16 @@ contract CrossVM {
         ISC.sandbox.triggerEvent("crossvm.incremented");
     }
 
+    /// The base-token balance of `account`, through the base-token ERC-20.
+    function baseBalanceOf(address account) external view returns (uint256) {
+        return ISC.baseTokens.balanceOf(account);
+    }
+
+    /// Pays `amount` base tokens from this contract's chain account.
+    function payBase(address to, uint256 amount) external {
+        require(ISC.baseTokens.transfer(to, amount), "CrossVM: payment failed");
+    }
+
     /// Tries to increment a contract that does not exist: the magic contract
     /// reverts with the chain's reason, which Solidity can catch.
     function tryMissing() external returns (string memory reason) {

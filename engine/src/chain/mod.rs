@@ -185,6 +185,12 @@ impl Chain {
             l1::credit(&mut store, &agent, Assets::base(config.l1_funds));
             accounts::mint(&mut store, &agent, Assets::base(config.l2_funds));
         }
+        let users: Vec<AgentId> = config
+            .accounts()
+            .into_iter()
+            .map(|(_, agent)| agent)
+            .collect();
+        crate::evm::genesis(&mut store, &users);
         let genesis = BlockInfo {
             index: 0,
             timestamp: config.genesis_time,

@@ -7,7 +7,9 @@
 //!   balance (32, big-endian);
 //! - `c` + code hash (32) → runtime bytecode;
 //! - `s` + address (20) + slot (32, BE) → value (32, BE), absent when zero;
-//! - `h` + hname (4, LE) → the address of the root-registered contract.
+//! - `h` + hname (4, LE) → the address of the root-registered contract;
+//! - `u` + address (20) → the agent id behind an address that is not an
+//!   Ethereum account's own (users from genesis, registered contracts).
 
 use crate::Hname;
 use crate::vm::{Sandbox, VmError};
@@ -71,6 +73,11 @@ pub(crate) fn contract_key(hname: Hname) -> Vec<u8> {
     [b"h".as_slice(), &hname.to_bytes()].concat()
 }
 
+/// Where the agent behind `address` is recorded.
+pub(crate) fn owner_key(address: &Address) -> Vec<u8> {
+    [b"u".as_slice(), address.as_slice()].concat()
+}
+
 fn decode_account(bytes: &[u8]) -> Option<AccountInfo> {
     if bytes.len() != 72 {
         return None;
@@ -100,7 +107,7 @@ impl Database for SandboxDb<'_> {
     type Error = DbError;
 
     fn basic(&mut self, address: Address) -> Result<Option<AccountInfo>, DbError> {
-        if address == super::magic::MAGIC_ADDRESS {
+        if super::magic::is_magic(&address) {
             let code = Bytecode::new_raw(Bytes::from_static(&super::magic::MAGIC_CODE));
             return Ok(Some(AccountInfo {
                 code_hash: code.hash_slow(),

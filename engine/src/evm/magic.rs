@@ -16,10 +16,18 @@ use alloy_sol_types::{SolCall, SolError, sol};
 use revm::context_interface::ContextTr;
 use revm::inspector::Inspector;
 use revm::interpreter::{CallInputs, CallOutcome, Gas, InstructionResult, InterpreterResult};
-use revm::primitives::{Address, B256, Bytes, address};
+use revm::primitives::{Address, B256, Bytes, U256, address};
 
 /// The ISC sandbox's magic address.
 pub(crate) const MAGIC_ADDRESS: Address = address!("1074000000000000000000000000000000000000");
+
+/// The ERC-20 view of the chain's base token.
+pub(crate) const BASE_TOKEN_ADDRESS: Address = address!("1074010000000000000000000000000000000000");
+
+/// Whether `address` is one of the magic addresses answered here.
+pub(crate) fn is_magic(address: &Address) -> bool {
+    *address == MAGIC_ADDRESS || *address == BASE_TOKEN_ADDRESS
+}
 
 /// [`MAGIC_ADDRESS`] as text.
 pub const MAGIC_ADDRESS_HEX: &str = "0x1074000000000000000000000000000000000000";
@@ -53,6 +61,74 @@ sol! {
     }
 
     error Error(string message);
+
+    interface IERC20BaseTokens {
+        function name() external view returns (string memory);
+        function symbol() external view returns (string memory);
+        function decimals() external view returns (uint8);
+        function totalSupply() external view returns (uint256);
+        function balanceOf(address account) external view returns (uint256);
+        function transfer(address to, uint256 amount) external returns (bool);
+    }
+}
+
+/// The base-token ERC-20: balances are the chain's accounts.
+fn base_token(
+    ctx: &mut dyn Sandbox,
+    input: &[u8],
+    caller: Address,
+    is_static: bool,
+) -> Result<Vec<u8>, VmError> {
+    use IERC20BaseTokens as T;
+    let selector: [u8; 4] = input
+        .get(..4)
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(|| VmError::panic("base-token ERC-20: call without a selector"))?;
+    let bad = |err: alloy_sol_types::Error| VmError::Codec(format!("base-token ERC-20: {err}"));
+    Ok(match selector {
+        T::nameCall::SELECTOR => T::nameCall::abi_encode_returns(&"IOTA".to_owned()),
+        T::symbolCall::SELECTOR => T::symbolCall::abi_encode_returns(&"IOTA".to_owned()),
+        T::decimalsCall::SELECTOR => T::decimalsCall::abi_encode_returns(&6u8),
+        T::totalSupplyCall::SELECTOR => {
+            let total =
+                ctx.call_view(Hname::of("accounts"), Hname::of("totalAssets"), Dict::new())?;
+            T::totalSupplyCall::abi_encode_returns(&U256::from(total.u64("B")?))
+        }
+        T::balanceOfCall::SELECTOR => {
+            let call = T::balanceOfCall::abi_decode(input).map_err(bad)?;
+            let agent = super::address_agent(ctx, &call.account)?;
+            let balance = ctx.balance_of(&agent)?.base_tokens;
+            T::balanceOfCall::abi_encode_returns(&U256::from(balance))
+        }
+        T::transferCall::SELECTOR => {
+            if is_static {
+                return Err(VmError::panic(
+                    "base-token ERC-20: transfer in a static call",
+                ));
+            }
+            let call = T::transferCall::abi_decode(input).map_err(bad)?;
+            // Only the running contract's own account can pay: its tokens are
+            // the chain account the sandbox may send from.
+            let own = ctx.account_id();
+            let own_address = super::evm_address(ctx, &own)?;
+            if caller != own_address {
+                return Err(VmError::Unsupported(format!(
+                    "base-token transfer from {caller}: only the called contract ({own_address}) can pay"
+                )));
+            }
+            let amount = u64::try_from(call.amount)
+                .map_err(|_| VmError::param("amount", "more base tokens than exist"))?;
+            let target = super::address_agent(ctx, &call.to)?;
+            ctx.send(&target, Assets::base(amount))?;
+            T::transferCall::abi_encode_returns(&true)
+        }
+        other => {
+            return Err(VmError::panic(format!(
+                "base-token ERC-20: unknown function 0x{}",
+                hex::encode(other)
+            )));
+        }
+    })
 }
 
 fn to_dict(dict: &ISCDict) -> Dict {
@@ -174,14 +250,18 @@ where
     CTX: ContextTr<Db = &'d mut SandboxDb<'s>>,
 {
     fn call(&mut self, context: &mut CTX, inputs: &mut CallInputs) -> Option<CallOutcome> {
-        if inputs.target_address != MAGIC_ADDRESS {
+        if !is_magic(&inputs.target_address) {
             return None;
         }
         let input = inputs.input.bytes(context);
         let mut gas = Gas::new(inputs.gas_limit);
         let outcome = if gas.record_regular_cost(MAGIC_CALL_GAS) {
             let ctx: &mut dyn Sandbox = &mut *context.db_mut().ctx;
-            dispatch(ctx, &input, inputs.is_static)
+            if inputs.target_address == MAGIC_ADDRESS {
+                dispatch(ctx, &input, inputs.is_static)
+            } else {
+                base_token(ctx, &input, inputs.caller, inputs.is_static)
+            }
         } else {
             Err(VmError::panic("ISC magic contract: out of EVM gas"))
         };

@@ -114,6 +114,29 @@ pub(crate) fn evm_address(ctx: &mut dyn Sandbox, agent: &AgentId) -> Result<Addr
     Ok(Address::from(agent_address(agent)))
 }
 
+/// The agent behind EVM address `address`: the recorded owner (a user or a
+/// registered contract), else the Ethereum account itself.
+pub(crate) fn address_agent(ctx: &mut dyn Sandbox, address: &Address) -> Result<AgentId, VmError> {
+    match ctx.state_get(&db::owner_key(address))? {
+        Some(bytes) => AgentId::from_bytes(&bytes)
+            .map_err(|err| VmError::Codec(format!("stored address owner: {err}"))),
+        None => Ok(AgentId::Ethereum(address.0.0)),
+    }
+}
+
+/// Genesis: records which user is behind each user's EVM address, so the
+/// base-token ERC-20 finds their chain accounts.
+pub(crate) fn genesis(store: &mut crate::chain::store::Store, users: &[AgentId]) {
+    for user in users {
+        let address = Address::from(agent_address(user));
+        store.set(
+            crate::Hname::of("evm"),
+            &db::owner_key(&address),
+            user.to_bytes(),
+        );
+    }
+}
+
 /// A bare revm over an in-memory database, outside any chain: the baseline
 /// the processor's benchmark compares against (what the chain adds —
 /// sandbox state, journaling, receipts, blocks — is the difference).

@@ -173,6 +173,13 @@ impl EvmProcessor {
         let address = output;
         let key = db::contract_key(ctx.contract());
         ctx.state_set(&key, &address)?;
+        if address.len() == 20 {
+            let own = ctx.account_id();
+            ctx.state_set(
+                &db::owner_key(&Address::from_slice(&address)),
+                &own.to_bytes(),
+            )?;
+        }
         Ok(Dict::new().with("address", address))
     }
 

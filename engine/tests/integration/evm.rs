@@ -413,3 +413,77 @@ fn a_failing_cross_vm_call_reverts_both_sides() {
     }
     assert!(receipt.events.is_empty());
 }
+
+#[test]
+fn base_token_erc20_balances_are_the_chain_accounts() {
+    let mut chain = chain();
+    deploy(&mut chain, "CrossVM", json!([]));
+    let contract = chain.contract_agent("crossvm");
+    let seen = view(
+        &mut chain,
+        "crossvm",
+        "baseBalanceOf",
+        json!([address(&bob())]),
+    );
+    assert_eq!(
+        seen[0].1,
+        chain.balance(&bob()).to_string(),
+        "a genesis user"
+    );
+
+    // ISC side: alice pays the contract through `accounts`.
+    ok(&chain
+        .post(
+            Request::new(alice(), "accounts", "transferAllowanceTo")
+                .param("a", contract.to_bytes())
+                .allowance(5_000),
+        )
+        .expect("accepted"));
+    let record_address = chain
+        .contract_state(isc_engine::Hname::of("evm"))
+        .into_iter()
+        .find(|(k, _)| k[0] == b'h' && k[1..] == isc_engine::Hname::of("crossvm").to_bytes())
+        .map(|(_, v)| format!("0x{}", hex::encode(v)))
+        .expect("recorded address");
+    let seen = view(
+        &mut chain,
+        "crossvm",
+        "baseBalanceOf",
+        json!([record_address]),
+    );
+    assert_eq!(seen[0].1, "5000");
+    assert_eq!(chain.balance(&contract), 5_000);
+
+    // EVM side: the contract pays bob through the ERC-20.
+    let before = chain.balance(&bob());
+    ok(&send(
+        &mut chain,
+        alice(),
+        "crossvm",
+        "payBase",
+        json!([address(&bob()), "1200"]),
+    ));
+    assert_eq!(chain.balance(&contract), 3_800);
+    assert_eq!(chain.balance(&bob()), before + 1_200);
+    let seen = view(
+        &mut chain,
+        "crossvm",
+        "baseBalanceOf",
+        json!([address(&bob())]),
+    );
+    assert_eq!(seen[0].1, chain.balance(&bob()).to_string());
+
+    let receipt = send(
+        &mut chain,
+        alice(),
+        "crossvm",
+        "payBase",
+        json!([address(&bob()), "999999"]),
+    );
+    assert!(
+        failed(&receipt).to_string().contains("insufficient funds"),
+        "{:?}",
+        receipt.error
+    );
+    assert_eq!(chain.balance(&contract), 3_800);
+}

@@ -59,8 +59,20 @@ interface ISCSandbox {
         returns (ISCDict memory);
 }
 
+/// The chain's base token as an ERC-20: balances are the chain's accounts.
+interface ISCBaseTokens {
+    function name() external view returns (string memory);
+    function symbol() external view returns (string memory);
+    function decimals() external view returns (uint8);
+    function totalSupply() external view returns (uint256);
+    function balanceOf(address account) external view returns (uint256);
+    /// Pays from the calling contract's own chain account.
+    function transfer(address to, uint256 amount) external returns (bool);
+}
+
 library ISC {
     ISCSandbox constant sandbox = ISCSandbox(0x1074000000000000000000000000000000000000);
+    ISCBaseTokens constant baseTokens = ISCBaseTokens(0x1074010000000000000000000000000000000000);
 
     function emptyDict() internal pure returns (ISCDict memory dict) {
         dict.items = new ISCDictItem[](0);
