@@ -124,6 +124,7 @@ impl<'a> Exec<'a> {
             caller,
             gas_burned: self.burned,
             error: result.as_ref().err().map(ToString::to_string),
+            detail: None,
             calls: Vec::new(),
         });
         Outcome {
@@ -161,6 +162,7 @@ impl<'a> Exec<'a> {
             caller: call.caller,
             gas_burned: 0,
             error: None,
+            detail: None,
             calls: Vec::new(),
         });
         let checkpoint = self.store.checkpoint();
@@ -519,6 +521,12 @@ impl Sandbox for Ctx<'_, '_> {
     fn trace(&mut self, message: &str) {
         let line = format!("[{}] trace: {message}", self.frame.contract);
         self.exec.log_line(line);
+    }
+
+    fn trace_detail(&mut self, detail: serde_json::Value) {
+        if let Some(node) = self.exec.open.last_mut() {
+            node.detail = Some(detail);
+        }
     }
 
     fn burn_gas(&mut self, gas: u64) -> Result<(), VmError> {

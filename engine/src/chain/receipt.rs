@@ -128,6 +128,9 @@ pub struct CallTrace {
     /// Why it failed, if it did (its state changes were reverted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// VM-specific detail (the EVM's call frames), if the VM gave any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<serde_json::Value>,
     /// The calls it made, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calls: Vec<CallTrace>,

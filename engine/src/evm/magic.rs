@@ -15,7 +15,10 @@ use crate::vm::{Sandbox, VmError};
 use alloy_sol_types::{SolCall, SolError, sol};
 use revm::context_interface::ContextTr;
 use revm::inspector::Inspector;
-use revm::interpreter::{CallInputs, CallOutcome, Gas, InstructionResult, InterpreterResult};
+use revm::interpreter::{
+    CallInputs, CallOutcome, CreateInputs, CreateOutcome, Gas, InstructionResult, InterpreterResult,
+};
+use revm::primitives::Log;
 use revm::primitives::{Address, B256, Bytes, U256, address};
 
 /// The ISC sandbox's magic address.
@@ -238,11 +241,74 @@ fn dispatch(ctx: &mut dyn Sandbox, input: &[u8], is_static: bool) -> Result<Vec<
     })
 }
 
-/// The inspector that answers calls to the magic address. It keeps the
-/// first failure that must end the request (out of gas).
+/// One EVM call frame, for the receipt's trace.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct EvmFrame {
+    /// Nesting depth, the transaction's own call being 0.
+    pub(crate) depth: usize,
+    /// `Call`, `StaticCall`, `DelegateCall`, `CallCode` or `Create`.
+    pub(crate) kind: String,
+    pub(crate) from: String,
+    pub(crate) to: String,
+    /// Input, hex (for a create: the init code's length only).
+    pub(crate) input: String,
+    /// Output, hex.
+    pub(crate) output: String,
+    pub(crate) gas_limit: u64,
+    pub(crate) gas_used: u64,
+    pub(crate) success: bool,
+    /// Logs emitted in this frame: `[address, [topics…], data]`, hex.
+    pub(crate) logs: Vec<(String, Vec<String>, String)>,
+}
+
+/// The inspector: answers calls to the magic addresses, records call
+/// frames, and keeps the first failure that must end the request (out of gas).
 #[derive(Default)]
 pub(crate) struct Magic {
     pub(crate) fatal: Option<VmError>,
+    /// Frames in start order.
+    pub(crate) frames: Vec<EvmFrame>,
+    open: Vec<usize>,
+}
+
+fn hex0x(bytes: &[u8]) -> String {
+    format!("0x{}", hex::encode(bytes))
+}
+
+impl Magic {
+    fn open_frame(
+        &mut self,
+        kind: String,
+        from: Address,
+        to: Address,
+        input: String,
+        gas_limit: u64,
+    ) {
+        self.open.push(self.frames.len());
+        self.frames.push(EvmFrame {
+            depth: self.open.len() - 1,
+            kind,
+            from: from.to_checksum(None),
+            to: to.to_checksum(None),
+            input,
+            output: String::new(),
+            gas_limit,
+            gas_used: 0,
+            success: false,
+            logs: Vec::new(),
+        });
+    }
+
+    fn close_frame(&mut self, result: &InterpreterResult, to: Option<Address>) {
+        if let Some(frame) = self.open.pop().and_then(|i| self.frames.get_mut(i)) {
+            frame.output = hex0x(&result.output);
+            frame.gas_used = result.gas.total_gas_spent();
+            frame.success = result.result.is_ok();
+            if let Some(to) = to {
+                frame.to = to.to_checksum(None);
+            }
+        }
+    }
 }
 
 impl<'d, 's: 'd, CTX> Inspector<CTX> for Magic
@@ -250,10 +316,17 @@ where
     CTX: ContextTr<Db = &'d mut SandboxDb<'s>>,
 {
     fn call(&mut self, context: &mut CTX, inputs: &mut CallInputs) -> Option<CallOutcome> {
+        let input = inputs.input.bytes(context);
+        self.open_frame(
+            format!("{:?}", inputs.scheme),
+            inputs.caller,
+            inputs.target_address,
+            hex0x(&input),
+            inputs.gas_limit,
+        );
         if !is_magic(&inputs.target_address) {
             return None;
         }
-        let input = inputs.input.bytes(context);
         let mut gas = Gas::new(inputs.gas_limit);
         let outcome = if gas.record_regular_cost(MAGIC_CALL_GAS) {
             let ctx: &mut dyn Sandbox = &mut *context.db_mut().ctx;
@@ -286,5 +359,44 @@ where
             },
             inputs.return_memory_offset.clone(),
         ))
+    }
+
+    fn call_end(&mut self, _context: &mut CTX, _inputs: &CallInputs, outcome: &mut CallOutcome) {
+        self.close_frame(&outcome.result, None);
+    }
+
+    fn create(&mut self, _context: &mut CTX, inputs: &mut CreateInputs) -> Option<CreateOutcome> {
+        let input = format!("({} bytes of init code)", inputs.init_code().len());
+        self.open_frame(
+            "Create".into(),
+            inputs.caller(),
+            Address::ZERO,
+            input,
+            inputs.gas_limit(),
+        );
+        None
+    }
+
+    fn create_end(
+        &mut self,
+        _context: &mut CTX,
+        _inputs: &CreateInputs,
+        outcome: &mut CreateOutcome,
+    ) {
+        self.close_frame(&outcome.result, outcome.address);
+    }
+
+    fn log(&mut self, _context: &mut CTX, log: Log) {
+        if let Some(frame) = self.open.last().and_then(|i| self.frames.get_mut(*i)) {
+            frame.logs.push((
+                log.address.to_checksum(None),
+                log.data
+                    .topics()
+                    .iter()
+                    .map(|t| hex0x(t.as_slice()))
+                    .collect(),
+                hex0x(&log.data.data),
+            ));
+        }
     }
 }

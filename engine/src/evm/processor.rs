@@ -234,8 +234,10 @@ impl EvmProcessor {
             .build_mainnet_with_inspector(Magic::default());
         let outcome = evm.inspect_tx(tx);
         let fatal = evm.inspector.fatal.take();
+        let frames = std::mem::take(&mut evm.inspector.frames);
         drop(evm);
         let SandboxDb { ctx, error } = database;
+        ctx.trace_detail(serde_json::json!({ "evm_frames": frames }));
         if let Some(error) = fatal.or(error) {
             return Err(error);
         }

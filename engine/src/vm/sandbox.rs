@@ -135,6 +135,9 @@ pub trait Sandbox {
     fn log(&mut self, message: &str);
     /// Appends a debug trace line to the request's log.
     fn trace(&mut self, message: &str);
+    /// Attaches VM-specific detail (e.g. EVM call frames) to this call's
+    /// node of the request's trace. Later detail replaces earlier.
+    fn trace_detail(&mut self, detail: serde_json::Value);
     /// Burns `gas`.
     ///
     /// # Errors

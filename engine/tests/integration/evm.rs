@@ -379,6 +379,29 @@ fn crossvm_solidity_increments_the_wasm_counter_through_the_magic_contract() {
     );
     assert_eq!(inner[3].1, "getCounter");
 
+    // The EVM's own call frames: the transaction's call, then one frame per
+    // magic-contract call (three `call`s, one `callView` as a static call,
+    // the timestamp and the event).
+    let frames = &receipt.trace.detail.as_ref().expect("EVM detail")["evm_frames"];
+    let frames = frames.as_array().expect("frames");
+    assert_eq!(frames[0]["depth"], 0);
+    let magic: Vec<&serde_json::Value> = frames
+        .iter()
+        .filter(|f| f["to"] == "0x1074000000000000000000000000000000000000")
+        .collect();
+    assert_eq!(magic.len(), 6, "{frames:#?}");
+    assert!(
+        magic
+            .iter()
+            .all(|f| f["depth"] == 1 && f["success"] == true)
+    );
+    assert_eq!(magic[3]["kind"], "StaticCall");
+    assert_eq!(
+        frames[0]["logs"].as_array().map(Vec::len),
+        Some(1),
+        "Counted"
+    );
+
     // Events from both sides: the Solidity log and the magic triggerEvent.
     let topics: Vec<&str> = receipt.events.iter().map(|e| e.topic.as_str()).collect();
     assert!(topics.contains(&"Counted"), "{topics:?}");
