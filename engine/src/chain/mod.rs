@@ -378,6 +378,18 @@ impl Chain {
         Ok(receipt)
     }
 
+    /// Runs `request` as [`Chain::post`] would, returns its receipt, and
+    /// leaves the chain exactly as it was (for traces and dry runs).
+    ///
+    /// # Errors
+    /// As [`Chain::post`].
+    pub fn simulate(&mut self, request: Request) -> Result<Receipt, ChainError> {
+        let snapshot = self.snapshot();
+        let receipt = self.post(request);
+        self.restore(&snapshot);
+        receipt
+    }
+
     fn timestamp(&self, block: u32) -> u64 {
         self.config
             .genesis_time

@@ -13,8 +13,10 @@ use crate::Hname;
 use crate::codec::{Assets, Dict};
 use crate::vm::{Sandbox, VmError};
 use alloy_sol_types::{SolCall, SolError, sol};
+use revm::bytecode::OpCode;
 use revm::context_interface::ContextTr;
 use revm::inspector::Inspector;
+use revm::interpreter::Interpreter;
 use revm::interpreter::{
     CallInputs, CallOutcome, CreateInputs, CreateOutcome, Gas, InstructionResult, InterpreterResult,
 };
@@ -261,14 +263,29 @@ pub(crate) struct EvmFrame {
     pub(crate) logs: Vec<(String, Vec<String>, String)>,
 }
 
+/// One executed instruction, for the opcode trace.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct EvmStep {
+    pub(crate) depth: usize,
+    pub(crate) pc: usize,
+    pub(crate) op: &'static str,
+    /// Gas left before the instruction.
+    pub(crate) gas: u64,
+    /// The top of the stack (up to 4 items), topmost first, hex.
+    pub(crate) stack: Vec<String>,
+}
+
 /// The inspector: answers calls to the magic addresses, records call
-/// frames, and keeps the first failure that must end the request (out of gas).
+/// frames (and, when asked, the first `max_steps` instructions), and keeps
+/// the first failure that must end the request (out of gas).
 #[derive(Default)]
 pub(crate) struct Magic {
     pub(crate) fatal: Option<VmError>,
+    pub(crate) max_steps: usize,
+    pub(crate) steps: Vec<EvmStep>,
     /// Frames in start order.
     pub(crate) frames: Vec<EvmFrame>,
-    open: Vec<usize>,
+    pub(crate) open: Vec<usize>,
 }
 
 fn hex0x(bytes: &[u8]) -> String {
@@ -359,6 +376,24 @@ where
             },
             inputs.return_memory_offset.clone(),
         ))
+    }
+
+    fn step(&mut self, interp: &mut Interpreter, _context: &mut CTX) {
+        use revm::interpreter::interpreter_types::Jumps;
+        if self.steps.len() >= self.max_steps {
+            return;
+        }
+        let stack = (0..interp.stack.len().min(4))
+            .filter_map(|i| interp.stack.peek(i).ok())
+            .map(|value| format!("{value:#x}"))
+            .collect();
+        self.steps.push(EvmStep {
+            depth: self.open.len().saturating_sub(1),
+            pc: interp.bytecode.pc(),
+            op: OpCode::name_by_op(interp.bytecode.opcode()),
+            gas: interp.gas.remaining(),
+            stack,
+        });
     }
 
     fn call_end(&mut self, _context: &mut CTX, _inputs: &CallInputs, outcome: &mut CallOutcome) {

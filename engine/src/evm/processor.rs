@@ -9,7 +9,9 @@
 //! text, or `i`, raw ABI-encoded input (calldata with selector for a
 //! function, encoded arguments for the constructor). Results: `o`, the raw
 //! return data; `decoded`, the outputs as JSON `[[name, value], …]`;
-//! `address` after `init`.
+//! `address` after `init`. With `evm.steps` (`u32` LE) the trace's detail
+//! also holds that many executed instructions (pc, opcode, gas, stack top),
+//! as evm.codes shows them — meant for [`crate::Chain::simulate`].
 
 use super::abi::{self, EvmProgram};
 use super::db::{self, SandboxDb};
@@ -25,6 +27,9 @@ use revm::database_interface::Database;
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, B256, Bytes, TxKind, U256};
 use revm::{Context, InspectEvm, MainBuilder, MainContext};
+
+/// The most instructions an opcode trace records.
+pub const MAX_TRACED_STEPS: u32 = 100_000;
 
 /// The EVM's block gas limit: no single call may use more.
 pub const BLOCK_GAS_LIMIT: u64 = 30_000_000;
@@ -201,6 +206,12 @@ impl EvmProcessor {
         let timestamp = ctx.timestamp() / 1_000_000_000;
         let prevrandao = B256::from(*ctx.entropy().as_bytes());
 
+        // `evm.steps` (u32 LE): record that many instructions for the trace.
+        let max_steps = ctx
+            .params()
+            .get("evm.steps")
+            .and_then(|b| crate::codec::u32_from_bytes(b).ok())
+            .map_or(0, |n| n.min(MAX_TRACED_STEPS) as usize);
         let mut database = SandboxDb { ctx, error: None };
         let nonce = database
             .basic(from)
@@ -231,13 +242,21 @@ impl EvmProcessor {
                 block.gas_limit = BLOCK_GAS_LIMIT;
                 block.basefee = 0;
             })
-            .build_mainnet_with_inspector(Magic::default());
+            .build_mainnet_with_inspector(Magic {
+                max_steps,
+                ..Magic::default()
+            });
         let outcome = evm.inspect_tx(tx);
         let fatal = evm.inspector.fatal.take();
         let frames = std::mem::take(&mut evm.inspector.frames);
+        let steps = std::mem::take(&mut evm.inspector.steps);
         drop(evm);
         let SandboxDb { ctx, error } = database;
-        ctx.trace_detail(serde_json::json!({ "evm_frames": frames }));
+        let mut detail = serde_json::json!({ "evm_frames": frames });
+        if max_steps > 0 {
+            detail["evm_steps"] = serde_json::json!(steps);
+        }
+        ctx.trace_detail(detail);
         if let Some(error) = fatal.or(error) {
             return Err(error);
         }

@@ -510,3 +510,30 @@ fn base_token_erc20_balances_are_the_chain_accounts() {
     );
     assert_eq!(chain.balance(&contract), 3_800);
 }
+
+#[test]
+fn an_opcode_trace_on_demand_leaves_the_chain_untouched() {
+    let mut chain = chain();
+    deploy(&mut chain, "Storage", json!([]));
+    let hash = chain.state_hash();
+    let receipt = chain
+        .simulate(
+            Request::new(alice(), "storage", "set")
+                .param("args", args(json!(["7"])))
+                .param("evm.steps", 5000u32.to_le_bytes()),
+        )
+        .expect("accepted");
+    ok(&receipt);
+    assert_eq!(chain.state_hash(), hash, "a simulation changes nothing");
+    let steps = receipt.trace.detail.as_ref().expect("detail")["evm_steps"]
+        .as_array()
+        .expect("steps")
+        .clone();
+    assert_eq!(steps[0]["op"], "PUSH1");
+    assert_eq!(steps[0]["pc"], 0);
+    assert!(steps.iter().any(|s| s["op"] == "SSTORE"));
+    assert!(steps.iter().any(|s| s["op"] == "LOG2"));
+    let gas: Vec<u64> = steps.iter().filter_map(|s| s["gas"].as_u64()).collect();
+    assert!(gas.windows(2).all(|w| w[0] >= w[1]), "gas only goes down");
+    assert_eq!(view(&mut chain, "storage", "get", json!([]))[0].1, "0");
+}
