@@ -38,6 +38,13 @@ contract CrossVM {
         require(ISC.baseTokens.transfer(to, amount), "CrossVM: payment failed");
     }
 
+    /// Takes everything the caller allowed this contract in the request.
+    function deposit() external returns (uint64 taken) {
+        ISCAssets memory allowed = ISC.sandbox.getAllowanceFrom(msg.sender);
+        taken = allowed.baseTokens;
+        ISC.sandbox.takeAllowedFunds(msg.sender, allowed);
+    }
+
     /// Tries to increment a contract that does not exist: the magic contract
     /// reverts with the chain's reason, which Solidity can catch.
     function tryMissing() external returns (string memory reason) {

@@ -63,6 +63,8 @@ sol! {
         function getTimestampUnixSeconds() external view returns (int64);
         function call(uint32 contractHname, uint32 entryPoint, ISCDict memory params, ISCAssets memory allowance) external returns (ISCDict memory);
         function callView(uint32 contractHname, uint32 entryPoint, ISCDict memory params) external view returns (ISCDict memory);
+        function getAllowanceFrom(address addr) external view returns (ISCAssets memory);
+        function takeAllowedFunds(address addr, ISCAssets memory allowance) external;
     }
 
     error Error(string message);
@@ -167,7 +169,12 @@ fn to_assets(assets: &ISCAssets) -> Result<Assets, VmError> {
 
 /// Runs one call of the ISC sandbox interface and returns its ABI-encoded
 /// output.
-fn dispatch(ctx: &mut dyn Sandbox, input: &[u8], is_static: bool) -> Result<Vec<u8>, VmError> {
+fn dispatch(
+    ctx: &mut dyn Sandbox,
+    input: &[u8],
+    caller: Address,
+    is_static: bool,
+) -> Result<Vec<u8>, VmError> {
     let selector: [u8; 4] = input
         .get(..4)
         .and_then(|s| s.try_into().ok())
@@ -224,6 +231,45 @@ fn dispatch(ctx: &mut dyn Sandbox, input: &[u8], is_static: bool) -> Result<Vec<
                 to_assets(&call.allowance)?,
             )?;
             ISCSandbox::callCall::abi_encode_returns(&from_dict(&results))
+        }
+        ISCSandbox::getAllowanceFromCall::SELECTOR => {
+            let call = ISCSandbox::getAllowanceFromCall::abi_decode(input).map_err(bad)?;
+            let from = ctx.caller();
+            let allowed = if super::evm_address(ctx, &from)? == call.addr {
+                ctx.allowance().base_tokens
+            } else {
+                0
+            };
+            ISCSandbox::getAllowanceFromCall::abi_encode_returns(&ISCAssets {
+                baseTokens: allowed,
+                nativeTokens: Vec::new(),
+                nfts: Vec::new(),
+            })
+        }
+        ISCSandbox::takeAllowedFundsCall::SELECTOR => {
+            if is_static {
+                return Err(VmError::panic(
+                    "ISC magic contract: takeAllowedFunds in a static call",
+                ));
+            }
+            let call = ISCSandbox::takeAllowedFundsCall::abi_decode(input).map_err(bad)?;
+            // The request's allowance: what the caller of the running
+            // contract let it take, moved into the contract's own account.
+            let own = ctx.account_id();
+            if caller != super::evm_address(ctx, &own)? {
+                return Err(VmError::Unsupported(format!(
+                    "takeAllowedFunds from {caller}: only the called contract can take its allowance"
+                )));
+            }
+            let from = ctx.caller();
+            if super::evm_address(ctx, &from)? != call.addr {
+                return Err(VmError::AllowanceExceeded {
+                    needed: call.allowance.baseTokens,
+                    allowed: 0,
+                });
+            }
+            ctx.transfer_allowed(&own, to_assets(&call.allowance)?)?;
+            Vec::new()
         }
         ISCSandbox::callViewCall::SELECTOR => {
             let call = ISCSandbox::callViewCall::abi_decode(input).map_err(bad)?;
@@ -348,7 +394,7 @@ where
         let outcome = if gas.record_regular_cost(MAGIC_CALL_GAS) {
             let ctx: &mut dyn Sandbox = &mut *context.db_mut().ctx;
             if inputs.target_address == MAGIC_ADDRESS {
-                dispatch(ctx, &input, inputs.is_static)
+                dispatch(ctx, &input, inputs.caller, inputs.is_static)
             } else {
                 base_token(ctx, &input, inputs.caller, inputs.is_static)
             }

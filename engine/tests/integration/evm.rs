@@ -537,3 +537,22 @@ fn an_opcode_trace_on_demand_leaves_the_chain_untouched() {
     assert!(gas.windows(2).all(|w| w[0] >= w[1]), "gas only goes down");
     assert_eq!(view(&mut chain, "storage", "get", json!([]))[0].1, "0");
 }
+
+#[test]
+fn solidity_takes_the_requests_allowance_through_the_magic_contract() {
+    let mut chain = chain();
+    deploy(&mut chain, "CrossVM", json!([]));
+    let before = chain.balance(&alice());
+    let receipt = chain
+        .post(Request::new(alice(), "crossvm", "deposit").allowance(2_500))
+        .expect("accepted");
+    let decoded: Vec<(String, String)> =
+        serde_json::from_slice(ok(&receipt).get("decoded").expect("decoded")).expect("JSON");
+    assert_eq!(decoded, [("taken".to_owned(), "2500".to_owned())]);
+    assert_eq!(chain.balance(&chain.contract_agent("crossvm")), 2_500);
+    assert_eq!(chain.balance(&alice()), before - 2_500 - receipt.gas_fee);
+    // Without an allowance there is nothing to take.
+    let receipt = send(&mut chain, alice(), "crossvm", "deposit", json!([]));
+    ok(&receipt);
+    assert_eq!(chain.balance(&chain.contract_agent("crossvm")), 2_500);
+}

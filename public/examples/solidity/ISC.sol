@@ -57,6 +57,10 @@ interface ISCSandbox {
         external
         view
         returns (ISCDict memory);
+    /// What `addr` (the caller of this request) allowed the called contract to take.
+    function getAllowanceFrom(address addr) external view returns (ISCAssets memory);
+    /// Moves `allowance` from `addr`'s chain account into the called contract's.
+    function takeAllowedFunds(address addr, ISCAssets memory allowance) external;
 }
 
 /// The chain's base token as an ERC-20: balances are the chain's accounts.
