@@ -18,6 +18,46 @@ export class PlaygroundPage {
     await expect(this.page.getByRole('heading', { name: 'ISC Playground' })).toBeVisible();
   }
 
+  /** Picks example `name` in the gallery, fills its init params, deploys it. */
+  async deployExample(name, init = {}, contractName = undefined) {
+    await this.page.getByTestId(`example-${name}`).click();
+    const form = this.page.getByTestId('deploy-form');
+    if (contractName) await form.getByTestId('deploy-name').fill(contractName);
+    for (const [key, value] of Object.entries(init)) {
+      await form.getByTestId(`init-${key}`).fill(value);
+    }
+    await form.getByTestId('deploy-button').click();
+    await expect(form.getByTestId('message')).toHaveText(/deployed in block \d+/);
+  }
+
+  /** The card of entry point `entry` of the selected contract. */
+  entry(entry) {
+    return this.page.getByTestId(`entry-${entry}`);
+  }
+
+  /** Fills `args` ({param: value}) of `entry`, calls it, returns its message. */
+  async call(entry, args = {}, allowance = undefined) {
+    const card = this.entry(entry);
+    for (const [key, value] of Object.entries(args)) {
+      await card.getByTestId(`arg-${entry}-${key}`).fill(value);
+    }
+    if (allowance !== undefined) await card.getByTestId(`allowance-${entry}`).fill(String(allowance));
+    await card.getByTestId(`call-${entry}`).click();
+    return card.getByTestId('message');
+  }
+
+  async selectContract(name) {
+    await this.page.getByTestId(`contract-${name}`).click();
+  }
+
+  async sendAs(user) {
+    await this.page.getByTestId('sender').selectOption({ label: user });
+  }
+
+  receipts() {
+    return this.page.getByTestId('receipt');
+  }
+
   wasmResult() {
     return this.page.getByTestId('wasm-result');
   }

@@ -15,7 +15,7 @@ pub use abi::{
 };
 pub use artifact::{ACCEPTED_SHAPES, programs_from_artifact};
 pub use magic::MAGIC_ADDRESS_HEX;
-pub use processor::{BLOCK_GAS_LIMIT, EvmFactory, MAX_TRACED_STEPS};
+pub use processor::{BLOCK_GAS_LIMIT, EvmFactory, MAX_TRACED_STEPS, entry_points};
 
 use crate::ids::AgentId;
 use crate::vm::{Sandbox, VmError};

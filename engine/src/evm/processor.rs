@@ -19,7 +19,9 @@ use super::magic::Magic;
 use super::{DEFAULT_CHAIN_ID, evm_address};
 use crate::Hname;
 use crate::codec::Dict;
-use crate::vm::{EntryPointInfo, GAS, Processor, ProcessorFactory, Sandbox, VmError, VmType};
+use crate::vm::{
+    EntryPointInfo, FieldInfo, GAS, Processor, ProcessorFactory, Sandbox, VmError, VmType,
+};
 use alloy_json_abi::Function;
 use revm::context::TxEnv;
 use revm::context::result::{ExecutionResult, Output};
@@ -48,32 +50,63 @@ impl ProcessorFactory for EvmFactory {
             vm: VmType::EVM,
             message: err.to_string(),
         })?;
-        let mut entry_points = vec![EntryPointInfo::func("init")];
-        let mut functions = Vec::new();
-        for function in program.abi.functions() {
-            // Overloads after the first are named by their full signature.
-            let name = if functions
-                .iter()
-                .any(|(_, f): &(Hname, Function)| f.name == function.name)
-            {
-                function.signature()
-            } else {
-                function.name.clone()
-            };
-            let info = if abi::is_view(function) {
-                EntryPointInfo::view(&name)
-            } else {
-                EntryPointInfo::func(&name)
-            };
-            functions.push((info.hname, function.clone()));
-            entry_points.push(info);
-        }
+        let (entry_points, functions) = describe(&program);
         Ok(Box::new(EvmProcessor {
             program,
             entry_points,
             functions,
         }))
     }
+}
+
+fn fields(params: &[alloy_json_abi::Param]) -> Vec<FieldInfo> {
+    params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let key = if p.name.is_empty() {
+                format!("#{i}")
+            } else {
+                p.name.clone()
+            };
+            FieldInfo::new(&key, &p.ty)
+        })
+        .collect()
+}
+
+/// The entry points of an EVM program: `init` with the constructor's
+/// params, then every ABI function (overloads after the first by full
+/// signature), with Solidity types as the field types.
+pub fn entry_points(program: &EvmProgram) -> Vec<EntryPointInfo> {
+    describe(program).0
+}
+
+fn describe(program: &EvmProgram) -> (Vec<EntryPointInfo>, Vec<(Hname, Function)>) {
+    let constructor = program
+        .abi
+        .constructor
+        .as_ref()
+        .map(|c| fields(&c.inputs))
+        .unwrap_or_default();
+    let mut entry_points = vec![EntryPointInfo::func("init").params(constructor)];
+    let mut functions: Vec<(Hname, Function)> = Vec::new();
+    for function in program.abi.functions() {
+        let name = if functions.iter().any(|(_, f)| f.name == function.name) {
+            function.signature()
+        } else {
+            function.name.clone()
+        };
+        let info = if abi::is_view(function) {
+            EntryPointInfo::view(&name)
+        } else {
+            EntryPointInfo::func(&name)
+        }
+        .params(fields(&function.inputs))
+        .results(fields(&function.outputs));
+        functions.push((info.hname, function.clone()));
+        entry_points.push(info);
+    }
+    (entry_points, functions)
 }
 
 struct EvmProcessor {

@@ -1,0 +1,61 @@
+// Deploying and calling the bundled contracts, as a person does: pick an
+// example, fill its form, press the buttons, read the page.
+import { test, expect } from '../playground.mjs';
+
+test('deploy the Wasm counter, call a func, see the state change through a view', async ({ playground }) => {
+  await playground.open();
+  await playground.deployExample('inccounter', { counter: '5' });
+  const balance = playground.page.getByTestId('balance-alice');
+  const before = await balance.textContent();
+
+  await expect(await playground.call('incrementBy', { amount: '3' })).toHaveText(/^block \d+: ok/);
+  await expect(await playground.call('getCounter')).toHaveText('counter = 8');
+  await expect(playground.receipts().first()).toContainText('inccounter.incrementBy');
+  await expect(playground.receipts().first().getByTestId('receipt-status')).toHaveText('ok');
+  // alice sent the requests, so alice paid the fees.
+  await expect(balance).not.toHaveText(before);
+  await expect(playground.page.getByTestId('chain-state-hash')).toHaveText(/^[0-9a-f]{64}$/);
+});
+
+test('a failing Solidity call shows its decoded error and leaves state unchanged', async ({ playground }) => {
+  await playground.open();
+  await playground.deployExample('Token', { name_: 'Play', symbol_: 'PLY', supply: '1000' });
+  const alice = '0x0000000000000000000000000000000000000001';
+  await expect(await playground.call('totalSupply')).toHaveText('#0 = 1000');
+
+  const failure = await playground.call('transfer', { to: alice, value: '5000' });
+  await expect(failure).toHaveText(/ERC20InsufficientBalance\(sender: 0x[0-9a-fA-F]{40}, balance: 1000, needed: 5000\)/);
+  await expect(playground.receipts().first().getByTestId('receipt-status')).toHaveText('failed');
+  await expect(playground.receipts().first().getByTestId('receipt-error')).toContainText('ERC20InsufficientBalance');
+  await expect(await playground.call('balanceOf', { '#0': alice })).toHaveText('#0 = 0');
+
+  await expect(await playground.call('transfer', { to: alice, value: '250' })).toHaveText(/ok #0 = true/);
+  await expect(await playground.call('balanceOf', { '#0': alice })).toHaveText('#0 = 250');
+});
+
+test('Solidity calls the Wasm counter and the trace crosses VMs', async ({ playground }) => {
+  await playground.open();
+  await playground.deployExample('inccounter');
+  await playground.deployExample('CrossVM');
+  await expect(await playground.call('increment', { times: '2' })).toHaveText(/ok value = 2/);
+  const receipt = playground.receipts().first();
+  await receipt.getByText('events and trace').click();
+  const trace = receipt.getByTestId('trace');
+  await expect(trace.getByTestId('trace-node').first()).toContainText('crossvm.increment [evm]');
+  await expect(trace).toContainText('inccounter.increment [wasmvm]');
+  await expect(receipt).toContainText('crossvm.incremented');
+
+  await playground.selectContract('inccounter');
+  await expect(await playground.call('getCounter')).toHaveText('counter = 2');
+});
+
+test('bad input gets a clear message next to the form, and nothing is sent', async ({ playground }) => {
+  await playground.open();
+  await playground.deployExample('inccounter');
+  const blocks = await playground.page.getByTestId('block-index').textContent();
+  await expect(await playground.call('incrementBy', { amount: 'lots' })).toHaveText(
+    'amount: not a whole number: `lots`',
+  );
+  await expect(playground.page.getByTestId('block-index')).toHaveText(blocks);
+  expect(playground.consoleErrors).toEqual([]);
+});
