@@ -38,17 +38,7 @@ const EXPORT_MAP: ScExportMap = ScExportMap {
     ],
 };
 
-#[no_mangle]
-fn on_call(index: i32) {
-    wasmhost::connect();
-    EXPORT_MAP.dispatch(index);
-}
-
-#[no_mangle]
-fn on_load() {
-    wasmhost::connect();
-    EXPORT_MAP.export();
-}
+wasmhost::export_contract!(EXPORT_MAP);
 
 /// What a func sees: its params and the contract state.
 pub struct FuncContext {

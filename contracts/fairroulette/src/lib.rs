@@ -22,17 +22,7 @@ const EXPORT_MAP: ScExportMap = ScExportMap {
     ],
 };
 
-#[no_mangle]
-fn on_call(index: i32) {
-    wasmhost::connect();
-    EXPORT_MAP.dispatch(index);
-}
-
-#[no_mangle]
-fn on_load() {
-    wasmhost::connect();
-    EXPORT_MAP.export();
-}
+wasmhost::export_contract!(EXPORT_MAP);
 
 fn func(ctx: &ScFuncContext, name: &str, body: fn(&ScFuncContext, &Proxy)) {
     ctx.log(name);

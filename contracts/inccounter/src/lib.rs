@@ -35,17 +35,7 @@ const EXPORT_MAP: ScExportMap = ScExportMap {
     views: &[view_get_counter_thunk],
 };
 
-#[no_mangle]
-fn on_call(index: i32) {
-    wasmhost::connect();
-    EXPORT_MAP.dispatch(index);
-}
-
-#[no_mangle]
-fn on_load() {
-    wasmhost::connect();
-    EXPORT_MAP.export();
-}
+wasmhost::export_contract!(EXPORT_MAP);
 
 fn mutable_state() -> MutableIncCounterState {
     MutableIncCounterState { proxy: state_proxy() }

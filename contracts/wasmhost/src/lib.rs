@@ -66,3 +66,23 @@ impl ScHost for WasmVmHost {
         unsafe { host_state_set(key.as_ptr(), key.len() as i32, value.as_ptr(), value.len() as i32) }
     }
 }
+
+/// Exports `on_load` and `on_call`, the two functions a Wasp host calls,
+/// for a contract's `ScExportMap`: connect to the host, then export the
+/// entry points or dispatch the call.
+#[macro_export]
+macro_rules! export_contract {
+    ($map:expr) => {
+        #[no_mangle]
+        fn on_call(index: i32) {
+            $crate::connect();
+            $map.dispatch(index);
+        }
+
+        #[no_mangle]
+        fn on_load() {
+            $crate::connect();
+            $map.export();
+        }
+    };
+}

@@ -79,6 +79,18 @@ sol! {
     }
 }
 
+/// The selector of a call to `who`, and how to report its decoding errors.
+fn split_call(
+    input: &[u8],
+    who: &'static str,
+) -> Result<([u8; 4], impl Fn(alloy_sol_types::Error) -> VmError), VmError> {
+    let selector: [u8; 4] = input
+        .get(..4)
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(|| VmError::panic(format!("{who}: call without a selector")))?;
+    Ok((selector, move |err| VmError::Codec(format!("{who}: {err}"))))
+}
+
 /// The base-token ERC-20: balances are the chain's accounts.
 fn base_token(
     ctx: &mut dyn Sandbox,
@@ -87,11 +99,7 @@ fn base_token(
     is_static: bool,
 ) -> Result<Vec<u8>, VmError> {
     use IERC20BaseTokens as T;
-    let selector: [u8; 4] = input
-        .get(..4)
-        .and_then(|s| s.try_into().ok())
-        .ok_or_else(|| VmError::panic("base-token ERC-20: call without a selector"))?;
-    let bad = |err: alloy_sol_types::Error| VmError::Codec(format!("base-token ERC-20: {err}"));
+    let (selector, bad) = split_call(input, "base-token ERC-20")?;
     Ok(match selector {
         T::nameCall::SELECTOR => T::nameCall::abi_encode_returns(&"IOTA".to_owned()),
         T::symbolCall::SELECTOR => T::symbolCall::abi_encode_returns(&"IOTA".to_owned()),
@@ -175,11 +183,7 @@ fn dispatch(
     caller: Address,
     is_static: bool,
 ) -> Result<Vec<u8>, VmError> {
-    let selector: [u8; 4] = input
-        .get(..4)
-        .and_then(|s| s.try_into().ok())
-        .ok_or_else(|| VmError::panic("ISC magic contract: call without a selector"))?;
-    let bad = |err: alloy_sol_types::Error| VmError::Codec(format!("ISC magic contract: {err}"));
+    let (selector, bad) = split_call(input, "ISC magic contract")?;
     Ok(match selector {
         ISCSandbox::getRequestIDCall::SELECTOR => {
             ISCSandbox::getRequestIDCall::abi_encode_returns(&ISCRequestID {

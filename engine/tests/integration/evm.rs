@@ -1,30 +1,10 @@
 //! Solidity examples from `public/examples/solidity`, on the EVM processor.
 
-use crate::{alice, bob, failed, ok};
-use isc_engine::evm::{EvmProgram, programs_from_artifact};
-use isc_engine::{AgentId, Chain, ChainConfig, Dict, Receipt, Request, VmError, VmType};
+use crate::{
+    alice, bob, builtin_chain as chain, failed, ok, solidity_example as artifact, wasm_example,
+};
+use isc_engine::{AgentId, Chain, Dict, Receipt, Request, VmError, VmType};
 use serde_json::json;
-
-fn chain() -> Chain {
-    let mut chain = Chain::new(ChainConfig::default());
-    isc_engine::register_builtin_vms(&mut chain);
-    chain
-}
-
-/// Contract `name` from the committed solc output `public/examples/solidity/<name>.json`.
-fn artifact(name: &str) -> EvmProgram {
-    let path = format!(
-        "{}/../public/examples/solidity/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{path}: {err}"));
-    programs_from_artifact(&text)
-        .expect("a solc output")
-        .into_iter()
-        .find(|(contract, _)| contract == name)
-        .map(|(_, program)| program)
-        .expect("the contract is in its artifact")
-}
 
 fn args(values: serde_json::Value) -> Vec<u8> {
     values.to_string().into_bytes()
@@ -329,14 +309,6 @@ fn evm_sessions_replay_to_the_same_state_hash() {
         .replay(isc_engine::register_builtin_vms)
         .expect("replays");
     assert_eq!(replay.state_hash(), chain.state_hash());
-}
-
-fn wasm_example(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/../public/examples/{name}/{name}.wasm",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&path).unwrap_or_else(|err| panic!("{path}: {err}"))
 }
 
 #[test]

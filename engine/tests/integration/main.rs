@@ -16,6 +16,37 @@ pub(crate) fn new_chain() -> Chain {
     chain
 }
 
+/// A default chain with the engine's built-in VMs (Wasm and EVM).
+pub(crate) fn builtin_chain() -> Chain {
+    let mut chain = Chain::new(ChainConfig::default());
+    isc_engine::register_builtin_vms(&mut chain);
+    chain
+}
+
+/// The committed build of Wasm example `name` (`public/examples`).
+pub(crate) fn wasm_example(name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/../public/examples/{name}/{name}.wasm",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|err| panic!("{path}: {err}"))
+}
+
+/// Contract `name` from its committed solc output `public/examples/solidity/<name>.json`.
+pub(crate) fn solidity_example(name: &str) -> isc_engine::evm::EvmProgram {
+    let path = format!(
+        "{}/../public/examples/solidity/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{path}: {err}"));
+    isc_engine::evm::programs_from_artifact(&text)
+        .expect("a solc output")
+        .into_iter()
+        .find(|(contract, _)| contract == name)
+        .map(|(_, program)| program)
+        .expect("the contract is in its artifact")
+}
+
 /// The user alice.
 pub(crate) fn alice() -> AgentId {
     AgentId::user("alice")

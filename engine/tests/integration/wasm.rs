@@ -1,23 +1,7 @@
 //! WasmLib contracts from `public/examples`, on the Wasm processor.
 
-use crate::{alice, failed, ok};
-use isc_engine::{Chain, ChainConfig, Dict, Hname, Receipt, Request, VmError, VmType};
-
-/// A default chain with the built-in VMs.
-fn chain() -> Chain {
-    let mut chain = Chain::new(ChainConfig::default());
-    isc_engine::register_builtin_vms(&mut chain);
-    chain
-}
-
-/// The committed build of example contract `name`.
-fn example(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/../public/examples/{name}/{name}.wasm",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&path).unwrap_or_else(|err| panic!("{path}: {err}"))
-}
+use crate::{alice, builtin_chain as chain, failed, ok, wasm_example as example};
+use isc_engine::{Chain, Dict, Hname, Receipt, Request, VmError, VmType};
 
 #[track_caller]
 fn deploy(chain: &mut Chain, name: &str, init: Dict) -> Receipt {
