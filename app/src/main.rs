@@ -10,6 +10,7 @@
 mod model;
 mod sys;
 
+use isc_engine::session::Link;
 use isc_engine::{AgentId, CallTrace, Dict, FirstLight, Receipt, first_light};
 use leptos::prelude::*;
 use model::{Deployed, Entry, Example, Model, Outcome};
@@ -52,8 +53,27 @@ fn App() -> impl IntoView {
             return view! { <p class="error" role="alert" data-testid="engine-error">{message}</p> }.into_any();
         }
     };
+    // A share link in the fragment: replay it, and say whether it matched.
+    let fragment = window().location().hash().unwrap_or_default();
+    let (model, opened) = if fragment.starts_with("#s=") {
+        let opened = Link::decode(&fragment)
+            .map_err(|err| err.to_string())
+            .and_then(|link| {
+                Model::from_session(&link.session, &examples).map(|model| (model, link.state_hash))
+            });
+        match opened {
+            Ok((model, expected)) => {
+                let actual = model.chain.state_hash().to_string();
+                let requests = model.chain.block_index();
+                (model, Some(Ok((expected, actual, requests))))
+            }
+            Err(message) => (Model::new(), Some(Err(message))),
+        }
+    } else {
+        (Model::new(), None)
+    };
     let shared = Shared {
-        model: StoredValue::new_local(Model::new()),
+        model: StoredValue::new_local(model),
         examples: StoredValue::new_local(examples),
         version: RwSignal::new(0),
         sender: RwSignal::new(1),
@@ -68,6 +88,28 @@ fn App() -> impl IntoView {
             <span class="tagline">"IOTA Smart Contracts, in your browser"</span>
             <SenderPicker/>
         </header>
+        {opened.map(|opened| match opened {
+            Ok((expected, actual, blocks)) => {
+                let matches = expected == actual;
+                view! {
+                    <p class=if matches { "banner ok" } else { "banner error" } role="status" data-testid="link-status">
+                        {format!("Opened a shared session: {blocks} blocks replayed. ")}
+                        {if matches {
+                            "The state hash matches the link's.".to_owned()
+                        } else {
+                            format!("STATE HASH MISMATCH: the link recorded {expected}, this replay gives {actual}.")
+                        }}
+                    </p>
+                }
+                .into_any()
+            }
+            Err(message) => view! {
+                <p class="banner error" role="alert" data-testid="link-status">
+                    "This share link could not be opened: " {message} ". You are on a fresh chain."
+                </p>
+            }
+            .into_any(),
+        })}
         <main class="playground">
             <section class="panel" aria-labelledby="examples-title">
                 <h2 id="examples-title">"Examples"</h2>
@@ -454,6 +496,7 @@ fn ChainView() -> impl IntoView {
             "block " <span data-testid="block-index">{move || hash().0}</span>
             " · state hash " <code data-testid="chain-state-hash">{move || hash().1}</code>
         </p>
+        <ShareBox/>
         <h3>"Receipts"</h3>
         <ul class="receipts">
             {move || {
@@ -462,6 +505,31 @@ fn ChainView() -> impl IntoView {
                 list.into_iter().map(|r| view! { <ReceiptRow receipt=r/> }).collect_view()
             }}
         </ul>
+    }
+}
+
+/// The Share button: puts the session into the URL fragment and shows the link.
+#[component]
+fn ShareBox() -> impl IntoView {
+    let shared = expect_context::<Shared>();
+    let link = RwSignal::new(None::<String>);
+    let share = move |_| {
+        let fragment = shared.model.with_value(Model::share_link);
+        let location = window().location();
+        let _ = location.set_hash(&fragment);
+        link.set(location.href().ok());
+    };
+    view! {
+        <div class="share">
+            <button data-testid="share" on:click=share>"Share this session"</button>
+            {move || link.get().map(|url| {
+                let size = url.len();
+                view! {
+                    <input readonly aria-label="share link" data-testid="share-link" prop:value=url/>
+                    <span class="hint" data-testid="share-size">{format!("{size} characters")}</span>
+                }
+            })}
+        </div>
     }
 }
 

@@ -3,7 +3,8 @@
 //! components only wire to the DOM. Tested natively.
 
 use isc_engine::evm::EvmProgram;
-use isc_engine::{AgentId, Chain, ChainConfig, Dict, Hname, Receipt, Request, VmType};
+use isc_engine::session::{Link, Session};
+use isc_engine::{AgentId, Chain, ChainConfig, Dict, Hash, Hname, Receipt, Request, VmType};
 use serde::Deserialize;
 
 /// One typed parameter or result of an entry point.
@@ -398,6 +399,80 @@ impl Model {
     /// The funded accounts, owner first.
     pub(crate) fn accounts(&self) -> Vec<(String, AgentId)> {
         self.chain.config().accounts()
+    }
+
+    /// Rebuilds the chain by replaying a shared session, and recognises the
+    /// deployed contracts: a bundled example by its program hash, anything
+    /// else by the entry points its processor reports.
+    ///
+    /// # Errors
+    /// A message if the session does not replay.
+    pub(crate) fn from_session(session: &Session, examples: &[Example]) -> Result<Self, String> {
+        let replay = session
+            .replay(isc_engine::register_builtin_vms)
+            .map_err(|err| err.to_string())?;
+        let chain = replay.chain;
+        let known: Vec<(Hash, &Example)> = examples
+            .iter()
+            .map(|ex| {
+                let binary = match &ex.program {
+                    Program::Wasm(wasm) => wasm.clone(),
+                    Program::Evm(program) => program.to_json(),
+                };
+                let blob = Dict::new().with("v", ex.vm.as_str()).with("p", binary);
+                (Hash::blake2b(&blob.to_bytes()), ex)
+            })
+            .collect();
+        let mut deployed = Vec::new();
+        for record in chain.contracts() {
+            if record.vm_type == VmType::CORE {
+                continue;
+            }
+            let entries = match known.iter().find(|(hash, _)| *hash == record.program_hash) {
+                Some((_, example)) => example.entries.clone(),
+                None => chain
+                    .entry_points(record.hname)
+                    .map_err(|err| err.to_string())?
+                    .into_iter()
+                    .filter(|ep| ep.name != "init")
+                    .map(|ep| Entry {
+                        view: ep.kind == isc_engine::EntryKind::View,
+                        params: ep
+                            .params
+                            .iter()
+                            .map(|f| Param {
+                                name: f.key.clone(),
+                                ty: f.ty.clone(),
+                            })
+                            .collect(),
+                        results: ep
+                            .results
+                            .iter()
+                            .map(|f| Param {
+                                name: f.key.clone(),
+                                ty: f.ty.clone(),
+                            })
+                            .collect(),
+                        name: ep.name,
+                    })
+                    .collect(),
+            };
+            deployed.push(Deployed {
+                name: record.name,
+                vm: record.vm_type,
+                entries,
+            });
+        }
+        Ok(Self { chain, deployed })
+    }
+
+    /// The share link of the current chain (a URL fragment without `#`).
+    pub(crate) fn share_link(&self) -> String {
+        Link {
+            session: Session::of(&self.chain),
+            state_hash: self.chain.state_hash().to_string(),
+        }
+        .encode()
     }
 
     /// Encodes `args` for `params` of a contract on `vm` into request params.

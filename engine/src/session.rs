@@ -73,6 +73,119 @@ pub enum SessionError {
     },
 }
 
+/// The prefix of a share link's payload in the URL fragment.
+pub const LINK_PREFIX: &str = "s=";
+/// The version tag at the start of a link payload.
+pub const LINK_VERSION: &str = "1";
+/// The longest link payload accepted, in characters.
+pub const MAX_LINK_CHARS: usize = 4 * 1024 * 1024;
+/// The most bytes a link may decompress to (a bigger one is a bomb).
+pub const MAX_LINK_JSON_BYTES: usize = 16 * 1024 * 1024;
+
+/// What a share link carries: the session and the state hash it replayed to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    /// The session.
+    pub session: Session,
+    /// The state hash the sharer's chain had (hex), to compare on replay.
+    pub state_hash: String,
+}
+
+/// Why a share link could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkError {
+    /// Not `s=<version>.<payload>`.
+    #[error("not a share link: it must start with `#s=`")]
+    NotALink,
+    /// A version this build does not read.
+    #[error("share link version `{0}` is not supported (this build reads version {LINK_VERSION})")]
+    UnknownVersion(String),
+    /// Too long to be a link we made.
+    #[error("the share link is too long ({0} characters; the limit is {MAX_LINK_CHARS})")]
+    Oversize(usize),
+    /// Not base64url.
+    #[error("the share link is damaged: {0}")]
+    Base64(String),
+    /// Not deflate data, or truncated.
+    #[error("the share link is damaged or truncated: {0}")]
+    Compression(String),
+    /// Decompresses to more than the cap.
+    #[error("the share link expands past {MAX_LINK_JSON_BYTES} bytes: refused")]
+    Bomb,
+    /// The session inside is not valid.
+    #[error(transparent)]
+    Session(#[from] SessionError),
+}
+
+impl Link {
+    /// The URL fragment (without `#`): `s=1.<base64url(deflate(JSON))>`.
+    pub fn encode(&self) -> String {
+        use base64::Engine;
+        use std::io::Write;
+        // Serializing a link cannot fail (strings, integers, string-keyed maps).
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        let mut deflate =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+        // Writing into a Vec cannot fail.
+        let _ = deflate.write_all(&json);
+        let compressed = deflate.finish().unwrap_or_default();
+        format!(
+            "{LINK_PREFIX}{LINK_VERSION}.{}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(compressed)
+        )
+    }
+
+    /// Reads a fragment made by [`Link::encode`] (a leading `#` is allowed),
+    /// strictly: version, size, base64, decompression cap, then the session.
+    ///
+    /// # Errors
+    /// [`LinkError`] naming what is wrong.
+    pub fn decode(fragment: &str) -> Result<Self, LinkError> {
+        use base64::Engine;
+        use std::io::Read;
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        let payload = fragment
+            .strip_prefix(LINK_PREFIX)
+            .ok_or(LinkError::NotALink)?;
+        if payload.len() > MAX_LINK_CHARS {
+            return Err(LinkError::Oversize(payload.len()));
+        }
+        let (version, data) = payload.split_once('.').ok_or(LinkError::NotALink)?;
+        if version != LINK_VERSION {
+            return Err(LinkError::UnknownVersion(
+                version.chars().take(16).collect(),
+            ));
+        }
+        let compressed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(data.trim_end_matches('='))
+            .map_err(|err| LinkError::Base64(err.to_string()))?;
+        let mut json = Vec::new();
+        flate2::read::DeflateDecoder::new(compressed.as_slice())
+            .take(MAX_LINK_JSON_BYTES as u64 + 1)
+            .read_to_end(&mut json)
+            .map_err(|err| LinkError::Compression(err.to_string()))?;
+        if json.len() > MAX_LINK_JSON_BYTES {
+            return Err(LinkError::Bomb);
+        }
+        let value: serde_json::Value =
+            serde_json::from_slice(&json).map_err(|err| SessionError::Json(err.to_string()))?;
+        let session = value
+            .get("session")
+            .ok_or_else(|| SessionError::Json("the link holds no session".into()))?;
+        let session = Session::from_json(&session.to_string())?;
+        let state_hash = value
+            .get("state_hash")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        Ok(Self {
+            session,
+            state_hash,
+        })
+    }
+}
+
 /// What a replay produced.
 pub struct Replay {
     /// The rebuilt chain.
@@ -177,6 +290,42 @@ mod tests {
         )
         .expect_err("incomplete request");
         assert!(matches!(err, SessionError::Json(_)), "{err}");
+    }
+
+    #[test]
+    fn links_round_trip_and_bad_links_get_their_own_messages() {
+        use base64::Engine;
+        let link = Link {
+            session: Session::new(ChainConfig::default()),
+            state_hash: "ab".repeat(32),
+        };
+        let text = link.encode();
+        assert!(text.starts_with("s=1."), "{text}");
+        assert_eq!(
+            Link::decode(&format!("#{text}")).expect("reads its own link"),
+            link
+        );
+
+        let err = |text: &str| Link::decode(text).expect_err("bad link").to_string();
+        assert!(err("#x=1.abc").contains("not a share link"));
+        assert!(err("#s=9.abc").contains("version `9` is not supported"));
+        assert!(err("#s=1.@@@").contains("damaged"));
+        let truncated = err(&text[..text.len() / 2]);
+        assert!(
+            truncated.contains("damaged") || truncated.contains("not a valid session"),
+            "{truncated}"
+        );
+
+        // A bomb: 32 MiB of zeros compress to a few KiB.
+        use std::io::Write;
+        let mut deflate =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+        deflate
+            .write_all(&vec![b' '; 32 * 1024 * 1024])
+            .expect("in memory");
+        let bomb = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(deflate.finish().expect("in memory"));
+        assert!(err(&format!("s=1.{bomb}")).contains("expands past"));
     }
 
     #[test]

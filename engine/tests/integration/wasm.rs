@@ -291,6 +291,23 @@ fn testcore_hashes_match_the_engine() {
 }
 
 #[test]
+fn testcore_computes_and_refuses_too_much_work() {
+    let mut chain = testcore_chain();
+    let fib = |chain: &mut Chain, n: u32| {
+        testcore(
+            chain,
+            "testFibonacci",
+            Dict::new().with("n", n.to_le_bytes()),
+        )
+    };
+    assert_eq!(ok(&fib(&mut chain, 20)).u64("fibonacci"), Ok(6765));
+    assert_eq!(
+        failed(&fib(&mut chain, 41)),
+        VmError::panic("testcore: n must be at most 40")
+    );
+}
+
+#[test]
 fn testcore_deploys_another_contract() {
     let mut chain = testcore_chain();
     let stored = chain
