@@ -72,12 +72,13 @@ fn App() -> impl IntoView {
     } else {
         (Model::new(), None)
     };
+    let first = model.deployed.first().map(|d| d.name.clone());
     let shared = Shared {
         model: StoredValue::new_local(model),
         examples: StoredValue::new_local(examples),
         version: RwSignal::new(0),
         sender: RwSignal::new(1),
-        selected: RwSignal::new(None),
+        selected: RwSignal::new(first),
     };
     provide_context(shared);
     // The demo is pure and takes a few milliseconds; it runs once on load.
@@ -544,11 +545,7 @@ fn ReceiptRow(
         "{}.{}",
         receipt.trace.contract_name, receipt.trace.entry_name
     );
-    let events: Vec<String> = receipt
-        .events
-        .iter()
-        .map(|e| format!("{}: {}", e.topic, e.text().unwrap_or("(binary)")))
-        .collect();
+    let events: Vec<String> = receipt.events.iter().map(model::show_event).collect();
     view! {
         <li class=if ok { "receipt ok" } else { "receipt failed" } data-testid="receipt">
             <span class="status" data-testid="receipt-status">{if ok { "ok" } else { "failed" }}</span>

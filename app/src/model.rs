@@ -362,6 +362,26 @@ pub(crate) fn show_wasm(ty: &str, bytes: &[u8]) -> String {
     shown.unwrap_or_else(|| format!("0x{}", hex::encode(bytes)))
 }
 
+/// An event as people read it: a decoded EVM log as `Name(arg=value, …)`,
+/// a WasmLib event as its text.
+pub(crate) fn show_event(event: &isc_engine::Event) -> String {
+    #[derive(Deserialize)]
+    struct Log {
+        event: String,
+        args: Vec<(String, String)>,
+    }
+    if let Ok(log) = serde_json::from_slice::<Log>(&event.payload)
+        && !log.event.is_empty()
+    {
+        let args: Vec<String> = log.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        return format!("{}({})", log.event, args.join(", "));
+    }
+    match event.text() {
+        Some(text) => text.to_owned(),
+        None => format!("0x{}", hex::encode(&event.payload)),
+    }
+}
+
 /// A deployed contract the page can call.
 #[derive(Clone)]
 pub(crate) struct Deployed {
