@@ -80,27 +80,10 @@ impl<'a> Exec<'a> {
 
     /// Runs a request's func (`view == false`) or a view, from `caller`.
     /// On failure every state change is reverted.
-    pub(crate) fn run(mut self, call: TopCall, base_gas: u64) -> Outcome {
-        let TopCall {
-            caller,
-            contract,
-            entry,
-            params,
-            allowance,
-            view,
-        } = call;
+    pub(crate) fn run(mut self, call: Call, base_gas: u64) -> Outcome {
+        let (caller, contract, entry) = (call.caller, call.contract, call.entry);
         let checkpoint = self.store.checkpoint();
-        let mut result = self.burn(base_gas).and_then(|()| {
-            self.enter(Call {
-                caller,
-                contract,
-                entry,
-                params,
-                allowance,
-                from_view: view,
-                top_level: true,
-            })
-        });
+        let mut result = self.burn(base_gas).and_then(|()| self.enter(call));
         if self.exhausted && result.is_ok() {
             // Out of gas cannot be caught by a contract.
             result = Err(VmError::OutOfGas {
@@ -256,18 +239,9 @@ impl<'a> Exec<'a> {
     }
 }
 
-/// The outermost call of a request or view.
-pub(crate) struct TopCall {
-    pub(crate) caller: AgentId,
-    pub(crate) contract: Hname,
-    pub(crate) entry: Hname,
-    pub(crate) params: Dict,
-    pub(crate) allowance: Assets,
-    /// Whether this is a view call (else a request's func).
-    pub(crate) view: bool,
-}
-
-struct Call {
+/// One call into a contract: the outermost one of a request or view, or a
+/// nested one from a running contract.
+pub(crate) struct Call {
     caller: AgentId,
     contract: Hname,
     entry: Hname,
@@ -275,6 +249,28 @@ struct Call {
     allowance: Assets,
     from_view: bool,
     top_level: bool,
+}
+
+impl Call {
+    /// The outermost call of a request (`view == false`) or of a view.
+    pub(crate) fn top(
+        caller: AgentId,
+        contract: Hname,
+        entry: Hname,
+        params: Dict,
+        allowance: Assets,
+        view: bool,
+    ) -> Self {
+        Self {
+            caller,
+            contract,
+            entry,
+            params,
+            allowance,
+            from_view: view,
+            top_level: true,
+        }
+    }
 }
 
 struct Frame {
@@ -295,6 +291,28 @@ struct Ctx<'e, 'a> {
 }
 
 impl Ctx<'_, '_> {
+    /// A nested call from this contract, read-only if `from_view`.
+    fn nested(
+        &mut self,
+        contract: Hname,
+        entry: Hname,
+        params: Dict,
+        allowance: Assets,
+        from_view: bool,
+    ) -> Result<Dict, VmError> {
+        self.exec.burn(GAS.call)?;
+        let caller = self.account_id();
+        self.exec.enter(Call {
+            caller,
+            contract,
+            entry,
+            params,
+            allowance,
+            from_view,
+            top_level: false,
+        })
+    }
+
     fn no_writes(&self, action: &'static str) -> Result<(), VmError> {
         if self.frame.view {
             Err(VmError::WriteInView {
@@ -455,31 +473,12 @@ impl Sandbox for Ctx<'_, '_> {
         params: Dict,
         allowance: Assets,
     ) -> Result<Dict, VmError> {
-        self.exec.burn(GAS.call)?;
-        let caller = self.account_id();
-        self.exec.enter(Call {
-            caller,
-            contract,
-            entry,
-            params,
-            allowance,
-            from_view: self.frame.view,
-            top_level: false,
-        })
+        let from_view = self.frame.view;
+        self.nested(contract, entry, params, allowance, from_view)
     }
 
     fn call_view(&mut self, contract: Hname, entry: Hname, params: Dict) -> Result<Dict, VmError> {
-        self.exec.burn(GAS.call)?;
-        let caller = self.account_id();
-        self.exec.enter(Call {
-            caller,
-            contract,
-            entry,
-            params,
-            allowance: Assets::default(),
-            from_view: true,
-            top_level: false,
-        })
+        self.nested(contract, entry, params, Assets::default(), true)
     }
 
     fn load_program(&mut self, hash: Hash) -> Result<VmType, VmError> {

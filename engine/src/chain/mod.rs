@@ -13,7 +13,7 @@ use crate::core::root::ContractRecord;
 use crate::core::{self, accounts, blob, blocklog, governance, root};
 use crate::ids::{AgentId, ChainId, Hash, RequestId};
 use crate::vm::{EntryPointInfo, GAS, ProcessorFactory, VmError, VmType};
-use exec::{BlockEnv, Exec, TopCall};
+use exec::{BlockEnv, Call, Exec};
 use receipt::{BlockInfo, Receipt, Request};
 use registry::Registry;
 use serde::{Deserialize, Serialize};
@@ -326,14 +326,14 @@ impl Chain {
             .min(self.config.max_gas_per_request)
             .min(policy.affordable_gas(l2_available));
 
-        let call = TopCall {
-            caller: sender,
-            contract: request.contract,
-            entry: request.entry,
-            params: request.params.clone(),
-            allowance: request.allowance,
-            view: false,
-        };
+        let call = Call::top(
+            sender,
+            request.contract,
+            request.entry,
+            request.params.clone(),
+            request.allowance,
+            false,
+        );
         let outcome = Exec::new(&mut self.store, &self.registry, env.clone(), budget)
             .run(call, GAS.request_base);
 
@@ -424,14 +424,7 @@ impl Chain {
             self.config.view_gas_budget,
         )
         .run(
-            TopCall {
-                caller,
-                contract,
-                entry,
-                params,
-                allowance: Assets::default(),
-                view: true,
-            },
+            Call::top(caller, contract, entry, params, Assets::default(), true),
             0,
         );
         // Views cannot write; drop the (empty) journal so no block sees it.

@@ -68,8 +68,8 @@ fn register_error(ctx: &mut dyn Sandbox) -> Result<Dict, VmError> {
     let counter_key = [b"n".as_slice(), &contract.to_bytes()].concat();
     let next = ctx
         .state_get(&counter_key)?
-        .map(|bytes| u16::from_le_bytes([bytes[0], bytes.get(1).copied().unwrap_or(0)]))
-        .unwrap_or(0);
+        .and_then(|bytes| <[u8; 2]>::try_from(bytes.as_slice()).ok())
+        .map_or(0, u16::from_le_bytes);
     let id = next
         .checked_add(1)
         .ok_or_else(|| VmError::Limit("too many registered errors".into()))?;

@@ -236,7 +236,7 @@ pub fn decode_log(
     let Some(event) = abi.and_then(|abi| abi.events().find(|e| e.selector().0 == *first)) else {
         return log;
     };
-    let topic_words = topics.iter().map(|t| alloy_primitives_b256(*t));
+    let topic_words = topics.iter().map(|t| revm::primitives::B256::from(*t));
     if let Ok(decoded) = event.decode_log_parts(topic_words, data) {
         let (mut indexed, mut body) = (decoded.indexed.into_iter(), decoded.body.into_iter());
         log.args = event
@@ -260,10 +260,6 @@ pub fn decode_log(
         log.event.clone_from(&event.name);
     }
     log
-}
-
-fn alloy_primitives_b256(word: [u8; 32]) -> revm::primitives::B256 {
-    revm::primitives::B256::from(word)
 }
 
 /// The meaning of a Solidity `Panic(uint256)` code.

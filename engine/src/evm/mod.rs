@@ -20,8 +20,8 @@ pub use processor::{BLOCK_GAS_LIMIT, EvmFactory, MAX_TRACED_STEPS, entry_points}
 use crate::ids::AgentId;
 use crate::vm::{Sandbox, VmError};
 use revm::bytecode::Bytecode;
-use revm::context::TxEnv;
 use revm::context::result::ExecutionResult;
+use revm::context::{CfgEnv, TxEnv};
 use revm::database::{CacheDB, EmptyDB};
 use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, Bytes, TxKind, U256};
@@ -195,21 +195,10 @@ impl InMemoryEvm {
             .accounts
             .get(&self.from)
             .map_or(0, |a| a.info.nonce);
-        let tx = TxEnv::builder()
-            .caller(self.from)
-            .kind(kind)
-            .data(Bytes::from(input))
-            .gas_limit(BLOCK_GAS_LIMIT)
-            .gas_price(0)
-            .nonce(nonce)
-            .chain_id(Some(DEFAULT_CHAIN_ID))
-            .build_fill();
+        let tx = transaction(self.from, kind, Bytes::from(input), BLOCK_GAS_LIMIT, nonce);
         let mut evm = Context::mainnet()
             .with_db(&mut self.db)
-            .modify_cfg_chained(|cfg| {
-                cfg.chain_id = DEFAULT_CHAIN_ID;
-                cfg.spec = SpecId::PRAGUE;
-            })
+            .modify_cfg_chained(playground_cfg)
             .modify_block_chained(|block| {
                 block.basefee = 0;
                 block.gas_limit = BLOCK_GAS_LIMIT;
@@ -230,6 +219,33 @@ impl InMemoryEvm {
             }),
         }
     }
+}
+
+/// The playground's EVM rules: hard fork [`HARD_FORK`], chain id
+/// [`DEFAULT_CHAIN_ID`].
+pub(crate) fn playground_cfg(cfg: &mut CfgEnv) {
+    cfg.chain_id = DEFAULT_CHAIN_ID;
+    cfg.spec = SpecId::PRAGUE;
+}
+
+/// A transaction as the playground sends one: gas price 0 (the chain
+/// charges its own fee).
+pub(crate) fn transaction(
+    from: Address,
+    kind: TxKind,
+    input: Bytes,
+    gas_limit: u64,
+    nonce: u64,
+) -> TxEnv {
+    TxEnv::builder()
+        .caller(from)
+        .kind(kind)
+        .data(input)
+        .gas_limit(gas_limit)
+        .gas_price(0)
+        .nonce(nonce)
+        .chain_id(Some(DEFAULT_CHAIN_ID))
+        .build_fill()
 }
 
 /// The address the code runs at in [`call_code`].
@@ -253,19 +269,15 @@ pub fn call_code(code: &[u8], input: &[u8], gas_limit: u64) -> Result<EvmOutcome
     db.insert_account_info(CALLER, AccountInfo::from_balance(U256::ZERO));
     let mut evm = Context::mainnet()
         .with_db(db)
-        .modify_cfg_chained(|cfg| {
-            cfg.chain_id = DEFAULT_CHAIN_ID;
-            cfg.spec = SpecId::PRAGUE;
-        })
+        .modify_cfg_chained(playground_cfg)
         .build_mainnet();
-    let tx = TxEnv::builder()
-        .caller(CALLER)
-        .kind(TxKind::Call(CONTRACT))
-        .data(Bytes::copy_from_slice(input))
-        .gas_limit(gas_limit)
-        .gas_price(0)
-        .chain_id(Some(DEFAULT_CHAIN_ID))
-        .build_fill();
+    let tx = transaction(
+        CALLER,
+        TxKind::Call(CONTRACT),
+        Bytes::copy_from_slice(input),
+        gas_limit,
+        0,
+    );
     let result = evm.transact_one(tx).map_err(|err| EvmError::Rejected {
         reason: err.to_string(),
     })?;

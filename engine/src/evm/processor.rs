@@ -15,18 +15,16 @@
 
 use super::abi::{self, EvmProgram};
 use super::db::{self, SandboxDb};
+use super::evm_address;
 use super::magic::Magic;
-use super::{DEFAULT_CHAIN_ID, evm_address};
 use crate::Hname;
 use crate::codec::Dict;
 use crate::vm::{
     EntryPointInfo, FieldInfo, GAS, Processor, ProcessorFactory, Sandbox, VmError, VmType,
 };
 use alloy_json_abi::Function;
-use revm::context::TxEnv;
 use revm::context::result::{ExecutionResult, Output};
 use revm::database_interface::Database;
-use revm::primitives::hardfork::SpecId;
 use revm::primitives::{Address, B256, Bytes, TxKind, U256};
 use revm::{Context, InspectEvm, MainBuilder, MainContext};
 
@@ -253,21 +251,10 @@ impl EvmProcessor {
                 message: err.to_string(),
             })?
             .map_or(0, |info| info.nonce);
-        let tx = TxEnv::builder()
-            .caller(from)
-            .kind(kind)
-            .data(Bytes::from(input))
-            .gas_limit(gas_limit)
-            .gas_price(0)
-            .nonce(nonce)
-            .chain_id(Some(DEFAULT_CHAIN_ID))
-            .build_fill();
+        let tx = super::transaction(from, kind, Bytes::from(input), gas_limit, nonce);
         let mut evm = Context::mainnet()
             .with_db(&mut database)
-            .modify_cfg_chained(|cfg| {
-                cfg.chain_id = DEFAULT_CHAIN_ID;
-                cfg.spec = SpecId::PRAGUE;
-            })
+            .modify_cfg_chained(super::playground_cfg)
             .modify_block_chained(|block| {
                 block.number = U256::from(block_number);
                 block.timestamp = U256::from(timestamp);

@@ -212,6 +212,8 @@ pub fn call_i64(
     }
 }
 
+/// A wasmi engine as every Wasm run here needs it: fuel metering on, eager
+/// compilation (determinism), and the recursion limit.
 fn engine(limits: &WasmLimits) -> Engine {
     let mut config = Config::default();
     config

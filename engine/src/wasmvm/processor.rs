@@ -13,9 +13,7 @@ use crate::Hname;
 use crate::codec::Dict;
 use crate::vm::{EntryPointInfo, GAS, Processor, ProcessorFactory, Sandbox, VmError, VmType};
 use wasmi::errors::ErrorKind;
-use wasmi::{
-    CompilationMode, Config, Engine, ExternType, Linker, Module, Store, TrapCode, ValType,
-};
+use wasmi::{Engine, ExternType, Linker, Module, Store, TrapCode, ValType};
 
 /// Loads WasmLib contracts (VM type `wasmvm`).
 pub struct WasmFactory {
@@ -32,13 +30,8 @@ impl Default for WasmFactory {
 impl WasmFactory {
     /// A factory whose processors run within `limits`.
     pub fn new(limits: WasmLimits) -> Self {
-        let mut config = Config::default();
-        config
-            .consume_fuel(true)
-            .compilation_mode(CompilationMode::Eager)
-            .set_max_recursion_depth(limits.max_recursion_depth);
         Self {
-            engine: Engine::new(&config),
+            engine: super::engine(&limits),
             limits,
         }
     }

@@ -12,21 +12,13 @@ fn args(values: serde_json::Value) -> Vec<u8> {
 
 #[track_caller]
 fn deploy(chain: &mut Chain, name: &str, constructor: serde_json::Value) -> Receipt {
-    let receipt = chain
-        .deploy(
-            alice(),
-            &name.to_lowercase(),
-            &VmType::EVM,
-            &artifact(name).to_json(),
-            Dict::new().with("args", args(constructor)),
-        )
-        .expect("accepted");
-    assert!(
-        receipt.is_success(),
-        "deploy of {name} failed: {:?}",
-        receipt.error
-    );
-    receipt
+    crate::deploy_program(
+        chain,
+        &name.to_lowercase(),
+        &VmType::EVM,
+        &artifact(name).to_json(),
+        Dict::new().with("args", args(constructor)),
+    )
 }
 
 #[track_caller]

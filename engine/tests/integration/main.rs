@@ -57,20 +57,37 @@ pub(crate) fn bob() -> AgentId {
     AgentId::user("bob")
 }
 
+/// Deploys `program` of VM `vm` as `name`, from alice, passing `init` to
+/// its init, and asserts success.
+#[track_caller]
+pub(crate) fn deploy_program(
+    chain: &mut Chain,
+    name: &str,
+    vm: &isc_engine::VmType,
+    program: &[u8],
+    init: Dict,
+) -> Receipt {
+    let receipt = chain
+        .deploy(alice(), name, vm, program, init)
+        .expect("the chain accepts the deploy");
+    assert!(
+        receipt.is_success(),
+        "deploy of {name} failed: {:?}",
+        receipt.error
+    );
+    receipt
+}
+
 /// Deploys a test-VM program as `name`, from alice, and asserts success.
 #[track_caller]
 pub(crate) fn deploy(chain: &mut Chain, name: &str, program: serde_json::Value) -> Receipt {
-    let receipt = chain
-        .deploy(
-            alice(),
-            name,
-            &testvm::VM,
-            program.to_string().as_bytes(),
-            Dict::new(),
-        )
-        .expect("the chain accepts the deploy");
-    assert!(receipt.is_success(), "deploy failed: {:?}", receipt.error);
-    receipt
+    deploy_program(
+        chain,
+        name,
+        &testvm::VM,
+        program.to_string().as_bytes(),
+        Dict::new(),
+    )
 }
 
 /// Posts a request from alice and returns its receipt.

@@ -5,15 +5,7 @@ use isc_engine::{Chain, Dict, Hname, Receipt, Request, VmError, VmType};
 
 #[track_caller]
 fn deploy(chain: &mut Chain, name: &str, init: Dict) -> Receipt {
-    let receipt = chain
-        .deploy(alice(), name, &VmType::WASM, &example(name), init)
-        .expect("accepted");
-    assert!(
-        receipt.is_success(),
-        "deploy of {name} failed: {:?}",
-        receipt.error
-    );
-    receipt
+    crate::deploy_program(chain, name, &VmType::WASM, &example(name), init)
 }
 
 #[track_caller]
