@@ -36,12 +36,16 @@ export class PlaygroundPage {
   }
 
   /** Fills `args` ({param: value}) of `entry`, calls it, returns its message. */
-  async call(entry, args = {}, allowance = undefined) {
+  /** Calls `entry` with `args`; `tokens` may carry `allowance` and, for a
+   * payable Solidity function, `value` (base tokens). */
+  async call(entry, args = {}, tokens = {}) {
     const card = this.entry(entry);
     for (const [key, value] of Object.entries(args)) {
       await card.getByTestId(`arg-${entry}-${key}`).fill(value);
     }
-    if (allowance !== undefined) await card.getByTestId(`allowance-${entry}`).fill(String(allowance));
+    for (const [kind, amount] of Object.entries(tokens)) {
+      await card.getByTestId(`${kind}-${entry}`).fill(String(amount));
+    }
     await card.getByTestId(`call-${entry}`).click();
     return card.getByTestId('message');
   }

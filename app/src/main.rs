@@ -13,7 +13,7 @@ mod sys;
 use isc_engine::session::Link;
 use isc_engine::{AgentId, CallTrace, Dict, FirstLight, Receipt, first_light};
 use leptos::prelude::*;
-use model::{Deployed, Entry, Example, Model, Outcome};
+use model::{Deployed, Entry, Example, Model, Outcome, Tokens};
 
 fn main() {
     console_error_panic_hook::set_once();
@@ -384,15 +384,27 @@ fn EntryCard(
     let shared = expect_context::<Shared>();
     let args = RwSignal::new(vec![String::new(); entry.params.len()]);
     let allowance = RwSignal::new(String::new());
+    let value = RwSignal::new(String::new());
     let message = RwSignal::new(None::<Result<String, String>>);
     let (name, view_only, params) = (entry.name.clone(), entry.view, entry.params.clone());
+    let payable = entry.payable;
+    let (allowance_id, value_id) = (format!("allowance-{name}"), format!("value-{name}"));
     let run = {
         let entry = entry.clone();
         move |_| {
             let sender = shared.sender_id();
-            let allowed = allowance.get_untracked().trim().parse::<u64>().unwrap_or(0);
+            let tokens = match (
+                base_tokens("Allowance", &allowance.get_untracked()),
+                base_tokens("Value", &value.get_untracked()),
+            ) {
+                (Ok(allowance), Ok(value)) => Tokens { allowance, value },
+                (Err(error), _) | (_, Err(error)) => {
+                    message.set(Some(Err(error)));
+                    return;
+                }
+            };
             let result = shared.model.try_update_value(|m| {
-                m.call(&contract, &entry, sender, &args.get_untracked(), allowed)
+                m.call(&contract, &entry, sender, &args.get_untracked(), tokens)
             });
             message.set(Some(match result {
                 Some(Ok(Outcome::View(values))) => Ok(show_values(&values)),
@@ -430,9 +442,21 @@ fn EntryCard(
                 <label>
                     "Allowance " <span class="ty">"base tokens"</span>
                     <input
-                        data-testid=format!("allowance-{}", entry.name)
+                        data-testid=allowance_id.clone()
+                        inputmode="numeric"
                         prop:value=move || allowance.get()
                         on:input=move |ev| allowance.set(event_target_value(&ev))
+                    />
+                </label>
+            </Show>
+            <Show when=move || payable>
+                <label>
+                    "Value " <span class="ty">"base tokens → msg.value"</span>
+                    <input
+                        data-testid=value_id.clone()
+                        inputmode="numeric"
+                        prop:value=move || value.get()
+                        on:input=move |ev| value.set(event_target_value(&ev))
                     />
                 </label>
             </Show>
@@ -442,6 +466,16 @@ fn EntryCard(
             <Message message/>
         </article>
     }
+}
+
+/// A base-token amount typed by the user: empty is none.
+fn base_tokens(label: &str, text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(0);
+    }
+    text.parse()
+        .map_err(|_| format!("{label}: \"{text}\" is not a whole number of base tokens"))
 }
 
 fn show_values(values: &[(String, String)]) -> String {
@@ -462,10 +496,15 @@ fn ChainView() -> impl IntoView {
     let balances = move || {
         shared.version.get();
         shared.model.with_value(|m| {
-            m.accounts()
-                .into_iter()
-                .map(|(name, id)| (name, m.chain.balance(&id), m.chain.l1_balance(&id)))
-                .collect::<Vec<_>>()
+            let users = m.accounts().into_iter().map(|(name, id)| {
+                let l1 = m.chain.l1_balance(&id).to_string();
+                (name, m.chain.balance(&id), l1)
+            });
+            let contracts = m.deployed.iter().map(|c| {
+                let id = m.chain.contract_agent(&c.name);
+                (c.name.clone(), m.chain.balance(&id), "—".to_owned())
+            });
+            users.chain(contracts).collect::<Vec<_>>()
         })
     };
     let receipts = move || {

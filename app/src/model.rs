@@ -21,6 +21,8 @@ pub(crate) struct Param {
 pub(crate) struct Entry {
     pub(crate) name: String,
     pub(crate) view: bool,
+    /// Takes base tokens as `msg.value` (a payable Solidity function).
+    pub(crate) payable: bool,
     pub(crate) params: Vec<Param>,
     pub(crate) results: Vec<Param>,
 }
@@ -103,6 +105,7 @@ fn wasm_example(
         entries.push(Entry {
             name: entry.name,
             view,
+            payable: false,
             params: params(entry.params),
             results: params(entry.results),
         });
@@ -117,30 +120,38 @@ fn wasm_example(
     })
 }
 
+fn fields(fields: &[isc_engine::vm::FieldInfo]) -> Vec<Param> {
+    fields
+        .iter()
+        .map(|f| Param {
+            name: f.key.clone(),
+            ty: f.ty.clone(),
+        })
+        .collect()
+}
+
+impl From<isc_engine::vm::EntryPointInfo> for Entry {
+    fn from(ep: isc_engine::vm::EntryPointInfo) -> Self {
+        Self {
+            view: ep.kind == isc_engine::EntryKind::View,
+            payable: ep.payable,
+            params: fields(&ep.params),
+            results: fields(&ep.results),
+            name: ep.name,
+        }
+    }
+}
+
 /// The entries of an EVM program, from the engine's reading of its ABI.
 fn evm_entries(program: &EvmProgram) -> (Vec<Param>, Vec<Entry>) {
-    let fields = |fields: &[isc_engine::vm::FieldInfo]| -> Vec<Param> {
-        fields
-            .iter()
-            .map(|f| Param {
-                name: f.key.clone(),
-                ty: f.ty.clone(),
-            })
-            .collect()
-    };
     let mut init = Vec::new();
     let mut entries = Vec::new();
     for ep in isc_engine::evm::entry_points(program) {
         if ep.name == "init" {
             init = fields(&ep.params);
-            continue;
+        } else {
+            entries.push(Entry::from(ep));
         }
-        entries.push(Entry {
-            name: ep.name,
-            view: ep.kind == isc_engine::EntryKind::View,
-            params: fields(&ep.params),
-            results: fields(&ep.results),
-        });
     }
     (init, entries)
 }
@@ -243,6 +254,12 @@ pub(crate) fn examples() -> Result<Vec<Example>, String> {
             "CrossVM",
             "Solidity calling the Wasm inccounter through the ISC magic contract (deploy \
              inccounter first): the trace crosses from evm to wasmvm."
+        )?,
+        solidity!(
+            "Vault",
+            "Value on an ISC chain: deposit sends base tokens as msg.value (1 token = 10^12 \
+             wei) into the contract's chain account; allowTo and pull move funds between \
+             contracts with the magic contract's allow/takeAllowedFunds."
         )?,
     ])
 }
@@ -390,6 +407,15 @@ pub(crate) struct Deployed {
     pub(crate) entries: Vec<Entry>,
 }
 
+/// The tokens a call carries, in base tokens.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Tokens {
+    /// What the callee may take from the sender's account.
+    pub(crate) allowance: u64,
+    /// What a payable EVM function receives as `msg.value`.
+    pub(crate) value: u64,
+}
+
 /// What a call produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Outcome {
@@ -455,26 +481,7 @@ impl Model {
                     .map_err(|err| err.to_string())?
                     .into_iter()
                     .filter(|ep| ep.name != "init")
-                    .map(|ep| Entry {
-                        view: ep.kind == isc_engine::EntryKind::View,
-                        params: ep
-                            .params
-                            .iter()
-                            .map(|f| Param {
-                                name: f.key.clone(),
-                                ty: f.ty.clone(),
-                            })
-                            .collect(),
-                        results: ep
-                            .results
-                            .iter()
-                            .map(|f| Param {
-                                name: f.key.clone(),
-                                ty: f.ty.clone(),
-                            })
-                            .collect(),
-                        name: ep.name,
-                    })
+                    .map(Entry::from)
                     .collect(),
             };
             deployed.push(Deployed {
@@ -568,9 +575,18 @@ impl Model {
         entry: &Entry,
         sender: AgentId,
         args: &[String],
-        allowance: u64,
+        tokens: Tokens,
     ) -> Result<Outcome, String> {
-        let params = Self::encode(&contract.vm, &entry.params, args)?;
+        let mut params = Self::encode(&contract.vm, &entry.params, args)?;
+        if tokens.value > 0 {
+            if !entry.payable {
+                return Err(format!(
+                    "`{}` is not payable: it takes no value",
+                    entry.name
+                ));
+            }
+            params.set("evm.value", tokens.value.to_le_bytes().to_vec());
+        }
         if entry.view {
             let results = self
                 .chain
@@ -585,7 +601,7 @@ impl Model {
         }
         let request = Request::to(sender, Hname::of(&contract.name), Hname::of(&entry.name))
             .params(params)
-            .allowance(allowance);
+            .allowance(tokens.allowance);
         self.chain
             .post(request)
             .map(|receipt| Outcome::Request(Box::new(receipt)))
@@ -630,7 +646,11 @@ mod tests {
     #[test]
     fn every_bundled_example_parses() {
         let examples = examples().expect("bundled files parse");
-        assert_eq!(examples.len(), 9);
+        assert_eq!(examples.len(), 10);
+        let vault = examples.iter().find(|e| e.name == "Vault").expect("Vault");
+        let payable: Vec<_> = vault.entries.iter().filter(|e| e.payable).collect();
+        assert_eq!(payable.len(), 1);
+        assert_eq!(payable[0].name, "deposit");
         let erc20 = examples.iter().find(|e| e.name == "erc20").expect("erc20");
         assert_eq!(erc20.init.len(), 2);
         let token = examples.iter().find(|e| e.name == "Token").expect("Token");
@@ -684,11 +704,23 @@ mod tests {
                 .clone()
         };
         let outcome = model
-            .call(&deployed, &entry("incrementBy"), alice, &["3".into()], 0)
+            .call(
+                &deployed,
+                &entry("incrementBy"),
+                alice,
+                &["3".into()],
+                Tokens::default(),
+            )
             .expect("ran");
         assert!(matches!(outcome, Outcome::Request(ref r) if r.is_success()));
         let outcome = model
-            .call(&deployed, &entry("getCounter"), alice, &[], 0)
+            .call(
+                &deployed,
+                &entry("getCounter"),
+                alice,
+                &[],
+                Tokens::default(),
+            )
             .expect("ran");
         assert_eq!(outcome, Outcome::View(vec![("counter".into(), "8".into())]));
 
@@ -713,14 +745,18 @@ mod tests {
             .expect("get")
             .clone();
         model
-            .call(&deployed, &set, alice, &["42".into()], 0)
+            .call(&deployed, &set, alice, &["42".into()], Tokens::default())
             .expect("ran");
         assert_eq!(
-            model.call(&deployed, &get, alice, &[], 0).expect("ran"),
+            model
+                .call(&deployed, &get, alice, &[], Tokens::default())
+                .expect("ran"),
             Outcome::View(vec![("#0".into(), "42".into())])
         );
         assert!(
-            model.call(&deployed, &set, alice, &[], 0).is_err(),
+            model
+                .call(&deployed, &set, alice, &[], Tokens::default())
+                .is_err(),
             "wrong arity"
         );
     }

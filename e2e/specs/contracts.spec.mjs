@@ -59,3 +59,23 @@ test('bad input gets a clear message next to the form, and nothing is sent', asy
   await expect(playground.page.getByTestId('block-index')).toHaveText(blocks);
   expect(playground.consoleErrors).toEqual([]);
 });
+
+test('a payable Solidity function receives base tokens as msg.value', async ({ playground }) => {
+  await playground.open();
+  await playground.deployExample('Vault');
+  const vault = playground.page.getByTestId('balance-vault');
+  await expect(vault.locator('td').nth(1)).toHaveText('0');
+  // Only payable functions offer a value field.
+  await expect(playground.entry('withdraw').getByTestId('value-withdraw')).toHaveCount(0);
+
+  await expect(await playground.call('deposit', {}, { value: 1000 })).toHaveText(/^block \d+: ok/);
+  await expect(vault.locator('td').nth(1)).toHaveText('1000');
+  // 1 base token is 10^12 wei.
+  await expect(await playground.call('total')).toHaveText('#0 = 1000000000000000');
+  await expect(playground.receipts().first()).toContainText('Deposited');
+
+  await expect(await playground.call('deposit', {}, { value: 'ten' })).toHaveText(
+    'Value: "ten" is not a whole number of base tokens',
+  );
+  await expect(vault.locator('td').nth(1)).toHaveText('1000');
+});

@@ -449,6 +449,21 @@ impl Sandbox for Ctx<'_, '_> {
         accounts::transfer(self.exec.store, &own, target, assets)
     }
 
+    fn settle(&mut self, from: &AgentId, to: &AgentId, assets: Assets) -> Result<(), VmError> {
+        if self.frame.partition != Hname::of("evm") {
+            return Err(VmError::Unsupported(format!(
+                "moving tokens between other accounts from {}: only the EVM may",
+                self.frame.contract
+            )));
+        }
+        if assets.is_empty() {
+            return Ok(());
+        }
+        self.no_writes("token transfer")?;
+        self.exec.burn(GAS.transfer)?;
+        accounts::transfer(self.exec.store, from, to, assets)
+    }
+
     fn send_to_l1(&mut self, user: &AgentId, assets: Assets) -> Result<(), VmError> {
         if assets.is_empty() {
             return Ok(());

@@ -3,8 +3,10 @@
 //! sandbox (so they are journaled, atomic and gas-metered like any state).
 //!
 //! Layout in the `evm` partition:
-//! - `a` + address (20) → account: nonce (`u64` LE), code hash (32),
-//!   balance (32, big-endian);
+//! - `a` + address (20) → account: nonce (`u64` LE), code hash (32);
+//! - `w` + address (20) → the wei below one base token (`u64` LE, absent
+//!   when zero): an account's EVM balance is its chain account's base
+//!   tokens × [`WEI_PER_BASE_TOKEN`] plus this remainder;
 //! - `c` + code hash (32) → runtime bytecode;
 //! - `s` + address (20) + slot (32, BE) → value (32, BE), absent when zero;
 //! - `h` + hname (4, LE) → the address of the root-registered contract;
@@ -12,11 +14,14 @@
 //!   Ethereum account's own (users from genesis, registered contracts).
 
 use crate::Hname;
+use crate::codec::Assets;
+use crate::ids::AgentId;
 use crate::vm::{Sandbox, VmError};
 use revm::bytecode::Bytecode;
 use revm::database_interface::{DBErrorMarker, Database};
 use revm::primitives::{Address, B256, Bytes, KECCAK_EMPTY, U256};
 use revm::state::{AccountInfo, AccountStatus, EvmState};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// A database error: the real [`VmError`] is kept in [`SandboxDb::error`].
@@ -32,14 +37,50 @@ impl fmt::Display for DbError {
 impl std::error::Error for DbError {}
 impl DBErrorMarker for DbError {}
 
+fn remainder_key(address: &Address) -> Vec<u8> {
+    [b"w".as_slice(), address.as_slice()].concat()
+}
+
+fn remainder(ctx: &mut dyn Sandbox, address: &Address) -> Result<u64, VmError> {
+    Ok(ctx
+        .state_get(&remainder_key(address))?
+        .and_then(|bytes| crate::codec::u64_from_bytes(&bytes).ok())
+        .unwrap_or(0))
+}
+
+/// Wei per base token: the base token has 6 decimals, ether 18.
+pub const WEI_PER_BASE_TOKEN: u64 = 1_000_000_000_000;
+
 /// The EVM's view of chain state during one call.
 pub(crate) struct SandboxDb<'s> {
     pub(crate) ctx: &'s mut dyn Sandbox,
     /// The first sandbox failure (out of gas, typically).
     pub(crate) error: Option<VmError>,
+    /// Each account's balance as it was loaded, in wei: what the
+    /// settlement after the transaction compares against.
+    pub(crate) loaded: BTreeMap<Address, U256>,
 }
 
-impl SandboxDb<'_> {
+impl<'s> SandboxDb<'s> {
+    pub(crate) fn new(ctx: &'s mut dyn Sandbox) -> Self {
+        Self {
+            ctx,
+            error: None,
+            loaded: BTreeMap::new(),
+        }
+    }
+
+    /// `address`'s balance in wei: its chain account plus the remainder.
+    fn balance(&mut self, address: &Address) -> Result<U256, VmError> {
+        if super::magic::is_magic(address) {
+            return Ok(U256::ZERO);
+        }
+        let agent = super::address_agent(self.ctx, address)?;
+        let base = self.ctx.balance_of(&agent)?.base_tokens;
+        let remainder = remainder(self.ctx, address)?;
+        Ok(U256::from(base) * U256::from(WEI_PER_BASE_TOKEN) + U256::from(remainder))
+    }
+
     fn fail(&mut self, err: VmError) -> DbError {
         let message = err.to_string();
         self.error.get_or_insert(err);
@@ -78,28 +119,17 @@ pub(crate) fn owner_key(address: &Address) -> Vec<u8> {
     [b"u".as_slice(), address.as_slice()].concat()
 }
 
-fn decode_account(bytes: &[u8]) -> Option<AccountInfo> {
-    if bytes.len() != 72 {
-        return None;
-    }
-    let mut nonce = [0u8; 8];
-    nonce.copy_from_slice(&bytes[..8]);
-    let code_hash = B256::from_slice(&bytes[8..40]);
-    let balance = U256::from_be_slice(&bytes[40..72]);
-    Some(AccountInfo {
-        balance,
-        nonce: u64::from_le_bytes(nonce),
-        code_hash,
-        code: None,
-        ..AccountInfo::default()
-    })
+/// An account record: nonce and code hash (the balance lives in the
+/// chain's accounts).
+fn decode_account(bytes: &[u8]) -> Option<(u64, B256)> {
+    let (nonce, code_hash) = bytes.split_first_chunk::<8>()?;
+    (code_hash.len() == 32).then(|| (u64::from_le_bytes(*nonce), B256::from_slice(code_hash)))
 }
 
 fn encode_account(info: &AccountInfo) -> Vec<u8> {
-    let mut out = Vec::with_capacity(72);
+    let mut out = Vec::with_capacity(40);
     out.extend_from_slice(&info.nonce.to_le_bytes());
     out.extend_from_slice(info.code_hash.as_slice());
-    out.extend_from_slice(&info.balance.to_be_bytes::<32>());
     out
 }
 
@@ -115,10 +145,24 @@ impl Database for SandboxDb<'_> {
                 ..AccountInfo::default()
             }));
         }
-        Ok(self
-            .get(&account_key(&address))?
-            .as_deref()
-            .and_then(decode_account))
+        let record = self.get(&account_key(&address))?;
+        let balance = match self.balance(&address) {
+            Ok(balance) => balance,
+            Err(err) => return Err(self.fail(err)),
+        };
+        self.loaded.insert(address, balance);
+        let info = match record.as_deref().and_then(decode_account) {
+            Some((nonce, code_hash)) => AccountInfo {
+                balance,
+                nonce,
+                code_hash,
+                code: None,
+                ..AccountInfo::default()
+            },
+            None if balance.is_zero() => return Ok(None),
+            None => AccountInfo::from_balance(balance),
+        };
+        Ok(Some(info))
     }
 
     fn code_by_hash(&mut self, code_hash: B256) -> Result<Bytecode, DbError> {
@@ -146,14 +190,68 @@ impl Database for SandboxDb<'_> {
     }
 }
 
+/// Moves the chain tokens behind the transaction's balance changes: each
+/// account whose balance fell pays the `evm` core contract's account (the
+/// reserve behind the sub-token remainders), which then pays each account
+/// whose balance rose.
+fn settle(ctx: &mut dyn Sandbox, changes: &[(Address, U256, U256)]) -> Result<(), VmError> {
+    let reserve = AgentId::Contract {
+        chain: ctx.chain_id(),
+        hname: Hname::of("evm"),
+    };
+    let wei = U256::from(WEI_PER_BASE_TOKEN);
+    let mut credits = Vec::new();
+    for (address, before, after) in changes {
+        let base = |value: &U256| {
+            u64::try_from(value / wei).map_err(|_| {
+                VmError::panic(format!(
+                    "{address}: a balance beyond the base token's supply"
+                ))
+            })
+        };
+        let (old, new) = (base(before)?, base(after)?);
+        let rest = u64::try_from(after % wei).unwrap_or(0);
+        let key = remainder_key(address);
+        if rest == 0 {
+            ctx.state_delete(&key)?;
+        } else {
+            ctx.state_set(&key, &rest.to_le_bytes())?;
+        }
+        let agent = super::address_agent(ctx, address)?;
+        if new < old {
+            ctx.settle(&agent, &reserve, Assets::base(old - new))?;
+        } else if new > old {
+            credits.push((agent, new - old));
+        }
+    }
+    for (agent, amount) in credits {
+        ctx.settle(&reserve, &agent, Assets::base(amount))?;
+    }
+    Ok(())
+}
+
 /// Writes the changes of one transaction into the `evm` partition, in
-/// address and slot order (so gas and journal do not depend on hash order).
-pub(crate) fn commit(ctx: &mut dyn Sandbox, state: EvmState) -> Result<(), VmError> {
+/// address and slot order (so gas and journal do not depend on hash order),
+/// and settles its value transfers in the chain's accounts.
+pub(crate) fn commit(
+    ctx: &mut dyn Sandbox,
+    state: EvmState,
+    loaded: &BTreeMap<Address, U256>,
+) -> Result<(), VmError> {
     let mut accounts: Vec<_> = state
         .into_iter()
         .filter(|(_, account)| account.status.contains(AccountStatus::Touched))
         .collect();
     accounts.sort_by_key(|(address, _)| *address);
+    let changes: Vec<_> = accounts
+        .iter()
+        .filter(|(address, _)| !super::magic::is_magic(address))
+        .filter_map(|(address, account)| {
+            let before = loaded.get(address).copied().unwrap_or(U256::ZERO);
+            (before != account.info.balance).then_some((*address, before, account.info.balance))
+        })
+        .collect();
+    settle(ctx, &changes)?;
     for (address, account) in accounts {
         if account.status.contains(AccountStatus::SelfDestructed) {
             ctx.state_delete(&account_key(&address))?;

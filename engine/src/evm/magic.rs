@@ -8,20 +8,20 @@
 //! trace) and returns the ABI-encoded answer. Any failure reverts the EVM
 //! call with `Error(string)`, which Solidity can catch.
 
-use super::db::SandboxDb;
+use super::db::{SandboxDb, WEI_PER_BASE_TOKEN};
 use crate::Hname;
 use crate::codec::{Assets, Dict};
 use crate::vm::{Sandbox, VmError};
-use alloy_sol_types::{SolCall, SolError, sol};
+use alloy_sol_types::{SolCall, SolError, SolEvent, sol};
 use revm::bytecode::OpCode;
-use revm::context_interface::ContextTr;
+use revm::context_interface::{ContextTr, JournalTr};
 use revm::inspector::Inspector;
 use revm::interpreter::Interpreter;
 use revm::interpreter::{
     CallInputs, CallOutcome, CreateInputs, CreateOutcome, Gas, InstructionResult, InterpreterResult,
 };
 use revm::primitives::Log;
-use revm::primitives::{Address, B256, Bytes, U256, address};
+use revm::primitives::{Address, B256, Bytes, U256, address, keccak256};
 
 /// The ISC sandbox's magic address.
 pub(crate) const MAGIC_ADDRESS: Address = address!("1074000000000000000000000000000000000000");
@@ -63,7 +63,10 @@ sol! {
         function getTimestampUnixSeconds() external view returns (int64);
         function call(uint32 contractHname, uint32 entryPoint, ISCDict memory params, ISCAssets memory allowance) external returns (ISCDict memory);
         function callView(uint32 contractHname, uint32 entryPoint, ISCDict memory params) external view returns (ISCDict memory);
+        function allow(address target, ISCAssets memory allowance) external;
         function getAllowanceFrom(address addr) external view returns (ISCAssets memory);
+        function getAllowanceTo(address target) external view returns (ISCAssets memory);
+        function getAllowance(address from, address to) external view returns (ISCAssets memory);
         function takeAllowedFunds(address addr, ISCAssets memory allowance) external;
     }
 
@@ -75,7 +78,12 @@ sol! {
         function decimals() external view returns (uint8);
         function totalSupply() external view returns (uint256);
         function balanceOf(address account) external view returns (uint256);
+        function allowance(address owner, address spender) external view returns (uint256);
         function transfer(address to, uint256 amount) external returns (bool);
+        function approve(address spender, uint256 amount) external returns (bool);
+        function transferFrom(address from, address to, uint256 amount) external returns (bool);
+        event Transfer(address indexed from, address indexed to, uint256 value);
+        event Approval(address indexed owner, address indexed spender, uint256 value);
     }
 }
 
@@ -91,59 +99,355 @@ fn split_call(
     Ok((selector, move |err| VmError::Codec(format!("{who}: {err}"))))
 }
 
-/// The base-token ERC-20: balances are the chain's accounts.
-fn base_token(
-    ctx: &mut dyn Sandbox,
-    input: &[u8],
+/// What the ISC request's caller allowed the called EVM contract to take:
+/// an allowance from the caller's address to the contract's that lasts for
+/// this request only, taken before any stored one.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RequestAllowance {
+    pub(crate) from: Address,
+    pub(crate) to: Address,
+    pub(crate) left: u64,
+}
+
+/// One magic call: the sandbox and revm's journal, so that token moves and
+/// allowances are journaled like any EVM state change (an EVM revert undoes
+/// them; they settle in the chain's accounts when the transaction commits).
+struct Host<'c, 'd, 's: 'd, CTX: ContextTr<Db = &'d mut SandboxDb<'s>>> {
+    cx: &'c mut CTX,
+    /// `msg.sender` of the magic call.
     caller: Address,
     is_static: bool,
-) -> Result<Vec<u8>, VmError> {
-    use IERC20BaseTokens as T;
-    let (selector, bad) = split_call(input, "base-token ERC-20")?;
-    Ok(match selector {
-        T::nameCall::SELECTOR => T::nameCall::abi_encode_returns(&"IOTA".to_owned()),
-        T::symbolCall::SELECTOR => T::symbolCall::abi_encode_returns(&"IOTA".to_owned()),
-        T::decimalsCall::SELECTOR => T::decimalsCall::abi_encode_returns(&6u8),
-        T::totalSupplyCall::SELECTOR => {
-            let total =
-                ctx.call_view(Hname::of("accounts"), Hname::of("totalAssets"), Dict::new())?;
-            T::totalSupplyCall::abi_encode_returns(&U256::from(total.u64("B")?))
+    request: &'c mut RequestAllowance,
+}
+
+fn journal_error(err: super::db::DbError) -> VmError {
+    VmError::Trap {
+        vm: crate::vm::VmType::EVM,
+        message: err.to_string(),
+    }
+}
+
+fn wei(base_tokens: u64) -> U256 {
+    U256::from(base_tokens) * U256::from(WEI_PER_BASE_TOKEN)
+}
+
+/// The allowance slot of (`from`, `to`) in the magic address's storage.
+fn allowance_slot(from: &Address, to: &Address) -> U256 {
+    U256::from_be_bytes(keccak256([from.as_slice(), to.as_slice()].concat()).0)
+}
+
+impl<'d, 's: 'd, CTX: ContextTr<Db = &'d mut SandboxDb<'s>>> Host<'_, 'd, 's, CTX> {
+    fn sandbox(&mut self) -> &mut dyn Sandbox {
+        &mut *self.cx.db_mut().ctx
+    }
+
+    fn writes(&self, what: &str) -> Result<(), VmError> {
+        if self.is_static {
+            Err(VmError::panic(format!("{what} in a static call")))
+        } else {
+            Ok(())
         }
-        T::balanceOfCall::SELECTOR => {
-            let call = T::balanceOfCall::abi_decode(input).map_err(bad)?;
-            let agent = super::address_agent(ctx, &call.account)?;
-            let balance = ctx.balance_of(&agent)?.base_tokens;
-            T::balanceOfCall::abi_encode_returns(&U256::from(balance))
-        }
-        T::transferCall::SELECTOR => {
-            if is_static {
-                return Err(VmError::panic(
-                    "base-token ERC-20: transfer in a static call",
-                ));
+    }
+
+    /// `address`'s balance in base tokens, as the transaction sees it now.
+    fn balance(&mut self, address: Address) -> Result<u64, VmError> {
+        let account = self
+            .cx
+            .journal_mut()
+            .load_account(address)
+            .map_err(journal_error)?;
+        let tokens = account.data.info.balance / U256::from(WEI_PER_BASE_TOKEN);
+        Ok(u64::try_from(tokens).unwrap_or(u64::MAX))
+    }
+
+    /// Moves base tokens between EVM balances (that is, chain accounts).
+    fn transfer(&mut self, from: Address, to: Address, amount: u64) -> Result<(), VmError> {
+        let journal = self.cx.journal_mut();
+        journal.load_account(to).map_err(journal_error)?;
+        match journal
+            .transfer(from, to, wei(amount))
+            .map_err(journal_error)?
+        {
+            None => Ok(()),
+            Some(_) => {
+                let available = self.balance(from)?;
+                Err(VmError::InsufficientFunds {
+                    account: from.to_checksum(None),
+                    available,
+                    needed: amount,
+                })
             }
-            let call = T::transferCall::abi_decode(input).map_err(bad)?;
-            // Only the running contract's own account can pay: its tokens are
-            // the chain account the sandbox may send from.
-            let own = ctx.account_id();
-            let own_address = super::evm_address(ctx, &own)?;
-            if caller != own_address {
-                return Err(VmError::Unsupported(format!(
-                    "base-token transfer from {caller}: only the called contract ({own_address}) can pay"
+        }
+    }
+
+    fn allowance(&mut self, from: &Address, to: &Address) -> Result<u64, VmError> {
+        let journal = self.cx.journal_mut();
+        journal.load_account(MAGIC_ADDRESS).map_err(journal_error)?;
+        let value = journal
+            .sload(MAGIC_ADDRESS, allowance_slot(from, to))
+            .map_err(journal_error)?
+            .data;
+        Ok(u64::try_from(value).unwrap_or(u64::MAX))
+    }
+
+    fn set_allowance(&mut self, from: &Address, to: &Address, amount: u64) -> Result<(), VmError> {
+        let journal = self.cx.journal_mut();
+        journal.load_account(MAGIC_ADDRESS).map_err(journal_error)?;
+        journal
+            .sstore(MAGIC_ADDRESS, allowance_slot(from, to), U256::from(amount))
+            .map_err(journal_error)?;
+        journal.touch_account(MAGIC_ADDRESS);
+        Ok(())
+    }
+
+    /// The request's allowance, if it is `from`'s to the caller.
+    fn request_part(&self, from: &Address) -> u64 {
+        if self.request.from == *from && self.request.to == self.caller {
+            self.request.left
+        } else {
+            0
+        }
+    }
+
+    /// Moves `amount` from `from` to the caller within what `from` allowed
+    /// it: the request's allowance first, then the stored one.
+    fn take(&mut self, from: Address, amount: u64) -> Result<(), VmError> {
+        let from_request = self.request_part(&from).min(amount);
+        let rest = amount - from_request;
+        let stored = self.allowance(&from, &self.caller.clone())?;
+        if rest > stored {
+            return Err(VmError::AllowanceExceeded {
+                needed: amount,
+                allowed: from_request + stored,
+            });
+        }
+        let to = self.caller;
+        self.transfer(from, to, amount)?;
+        self.request.left -= from_request;
+        if rest > 0 {
+            self.set_allowance(&from, &to, stored - rest)?;
+        }
+        Ok(())
+    }
+
+    /// Records an ERC-20 style log from a magic address.
+    fn log(&mut self, address: Address, topics: Vec<B256>, data: Vec<u8>) {
+        self.cx
+            .journal_mut()
+            .log(Log::new_unchecked(address, topics, Bytes::from(data)));
+    }
+
+    /// The base-token ERC-20: balances are the chain's accounts.
+    fn base_token(&mut self, input: &[u8]) -> Result<Vec<u8>, VmError> {
+        use IERC20BaseTokens as T;
+        let (selector, bad) = split_call(input, "base-token ERC-20")?;
+        let caller = self.caller;
+        Ok(match selector {
+            T::nameCall::SELECTOR => T::nameCall::abi_encode_returns(&"IOTA".to_owned()),
+            T::symbolCall::SELECTOR => T::symbolCall::abi_encode_returns(&"IOTA".to_owned()),
+            T::decimalsCall::SELECTOR => T::decimalsCall::abi_encode_returns(&6u8),
+            T::totalSupplyCall::SELECTOR => {
+                let total = self.sandbox().call_view(
+                    Hname::of("accounts"),
+                    Hname::of("totalAssets"),
+                    Dict::new(),
+                )?;
+                T::totalSupplyCall::abi_encode_returns(&U256::from(total.u64("B")?))
+            }
+            T::balanceOfCall::SELECTOR => {
+                let call = T::balanceOfCall::abi_decode(input).map_err(bad)?;
+                let balance = self.balance(call.account)?;
+                T::balanceOfCall::abi_encode_returns(&U256::from(balance))
+            }
+            T::allowanceCall::SELECTOR => {
+                let call = T::allowanceCall::abi_decode(input).map_err(bad)?;
+                let allowed = self.allowance(&call.owner, &call.spender)?;
+                T::allowanceCall::abi_encode_returns(&U256::from(allowed))
+            }
+            T::transferCall::SELECTOR => {
+                self.writes("base-token ERC-20: transfer")?;
+                let call = T::transferCall::abi_decode(input).map_err(bad)?;
+                let amount = base_amount(call.amount)?;
+                self.transfer(caller, call.to, amount)?;
+                self.log(
+                    BASE_TOKEN_ADDRESS,
+                    transfer_topics(caller, call.to),
+                    word(amount),
+                );
+                T::transferCall::abi_encode_returns(&true)
+            }
+            T::approveCall::SELECTOR => {
+                self.writes("base-token ERC-20: approve")?;
+                let call = T::approveCall::abi_decode(input).map_err(bad)?;
+                let amount = base_amount(call.amount)?;
+                self.set_allowance(&caller, &call.spender, amount)?;
+                let topics = vec![
+                    T::Approval::SIGNATURE_HASH,
+                    caller.into_word(),
+                    call.spender.into_word(),
+                ];
+                self.log(BASE_TOKEN_ADDRESS, topics, word(amount));
+                T::approveCall::abi_encode_returns(&true)
+            }
+            T::transferFromCall::SELECTOR => {
+                self.writes("base-token ERC-20: transferFrom")?;
+                let call = T::transferFromCall::abi_decode(input).map_err(bad)?;
+                let amount = base_amount(call.amount)?;
+                let allowed = self.allowance(&call.from, &caller)?;
+                let left = allowed
+                    .checked_sub(amount)
+                    .ok_or(VmError::AllowanceExceeded {
+                        needed: amount,
+                        allowed,
+                    })?;
+                self.transfer(call.from, call.to, amount)?;
+                self.set_allowance(&call.from, &caller, left)?;
+                self.log(
+                    BASE_TOKEN_ADDRESS,
+                    transfer_topics(call.from, call.to),
+                    word(amount),
+                );
+                T::transferFromCall::abi_encode_returns(&true)
+            }
+            other => {
+                return Err(VmError::panic(format!(
+                    "base-token ERC-20: unknown function 0x{}",
+                    hex::encode(other)
                 )));
             }
-            let amount = u64::try_from(call.amount)
-                .map_err(|_| VmError::param("amount", "more base tokens than exist"))?;
-            let target = super::address_agent(ctx, &call.to)?;
-            ctx.send(&target, Assets::base(amount))?;
-            T::transferCall::abi_encode_returns(&true)
-        }
-        other => {
-            return Err(VmError::panic(format!(
-                "base-token ERC-20: unknown function 0x{}",
-                hex::encode(other)
-            )));
-        }
-    })
+        })
+    }
+
+    /// One call of the ISC sandbox interface.
+    fn sandbox_call(&mut self, input: &[u8]) -> Result<Vec<u8>, VmError> {
+        use ISCSandbox as S;
+        let (selector, bad) = split_call(input, "ISC magic contract")?;
+        let caller = self.caller;
+        Ok(match selector {
+            S::getRequestIDCall::SELECTOR => {
+                let id = self.sandbox().request_id();
+                S::getRequestIDCall::abi_encode_returns(&ISCRequestID {
+                    data: Bytes::copy_from_slice(id.as_bytes()),
+                })
+            }
+            S::getSenderAccountCall::SELECTOR => {
+                let sender = self.sandbox().request_sender();
+                S::getSenderAccountCall::abi_encode_returns(&ISCAgentID {
+                    data: Bytes::from(sender.to_bytes()),
+                })
+            }
+            S::triggerEventCall::SELECTOR => {
+                self.writes("ISC magic contract: triggerEvent")?;
+                let call = S::triggerEventCall::abi_decode(input).map_err(bad)?;
+                let topic = call.s.split('|').next().unwrap_or_default().to_owned();
+                self.sandbox().event(&topic, call.s.as_bytes())?;
+                Vec::new()
+            }
+            S::getEntropyCall::SELECTOR => {
+                let entropy = self.sandbox().entropy();
+                S::getEntropyCall::abi_encode_returns(&B256::from(*entropy.as_bytes()))
+            }
+            S::getChainIDCall::SELECTOR => {
+                let chain = self.sandbox().chain_id();
+                S::getChainIDCall::abi_encode_returns(&B256::from(*chain.as_bytes()))
+            }
+            S::getChainOwnerIDCall::SELECTOR => {
+                let owner = self.sandbox().chain_owner();
+                S::getChainOwnerIDCall::abi_encode_returns(&ISCAgentID {
+                    data: Bytes::from(owner.to_bytes()),
+                })
+            }
+            S::getTimestampUnixSecondsCall::SELECTOR => {
+                let nanos = self.sandbox().timestamp();
+                let seconds = i64::try_from(nanos / 1_000_000_000).unwrap_or(i64::MAX);
+                S::getTimestampUnixSecondsCall::abi_encode_returns(&seconds)
+            }
+            S::callCall::SELECTOR => {
+                self.writes("ISC magic contract: call (use callView)")?;
+                let call = S::callCall::abi_decode(input).map_err(bad)?;
+                let allowance = to_assets(&call.allowance)?;
+                let results = self.sandbox().call(
+                    Hname::from_u32(call.contractHname),
+                    Hname::from_u32(call.entryPoint),
+                    to_dict(&call.params),
+                    allowance,
+                )?;
+                S::callCall::abi_encode_returns(&from_dict(&results))
+            }
+            S::callViewCall::SELECTOR => {
+                let call = S::callViewCall::abi_decode(input).map_err(bad)?;
+                let results = self.sandbox().call_view(
+                    Hname::from_u32(call.contractHname),
+                    Hname::from_u32(call.entryPoint),
+                    to_dict(&call.params),
+                )?;
+                S::callViewCall::abi_encode_returns(&from_dict(&results))
+            }
+            S::allowCall::SELECTOR => {
+                self.writes("ISC magic contract: allow")?;
+                let call = S::allowCall::abi_decode(input).map_err(bad)?;
+                let amount = to_assets(&call.allowance)?.base_tokens;
+                let now = self.allowance(&caller, &call.target)?;
+                self.set_allowance(&caller, &call.target, now.saturating_add(amount))?;
+                Vec::new()
+            }
+            S::getAllowanceFromCall::SELECTOR => {
+                let call = S::getAllowanceFromCall::abi_decode(input).map_err(bad)?;
+                let allowed =
+                    self.request_part(&call.addr) + self.allowance(&call.addr, &caller)?;
+                S::getAllowanceFromCall::abi_encode_returns(&base_assets(allowed))
+            }
+            S::getAllowanceToCall::SELECTOR => {
+                let call = S::getAllowanceToCall::abi_decode(input).map_err(bad)?;
+                let allowed = self.allowance(&caller, &call.target)?;
+                S::getAllowanceToCall::abi_encode_returns(&base_assets(allowed))
+            }
+            S::getAllowanceCall::SELECTOR => {
+                let call = S::getAllowanceCall::abi_decode(input).map_err(bad)?;
+                let allowed = self.allowance(&call.from, &call.to)?;
+                S::getAllowanceCall::abi_encode_returns(&base_assets(allowed))
+            }
+            S::takeAllowedFundsCall::SELECTOR => {
+                self.writes("ISC magic contract: takeAllowedFunds")?;
+                let call = S::takeAllowedFundsCall::abi_decode(input).map_err(bad)?;
+                let amount = to_assets(&call.allowance)?.base_tokens;
+                self.take(call.addr, amount)?;
+                Vec::new()
+            }
+            other => {
+                return Err(VmError::panic(format!(
+                    "ISC magic contract: unknown function 0x{}",
+                    hex::encode(other)
+                )));
+            }
+        })
+    }
+}
+
+/// An ERC-20 amount as base tokens.
+fn base_amount(amount: U256) -> Result<u64, VmError> {
+    u64::try_from(amount).map_err(|_| VmError::param("amount", "more base tokens than exist"))
+}
+
+/// A 32-byte big-endian word holding `value`: an ERC-20 log's data.
+fn word(value: u64) -> Vec<u8> {
+    U256::from(value).to_be_bytes::<32>().to_vec()
+}
+
+fn transfer_topics(from: Address, to: Address) -> Vec<B256> {
+    vec![
+        IERC20BaseTokens::Transfer::SIGNATURE_HASH,
+        from.into_word(),
+        to.into_word(),
+    ]
+}
+
+fn base_assets(base_tokens: u64) -> ISCAssets {
+    ISCAssets {
+        baseTokens: base_tokens,
+        nativeTokens: Vec::new(),
+        nfts: Vec::new(),
+    }
 }
 
 fn to_dict(dict: &ISCDict) -> Dict {
@@ -173,124 +477,6 @@ fn to_assets(assets: &ISCAssets) -> Result<Assets, VmError> {
         return Err(VmError::Unsupported("NFTs".into()));
     }
     Ok(Assets::base(assets.baseTokens))
-}
-
-/// Runs one call of the ISC sandbox interface and returns its ABI-encoded
-/// output.
-fn dispatch(
-    ctx: &mut dyn Sandbox,
-    input: &[u8],
-    caller: Address,
-    is_static: bool,
-) -> Result<Vec<u8>, VmError> {
-    let (selector, bad) = split_call(input, "ISC magic contract")?;
-    Ok(match selector {
-        ISCSandbox::getRequestIDCall::SELECTOR => {
-            ISCSandbox::getRequestIDCall::abi_encode_returns(&ISCRequestID {
-                data: Bytes::copy_from_slice(ctx.request_id().as_bytes()),
-            })
-        }
-        ISCSandbox::getSenderAccountCall::SELECTOR => {
-            ISCSandbox::getSenderAccountCall::abi_encode_returns(&ISCAgentID {
-                data: Bytes::from(ctx.request_sender().to_bytes()),
-            })
-        }
-        ISCSandbox::triggerEventCall::SELECTOR => {
-            if is_static {
-                return Err(VmError::panic(
-                    "ISC magic contract: triggerEvent in a static call",
-                ));
-            }
-            let call = ISCSandbox::triggerEventCall::abi_decode(input).map_err(bad)?;
-            let topic = call.s.split('|').next().unwrap_or_default().to_owned();
-            ctx.event(&topic, call.s.as_bytes())?;
-            Vec::new()
-        }
-        ISCSandbox::getEntropyCall::SELECTOR => {
-            ISCSandbox::getEntropyCall::abi_encode_returns(&B256::from(*ctx.entropy().as_bytes()))
-        }
-        ISCSandbox::getChainIDCall::SELECTOR => {
-            ISCSandbox::getChainIDCall::abi_encode_returns(&B256::from(*ctx.chain_id().as_bytes()))
-        }
-        ISCSandbox::getChainOwnerIDCall::SELECTOR => {
-            ISCSandbox::getChainOwnerIDCall::abi_encode_returns(&ISCAgentID {
-                data: Bytes::from(ctx.chain_owner().to_bytes()),
-            })
-        }
-        ISCSandbox::getTimestampUnixSecondsCall::SELECTOR => {
-            let seconds = i64::try_from(ctx.timestamp() / 1_000_000_000).unwrap_or(i64::MAX);
-            ISCSandbox::getTimestampUnixSecondsCall::abi_encode_returns(&seconds)
-        }
-        ISCSandbox::callCall::SELECTOR => {
-            if is_static {
-                return Err(VmError::panic(
-                    "ISC magic contract: call in a static call (use callView)",
-                ));
-            }
-            let call = ISCSandbox::callCall::abi_decode(input).map_err(bad)?;
-            let results = ctx.call(
-                Hname::from_u32(call.contractHname),
-                Hname::from_u32(call.entryPoint),
-                to_dict(&call.params),
-                to_assets(&call.allowance)?,
-            )?;
-            ISCSandbox::callCall::abi_encode_returns(&from_dict(&results))
-        }
-        ISCSandbox::getAllowanceFromCall::SELECTOR => {
-            let call = ISCSandbox::getAllowanceFromCall::abi_decode(input).map_err(bad)?;
-            let from = ctx.caller();
-            let allowed = if super::evm_address(ctx, &from)? == call.addr {
-                ctx.allowance().base_tokens
-            } else {
-                0
-            };
-            ISCSandbox::getAllowanceFromCall::abi_encode_returns(&ISCAssets {
-                baseTokens: allowed,
-                nativeTokens: Vec::new(),
-                nfts: Vec::new(),
-            })
-        }
-        ISCSandbox::takeAllowedFundsCall::SELECTOR => {
-            if is_static {
-                return Err(VmError::panic(
-                    "ISC magic contract: takeAllowedFunds in a static call",
-                ));
-            }
-            let call = ISCSandbox::takeAllowedFundsCall::abi_decode(input).map_err(bad)?;
-            // The request's allowance: what the caller of the running
-            // contract let it take, moved into the contract's own account.
-            let own = ctx.account_id();
-            if caller != super::evm_address(ctx, &own)? {
-                return Err(VmError::Unsupported(format!(
-                    "takeAllowedFunds from {caller}: only the called contract can take its allowance"
-                )));
-            }
-            let from = ctx.caller();
-            if super::evm_address(ctx, &from)? != call.addr {
-                return Err(VmError::AllowanceExceeded {
-                    needed: call.allowance.baseTokens,
-                    allowed: 0,
-                });
-            }
-            ctx.transfer_allowed(&own, to_assets(&call.allowance)?)?;
-            Vec::new()
-        }
-        ISCSandbox::callViewCall::SELECTOR => {
-            let call = ISCSandbox::callViewCall::abi_decode(input).map_err(bad)?;
-            let results = ctx.call_view(
-                Hname::from_u32(call.contractHname),
-                Hname::from_u32(call.entryPoint),
-                to_dict(&call.params),
-            )?;
-            ISCSandbox::callViewCall::abi_encode_returns(&from_dict(&results))
-        }
-        other => {
-            return Err(VmError::panic(format!(
-                "ISC magic contract: unknown function 0x{}",
-                hex::encode(other)
-            )));
-        }
-    })
 }
 
 /// One EVM call frame, for the receipt's trace.
@@ -332,6 +518,8 @@ pub(crate) struct EvmStep {
 pub(crate) struct Magic {
     pub(crate) fatal: Option<VmError>,
     pub(crate) max_steps: usize,
+    /// The ISC request's allowance to the called contract.
+    pub(crate) request: RequestAllowance,
     pub(crate) steps: Vec<EvmStep>,
     /// Frames in start order.
     pub(crate) frames: Vec<EvmFrame>,
@@ -395,15 +583,24 @@ where
             return None;
         }
         let mut gas = Gas::new(inputs.gas_limit);
-        let outcome = if gas.record_regular_cost(MAGIC_CALL_GAS) {
-            let ctx: &mut dyn Sandbox = &mut *context.db_mut().ctx;
-            if inputs.target_address == MAGIC_ADDRESS {
-                dispatch(ctx, &input, inputs.caller, inputs.is_static)
-            } else {
-                base_token(ctx, &input, inputs.caller, inputs.is_static)
-            }
-        } else {
+        let outcome = if !gas.record_regular_cost(MAGIC_CALL_GAS) {
             Err(VmError::panic("ISC magic contract: out of EVM gas"))
+        } else if !inputs.call_value().is_zero() {
+            Err(VmError::panic(
+                "the ISC magic contracts accept no value: send tokens with `allow` or the base-token ERC-20",
+            ))
+        } else {
+            let mut host = Host {
+                cx: context,
+                caller: inputs.caller,
+                is_static: inputs.is_static,
+                request: &mut self.request,
+            };
+            if inputs.target_address == MAGIC_ADDRESS {
+                host.sandbox_call(&input)
+            } else {
+                host.base_token(&input)
+            }
         };
         let (result, output) = match outcome {
             Ok(output) => (InstructionResult::Return, Bytes::from(output)),

@@ -14,6 +14,7 @@ pub use abi::{
     revert_reason,
 };
 pub use artifact::{ACCEPTED_SHAPES, programs_from_artifact};
+pub use db::WEI_PER_BASE_TOKEN;
 pub use magic::MAGIC_ADDRESS_HEX;
 pub use processor::{BLOCK_GAS_LIMIT, EvmFactory, MAX_TRACED_STEPS, entry_points};
 

@@ -16,13 +16,14 @@
 use super::abi::{self, EvmProgram};
 use super::db::{self, SandboxDb};
 use super::evm_address;
-use super::magic::Magic;
+use super::magic::{Magic, RequestAllowance};
 use crate::Hname;
 use crate::codec::Dict;
+use crate::ids::AgentId;
 use crate::vm::{
     EntryPointInfo, FieldInfo, GAS, Processor, ProcessorFactory, Sandbox, VmError, VmType,
 };
-use alloy_json_abi::Function;
+use alloy_json_abi::{Function, StateMutability};
 use revm::context::result::{ExecutionResult, Output};
 use revm::database_interface::Database;
 use revm::primitives::{Address, B256, Bytes, TxKind, U256};
@@ -80,13 +81,14 @@ pub fn entry_points(program: &EvmProgram) -> Vec<EntryPointInfo> {
 }
 
 fn describe(program: &EvmProgram) -> (Vec<EntryPointInfo>, Vec<(Hname, Function)>) {
-    let constructor = program
-        .abi
-        .constructor
-        .as_ref()
-        .map(|c| fields(&c.inputs))
-        .unwrap_or_default();
-    let mut entry_points = vec![EntryPointInfo::func("init").params(constructor)];
+    let payable = |m: StateMutability| m == StateMutability::Payable;
+    let init = match &program.abi.constructor {
+        Some(c) => EntryPointInfo::func("init")
+            .params(fields(&c.inputs))
+            .payable(payable(c.state_mutability)),
+        None => EntryPointInfo::func("init"),
+    };
+    let mut entry_points = vec![init];
     let mut functions: Vec<(Hname, Function)> = Vec::new();
     for function in program.abi.functions() {
         let name = if functions.iter().any(|(_, f)| f.name == function.name) {
@@ -100,7 +102,8 @@ fn describe(program: &EvmProgram) -> (Vec<EntryPointInfo>, Vec<(Hname, Function)
             EntryPointInfo::func(&name)
         }
         .params(fields(&function.inputs))
-        .results(fields(&function.outputs));
+        .results(fields(&function.outputs))
+        .payable(payable(function.state_mutability));
         functions.push((info.hname, function.clone()));
         entry_points.push(info);
     }
@@ -167,14 +170,27 @@ impl Processor for EvmProcessor {
         };
         let address = contract_address(ctx)?;
         let caller = ctx.caller();
-        let from = evm_address(ctx, &caller)?;
-        let output = self.transact(ctx, from, TxKind::Call(address), input)?;
+        let output = self.transact(ctx, &caller, TxKind::Call(address), input)?;
         let mut results = Dict::new().with("o", output.clone());
         if let Ok(decoded) = abi::decode_output(function, &output) {
             results.set("decoded", serde_json::to_vec(&decoded).unwrap_or_default());
         }
         Ok(results)
     }
+}
+
+/// Records which agent is behind `address` (a sender's), so that value
+/// sent from it settles in that agent's chain account.
+fn remember_owner(
+    ctx: &mut dyn Sandbox,
+    address: &Address,
+    sender: &AgentId,
+) -> Result<(), VmError> {
+    let key = db::owner_key(address);
+    if matches!(sender, AgentId::Ethereum(_)) || ctx.state_get(&key)?.is_some() {
+        return Ok(());
+    }
+    ctx.state_set(&key, &sender.to_bytes())
 }
 
 /// The address recorded for the running contract at `init`.
@@ -204,8 +220,7 @@ impl EvmProcessor {
         }
         // msg.sender of the constructor is whoever sent the deploy request.
         let sender = ctx.request_sender();
-        let from = evm_address(ctx, &sender)?;
-        let output = self.transact(ctx, from, TxKind::Create, code)?;
+        let output = self.transact(ctx, &sender, TxKind::Create, code)?;
         let address = output;
         let key = db::contract_key(ctx.contract());
         ctx.state_set(&key, &address)?;
@@ -224,10 +239,11 @@ impl EvmProcessor {
     fn transact(
         &self,
         ctx: &mut dyn Sandbox,
-        from: Address,
+        sender: &AgentId,
         kind: TxKind,
         input: Vec<u8>,
     ) -> Result<Vec<u8>, VmError> {
+        let from = evm_address(ctx, sender)?;
         let ratio = GAS.evm_gas_ratio.max(1);
         let gas_limit = (ctx.gas_remaining() / ratio).min(BLOCK_GAS_LIMIT);
         // Whether the request's budget, not the block gas limit, bounds the call.
@@ -243,7 +259,27 @@ impl EvmProcessor {
             .get("evm.steps")
             .and_then(|b| crate::codec::u32_from_bytes(b).ok())
             .map_or(0, |n| n.min(MAX_TRACED_STEPS) as usize);
-        let mut database = SandboxDb { ctx, error: None };
+        // `evm.value` (`u64` LE, base tokens): the call's `msg.value`.
+        let value = match ctx.params().get("evm.value") {
+            Some(bytes) => crate::codec::u64_from_bytes(bytes)
+                .map_err(|err| VmError::param("evm.value", err))?,
+            None => 0,
+        };
+        if value > 0 && view {
+            return Err(VmError::param("evm.value", "a view cannot receive value"));
+        }
+        if !view {
+            remember_owner(ctx, &from, sender)?;
+        }
+        let request = match kind {
+            TxKind::Call(to) => RequestAllowance {
+                from,
+                to,
+                left: ctx.allowance().base_tokens,
+            },
+            TxKind::Create => RequestAllowance::default(),
+        };
+        let mut database = SandboxDb::new(ctx);
         let nonce = database
             .basic(from)
             .map_err(|err| VmError::Trap {
@@ -251,7 +287,8 @@ impl EvmProcessor {
                 message: err.to_string(),
             })?
             .map_or(0, |info| info.nonce);
-        let tx = super::transaction(from, kind, Bytes::from(input), gas_limit, nonce);
+        let mut tx = super::transaction(from, kind, Bytes::from(input), gas_limit, nonce);
+        tx.value = U256::from(value) * U256::from(db::WEI_PER_BASE_TOKEN);
         let mut evm = Context::mainnet()
             .with_db(&mut database)
             .modify_cfg_chained(super::playground_cfg)
@@ -264,6 +301,7 @@ impl EvmProcessor {
             })
             .build_mainnet_with_inspector(Magic {
                 max_steps,
+                request,
                 ..Magic::default()
             });
         let outcome = evm.inspect_tx(tx);
@@ -271,7 +309,9 @@ impl EvmProcessor {
         let frames = std::mem::take(&mut evm.inspector.frames);
         let steps = std::mem::take(&mut evm.inspector.steps);
         drop(evm);
-        let SandboxDb { ctx, error } = database;
+        let SandboxDb {
+            ctx, error, loaded, ..
+        } = database;
         let mut detail = serde_json::json!({ "evm_frames": frames });
         if max_steps > 0 {
             detail["evm_steps"] = serde_json::json!(steps);
@@ -305,7 +345,7 @@ impl EvmProcessor {
         match result {
             ExecutionResult::Success { output, logs, .. } => {
                 if !view {
-                    db::commit(ctx, outcome.state)?;
+                    db::commit(ctx, outcome.state, &loaded)?;
                 }
                 for log in logs {
                     let topics: Vec<[u8; 32]> = log.data.topics().iter().map(|t| t.0).collect();

@@ -119,6 +119,10 @@ pub struct EntryPointInfo {
     pub params: Vec<FieldInfo>,
     /// Its results, where known.
     pub results: Vec<FieldInfo>,
+    /// Whether it takes a value with the call (a `payable` Solidity
+    /// function: the request's `evm.value` becomes `msg.value`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub payable: bool,
 }
 
 impl EntryPointInfo {
@@ -139,7 +143,15 @@ impl EntryPointInfo {
             kind,
             params: Vec::new(),
             results: Vec::new(),
+            payable: false,
         }
+    }
+
+    /// Marks it as taking a value with the call (builder style).
+    #[must_use]
+    pub fn payable(mut self, payable: bool) -> Self {
+        self.payable = payable;
+        self
     }
 
     /// Adds declared params (builder style).

@@ -86,6 +86,15 @@ pub trait Sandbox {
     /// # Errors
     /// [`VmError::InsufficientFunds`], gas.
     fn send(&mut self, target: &AgentId, assets: Assets) -> Result<(), VmError>;
+    /// Moves `assets` from any account to any other: the ledger authority of
+    /// the processor that owns the `evm` partition, where an Ethereum
+    /// account's balance *is* its chain account (so EVM value transfers,
+    /// settled after the transaction, move chain tokens).
+    ///
+    /// # Errors
+    /// [`VmError::Unsupported`] for every other frame;
+    /// [`VmError::InsufficientFunds`]; gas.
+    fn settle(&mut self, from: &AgentId, to: &AgentId, assets: Assets) -> Result<(), VmError>;
     /// Moves `assets` from this contract's account to `user`'s L1 wallet.
     ///
     /// # Errors

@@ -426,12 +426,7 @@ fn base_token_erc20_balances_are_the_chain_accounts() {
                 .allowance(5_000),
         )
         .expect("accepted"));
-    let record_address = chain
-        .contract_state(isc_engine::Hname::of("evm"))
-        .into_iter()
-        .find(|(k, _)| k[0] == b'h' && k[1..] == isc_engine::Hname::of("crossvm").to_bytes())
-        .map(|(_, v)| format!("0x{}", hex::encode(v)))
-        .expect("recorded address");
+    let record_address = contract_address(&chain, "crossvm");
     let seen = view(
         &mut chain,
         "crossvm",
@@ -519,4 +514,177 @@ fn solidity_takes_the_requests_allowance_through_the_magic_contract() {
     let receipt = send(&mut chain, alice(), "crossvm", "deposit", json!([]));
     ok(&receipt);
     assert_eq!(chain.balance(&chain.contract_agent("crossvm")), 2_500);
+}
+
+/// A request paying `value` base tokens as `msg.value`.
+#[track_caller]
+fn pay(
+    chain: &mut Chain,
+    from: AgentId,
+    contract: &str,
+    function: &str,
+    values: serde_json::Value,
+    value: u64,
+) -> Receipt {
+    chain
+        .post(
+            Request::new(from, contract, function)
+                .param("args", args(values))
+                .param("evm.value", value.to_le_bytes().to_vec()),
+        )
+        .expect("accepted")
+}
+
+const WEI: u64 = isc_engine::evm::WEI_PER_BASE_TOKEN;
+
+#[test]
+fn msg_value_moves_chain_tokens_and_balances_are_chain_accounts() {
+    let mut chain = chain();
+    deploy(&mut chain, "Vault", json!([]));
+    let vault = chain.contract_agent("vault");
+    let total_before = chain.total_assets();
+    let before = chain.balance(&alice());
+
+    let receipt = pay(&mut chain, alice(), "vault", "deposit", json!([]), 1_000);
+    ok(&receipt);
+    assert_eq!(chain.balance(&alice()), before - 1_000 - receipt.gas_fee);
+    assert_eq!(chain.balance(&vault), 1_000);
+    let held = (1_000 * u128::from(WEI)).to_string();
+    assert_eq!(view(&mut chain, "vault", "total", json!([]))[0].1, held);
+    assert_eq!(
+        view(&mut chain, "vault", "deposits", json!([address(&alice())]))[0].1,
+        held
+    );
+    let event = &receipt.events[0];
+    assert_eq!(event.topic, "Deposited");
+
+    // Withdrawing 400 tokens and 1 wei: the wei below one token stays as
+    // the accounts' remainders, backed by the `evm` core contract's account.
+    let amount = 400 * u128::from(WEI) + 1;
+    let before = chain.balance(&alice());
+    let receipt = send(
+        &mut chain,
+        alice(),
+        "vault",
+        "withdraw",
+        json!([amount.to_string()]),
+    );
+    ok(&receipt);
+    assert_eq!(chain.balance(&alice()), before + 400 - receipt.gas_fee);
+    assert_eq!(chain.balance(&vault), 599);
+    assert_eq!(chain.balance(&chain.contract_agent("evm")), 1);
+    assert_eq!(
+        view(&mut chain, "vault", "total", json!([]))[0].1,
+        (600 * u128::from(WEI) - 1).to_string()
+    );
+    assert_eq!(chain.total_assets(), total_before, "no token made or lost");
+
+    // Over-withdrawing reverts with the decoded custom error, nothing moves.
+    let receipt = send(
+        &mut chain,
+        alice(),
+        "vault",
+        "withdraw",
+        json!([(amount * 2).to_string()]),
+    );
+    match failed(&receipt) {
+        VmError::Revert { reason, .. } => {
+            assert!(reason.starts_with("NothingToWithdraw("), "{reason}")
+        }
+        other => panic!("expected a revert, got {other}"),
+    }
+    assert_eq!(chain.balance(&vault), 599);
+
+    // Paying more than one holds is refused before any code runs.
+    let rich = chain.balance(&bob()) + 1;
+    let receipt = pay(&mut chain, bob(), "vault", "deposit", json!([]), rich);
+    let message = failed(&receipt).to_string();
+    assert!(message.contains("funds"), "{message}");
+    assert_eq!(chain.balance(&vault), 599);
+
+    // A view takes no value.
+    let err = chain
+        .call_view(
+            "vault",
+            "total",
+            Dict::new().with("evm.value", 5u64.to_le_bytes().to_vec()),
+        )
+        .expect_err("a view with value");
+    assert!(err.to_string().contains("evm.value"), "{err}");
+}
+
+#[test]
+fn allow_lets_one_contract_pull_from_another_within_the_allowance() {
+    let mut chain = chain();
+    deploy(&mut chain, "Vault", json!([]));
+    crate::deploy_program(
+        &mut chain,
+        "vault2",
+        &VmType::EVM,
+        &artifact("Vault").to_json(),
+        Dict::new().with("args", args(json!([]))),
+    );
+    let first = chain.contract_agent("vault");
+    let second = chain.contract_agent("vault2");
+    ok(&pay(
+        &mut chain,
+        alice(),
+        "vault",
+        "deposit",
+        json!([]),
+        500,
+    ));
+    let (first_address, second_address) = (
+        contract_address(&chain, "vault"),
+        contract_address(&chain, "vault2"),
+    );
+
+    ok(&send(
+        &mut chain,
+        alice(),
+        "vault",
+        "allowTo",
+        json!([second_address, "300"]),
+    ));
+    assert_eq!(
+        view(&mut chain, "vault2", "allowedFrom", json!([first_address]))[0].1,
+        "300"
+    );
+    ok(&send(
+        &mut chain,
+        alice(),
+        "vault2",
+        "pull",
+        json!([first_address, "200"]),
+    ));
+    assert_eq!(chain.balance(&first), 300);
+    assert_eq!(chain.balance(&second), 200);
+    assert_eq!(
+        view(&mut chain, "vault2", "allowedFrom", json!([first_address]))[0].1,
+        "100"
+    );
+
+    // Beyond the allowance: the magic contract refuses, nothing moves.
+    let receipt = send(
+        &mut chain,
+        alice(),
+        "vault2",
+        "pull",
+        json!([first_address, "150"]),
+    );
+    let message = failed(&receipt).to_string();
+    assert!(message.contains("allowance exceeded"), "{message}");
+    assert_eq!(chain.balance(&first), 300);
+    assert_eq!(chain.balance(&second), 200);
+}
+
+/// The Ethereum address the `evm` partition records for contract `name`.
+fn contract_address(chain: &Chain, name: &str) -> String {
+    let key = [b"h".as_slice(), &isc_engine::Hname::of(name).to_bytes()].concat();
+    chain
+        .contract_state(isc_engine::Hname::of("evm"))
+        .into_iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| format!("0x{}", hex::encode(v)))
+        .expect("recorded address")
 }

@@ -57,9 +57,17 @@ interface ISCSandbox {
         external
         view
         returns (ISCDict memory);
-    /// What `addr` (the caller of this request) allowed the called contract to take.
+    /// Lets `target` take up to `allowance` more from the caller's account.
+    function allow(address target, ISCAssets memory allowance) external;
+    /// What `addr` allows the caller to take (including, for the called
+    /// contract, what the request's sender allowed it in this request).
     function getAllowanceFrom(address addr) external view returns (ISCAssets memory);
-    /// Moves `allowance` from `addr`'s chain account into the called contract's.
+    /// What the caller allows `target` to take.
+    function getAllowanceTo(address target) external view returns (ISCAssets memory);
+    /// What `from` allows `to` to take.
+    function getAllowance(address from, address to) external view returns (ISCAssets memory);
+    /// Moves `allowance` from `addr`'s account into the caller's, within
+    /// what `addr` allowed it.
     function takeAllowedFunds(address addr, ISCAssets memory allowance) external;
 }
 
@@ -70,8 +78,11 @@ interface ISCBaseTokens {
     function decimals() external view returns (uint8);
     function totalSupply() external view returns (uint256);
     function balanceOf(address account) external view returns (uint256);
-    /// Pays from the calling contract's own chain account.
+    function allowance(address owner, address spender) external view returns (uint256);
+    /// Pays from the caller's own chain account.
     function transfer(address to, uint256 amount) external returns (bool);
+    function approve(address spender, uint256 amount) external returns (bool);
+    function transferFrom(address from, address to, uint256 amount) external returns (bool);
 }
 
 library ISC {
@@ -85,6 +96,12 @@ library ISC {
     function noAssets() internal pure returns (ISCAssets memory assets) {
         assets.nativeTokens = new NativeToken[](0);
         assets.nfts = new bytes32[](0);
+    }
+
+    /// `amount` base tokens as assets.
+    function baseAssets(uint64 amount) internal pure returns (ISCAssets memory assets) {
+        assets = noAssets();
+        assets.baseTokens = amount;
     }
 
     /// WasmLib's value bytes of an int64 (8 bytes, little-endian).
