@@ -1,120 +1,125 @@
 //! # isc-app — the ISC Playground page
 //!
-//! A leptos client-side-rendered app: the bundled example contracts (Wasm and
-//! Solidity), deploy forms from their schemas and ABIs, a form per entry
-//! point, balances, receipts with their call traces, and the engine check.
-//! Components only wire signals to views; the logic lives in [`model`] and
-//! in the engine. The chain itself is kept out of signals (a `StoredValue`);
-//! a version counter tells views when it changed.
+//! A leptos client-side-rendered page over the engine worker
+//! ([`isc_app::client::Engine`]): the examples gallery, uploads and the WAT
+//! editor on the left; deployed contracts with a form per entry point and
+//! their state in the middle; accounts, blocks (with time travel), gas and
+//! receipts on the right. Components only wire signals to views; the logic
+//! lives in the library, tested natively.
 
-mod model;
-mod sys;
-
-use isc_engine::session::Link;
-use isc_engine::{AgentId, CallTrace, Dict, FirstLight, Receipt, first_light};
+use isc_app::catalog::{self, EXAMPLES, Example};
+use isc_app::client::{Engine, EngineSignals, Status};
+use isc_app::contract::{
+    Deployable, Entry, Param, Tokens, encode_args, show_event, show_results, show_values,
+};
+use isc_app::protocol::{ChainView, Command, ContractView, FirstLightReport, Reply};
+use isc_app::state::{Group, Shown, group_state};
+use isc_app::web;
+use isc_engine::session::{Link, Session};
+use isc_engine::{AgentId, CallTrace, Receipt};
 use leptos::prelude::*;
-use model::{Deployed, Entry, Example, Model, Outcome, Tokens};
+use leptos::task::spawn_local;
 
 fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
 }
 
-/// What every panel shares: the model (not reactive), the bundled examples,
-/// and the cheap signals views depend on.
+/// What every panel shares.
 #[derive(Clone, Copy)]
 struct Shared {
-    model: StoredValue<Model, LocalStorage>,
-    examples: StoredValue<Vec<Example>, LocalStorage>,
-    /// Bumped after every change to the chain: views that show chain data
-    /// read it to refresh.
-    version: RwSignal<u64>,
-    /// The index of the sending account in [`Model::accounts`].
-    sender: RwSignal<usize>,
+    engine: StoredValue<Engine, LocalStorage>,
+    /// The chain as of the last finished command.
+    view: RwSignal<Option<ChainView>>,
+    status: RwSignal<Status>,
+    /// The sending user's name.
+    sender: RwSignal<String>,
     /// The deployed contract whose entry points are shown.
     selected: RwSignal<Option<String>>,
+    /// Time travel: the chain as it was after an earlier block.
+    past: RwSignal<Option<ChainView>>,
 }
 
 impl Shared {
+    fn send(&self, label: &str, command: Command, done: impl FnOnce(Reply) + 'static) {
+        self.engine
+            .with_value(|engine| engine.send(label, command, done));
+    }
+
+    /// The view to show: the past one while time-travelling, else now.
+    fn shown(&self) -> Option<ChainView> {
+        self.past.get().or_else(|| self.view.get())
+    }
+
     fn sender_id(&self) -> AgentId {
-        let index = self.sender.get_untracked();
-        self.model
-            .with_value(|m| m.accounts().get(index).map(|(_, id)| *id))
-            .unwrap_or_else(|| AgentId::user("alice"))
+        let name = self.sender.get_untracked();
+        self.view
+            .with_untracked(|view| {
+                view.as_ref().and_then(|v| {
+                    v.accounts
+                        .iter()
+                        .find(|a| a.user && a.name == name)
+                        .map(|a| a.agent)
+                })
+            })
+            .unwrap_or_else(|| AgentId::user(&name))
     }
 }
+
+/// A success or error line.
+type Note = RwSignal<Option<Result<String, String>>>;
 
 /// The whole page.
 #[component]
 fn App() -> impl IntoView {
-    let examples = match model::examples() {
-        Ok(examples) => examples,
-        Err(message) => {
-            return view! { <p class="error" role="alert" data-testid="engine-error">{message}</p> }.into_any();
-        }
+    let signals = EngineSignals {
+        view: RwSignal::new(None),
+        status: RwSignal::new(Status::Starting),
     };
-    // A share link in the fragment: replay it, and say whether it matched.
-    let fragment = window().location().hash().unwrap_or_default();
-    let (model, opened) = if fragment.starts_with("#s=") {
-        let opened = Link::decode(&fragment)
-            .map_err(|err| err.to_string())
-            .and_then(|link| {
-                Model::from_session(&link.session, &examples).map(|model| (model, link.state_hash))
-            });
-        match opened {
-            Ok((model, expected)) => {
-                let actual = model.chain.state_hash().to_string();
-                let requests = model.chain.block_index();
-                (model, Some(Ok((expected, actual, requests))))
-            }
-            Err(message) => (Model::new(), Some(Err(message))),
-        }
-    } else {
-        (Model::new(), None)
-    };
-    let first = model.deployed.first().map(|d| d.name.clone());
     let shared = Shared {
-        model: StoredValue::new_local(model),
-        examples: StoredValue::new_local(examples),
-        version: RwSignal::new(0),
-        sender: RwSignal::new(1),
-        selected: RwSignal::new(first),
+        engine: StoredValue::new_local(Engine::start(signals)),
+        view: signals.view,
+        status: signals.status,
+        sender: RwSignal::new("alice".to_owned()),
+        selected: RwSignal::new(None),
+        past: RwSignal::new(None),
     };
     provide_context(shared);
-    // The demo is pure and takes a few milliseconds; it runs once on load.
-    let report = first_light().map_err(|err| err.to_string());
+    let link_status = RwSignal::new(None::<Result<String, String>>);
+    open_link(shared, link_status);
+    let report = RwSignal::new(None::<Result<FirstLightReport, String>>);
+    shared.send("engine check", Command::FirstLight, move |reply| {
+        report.set(Some(match reply {
+            Reply::FirstLight { report } => Ok(report),
+            Reply::Failed { message } => Err(message),
+            other => Err(format!("unexpected reply {other:?}")),
+        }));
+    });
     view! {
         <header class="topbar">
             <h1>"ISC Playground"</h1>
             <span class="tagline">"IOTA Smart Contracts, in your browser"</span>
+            <EngineStatus/>
             <SenderPicker/>
+            <DisplayOptions/>
         </header>
-        {opened.map(|opened| match opened {
-            Ok((expected, actual, blocks)) => {
-                let matches = expected == actual;
-                view! {
-                    <p class=if matches { "banner ok" } else { "banner error" } role="status" data-testid="link-status">
-                        {format!("Opened a shared session: {blocks} blocks replayed. ")}
-                        {if matches {
-                            "The state hash matches the link's.".to_owned()
-                        } else {
-                            format!("STATE HASH MISMATCH: the link recorded {expected}, this replay gives {actual}.")
-                        }}
-                    </p>
-                }
-                .into_any()
-            }
-            Err(message) => view! {
-                <p class="banner error" role="alert" data-testid="link-status">
-                    "This share link could not be opened: " {message} ". You are on a fresh chain."
-                </p>
-            }
-            .into_any(),
+        {move || link_status.get().map(|status| match status {
+            Ok(text) => view! {
+                <p class="banner ok" role="status" data-testid="link-status">{text}</p>
+            }.into_any(),
+            Err(text) => view! {
+                <p class="banner error" role="alert" data-testid="link-status">{text}</p>
+            }.into_any(),
         })}
+        <TimeTravelBanner/>
         <main class="playground">
             <section class="panel" aria-labelledby="examples-title">
                 <h2 id="examples-title">"Examples"</h2>
                 <Gallery/>
+                <h2 id="upload-title">"Upload"</h2>
+                <Upload/>
+                <h2 id="wat-title">"Write WAT"</h2>
+                <WatEditor/>
             </section>
             <section class="panel" aria-labelledby="contracts-title">
                 <h2 id="contracts-title">"Contracts"</h2>
@@ -122,39 +127,119 @@ fn App() -> impl IntoView {
             </section>
             <section class="panel" aria-labelledby="chain-title">
                 <h2 id="chain-title">"Chain"</h2>
-                <ChainView/>
+                <ChainPanel/>
             </section>
         </main>
-        <section class="engines">
-            <h2>"Engine check"</h2>
-            {match report {
-                Ok(report) => view! { <FirstLightReport report/> }.into_any(),
-                Err(message) => view! {
+        <section class="engines" aria-labelledby="engines-title">
+            <h2 id="engines-title">"Engine check"</h2>
+            {move || match report.get() {
+                None => view! { <p class="hint">"Running both engines…"</p> }.into_any(),
+                Some(Ok(report)) => view! { <FirstLightCards report/> }.into_any(),
+                Some(Err(message)) => view! {
                     <p class="error" role="alert" data-testid="engine-error">{message}</p>
                 }.into_any(),
             }}
         </section>
     }
-    .into_any()
 }
 
-/// Who sends requests.
+/// A share link in the URL fragment: replay it in the worker and say
+/// whether the state hash matches the one the link recorded.
+fn open_link(shared: Shared, status: RwSignal<Option<Result<String, String>>>) {
+    let fragment = window().location().hash().unwrap_or_default();
+    if !fragment.starts_with("#s=") {
+        return;
+    }
+    let link = match Link::decode(&fragment) {
+        Ok(link) => link,
+        Err(err) => {
+            status.set(Some(Err(format!(
+                "This share link could not be opened: {err}. You are on a fresh chain."
+            ))));
+            return;
+        }
+    };
+    let expected = link.state_hash.clone();
+    let blocks = link.session.requests.len();
+    shared.send(
+        "opening the shared session",
+        Command::Open {
+            session: link.session.to_json(),
+        },
+        move |reply| {
+            status.set(Some(match reply {
+                Reply::Chain { view, .. } => {
+                    shared.selected.set(view.contracts.first().map(|c| c.name.clone()));
+                    if view.state_hash == expected {
+                        Ok(format!(
+                            "Opened a shared session: {blocks} blocks replayed. The state hash matches the link's."
+                        ))
+                    } else {
+                        Err(format!(
+                            "Opened a shared session: {blocks} blocks replayed. STATE HASH MISMATCH: the link recorded {expected}, this replay gives {}.",
+                            view.state_hash
+                        ))
+                    }
+                }
+                Reply::Failed { message } => Err(format!(
+                    "This share link could not be opened: {message}. You are on a fresh chain."
+                )),
+                other => Err(format!("unexpected reply {other:?}")),
+            }));
+        },
+    );
+}
+
+/// What the engine is doing, and the Stop button while it runs.
+#[component]
+fn EngineStatus() -> impl IntoView {
+    let shared = expect_context::<Shared>();
+    let stop = move |_| shared.engine.with_value(Engine::stop);
+    view! {
+        <span class="engine-status" data-testid="engine-status" role="status" aria-live="polite">
+            {move || match shared.status.get() {
+                Status::Starting => "starting the engine…".to_owned(),
+                Status::Ready => "engine ready".to_owned(),
+                Status::Busy(label) => format!("running: {label}…"),
+                Status::Rebuilding => "rebuilding the chain…".to_owned(),
+                Status::Broken(why) => format!("engine failed: {why}"),
+            }}
+        </span>
+        <Show when=move || matches!(shared.status.get(), Status::Busy(_))>
+            <button class="stop" data-testid="stop" on:click=stop>"Stop"</button>
+        </Show>
+    }
+}
+
+/// Who sends requests: the chain's users.
 #[component]
 fn SenderPicker() -> impl IntoView {
     let shared = expect_context::<Shared>();
-    let accounts = shared.model.with_value(Model::accounts);
+    let users = move || {
+        shared.view.with(|view| {
+            view.as_ref()
+                .map(|v| {
+                    v.accounts
+                        .iter()
+                        .filter(|a| a.user)
+                        .map(|a| a.name.clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
     view! {
         <label class="sender">
             "Sender "
             <select
                 data-testid="sender"
-                on:change=move |ev| shared.sender.set(event_target_value(&ev).parse().unwrap_or(0))
+                on:change=move |ev| shared.sender.set(event_target_value(&ev))
             >
-                {accounts
+                {move || users()
                     .into_iter()
-                    .enumerate()
-                    .map(|(i, (name, _))| {
-                        view! { <option value=i.to_string() selected=i == 1>{name}</option> }
+                    .map(|name| {
+                        let selected = name == shared.sender.get_untracked();
+                        view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
                     })
                     .collect_view()}
             </select>
@@ -162,37 +247,70 @@ fn SenderPicker() -> impl IntoView {
     }
 }
 
-/// The bundled examples, each deployable with its init params.
+/// Theme and font size, kept in local storage.
 #[component]
-fn Gallery() -> impl IntoView {
-    let shared = expect_context::<Shared>();
-    let chosen = RwSignal::new(None::<usize>);
-    let list = shared.examples.with_value(|examples| {
-        examples
-            .iter()
-            .enumerate()
-            .map(|(i, ex)| (i, ex.name, ex.vm.to_string(), ex.description))
-            .collect::<Vec<_>>()
+fn DisplayOptions() -> impl IntoView {
+    let root = document().document_element();
+    let apply = move |attribute: &str, value: &str| {
+        if let Some(root) = &root {
+            let _ = root.set_attribute(attribute, value);
+        }
+        web::save(&format!("isc-playground.{attribute}"), value);
+    };
+    let theme =
+        RwSignal::new(web::load("isc-playground.data-theme").unwrap_or_else(|| "light".into()));
+    let size =
+        RwSignal::new(web::load("isc-playground.data-size").unwrap_or_else(|| "normal".into()));
+    let apply_both = apply.clone();
+    Effect::new(move || {
+        apply_both("data-theme", &theme.get());
+        apply_both("data-size", &size.get());
     });
     view! {
+        <button
+            class="option"
+            data-testid="theme"
+            aria-pressed=move || (theme.get() == "dark").to_string()
+            on:click=move |_| theme.update(|t| *t = if t == "dark" { "light".into() } else { "dark".into() })
+        >
+            {move || if theme.get() == "dark" { "Light theme" } else { "Dark theme" }}
+        </button>
+        <button
+            class="option"
+            data-testid="font-size"
+            aria-pressed=move || (size.get() == "large").to_string()
+            on:click=move |_| size.update(|s| *s = if s == "large" { "normal".into() } else { "large".into() })
+        >
+            {move || if size.get() == "large" { "Normal text" } else { "Large text" }}
+        </button>
+    }
+}
+
+/// The bundled examples: pick one to read it and deploy it.
+#[component]
+fn Gallery() -> impl IntoView {
+    let chosen = RwSignal::new(None::<&'static str>);
+    view! {
         <ul class="gallery">
-            {list
-                .into_iter()
-                .map(|(i, name, vm, description)| {
+            {EXAMPLES
+                .iter()
+                .map(|example| {
+                    let name = example.name;
+                    let vm = example.vm().to_string();
                     view! {
                         <li>
                             <button
                                 class="example"
-                                class:chosen=move || chosen.get() == Some(i)
+                                class:chosen=move || chosen.get() == Some(name)
+                                aria-expanded=move || (chosen.get() == Some(name)).to_string()
                                 data-testid=format!("example-{name}")
-                                on:click=move |_| chosen.set(Some(i))
+                                on:click=move |_| chosen.set(Some(name))
                             >
                                 <span class="name">{name}</span>
                                 <span class=format!("vm vm-{vm}")>{vm.clone()}</span>
                             </button>
-                            <Show when=move || chosen.get() == Some(i)>
-                                <p class="description">{description}</p>
-                                <DeployForm index=i/>
+                            <Show when=move || chosen.get() == Some(name)>
+                                <ExampleDetails example=*example/>
                             </Show>
                         </li>
                     }
@@ -202,49 +320,276 @@ fn Gallery() -> impl IntoView {
     }
 }
 
-/// Name and init params of one example, and its Deploy button.
+/// An example's paragraph, its source on demand, and its deploy form
+/// (its files are fetched when it is chosen).
+#[component]
+fn ExampleDetails(
+    /// The example.
+    example: Example,
+) -> impl IntoView {
+    let program = RwSignal::new(None::<Result<Deployable, String>>);
+    let source = RwSignal::new(None::<Result<String, String>>);
+    spawn_local(async move {
+        let mut files = Vec::new();
+        for path in example.program_files() {
+            match web::fetch_bytes(&path).await {
+                Ok(bytes) => files.push((path, bytes)),
+                Err(err) => {
+                    program.set(Some(Err(err)));
+                    return;
+                }
+            }
+        }
+        let found = Deployable::from_files(&files).and_then(|found| {
+            found
+                .into_iter()
+                .find(|p| p.name.eq_ignore_ascii_case(example.name))
+                .ok_or_else(|| format!("{}: not in its files", example.name))
+        });
+        program.set(Some(found));
+    });
+    let show_source = move |_| {
+        if source.get_untracked().is_some() {
+            source.set(None);
+            return;
+        }
+        spawn_local(async move {
+            source.set(Some(
+                web::fetch_text(
+                    &catalog::find(example.name).map_or_else(String::new, |e| e.source_file().0),
+                )
+                .await,
+            ));
+        });
+    };
+    view! {
+        <p class="description">{example.description}</p>
+        <button class="link" data-testid="show-source" on:click=show_source>
+            {move || if source.get().is_some() { "Hide source" } else { "Show source" }}
+        </button>
+        {move || source.get().map(|text| match text {
+            Ok(text) => view! { <pre class="source" data-testid="source" tabindex="0">{text}</pre> }.into_any(),
+            Err(err) => view! { <p class="error" role="alert">{err}</p> }.into_any(),
+        })}
+        {move || match program.get() {
+            None => view! { <p class="hint">"Loading…"</p> }.into_any(),
+            Some(Ok(program)) => view! { <DeployForm program/> }.into_any(),
+            Some(Err(err)) => view! { <p class="error" role="alert" data-testid="message">{err}</p> }.into_any(),
+        }}
+    }
+}
+
+/// Upload a `.wasm` (with its schema) or Solidity artifacts, by picker or
+/// by dropping files.
+#[component]
+fn Upload() -> impl IntoView {
+    let found = RwSignal::new(None::<Result<Vec<Deployable>, String>>);
+    let over = RwSignal::new(false);
+    let take = move |files: Option<web_sys::FileList>| {
+        let Some(files) = files else {
+            return;
+        };
+        spawn_local(async move {
+            let read = web::read_files(&files).await;
+            found.set(Some(read.and_then(|files| Deployable::from_files(&files))));
+        });
+    };
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        take(input.files());
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        over.set(false);
+        take(ev.data_transfer().and_then(|d| d.files()));
+    };
+    view! {
+        <div
+            class="dropzone"
+            class:over=move || over.get()
+            data-testid="dropzone"
+            on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); over.set(true); }
+            on:dragleave=move |_| over.set(false)
+            on:drop=on_drop
+        >
+            <label>
+                "Drop files here, or choose them: a .wasm with its schema.json/.yaml, or a Solidity artifact (.json), or bytecode (.bin) with its ABI"
+                <input type="file" multiple data-testid="upload" on:change=on_pick/>
+            </label>
+        </div>
+        {move || found.get().map(|found| match found {
+            Ok(programs) => programs
+                .into_iter()
+                .map(|program| view! {
+                    <div class="uploaded" data-testid="uploaded">
+                        <p>
+                            <b>{program.name.clone()}</b>
+                            <span class=format!("vm vm-{}", program.vm)>{program.vm.to_string()}</span>
+                        </p>
+                        <DeployForm program/>
+                    </div>
+                })
+                .collect_view()
+                .into_any(),
+            Err(err) => view! { <p class="error" role="alert" data-testid="upload-error">{err}</p> }.into_any(),
+        })}
+    }
+}
+
+/// The WAT template: a WasmLib counter written by hand against the host
+/// ABI (`hostStateGet`/`hostStateSet`), so it runs as a real contract.
+const WAT_TEMPLATE: &str = r#";; A WasmLib contract in WebAssembly text: `increment` adds one to
+;; state key "counter"; the view `getCounter` returns it.
+(module
+  (import "WasmLib" "hostStateGet" (func $get (param i32 i32 i32 i32) (result i32)))
+  (import "WasmLib" "hostStateSet" (func $set (param i32 i32 i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "increment")
+  (data (i32.const 32) "getCounter")
+  (data (i32.const 48) "counter")
+  ;; results dict: 1 item, key "counter" (7 bytes), value of 8 bytes at 81
+  (data (i32.const 64) "\01\00\00\00\07\00counter\08\00\00\00")
+  (func (export "on_load")
+    ;; export_name(index, name): func 0 and view 0x8000
+    (call $set (i32.const 0) (i32.const 0) (i32.const 16) (i32.const 9))
+    (call $set (i32.const 0) (i32.const 0x8000) (i32.const 32) (i32.const 10)))
+  (func (export "on_call") (param $index i32)
+    (i64.store (i32.const 128) (i64.const 0))
+    (drop (call $get (i32.const 48) (i32.const 7) (i32.const 128) (i32.const 8)))
+    (if (i32.eqz (local.get $index))
+      (then
+        (i64.store (i32.const 128) (i64.add (i64.load (i32.const 128)) (i64.const 1)))
+        (call $set (i32.const 48) (i32.const 7) (i32.const 128) (i32.const 8)))
+      (else
+        (i64.store (i32.const 81) (i64.load (i32.const 128)))
+        ;; sandbox FN_RESULTS (-23) with the dict
+        (drop (call $get (i32.const 0) (i32.const -23) (i32.const 64) (i32.const 25)))))))
+"#;
+
+/// A WAT editor: compile in the engine worker (the `wat` crate), then deploy.
+#[component]
+fn WatEditor() -> impl IntoView {
+    let shared = expect_context::<Shared>();
+    let text = RwSignal::new(WAT_TEMPLATE.to_owned());
+    let compiled = RwSignal::new(None::<Result<Deployable, String>>);
+    let compile = move || {
+        let source = text.get_untracked();
+        shared.send(
+            "compiling WAT",
+            Command::CompileWat {
+                text: source.clone(),
+            },
+            move |reply| {
+                compiled.set(Some(match reply {
+                    Reply::Compiled { binary } => {
+                        Deployable::wasm("watcounter", binary, None).map(|mut program| {
+                            program.sources.push(isc_engine::session::Source {
+                                name: String::new(),
+                                language: "wat".into(),
+                                text: source,
+                            });
+                            program
+                        })
+                    }
+                    Reply::Failed { message } => Err(message),
+                    other => Err(format!("unexpected reply {other:?}")),
+                }));
+            },
+        );
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+            ev.prevent_default();
+            compile();
+        }
+    };
+    view! {
+        <label>
+            "WebAssembly text (Ctrl/Cmd+Enter compiles)"
+            <textarea
+                class="code"
+                rows="12"
+                spellcheck="false"
+                data-testid="wat-source"
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+                on:keydown=on_key
+            ></textarea>
+        </label>
+        <button data-testid="wat-compile" on:click=move |_| compile()>"Compile"</button>
+        {move || compiled.get().map(|compiled| match compiled {
+            Ok(program) => view! {
+                <p class="ok" role="status" data-testid="wat-status">
+                    {format!("compiled: {} bytes of Wasm", program.binary.len())}
+                </p>
+                <DeployForm program/>
+            }.into_any(),
+            Err(err) => view! { <p class="error" role="alert" data-testid="wat-status">{err}</p> }.into_any(),
+        })}
+    }
+}
+
+/// Name, init params, gas budget and the Deploy button of one program.
 #[component]
 fn DeployForm(
-    /// The example's index in the gallery.
-    index: usize,
+    /// The program.
+    program: Deployable,
 ) -> impl IntoView {
     let shared = expect_context::<Shared>();
-    let (name, init) = shared
-        .examples
-        .with_value(|e| (e[index].name.to_lowercase(), e[index].init.clone()));
-    let contract_name = RwSignal::new(name);
-    let args = RwSignal::new(vec![String::new(); init.len()]);
-    let message = RwSignal::new(None::<Result<String, String>>);
+    let contract_name = RwSignal::new(program.name.to_lowercase());
+    let init = program.interface.init.clone();
+    let raw = program.raw_init;
+    let args = RwSignal::new(vec![String::new(); if raw { 1 } else { init.len() }]);
+    let gas = RwSignal::new(String::new());
+    let message: Note = RwSignal::new(None);
+    let params = init.clone();
+    let vm_label = format!("VM: {}", program.vm);
     let deploy = move |_| {
-        let sender = shared.sender_id();
-        let result = shared.model.try_update_value(|m| {
-            shared.examples.with_value(|examples| {
-                m.deploy(
-                    &examples[index],
-                    &contract_name.get_untracked(),
-                    sender,
-                    &args.get_untracked(),
-                )
-            })
-        });
-        let outcome = match result {
-            Some(Ok(receipt)) => match &receipt.error {
-                None => {
-                    shared
-                        .selected
-                        .set(Some(contract_name.get_untracked().trim().to_owned()));
-                    Ok(format!("deployed in block {}", receipt.block_index))
-                }
-                Some(error) => Err(format!("deploy failed: {error}")),
-            },
-            Some(Err(error)) => Err(error),
-            None => Err("the model is gone".into()),
+        let name = contract_name.get_untracked().trim().to_owned();
+        let init = match encode_args(&program.vm, &params, raw, &args.get_untracked()) {
+            Ok(init) => init,
+            Err(err) => {
+                message.set(Some(Err(err)));
+                return;
+            }
         };
-        message.set(Some(outcome));
-        shared.version.update(|v| *v += 1);
+        let gas_budget = match optional_number("Gas budget", &gas.get_untracked()) {
+            Ok(gas) => gas,
+            Err(err) => {
+                message.set(Some(Err(err)));
+                return;
+            }
+        };
+        message.set(None);
+        let command = Command::Deploy {
+            sender: shared.sender_id(),
+            name: name.clone(),
+            vm: program.vm.clone(),
+            binary: program.binary.clone(),
+            init,
+            sources: program.sources.clone(),
+            gas_budget,
+        };
+        shared.send(&format!("deploying {name}"), command, move |reply| {
+            message.set(Some(match reply {
+                Reply::Chain {
+                    receipt: Some(receipt),
+                    ..
+                } => match &receipt.error {
+                    None => {
+                        shared.selected.set(Some(name));
+                        Ok(format!("deployed in block {}", receipt.block_index))
+                    }
+                    Some(error) => Err(format!("deploy failed: {error}")),
+                },
+                Reply::Failed { message } => Err(message),
+                other => Err(format!("unexpected reply {other:?}")),
+            }));
+        });
     };
     view! {
         <div class="form" data-testid="deploy-form">
+            <p class="hint">{vm_label}</p>
             <label>
                 "Contract name"
                 <input
@@ -253,28 +598,75 @@ fn DeployForm(
                     on:input=move |ev| contract_name.set(event_target_value(&ev))
                 />
             </label>
-            <ArgInputs params=init args prefix="init".to_owned()/>
+            {if raw {
+                view! { <RawParams args prefix="init".to_owned()/> }.into_any()
+            } else {
+                view! { <ArgInputs params=init args prefix="init".to_owned()/> }.into_any()
+            }}
+            <label>
+                "Gas budget " <span class="ty">"optional"</span>
+                <input data-testid="deploy-gas" inputmode="numeric"
+                    prop:value=move || gas.get() on:input=move |ev| gas.set(event_target_value(&ev))/>
+            </label>
             <button class="primary" data-testid="deploy-button" on:click=deploy>"Deploy"</button>
             <Message message/>
         </div>
     }
 }
 
+/// A number typed by the user: empty is none.
+fn optional_number(label: &str, text: &str) -> Result<Option<u64>, String> {
+    let text = text.trim().replace(['_', ' '], "");
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse()
+        .map(Some)
+        .map_err(|_| format!("{label}: \"{text}\" is not a whole number"))
+}
+
+/// A base-token amount typed by the user: empty is none.
+fn base_tokens(label: &str, text: &str) -> Result<u64, String> {
+    optional_number(label, text)
+        .map(Option::unwrap_or_default)
+        .map_err(|_| {
+            format!(
+                "{label}: \"{}\" is not a whole number of base tokens",
+                text.trim()
+            )
+        })
+}
+
 /// One labelled text input per param, bound to `args`.
 #[component]
 fn ArgInputs(
     /// The params.
-    params: Vec<model::Param>,
+    params: Vec<Param>,
     /// Their values, by position.
     args: RwSignal<Vec<String>>,
     /// Prefix of the inputs' test ids.
     prefix: String,
 ) -> impl IntoView {
+    let users = move || {
+        let shared = expect_context::<Shared>();
+        shared.view.with(|v| {
+            v.as_ref()
+                .map(|v| {
+                    v.accounts
+                        .iter()
+                        .map(|a| a.name.clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
     params
         .into_iter()
         .enumerate()
         .map(|(i, param)| {
             let testid = format!("{prefix}-{}", param.name);
+            let list = format!("{testid}-accounts");
+            let is_agent = matches!(param.ty.as_str(), "AgentID" | "address");
             view! {
                 <label>
                     {param.name.clone()}
@@ -282,6 +674,7 @@ fn ArgInputs(
                     <span class="ty">{param.ty.clone()}</span>
                     <input
                         data-testid=testid
+                        list=if is_agent { Some(list.clone()) } else { None }
                         prop:value=move || args.with(|a| a.get(i).cloned().unwrap_or_default())
                         on:input=move |ev| {
                             let value = event_target_value(&ev);
@@ -293,17 +686,44 @@ fn ArgInputs(
                             });
                         }
                     />
+                    {is_agent.then(|| view! {
+                        <datalist id=list>
+                            {move || users().into_iter().map(|name| view! { <option value=name/> }).collect_view()}
+                        </datalist>
+                    })}
                 </label>
             }
         })
         .collect_view()
 }
 
+/// Raw params for a contract without a schema: `key=value` lines.
+#[component]
+fn RawParams(
+    /// One value: the lines.
+    args: RwSignal<Vec<String>>,
+    /// Prefix of the test id.
+    prefix: String,
+) -> impl IntoView {
+    view! {
+        <label>
+            "Params " <span class="ty">"key=value per line; value as 0x… hex or text"</span>
+            <textarea
+                class="code"
+                rows="3"
+                data-testid=format!("{prefix}-raw")
+                prop:value=move || args.with(|a| a.first().cloned().unwrap_or_default())
+                on:input=move |ev| args.set(vec![event_target_value(&ev)])
+            ></textarea>
+        </label>
+    }
+}
+
 /// A success or error line.
 #[component]
 fn Message(
     /// What to show.
-    message: RwSignal<Option<Result<String, String>>>,
+    message: Note,
 ) -> impl IntoView {
     move || {
         message.get().map(|m| match m {
@@ -317,25 +737,28 @@ fn Message(
     }
 }
 
-/// The deployed contracts and the entry points of the selected one.
+/// The deployed contracts: tabs, the entry points and state of the chosen one.
 #[component]
 fn Contracts() -> impl IntoView {
     let shared = expect_context::<Shared>();
+    let contracts = move || shared.shown().map(|v| v.contracts).unwrap_or_default();
     let names = move || {
-        shared.version.get();
-        shared.model.with_value(|m| {
-            m.deployed
-                .iter()
-                .map(|d| (d.name.clone(), d.vm.to_string()))
-                .collect::<Vec<_>>()
-        })
+        contracts()
+            .into_iter()
+            .map(|c| (c.name, c.vm.to_string()))
+            .collect::<Vec<_>>()
     };
+    let current = move || {
+        let name = shared.selected.get()?;
+        contracts().into_iter().find(|c| c.name == name)
+    };
+    let interface = Memo::new(move |_| current().map(|c| (c.name, c.vm, c.address, c.entries)));
     view! {
         <Show
             when=move || !names().is_empty()
             fallback=|| view! { <p class="hint">"Pick an example and deploy it."</p> }
         >
-            <div class="tabs" role="tablist">
+            <div class="tabs" role="tablist" aria-label="deployed contracts">
                 {move || {
                     names()
                         .into_iter()
@@ -358,77 +781,112 @@ fn Contracts() -> impl IntoView {
                 }}
             </div>
         </Show>
-        {move || {
-            let name = shared.selected.get()?;
-            let contract = shared.model.with_value(|m| m.contract(&name).cloned())?;
-            Some(
-                contract
-                    .entries
-                    .clone()
-                    .into_iter()
-                    .map(|entry| view! { <EntryCard contract=contract.clone() entry/> })
-                    .collect_view(),
-            )
-        }}
+        // The forms depend only on the entry points, so they (and what
+        // their messages say) survive state updates.
+        {move || interface.get().map(|(name, vm, address, entries)| view! {
+            {address.map(|address| view! {
+                <p class="hint">"address " <code data-testid="contract-address">{address}</code></p>
+            })}
+            {entries
+                .into_iter()
+                .map(|entry| view! { <EntryCard contract=name.clone() vm=vm.clone() entry/> })
+                .collect_view()}
+        })}
+        {move || current().map(|contract| view! { <StateTree contract/> })}
     }
 }
 
 /// One func or view: its params and a button to call it.
 #[component]
 fn EntryCard(
-    /// The contract.
-    contract: Deployed,
+    /// The contract's name.
+    contract: String,
+    /// Its VM.
+    vm: isc_engine::VmType,
     /// The entry point.
     entry: Entry,
 ) -> impl IntoView {
     let shared = expect_context::<Shared>();
-    let args = RwSignal::new(vec![String::new(); entry.params.len()]);
+    let args = RwSignal::new(vec![
+        String::new();
+        if entry.raw { 1 } else { entry.params.len() }
+    ]);
     let allowance = RwSignal::new(String::new());
     let value = RwSignal::new(String::new());
-    let message = RwSignal::new(None::<Result<String, String>>);
-    let (name, view_only, params) = (entry.name.clone(), entry.view, entry.params.clone());
-    let payable = entry.payable;
-    let (allowance_id, value_id) = (format!("allowance-{name}"), format!("value-{name}"));
+    let gas = RwSignal::new(String::new());
+    let message: Note = RwSignal::new(None);
+    let (name, view_only, payable) = (entry.name.clone(), entry.view, entry.payable);
+    let ids = (
+        format!("allowance-{name}"),
+        format!("value-{name}"),
+        format!("gas-{name}"),
+    );
     let run = {
         let entry = entry.clone();
+        let vm = vm.clone();
         move |_| {
-            let sender = shared.sender_id();
-            let tokens = match (
-                base_tokens("Allowance", &allowance.get_untracked()),
-                base_tokens("Value", &value.get_untracked()),
-            ) {
-                (Ok(allowance), Ok(value)) => Tokens { allowance, value },
-                (Err(error), _) | (_, Err(error)) => {
-                    message.set(Some(Err(error)));
+            let checked = encode_args(&vm, &entry.params, entry.raw, &args.get_untracked())
+                .and_then(|params| {
+                    let tokens = Tokens {
+                        allowance: base_tokens("Allowance", &allowance.get_untracked())?,
+                        value: base_tokens("Value", &value.get_untracked())?,
+                    };
+                    let gas_budget = optional_number("Gas budget", &gas.get_untracked())?;
+                    Ok((params, tokens, gas_budget))
+                });
+            let (params, tokens, gas_budget) = match checked {
+                Ok(checked) => checked,
+                Err(err) => {
+                    message.set(Some(Err(err)));
                     return;
                 }
             };
-            let result = shared.model.try_update_value(|m| {
-                m.call(&contract, &entry, sender, &args.get_untracked(), tokens)
-            });
-            message.set(Some(match result {
-                Some(Ok(Outcome::View(values))) => Ok(show_values(&values)),
-                Some(Ok(Outcome::Request(receipt))) => match &receipt.error {
-                    None => {
-                        let values = Model::show_results(
-                            &contract,
-                            &entry,
-                            receipt.results.as_ref().unwrap_or(&Dict::new()),
-                        );
-                        Ok(format!(
-                            "block {}: ok {}",
-                            receipt.block_index,
-                            show_values(&values)
-                        ))
-                    }
-                    Some(error) => Err(format!("block {}: {error}", receipt.block_index)),
+            if tokens.value > 0 && !entry.payable {
+                message.set(Some(Err(format!(
+                    "`{}` is not payable: it takes no value",
+                    entry.name
+                ))));
+                return;
+            }
+            message.set(None);
+            let command = Command::Call {
+                sender: shared.sender_id(),
+                contract: contract.clone(),
+                entry: entry.name.clone(),
+                params,
+                tokens,
+                view: entry.view,
+                gas_budget,
+            };
+            let (entry, vm) = (entry.clone(), vm.clone());
+            shared.send(
+                &format!("{}.{}", contract, entry.name),
+                command,
+                move |reply| {
+                    message.set(Some(match reply {
+                        Reply::Values { values } => Ok(show_values(&values)),
+                        Reply::Chain {
+                            receipt: Some(receipt),
+                            ..
+                        } => match &receipt.error {
+                            None => {
+                                let results = receipt.results.clone().unwrap_or_default();
+                                Ok(format!(
+                                    "block {}: ok {}",
+                                    receipt.block_index,
+                                    show_values(&show_results(&vm, &entry, &results))
+                                ))
+                            }
+                            Some(error) => Err(format!("block {}: {error}", receipt.block_index)),
+                        },
+                        Reply::Failed { message } => Err(message),
+                        other => Err(format!("unexpected reply {other:?}")),
+                    }));
                 },
-                Some(Err(error)) => Err(error),
-                None => Err("the model is gone".into()),
-            }));
-            shared.version.update(|v| *v += 1);
+            );
         }
     };
+    let in_past = move || shared.past.get().is_some();
     view! {
         <article class="entry" data-testid=format!("entry-{name}")>
             <header>
@@ -436,31 +894,36 @@ fn EntryCard(
                     {if view_only { "view" } else { "func" }}
                 </span>
                 <code>{name.clone()}</code>
+                {payable.then(|| view! { <span class="kind payable">"payable"</span> })}
             </header>
-            <ArgInputs params args prefix=format!("arg-{name}")/>
+            {if entry.raw {
+                view! { <RawParams args prefix=format!("arg-{name}")/> }.into_any()
+            } else {
+                view! { <ArgInputs params=entry.params.clone() args prefix=format!("arg-{name}")/> }.into_any()
+            }}
             <Show when=move || !view_only>
-                <label>
-                    "Allowance " <span class="ty">"base tokens"</span>
-                    <input
-                        data-testid=allowance_id.clone()
-                        inputmode="numeric"
-                        prop:value=move || allowance.get()
-                        on:input=move |ev| allowance.set(event_target_value(&ev))
-                    />
-                </label>
+                <details class="more">
+                    <summary>"tokens and gas"</summary>
+                    <label>
+                        "Allowance " <span class="ty">"base tokens"</span>
+                        <input data-testid=ids.0.clone() inputmode="numeric"
+                            prop:value=move || allowance.get() on:input=move |ev| allowance.set(event_target_value(&ev))/>
+                    </label>
+                    <label>
+                        "Gas budget " <span class="ty">"optional"</span>
+                        <input data-testid=ids.2.clone() inputmode="numeric"
+                            prop:value=move || gas.get() on:input=move |ev| gas.set(event_target_value(&ev))/>
+                    </label>
+                </details>
             </Show>
             <Show when=move || payable>
                 <label>
                     "Value " <span class="ty">"base tokens → msg.value"</span>
-                    <input
-                        data-testid=value_id.clone()
-                        inputmode="numeric"
-                        prop:value=move || value.get()
-                        on:input=move |ev| value.set(event_target_value(&ev))
-                    />
+                    <input data-testid=ids.1.clone() inputmode="numeric"
+                        prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
                 </label>
             </Show>
-            <button data-testid=format!("call-{name}") on:click=run>
+            <button data-testid=format!("call-{name}") on:click=run disabled=in_past>
                 {if view_only { "Call view" } else { "Send request" }}
             </button>
             <Message message/>
@@ -468,65 +931,100 @@ fn EntryCard(
     }
 }
 
-/// A base-token amount typed by the user: empty is none.
-fn base_tokens(label: &str, text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(0);
-    }
-    text.parse()
-        .map_err(|_| format!("{label}: \"{text}\" is not a whole number of base tokens"))
-}
-
-fn show_values(values: &[(String, String)]) -> String {
-    if values.is_empty() {
-        return "(no results)".into();
-    }
-    values
-        .iter()
-        .map(|(name, value)| format!("{name} = {value}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Balances, blocks and receipts, and the state hash.
+/// A contract's state: keys grouped by their readable prefix, values
+/// decoded where the bytes suggest a type, raw hex on demand.
 #[component]
-fn ChainView() -> impl IntoView {
+fn StateTree(
+    /// The contract.
+    contract: ContractView,
+) -> impl IntoView {
+    let evm = contract.vm == isc_engine::VmType::EVM;
+    let groups = group_state(&contract.state, evm);
+    let count = contract.state.len();
+    view! {
+        <details class="state" data-testid="state" open=true>
+            <summary>{format!("{} state ({count} {})", if evm { "storage" } else { "contract" }, if evm { "slots" } else { "keys" })}</summary>
+            <ul class="tree">
+                {groups.into_iter().map(|Group { name, items }| view! {
+                    <li>
+                        <span class="group">{name}</span>
+                        <ul>
+                            {items.into_iter().map(|Shown { key, value: shown, raw }| view! {
+                                <li data-testid="state-item">
+                                    <code class="key">{key}</code>
+                                    " = "
+                                    <span class="value" data-testid="state-value">{shown}</span>
+                                    <details class="raw"><summary>"raw"</summary><code>{raw}</code></details>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </details>
+    }
+}
+
+/// While time-travelling: which block is shown, back to now, or revert.
+#[component]
+fn TimeTravelBanner() -> impl IntoView {
     let shared = expect_context::<Shared>();
-    let balances = move || {
-        shared.version.get();
-        shared.model.with_value(|m| {
-            let users = m.accounts().into_iter().map(|(name, id)| {
-                let l1 = m.chain.l1_balance(&id).to_string();
-                (name, m.chain.balance(&id), l1)
-            });
-            let contracts = m.deployed.iter().map(|c| {
-                let id = m.chain.contract_agent(&c.name);
-                (c.name.clone(), m.chain.balance(&id), "—".to_owned())
-            });
-            users.chain(contracts).collect::<Vec<_>>()
-        })
+    let note: Note = RwSignal::new(None);
+    let revert = move |_| {
+        let Some(block) = shared.past.get_untracked().map(|v| v.block_index) else {
+            return;
+        };
+        shared.send(
+            &format!("reverting to block {block}"),
+            Command::RevertTo { block },
+            move |reply| {
+                note.set(Some(match reply {
+                    Reply::Chain { .. } => {
+                        shared.past.set(None);
+                        Ok(format!("The chain was reverted to block {block}."))
+                    }
+                    Reply::Failed { message } => Err(message),
+                    other => Err(format!("unexpected reply {other:?}")),
+                }));
+            },
+        );
     };
-    let receipts = move || {
-        shared.version.get();
-        shared.model.with_value(|m| m.chain.receipts())
-    };
+    view! {
+        {move || shared.past.get().map(|past| view! {
+            <div class="banner past" role="status" data-testid="time-travel">
+                {format!("Viewing the chain as it was after block {} (read-only).", past.block_index)}
+                <button data-testid="back-to-now" on:click=move |_| shared.past.set(None)>"Back to now"</button>
+                <button class="danger" data-testid="revert-here" on:click=revert>"Revert the chain to here"</button>
+            </div>
+        })}
+        <Message message=note/>
+    }
+}
+
+/// Accounts, blocks with time travel, gas per block, receipts.
+#[component]
+fn ChainPanel() -> impl IntoView {
+    let shared = expect_context::<Shared>();
+    let accounts = move || shared.shown().map(|v| v.accounts).unwrap_or_default();
+    let receipts = move || shared.shown().map(|v| v.receipts).unwrap_or_default();
     let hash = move || {
-        shared.version.get();
         shared
-            .model
-            .with_value(|m| (m.chain.block_index(), m.chain.state_hash().to_string()))
+            .shown()
+            .map(|v| (v.block_index, v.state_hash))
+            .unwrap_or_default()
     };
     view! {
         <h3>"Accounts"</h3>
         <table class="balances" data-testid="balances">
-            <thead><tr><th>"account"</th><th>"on chain"</th><th>"L1 wallet"</th></tr></thead>
+            <thead><tr><th scope="col">"account"</th><th scope="col">"on chain"</th><th scope="col">"L1 wallet"</th></tr></thead>
             <tbody>
-                {move || balances()
+                {move || accounts()
                     .into_iter()
-                    .map(|(name, l2, l1)| view! {
-                        <tr data-testid=format!("balance-{name}")>
-                            <td>{name.clone()}</td><td class="num">{l2}</td><td class="num">{l1}</td>
+                    .map(|a| view! {
+                        <tr data-testid=format!("balance-{}", a.name)>
+                            <td>{a.name.clone()}</td>
+                            <td class="num">{a.l2}</td>
+                            <td class="num">{a.l1.map_or_else(|| "—".to_owned(), |l1| l1.to_string())}</td>
                         </tr>
                     })
                     .collect_view()}
@@ -537,24 +1035,87 @@ fn ChainView() -> impl IntoView {
             " · state hash " <code data-testid="chain-state-hash">{move || hash().1}</code>
         </p>
         <ShareBox/>
-        <h3>"Receipts"</h3>
+        <h3>"Gas per block"</h3>
+        <GasChart/>
+        <h3>"Blocks and receipts"</h3>
         <ul class="receipts">
-            {move || {
-                let mut list = receipts();
-                list.reverse();
-                list.into_iter().map(|r| view! { <ReceiptRow receipt=r/> }).collect_view()
-            }}
+            <For
+                each=move || {
+                    let mut list = receipts();
+                    list.reverse();
+                    list
+                }
+                key=|r| (r.block_index, r.request_id)
+                children=|receipt| view! { <ReceiptRow receipt/> }
+            />
         </ul>
     }
 }
 
-/// The Share button: puts the session into the URL fragment and shows the link.
+/// Gas burned per block, as bars (the latest 40 blocks).
+#[component]
+fn GasChart() -> impl IntoView {
+    let shared = expect_context::<Shared>();
+    let bars = move || {
+        let receipts = shared.view.get().map(|v| v.receipts).unwrap_or_default();
+        let start = receipts.len().saturating_sub(40);
+        receipts[start..]
+            .iter()
+            .map(|r| (r.block_index, r.gas_burned, r.is_success()))
+            .collect::<Vec<_>>()
+    };
+    view! {
+        {move || {
+            let bars = bars();
+            let max = bars.iter().map(|b| b.1).max().unwrap_or(1).max(1);
+            let width = 8 * bars.len().max(1);
+            let summary = bars
+                .iter()
+                .map(|(block, gas, _)| format!("block {block}: {gas}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            view! {
+                <svg class="gas-chart" data-testid="gas-chart" role="img"
+                    aria-label=format!("gas per block: {summary}")
+                    viewBox=format!("0 0 {width} 60") preserveAspectRatio="none">
+                    {bars.into_iter().enumerate().map(|(i, (block, gas, ok))| {
+                        let height = ((gas as f64 / max as f64) * 58.0).max(1.0);
+                        view! {
+                            <rect x=(i * 8).to_string() y=format!("{:.1}", 60.0 - height)
+                                width="6" height=format!("{height:.1}")
+                                class=if ok { "bar ok" } else { "bar failed" }>
+                                <title>{format!("block {block}: {gas} gas")}</title>
+                            </rect>
+                        }
+                    }).collect_view()}
+                </svg>
+            }
+        }}
+    }
+}
+
+/// The Share button: puts the session into the URL fragment and shows the
+/// link; export and import of the session as a file.
 #[component]
 fn ShareBox() -> impl IntoView {
     let shared = expect_context::<Shared>();
     let link = RwSignal::new(None::<String>);
     let share = move |_| {
-        let fragment = shared.model.with_value(Model::share_link);
+        let Some(view) = shared.view.get_untracked() else {
+            return;
+        };
+        let session = match Session::from_json(&view.session) {
+            Ok(session) => session,
+            Err(err) => {
+                link.set(Some(format!("cannot share: {err}")));
+                return;
+            }
+        };
+        let fragment = Link {
+            session,
+            state_hash: view.state_hash,
+        }
+        .encode();
         let location = window().location();
         let _ = location.set_hash(&fragment);
         link.set(location.href().ok());
@@ -573,24 +1134,40 @@ fn ShareBox() -> impl IntoView {
     }
 }
 
-/// One receipt: status, call, gas, fee; details with events and the trace.
+/// One receipt: status, call, gas, fee; details with events and the trace;
+/// a button to see the chain as it was after it.
 #[component]
 fn ReceiptRow(
     /// The receipt.
     receipt: Receipt,
 ) -> impl IntoView {
+    let shared = expect_context::<Shared>();
     let ok = receipt.is_success();
     let call = format!(
         "{}.{}",
         receipt.trace.contract_name, receipt.trace.entry_name
     );
-    let events: Vec<String> = receipt.events.iter().map(model::show_event).collect();
+    let events: Vec<String> = receipt.events.iter().map(show_event).collect();
+    let block = receipt.block_index;
+    let travel = move |_| {
+        shared.send(
+            &format!("reading block {block}"),
+            Command::ViewAt { block: Some(block) },
+            move |reply| {
+                if let Reply::Past { view } = reply {
+                    shared.past.set(Some(*view));
+                }
+            },
+        );
+    };
     view! {
         <li class=if ok { "receipt ok" } else { "receipt failed" } data-testid="receipt">
             <span class="status" data-testid="receipt-status">{if ok { "ok" } else { "failed" }}</span>
-            <span class="block">"#" {receipt.block_index}</span>
+            <span class="block">"#" {block}</span>
             <code>{call}</code>
             <span class="gas">{receipt.gas_burned} " gas · fee " {receipt.gas_fee}</span>
+            <button class="link" data-testid="view-block" on:click=travel
+                aria-label=format!("view the chain after block {block}")>"state here"</button>
             {receipt.error.as_ref().map(|e| view! { <p class="reason" data-testid="receipt-error">{e.to_string()}</p> })}
             <details>
                 <summary>"events and trace"</summary>
@@ -633,35 +1210,35 @@ fn TraceTree(
 
 /// Both engines' results side by side, and the state hash they produced.
 #[component]
-fn FirstLightReport(
+fn FirstLightCards(
     /// The demo's report.
-    report: FirstLight,
+    report: FirstLightReport,
 ) -> impl IntoView {
     view! {
         <section class="intro">
             <p>
-                "One chain, two VMs. On load the page created a chain, ran a WebAssembly "
-                "program on " <b>"wasmi"</b> " and EVM bytecode on " <b>"revm"</b>
+                "One chain, two VMs. On load the engine worker created a chain, ran a "
+                "WebAssembly program on " <b>"wasmi"</b> " and EVM bytecode on " <b>"revm"</b>
                 ", and stored both results in the chain state."
             </p>
         </section>
         <section class="cards">
             <article class="card" data-testid="wasm-card">
-                <h2>"Wasm · wasmi"</h2>
+                <h3>"Wasm · wasmi"</h3>
                 <p class="program">"fib(20), recursive, in WebAssembly"</p>
-                <p class="value" data-testid="wasm-result">{report.wasm.value}</p>
-                <p class="gas">"fuel used: " <span data-testid="wasm-gas">{report.wasm.gas_used}</span></p>
+                <p class="value" data-testid="wasm-result">{report.wasm_value}</p>
+                <p class="gas">"fuel used: " <span data-testid="wasm-gas">{report.wasm_gas}</span></p>
             </article>
             <article class="card" data-testid="evm-card">
-                <h2>"EVM · revm"</h2>
+                <h3>"EVM · revm"</h3>
                 <p class="program">"PUSH1 7 PUSH1 6 MUL … RETURN"</p>
-                <p class="value" data-testid="evm-result">{report.evm.value}</p>
-                <p class="gas">"gas used: " <span data-testid="evm-gas">{report.evm.gas_used}</span></p>
+                <p class="value" data-testid="evm-result">{report.evm_value}</p>
+                <p class="gas">"gas used: " <span data-testid="evm-gas">{report.evm_gas}</span></p>
             </article>
         </section>
         <section class="hash">
             <span>"state hash "</span>
-            <code data-testid="state-hash">{report.state_hash.to_string()}</code>
+            <code data-testid="state-hash">{report.state_hash}</code>
         </section>
     }
 }

@@ -24,6 +24,8 @@ const findImports = (name) => {
 
 let failed = false;
 for (const file of fs.readdirSync(here).filter((f) => f.endsWith('.sol') && f !== LIBRARY).sort()) {
+  // The source, for the page's editor.
+  fs.copyFileSync(path.join(here, file), path.join(out, file));
   const input = {
     language: 'Solidity',
     sources: { [file]: { content: fs.readFileSync(path.join(here, file), 'utf8') } },

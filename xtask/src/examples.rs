@@ -49,6 +49,8 @@ pub(crate) fn build() -> Result<(), String> {
             contracts.join(name).join("schema.json"),
             out.join("schema.json"),
         )?;
+        // The source, for the page's editor (the site serves only public/).
+        copy(contracts.join(name).join("src/lib.rs"), out.join("lib.rs"))?;
         println!("examples: {name} -> public/examples/{name}/");
     }
     // The Solidity examples, with the pinned npm solc.

@@ -460,6 +460,24 @@ impl Chain {
         program: &[u8],
         init_params: Dict,
     ) -> Result<Receipt, ChainError> {
+        let budget = self.config.max_gas_per_request;
+        self.deploy_with_budget(sender, name, vm_type, program, init_params, budget)
+    }
+
+    /// [`Chain::deploy`] with `gas_budget` for the deploy request (the
+    /// blob is stored with the chain's maximum).
+    ///
+    /// # Errors
+    /// As [`Chain::deploy`].
+    pub fn deploy_with_budget(
+        &mut self,
+        sender: AgentId,
+        name: &str,
+        vm_type: &VmType,
+        program: &[u8],
+        init_params: Dict,
+        gas_budget: u64,
+    ) -> Result<Receipt, ChainError> {
         let stored = self.post(
             Request::new(sender, blob::NAME, "storeBlob")
                 .param(blob::FIELD_VM_TYPE, vm_type.as_str())
@@ -476,7 +494,7 @@ impl Chain {
         self.post(
             Request::new(sender, root::NAME, "deployContract")
                 .params(params)
-                .gas_budget(self.config.max_gas_per_request),
+                .gas_budget(gas_budget),
         )
     }
 

@@ -84,6 +84,15 @@ pub enum EvmError {
     },
 }
 
+/// A big-endian word (up to 32 bytes) as a decimal number, as Solidity
+/// tools show a `uint256`.
+pub fn word_to_decimal(bytes: &[u8]) -> String {
+    match bytes.len() {
+        0..=32 => U256::from_be_slice(bytes).to_string(),
+        _ => format!("0x{}", hex::encode(bytes)),
+    }
+}
+
 /// The Ethereum address of an agent: its own for an Ethereum account, the
 /// last 20 bytes of keccak-256 of the key for a user, the recorded address
 /// of a root-registered EVM contract, else the last 20 bytes of keccak-256

@@ -1,0 +1,165 @@
+//! The bundled examples: what the gallery lists. Their files are fetched
+//! from `examples/` when chosen (and cached by the service worker), so the
+//! page's own binary stays small.
+
+use isc_engine::VmType;
+
+/// One bundled example.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Example {
+    /// Its name (and the suggested contract name, lower-cased).
+    pub name: &'static str,
+    /// Solidity (EVM) or WasmLib (Wasm).
+    pub kind: Kind,
+    /// A paragraph for people.
+    pub description: &'static str,
+}
+
+/// How an example is stored under `examples/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `examples/<name>/<name>.wasm`, `schema.json` and `lib.rs` (Rust
+    /// against WasmLib).
+    Wasm,
+    /// `examples/solidity/<Name>.json` (solc standard-JSON) and `<Name>.sol`.
+    Solidity,
+}
+
+impl Example {
+    /// The VM it runs on.
+    pub fn vm(&self) -> VmType {
+        match self.kind {
+            Kind::Wasm => VmType::WASM,
+            Kind::Solidity => VmType::EVM,
+        }
+    }
+
+    /// The files to fetch for deploying it, relative to the page.
+    pub fn program_files(&self) -> Vec<String> {
+        let name = self.name;
+        match self.kind {
+            Kind::Wasm => vec![
+                format!("examples/{name}/{name}.wasm"),
+                format!("examples/{name}/schema.json"),
+            ],
+            Kind::Solidity => vec![format!("examples/solidity/{name}.json")],
+        }
+    }
+
+    /// Its source file, relative to the page, and the source's language.
+    pub fn source_file(&self) -> (String, &'static str) {
+        let name = self.name;
+        match self.kind {
+            Kind::Wasm => (format!("examples/{name}/lib.rs"), "rust"),
+            Kind::Solidity => (format!("examples/solidity/{name}.sol"), "solidity"),
+        }
+    }
+}
+
+/// The bundled examples, Wasm first.
+pub const EXAMPLES: &[Example] = &[
+    Example {
+        name: "inccounter",
+        kind: Kind::Wasm,
+        description: "A counter in Rust against WasmLib: increment it, increment it by an amount, or let it call itself through the sandbox five times. Its state is one Int64.",
+    },
+    Example {
+        name: "erc20",
+        kind: Kind::Wasm,
+        description: "ERC-20 written in Rust for the Wasm VM: init mints the supply to an owner; transfer, approve and transferFrom emit events; balances are keyed by agent id.",
+    },
+    Example {
+        name: "fairroulette",
+        kind: Kind::Wasm,
+        description: "Bet base tokens on a number from 1 to 8 (allow the stake); payWinners draws the number from the block's entropy, so a replayed session draws the same.",
+    },
+    Example {
+        name: "testcore",
+        kind: Kind::Wasm,
+        description: "A tour of the sandbox: caller, owner, timestamp, entropy, events, nested calls (deploy inccounter first), a panic, an endless loop and a memory bomb.",
+    },
+    Example {
+        name: "Storage",
+        kind: Kind::Solidity,
+        description: "The smallest Solidity contract: set a number, get it back, see the event.",
+    },
+    Example {
+        name: "Token",
+        kind: Kind::Solidity,
+        description: "An ERC-20 in Solidity with OpenZeppelin's interface: constructor (name, symbol, supply); custom errors show decoded when a transfer overspends.",
+    },
+    Example {
+        name: "Ballot",
+        kind: Kind::Solidity,
+        description: "Vote once per address on proposals given to the constructor as a string array, e.g. [\"rust\",\"go\"].",
+    },
+    Example {
+        name: "Reverter",
+        kind: Kind::Solidity,
+        description: "Every way a call fails: a reason string, a custom error, a panic, an endless loop.",
+    },
+    Example {
+        name: "CrossVM",
+        kind: Kind::Solidity,
+        description: "Solidity calling the Wasm inccounter through the ISC magic contract (deploy inccounter first): the trace crosses from evm to wasmvm.",
+    },
+    Example {
+        name: "Vault",
+        kind: Kind::Solidity,
+        description: "Value on an ISC chain: deposit sends base tokens as msg.value (1 token = 10^12 wei) into the contract's chain account; allowTo and pull move funds between contracts with the magic contract's allow/takeAllowedFunds.",
+    },
+];
+
+/// The example named `name`.
+pub fn find(name: &str) -> Option<&'static Example> {
+    EXAMPLES.iter().find(|e| e.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::Deployable;
+
+    #[test]
+    fn every_example_has_its_files_and_they_parse() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../public/");
+        let read = |path: &str| std::fs::read(format!("{root}{path}")).expect(path);
+        assert_eq!(EXAMPLES.len(), 10);
+        for example in EXAMPLES {
+            let files: Vec<(String, Vec<u8>)> = example
+                .program_files()
+                .into_iter()
+                .map(|path| {
+                    let bytes = read(&path);
+                    (path, bytes)
+                })
+                .collect();
+            let found = Deployable::from_files(&files).expect("deployable");
+            let program = found
+                .iter()
+                .find(|p| p.name.eq_ignore_ascii_case(example.name))
+                .expect("the example's own program");
+            assert_eq!(program.vm, example.vm());
+            assert!(!program.raw_init, "{}: typed", example.name);
+            read(&example.source_file().0);
+        }
+        let vault = find("Vault").expect("Vault");
+        let files = vault
+            .program_files()
+            .into_iter()
+            .map(|path| {
+                let bytes = read(&path);
+                (path, bytes)
+            })
+            .collect::<Vec<_>>();
+        let program = Deployable::from_files(&files).expect("vault").remove(0);
+        let payable: Vec<_> = program
+            .interface
+            .entries
+            .iter()
+            .filter(|e| e.payable)
+            .collect();
+        assert_eq!(payable.len(), 1);
+        assert_eq!(payable[0].name, "deposit");
+    }
+}

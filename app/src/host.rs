@@ -1,0 +1,466 @@
+//! The engine's side of the worker: one chain with the built-in VMs, the
+//! sources its contracts were deployed from, and the answer to each
+//! [`Command`]. Plain Rust (no browser types), so it is tested natively;
+//! `bin/isc-worker.rs` only moves messages in and out.
+
+use crate::contract::{Interface, show_results};
+use crate::protocol::{
+    AccountView, ChainView, Command, ContractView, FirstLightReport, Reply, StateItem,
+};
+use isc_engine::session::{Session, Source};
+use isc_engine::{Chain, ChainConfig, Hname, Request, VmType};
+
+/// Where a WasmLib contract's `schema.json` is kept among the session's
+/// sources: under the contract's name, with this language.
+pub const SCHEMA_LANGUAGE: &str = "schema.json";
+
+/// The chain the worker runs, and what it knows of its contracts.
+pub struct Host {
+    chain: Chain,
+    sources: Vec<Source>,
+}
+
+impl Default for Host {
+    fn default() -> Self {
+        Self::new(ChainConfig::default())
+    }
+}
+
+fn failed(message: impl ToString) -> Reply {
+    Reply::Failed {
+        message: message.to_string(),
+    }
+}
+
+impl Host {
+    /// A fresh chain over `config`, with the built-in VMs.
+    pub fn new(config: ChainConfig) -> Self {
+        let mut chain = Chain::new(config);
+        isc_engine::register_builtin_vms(&mut chain);
+        Self {
+            chain,
+            sources: Vec::new(),
+        }
+    }
+
+    /// The chain (for tests and the worker's first message).
+    pub fn chain(&self) -> &Chain {
+        &self.chain
+    }
+
+    /// Does `command`. A command that fails leaves the chain as it was.
+    pub fn handle(&mut self, command: Command) -> Reply {
+        match command {
+            Command::Open { session } => self.open(&session),
+            Command::Deploy {
+                sender,
+                name,
+                vm,
+                binary,
+                init,
+                sources,
+                gas_budget,
+            } => {
+                let name = name.trim().to_owned();
+                if name.is_empty() {
+                    return failed("give the contract a name");
+                }
+                let budget = gas_budget.unwrap_or(self.chain.config().max_gas_per_request);
+                match self
+                    .chain
+                    .deploy_with_budget(sender, &name, &vm, &binary, init, budget)
+                {
+                    Ok(receipt) => {
+                        if receipt.is_success() {
+                            self.sources.retain(|s| s.name != name);
+                            self.sources.extend(sources.into_iter().map(|s| Source {
+                                name: name.clone(),
+                                ..s
+                            }));
+                        }
+                        self.changed(Some(receipt))
+                    }
+                    Err(err) => failed(err),
+                }
+            }
+            Command::Call {
+                sender,
+                contract,
+                entry,
+                params,
+                tokens,
+                view,
+                gas_budget,
+            } => {
+                let mut params = params;
+                if tokens.value > 0 {
+                    params.set("evm.value", tokens.value.to_le_bytes().to_vec());
+                }
+                let (hname, entry_hname) = (Hname::of(&contract), Hname::of(&entry));
+                if view {
+                    return match self.chain.call_view_as(sender, hname, entry_hname, params) {
+                        Ok(results) => {
+                            let described = self.contract_view(&contract).and_then(|c| {
+                                let found = c.entries.iter().find(|e| e.name == entry).cloned();
+                                found.map(|e| (c.vm, e))
+                            });
+                            let values = match described {
+                                Some((vm, entry)) => show_results(&vm, &entry, &results),
+                                None => results
+                                    .iter()
+                                    .map(|(k, v)| {
+                                        (
+                                            String::from_utf8_lossy(k).into_owned(),
+                                            format!("0x{}", hex::encode(v)),
+                                        )
+                                    })
+                                    .collect(),
+                            };
+                            Reply::Values { values }
+                        }
+                        Err(err) => failed(err),
+                    };
+                }
+                let mut request = Request::to(sender, hname, entry_hname)
+                    .params(params)
+                    .allowance(tokens.allowance);
+                if let Some(gas) = gas_budget {
+                    request = request.gas_budget(gas);
+                }
+                match self.chain.post(request) {
+                    Ok(receipt) => self.changed(Some(receipt)),
+                    Err(err) => failed(err),
+                }
+            }
+            Command::RevertTo { block } => match self.chain.revert_to(block) {
+                Ok(()) => {
+                    let names: Vec<String> =
+                        self.chain.contracts().into_iter().map(|c| c.name).collect();
+                    self.sources.retain(|s| names.contains(&s.name));
+                    self.changed(None)
+                }
+                Err(err) => failed(err),
+            },
+            Command::ViewAt { block } => match block {
+                None => Reply::Past {
+                    view: Box::new(self.view()),
+                },
+                Some(block) => {
+                    let snapshot = self.chain.snapshot();
+                    let reply = match self.chain.revert_to(block) {
+                        Ok(()) => Reply::Past {
+                            view: Box::new(self.view()),
+                        },
+                        Err(err) => failed(err),
+                    };
+                    self.chain.restore(&snapshot);
+                    reply
+                }
+            },
+            Command::CompileWat { text } => match wat::parse_str(&text) {
+                Ok(binary) => Reply::Compiled { binary },
+                Err(err) => failed(format!("WAT: {err}")),
+            },
+            Command::FirstLight => match isc_engine::first_light() {
+                Ok(report) => Reply::FirstLight {
+                    report: FirstLightReport {
+                        wasm_value: report.wasm.value,
+                        wasm_gas: report.wasm.gas_used,
+                        evm_value: report.evm.value,
+                        evm_gas: report.evm.gas_used,
+                        state_hash: report.state_hash.to_string(),
+                    },
+                },
+                Err(err) => failed(err),
+            },
+        }
+    }
+
+    fn open(&mut self, text: &str) -> Reply {
+        let session = match Session::from_json(text) {
+            Ok(session) => session,
+            Err(err) => return failed(err),
+        };
+        match session.replay(isc_engine::register_builtin_vms) {
+            Ok(replay) => {
+                self.chain = replay.chain;
+                self.sources = session.sources;
+                self.changed(None)
+            }
+            Err(err) => failed(err),
+        }
+    }
+
+    fn changed(&self, receipt: Option<isc_engine::Receipt>) -> Reply {
+        Reply::Chain {
+            view: Box::new(self.view()),
+            receipt: receipt.map(Box::new),
+        }
+    }
+
+    /// The session that rebuilds this chain, sources included.
+    pub fn session(&self) -> Session {
+        let mut session = Session::of(&self.chain);
+        session.sources = self.sources.clone();
+        session
+    }
+
+    fn schema(&self, name: &str) -> Option<&str> {
+        self.sources
+            .iter()
+            .find(|s| s.name == name && s.language == SCHEMA_LANGUAGE)
+            .map(|s| s.text.as_str())
+    }
+
+    /// Everything the page shows of the chain now.
+    pub fn view(&self) -> ChainView {
+        let chain = &self.chain;
+        let contracts: Vec<ContractView> = chain
+            .contracts()
+            .into_iter()
+            .filter(|record| record.vm_type != VmType::CORE)
+            .map(|record| self.describe(record))
+            .collect();
+        let users = chain
+            .config()
+            .accounts()
+            .into_iter()
+            .map(|(name, agent)| AccountView {
+                name,
+                agent,
+                l2: chain.balance(&agent),
+                l1: Some(chain.l1_balance(&agent)),
+                user: true,
+            });
+        let owned = contracts.iter().map(|c| {
+            let agent = chain.contract_agent(&c.name);
+            AccountView {
+                name: c.name.clone(),
+                agent,
+                l2: chain.balance(&agent),
+                l1: None,
+                user: false,
+            }
+        });
+        ChainView {
+            block_index: chain.block_index(),
+            state_hash: chain.state_hash().to_string(),
+            session: self.session().to_json(),
+            accounts: users.chain(owned).collect(),
+            receipts: chain.receipts(),
+            contracts,
+        }
+    }
+
+    fn contract_view(&self, name: &str) -> Option<ContractView> {
+        self.chain
+            .contracts()
+            .into_iter()
+            .find(|c| c.name == name && c.vm_type != VmType::CORE)
+            .map(|record| self.describe(record))
+    }
+
+    fn describe(&self, record: isc_engine::ContractRecord) -> ContractView {
+        let chain = &self.chain;
+        let interface = match self.schema(&record.name).map(Interface::from_schema) {
+            Some(Ok(interface)) => interface,
+            _ => {
+                let raw = record.vm_type == VmType::WASM;
+                Interface::from_entry_points(
+                    chain.entry_points(record.hname).unwrap_or_default(),
+                    raw,
+                )
+            }
+        };
+        let (address, state) = if record.vm_type == VmType::EVM {
+            evm_storage(chain, record.hname)
+        } else {
+            let state = chain
+                .contract_state(record.hname)
+                .into_iter()
+                .map(|(key, value)| StateItem { key, value })
+                .collect();
+            (None, state)
+        };
+        ContractView {
+            hname: record.hname.to_string(),
+            name: record.name,
+            vm: record.vm_type,
+            address,
+            entries: interface.entries,
+            state,
+        }
+    }
+}
+
+/// An EVM contract's address and storage slots, from the `evm` partition
+/// (`h`+hname → address, `s`+address+slot → value).
+fn evm_storage(chain: &Chain, hname: Hname) -> (Option<String>, Vec<StateItem>) {
+    let evm = chain.contract_state(Hname::of("evm"));
+    let address_key = [b"h".as_slice(), &hname.to_bytes()].concat();
+    let Some(address) = evm
+        .iter()
+        .find(|(key, _)| *key == address_key)
+        .map(|(_, value)| value.clone())
+    else {
+        return (None, Vec::new());
+    };
+    let prefix = [b"s".as_slice(), &address].concat();
+    let slots = evm
+        .into_iter()
+        .filter_map(|(key, value)| {
+            key.strip_prefix(prefix.as_slice()).map(|slot| StateItem {
+                key: slot.to_vec(),
+                value,
+            })
+        })
+        .collect();
+    (Some(format!("0x{}", hex::encode(address))), slots)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::Tokens;
+    use isc_engine::{AgentId, Dict};
+
+    fn example(path: &str) -> Vec<u8> {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../public/examples/");
+        std::fs::read(format!("{root}{path}")).expect("bundled example")
+    }
+
+    fn deploy_counter(host: &mut Host) -> Reply {
+        let schema = String::from_utf8(example("inccounter/schema.json")).expect("utf-8");
+        host.handle(Command::Deploy {
+            sender: AgentId::user("alice"),
+            name: "inccounter".into(),
+            vm: VmType::WASM,
+            binary: example("inccounter/inccounter.wasm"),
+            init: Dict::new().with("counter", 5i64.to_le_bytes().to_vec()),
+            sources: vec![Source {
+                name: String::new(),
+                language: SCHEMA_LANGUAGE.into(),
+                text: schema,
+            }],
+            gas_budget: None,
+        })
+    }
+
+    fn call(host: &mut Host, entry: &str, params: Dict, view: bool) -> Reply {
+        host.handle(Command::Call {
+            sender: AgentId::user("alice"),
+            contract: "inccounter".into(),
+            entry: entry.into(),
+            params,
+            tokens: Tokens::default(),
+            view,
+            gas_budget: None,
+        })
+    }
+
+    #[test]
+    fn deploy_call_view_revert_and_time_travel() {
+        let mut host = Host::default();
+        let Reply::Chain { view, receipt } = deploy_counter(&mut host) else {
+            panic!("deployed")
+        };
+        assert!(receipt.is_some_and(|r| r.is_success()));
+        let contract = &view.contracts[0];
+        assert_eq!(contract.name, "inccounter");
+        assert!(
+            contract
+                .entries
+                .iter()
+                .any(|e| e.name == "getCounter" && e.view)
+        );
+        let deployed_at = view.block_index;
+
+        let by3 = Dict::new().with("amount", 3i64.to_le_bytes().to_vec());
+        let Reply::Chain { view, .. } = call(&mut host, "incrementBy", by3, false) else {
+            panic!("called")
+        };
+        let counter = view.contracts[0]
+            .state
+            .iter()
+            .find(|item| item.key == b"counter")
+            .expect("counter in state");
+        assert_eq!(counter.value, 8i64.to_le_bytes());
+        assert_eq!(
+            call(&mut host, "getCounter", Dict::new(), true),
+            Reply::Values {
+                values: vec![("counter".into(), "8".into())]
+            }
+        );
+
+        // Time travel: the chain as it was after the deploy; nothing changes.
+        let now = host.view();
+        let Reply::Past { view: past } = host.handle(Command::ViewAt {
+            block: Some(deployed_at),
+        }) else {
+            panic!("past")
+        };
+        let counter = past.contracts[0]
+            .state
+            .iter()
+            .find(|item| item.key == b"counter")
+            .expect("counter");
+        assert_eq!(counter.value, 5i64.to_le_bytes());
+        assert_eq!(host.view(), now);
+
+        // Reverting drops the later block; the session replays to the same hash.
+        let Reply::Chain { view, .. } = host.handle(Command::RevertTo { block: deployed_at })
+        else {
+            panic!("reverted")
+        };
+        assert_eq!(view.block_index, deployed_at);
+        assert_eq!(view.state_hash, past.state_hash);
+        let mut other = Host::default();
+        let Reply::Chain { view: replayed, .. } = other.handle(Command::Open {
+            session: view.session.clone(),
+        }) else {
+            panic!("opened")
+        };
+        assert_eq!(replayed.state_hash, view.state_hash);
+        // The schema travelled in the session: typed entries after replay.
+        assert_eq!(replayed.contracts[0].entries, view.contracts[0].entries);
+    }
+
+    #[test]
+    fn bad_commands_fail_with_a_message_and_change_nothing() {
+        let mut host = Host::default();
+        let before = host.view();
+        for command in [
+            Command::Open {
+                session: "{".into(),
+            },
+            Command::RevertTo { block: 99 },
+            Command::Deploy {
+                sender: AgentId::user("alice"),
+                name: " ".into(),
+                vm: VmType::WASM,
+                binary: vec![1, 2, 3],
+                init: Dict::new(),
+                sources: Vec::new(),
+                gas_budget: None,
+            },
+        ] {
+            assert!(matches!(host.handle(command), Reply::Failed { .. }));
+        }
+        assert_eq!(host.view(), before);
+        // A malformed program is a failed receipt, in a block.
+        let reply = host.handle(Command::Deploy {
+            sender: AgentId::user("alice"),
+            name: "junk".into(),
+            vm: VmType::WASM,
+            binary: vec![1, 2, 3],
+            init: Dict::new(),
+            sources: Vec::new(),
+            gas_budget: None,
+        });
+        let Reply::Chain { receipt, view } = reply else {
+            panic!("a receipt")
+        };
+        assert!(receipt.is_some_and(|r| !r.is_success()));
+        assert!(view.contracts.is_empty());
+    }
+}

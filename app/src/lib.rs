@@ -1,0 +1,16 @@
+//! # isc-app — the ISC Playground web app
+//!
+//! Two binaries share this library: the page (`isc-app`, leptos, client-side
+//! rendered) and the engine worker (`isc-worker`). They talk through
+//! [`protocol`]; the worker's side is [`host`] (the chain), the page's is
+//! [`client`] (the worker handle) plus its components in `main.rs`.
+//! [`contract`] and [`catalog`] are plain Rust both use.
+
+pub mod catalog;
+pub mod client;
+pub mod contract;
+pub mod host;
+pub mod protocol;
+pub mod state;
+mod sys;
+pub mod web;

@@ -1,0 +1,342 @@
+//! The messages between the page and the engine worker: typed, versioned,
+//! sent as JSON text through `postMessage`.
+//!
+//! The page sends a [`ToWorker`] (an id and a [`Command`]); the worker
+//! answers each with a [`FromWorker`] carrying the same id and a [`Reply`].
+//! It announces itself once with id 0 and [`Reply::Ready`]. A message of
+//! another [`PROTOCOL_VERSION`] is refused with a message, never guessed at.
+
+use crate::contract::{Entry, Tokens};
+use isc_engine::session::Source;
+use isc_engine::{AgentId, Dict, Receipt, VmType};
+use serde::{Deserialize, Serialize};
+
+/// The version both sides must speak.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Page → worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToWorker {
+    /// [`PROTOCOL_VERSION`].
+    pub v: u32,
+    /// Echoed in the reply.
+    pub id: u64,
+    /// What to do.
+    pub command: Command,
+}
+
+/// Worker → page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FromWorker {
+    /// [`PROTOCOL_VERSION`].
+    pub v: u32,
+    /// The command's id (0 for [`Reply::Ready`]).
+    pub id: u64,
+    /// The answer.
+    pub reply: Reply,
+}
+
+/// What the page asks of the engine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Command {
+    /// Replaces the chain by replaying a session (JSON, the engine's
+    /// session format); a session without requests is a fresh chain.
+    Open {
+        /// The session file's text.
+        session: String,
+    },
+    /// Deploys a program (blob + `root.deployContract`) as one request.
+    Deploy {
+        /// Who deploys.
+        sender: AgentId,
+        /// The contract's name.
+        name: String,
+        /// Its VM.
+        vm: VmType,
+        /// The program: Wasm bytes, or an EVM program's JSON.
+        #[serde(with = "hex_bytes")]
+        binary: Vec<u8>,
+        /// Init params.
+        init: Dict,
+        /// Sources kept in the session (its source text, its schema).
+        sources: Vec<Source>,
+        /// The request's gas budget (the chain's maximum when absent).
+        gas_budget: Option<u64>,
+    },
+    /// Calls an entry point: a view directly, a func as a request.
+    Call {
+        /// Who calls.
+        sender: AgentId,
+        /// The contract's name.
+        contract: String,
+        /// The entry point's name.
+        entry: String,
+        /// Its params.
+        params: Dict,
+        /// Allowance and value.
+        tokens: Tokens,
+        /// Whether it is a view.
+        view: bool,
+        /// The request's gas budget (the default when absent).
+        gas_budget: Option<u64>,
+    },
+    /// Reverts the chain to the state after block `block`, dropping the
+    /// blocks after it.
+    RevertTo {
+        /// The block to keep as the last one.
+        block: u32,
+    },
+    /// The chain as it was after block `block` (time travel), or now.
+    ViewAt {
+        /// The block, or `None` for now.
+        block: Option<u32>,
+    },
+    /// Runs the engines' first-light demo.
+    FirstLight,
+    /// Compiles WebAssembly text to a binary (the `wat` crate).
+    CompileWat {
+        /// The text.
+        text: String,
+    },
+}
+
+/// What the engine answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reply {
+    /// The worker is up and holds a fresh default chain.
+    Ready {
+        /// That chain.
+        view: Box<ChainView>,
+    },
+    /// The chain changed (opened, reverted, or a request ran): its new view.
+    Chain {
+        /// The chain now.
+        view: Box<ChainView>,
+        /// The receipt of the request that ran, if one did.
+        receipt: Option<Box<Receipt>>,
+    },
+    /// A view call's results, decoded.
+    Values {
+        /// `[name, value]` pairs.
+        values: Vec<(String, String)>,
+    },
+    /// The chain as it was after an earlier block (nothing changed).
+    Past {
+        /// That chain.
+        view: Box<ChainView>,
+    },
+    /// The first-light demo's report.
+    FirstLight {
+        /// Both engines' results.
+        report: FirstLightReport,
+    },
+    /// Compiled WebAssembly.
+    Compiled {
+        /// The module.
+        #[serde(with = "hex_bytes")]
+        binary: Vec<u8>,
+    },
+    /// The command failed; the chain is unchanged.
+    Failed {
+        /// Why, for people.
+        message: String,
+    },
+}
+
+/// What the page shows of a chain: everything a view reads, in one value.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ChainView {
+    /// The last block's index.
+    pub block_index: u32,
+    /// The state hash after it.
+    pub state_hash: String,
+    /// The session that rebuilds this chain, as JSON (for autosave,
+    /// share links and for rebuilding the worker after a stop).
+    pub session: String,
+    /// Users (owner first), then deployed contracts, with their balances.
+    pub accounts: Vec<AccountView>,
+    /// Deployed (non-core) contracts, in deployment order.
+    pub contracts: Vec<ContractView>,
+    /// Every receipt, oldest first.
+    pub receipts: Vec<Receipt>,
+}
+
+/// An account and its tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountView {
+    /// A user's or contract's name.
+    pub name: String,
+    /// Its agent id.
+    pub agent: AgentId,
+    /// Base tokens on the chain.
+    pub l2: u64,
+    /// Base tokens in its L1 wallet (users only).
+    pub l1: Option<u64>,
+    /// Whether it is a user (who can send requests).
+    pub user: bool,
+}
+
+/// A deployed contract: its entry points and its state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContractView {
+    /// Its name.
+    pub name: String,
+    /// Its VM.
+    pub vm: VmType,
+    /// Its hname, hex.
+    pub hname: String,
+    /// Its Ethereum address (EVM contracts).
+    pub address: Option<String>,
+    /// Its funcs and views.
+    pub entries: Vec<Entry>,
+    /// Its state: raw keys and values (for an EVM contract, its storage
+    /// slots as `slot → value`, 32 bytes each).
+    pub state: Vec<StateItem>,
+}
+
+/// One key of contract state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateItem {
+    /// The key.
+    #[serde(with = "hex_bytes")]
+    pub key: Vec<u8>,
+    /// The value.
+    #[serde(with = "hex_bytes")]
+    pub value: Vec<u8>,
+}
+
+/// The first-light demo's results.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstLightReport {
+    /// `fib(20)` by wasmi.
+    pub wasm_value: u64,
+    /// Its fuel.
+    pub wasm_gas: u64,
+    /// `6 * 7` by revm.
+    pub evm_value: u64,
+    /// Its gas.
+    pub evm_gas: u64,
+    /// The demo chain's state hash.
+    pub state_hash: String,
+}
+
+/// Why a message could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProtocolError {
+    /// Not JSON of the expected shape.
+    #[error("a malformed message between page and engine: {0}")]
+    Malformed(String),
+    /// The other side speaks another version.
+    #[error(
+        "the engine speaks protocol version {found}, the page {PROTOCOL_VERSION}: reload the page"
+    )]
+    Version {
+        /// The version received.
+        found: u32,
+    },
+}
+
+fn read<T: serde::de::DeserializeOwned>(
+    text: &str,
+    version: impl Fn(&T) -> u32,
+) -> Result<T, ProtocolError> {
+    let message: T =
+        serde_json::from_str(text).map_err(|err| ProtocolError::Malformed(err.to_string()))?;
+    match version(&message) {
+        PROTOCOL_VERSION => Ok(message),
+        found => Err(ProtocolError::Version { found }),
+    }
+}
+
+impl ToWorker {
+    /// `command` as message `id`.
+    pub fn new(id: u64, command: Command) -> Self {
+        Self {
+            v: PROTOCOL_VERSION,
+            id,
+            command,
+        }
+    }
+
+    /// Reads a message.
+    ///
+    /// # Errors
+    /// [`ProtocolError`].
+    pub fn from_json(text: &str) -> Result<Self, ProtocolError> {
+        read(text, |m: &Self| m.v)
+    }
+}
+
+impl FromWorker {
+    /// `reply` to message `id`.
+    pub fn new(id: u64, reply: Reply) -> Self {
+        Self {
+            v: PROTOCOL_VERSION,
+            id,
+            reply,
+        }
+    }
+
+    /// Reads a message.
+    ///
+    /// # Errors
+    /// [`ProtocolError`].
+    pub fn from_json(text: &str) -> Result<Self, ProtocolError> {
+        read(text, |m: &Self| m.v)
+    }
+}
+
+/// Serializes either message as JSON text.
+pub fn to_json(message: &impl Serialize) -> String {
+    // Our own types always serialize (string keys, no non-finite floats).
+    serde_json::to_string(message).unwrap_or_default()
+}
+
+/// Bytes as a hex string in JSON.
+mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(bytes))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        hex::decode(text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip_and_other_versions_are_refused() {
+        let message = ToWorker::new(
+            7,
+            Command::Deploy {
+                sender: AgentId::user("alice"),
+                name: "c".into(),
+                vm: VmType::WASM,
+                binary: vec![0, 97, 115, 109],
+                init: Dict::new().with("counter", 5u64.to_le_bytes().to_vec()),
+                sources: Vec::new(),
+                gas_budget: Some(1000),
+            },
+        );
+        let text = to_json(&message);
+        assert!(text.contains("\"binary\":\"0061736d\""), "{text}");
+        assert_eq!(ToWorker::from_json(&text), Ok(message));
+        let other = text.replacen("\"v\":1", "\"v\":2", 1);
+        assert_eq!(
+            ToWorker::from_json(&other),
+            Err(ProtocolError::Version { found: 2 })
+        );
+        assert!(matches!(
+            FromWorker::from_json("{"),
+            Err(ProtocolError::Malformed(_))
+        ));
+    }
+}

@@ -1,0 +1,144 @@
+//! Contract state as people read it: keys grouped by their readable prefix
+//! (a WasmLib map's name, say), values decoded where the bytes suggest a
+//! type, the raw bytes kept for the curious.
+
+use crate::protocol::StateItem;
+use isc_engine::AgentId;
+
+/// One state item, shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    /// The key's readable part (within its group).
+    pub key: String,
+    /// The value's likely reading.
+    pub value: String,
+    /// `0xkey → 0xvalue`.
+    pub raw: String,
+}
+
+/// Items whose keys share a readable prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// The prefix (`values` for keys that are all readable, `slots` for
+    /// EVM storage).
+    pub name: String,
+    /// Its items, in key order.
+    pub items: Vec<Shown>,
+}
+
+/// Groups state items by the readable text before the first unreadable
+/// byte or `.`; EVM storage slots show as numbers.
+pub fn group_state(state: &[StateItem], evm: bool) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    for item in state {
+        let raw = format!(
+            "0x{} → 0x{}",
+            hex::encode(&item.key),
+            hex::encode(&item.value)
+        );
+        let (group, key, value) = if evm {
+            let slot = hex::encode(&item.key);
+            let slot = slot.trim_start_matches('0');
+            let slot = format!("0x{}", if slot.is_empty() { "0" } else { slot });
+            (
+                "slots".to_owned(),
+                slot,
+                isc_engine::evm::word_to_decimal(&item.value),
+            )
+        } else {
+            let readable = item
+                .key
+                .iter()
+                .position(|b| !b.is_ascii_graphic() || *b == b'.')
+                .unwrap_or(item.key.len());
+            let text = String::from_utf8_lossy(&item.key[..readable]).into_owned();
+            let rest = &item.key[readable..];
+            let (group, key) = if rest.is_empty() {
+                ("values".to_owned(), text)
+            } else {
+                let rest = rest.strip_prefix(b".").unwrap_or(rest);
+                (text, show_key_part(rest))
+            };
+            (group, key, guess_value(&item.value))
+        };
+        let shown = Shown { key, value, raw };
+        match groups.iter_mut().find(|g| g.name == group) {
+            Some(g) => g.items.push(shown),
+            None => groups.push(Group {
+                name: group,
+                items: vec![shown],
+            }),
+        }
+    }
+    groups
+}
+
+fn show_key_part(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) if !text.is_empty() && text.chars().all(|c| c.is_ascii_graphic()) => {
+            text.to_owned()
+        }
+        _ => AgentId::from_bytes(bytes)
+            .map_or_else(|_| format!("0x{}", hex::encode(bytes)), |a| a.to_string()),
+    }
+}
+
+/// A value's likely reading: text when printable, an integer (little-endian,
+/// as WasmLib writes them) when 1, 2, 4 or 8 bytes, else hex.
+pub fn guess_value(bytes: &[u8]) -> String {
+    if !bytes.is_empty() && bytes.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
+        return format!("{:?}", String::from_utf8_lossy(bytes));
+    }
+    if matches!(bytes.len(), 1 | 2 | 4 | 8) {
+        let mut word = [0u8; 8];
+        word[..bytes.len()].copy_from_slice(bytes);
+        return if bytes.len() == 8 {
+            i64::from_le_bytes(word).to_string()
+        } else {
+            u64::from_le_bytes(word).to_string()
+        };
+    }
+    format!("0x{}", hex::encode(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(key: &[u8], value: &[u8]) -> StateItem {
+        StateItem {
+            key: key.to_vec(),
+            value: value.to_vec(),
+        }
+    }
+
+    #[test]
+    fn keys_group_by_readable_prefix_and_values_read_as_their_likely_type() {
+        let alice = AgentId::user("alice");
+        let balance_key = [b"b".as_slice(), &alice.to_bytes()].concat();
+        let groups = group_state(
+            &[
+                item(b"counter", &8i64.to_le_bytes()),
+                item(b"name", b"Play"),
+                item(&balance_key, &250u64.to_le_bytes()),
+            ],
+            false,
+        );
+        assert_eq!(groups[0].name, "values");
+        assert_eq!(groups[0].items[0].key, "counter");
+        assert_eq!(groups[0].items[0].value, "8");
+        assert_eq!(groups[0].items[1].value, "\"Play\"");
+        assert_eq!(groups[1].name, "b");
+        assert_eq!(groups[1].items[0].key, alice.to_string());
+        assert_eq!(groups[1].items[0].value, "250");
+        assert!(groups[1].items[0].raw.starts_with("0x62"));
+
+        let mut slot = [0u8; 32];
+        slot[31] = 1;
+        let mut value = [0u8; 32];
+        value[30] = 1;
+        let slots = group_state(&[item(&slot, &value)], true);
+        assert_eq!(slots[0].items[0].key, "0x1");
+        assert_eq!(slots[0].items[0].value, "256");
+    }
+}

@@ -1,0 +1,104 @@
+//! The page's browser glue: fetching files, reading uploads, local storage,
+//! downloads. Thin safe wrappers over `web-sys`; errors become messages.
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+fn message(context: &str, err: &JsValue) -> String {
+    let detail = err
+        .as_string()
+        .or_else(|| {
+            err.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| format!("{err:?}"));
+    format!("{context}: {detail}")
+}
+
+/// The bytes at `url` (relative to the page).
+///
+/// # Errors
+/// A message with the URL and the HTTP status or network error.
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|err| message(url, &err))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|err| message(url, &err))?;
+    if !response.ok() {
+        return Err(format!("{url}: HTTP {}", response.status()));
+    }
+    let buffer = response.array_buffer().map_err(|err| message(url, &err))?;
+    let buffer = JsFuture::from(buffer)
+        .await
+        .map_err(|err| message(url, &err))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// The text at `url`.
+///
+/// # Errors
+/// As [`fetch_bytes`], or if it is not UTF-8.
+pub async fn fetch_text(url: &str) -> Result<String, String> {
+    String::from_utf8(fetch_bytes(url).await?).map_err(|_| format!("{url}: not UTF-8 text"))
+}
+
+/// The files of a file list (from a file picker or a drop), as
+/// `(name, bytes)`.
+///
+/// # Errors
+/// A message naming the file that could not be read.
+pub async fn read_files(files: &web_sys::FileList) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut read = Vec::new();
+    for index in 0..files.length() {
+        let Some(file) = files.item(index) else {
+            continue;
+        };
+        let name = file.name();
+        let buffer = JsFuture::from(file.array_buffer())
+            .await
+            .map_err(|err| message(&name, &err))?;
+        read.push((name, js_sys::Uint8Array::new(&buffer).to_vec()));
+    }
+    Ok(read)
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The value under `key` in the browser's local storage.
+pub fn load(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Stores `value` under `key`; `false` if storage is unavailable or full.
+pub fn save(key: &str, value: &str) -> bool {
+    storage().is_some_and(|s| s.set_item(key, value).is_ok())
+}
+
+/// Offers `text` as a file download named `file_name`.
+///
+/// # Errors
+/// A message if the browser refuses.
+pub fn download(file_name: &str, text: &str) -> Result<(), String> {
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|err| message("download", &err))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|err| message("download", &err))?;
+    let link: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|err| message("download", &err))?
+        .unchecked_into();
+    link.set_href(&url);
+    link.set_download(file_name);
+    link.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
