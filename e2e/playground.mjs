@@ -13,9 +13,38 @@ export class PlaygroundPage {
     page.on('pageerror', (err) => this.consoleErrors.push(String(err)));
   }
 
-  async open() {
-    await this.page.goto('/');
+  /** Opens the page (with `fragment`, e.g. a share link) and waits for the engine. */
+  async open(fragment = '') {
+    await this.page.goto(`/${fragment}`);
     await expect(this.page.getByRole('heading', { name: 'ISC Playground' })).toBeVisible();
+    await expect(this.status()).toHaveText('engine ready');
+  }
+
+  /** What the engine is doing, in the top bar. */
+  status() {
+    return this.page.getByTestId('engine-status');
+  }
+
+  /** The deploy form under example or upload `scope` (a locator). */
+  async deployFrom(scope, contractName = undefined, init = {}) {
+    const form = scope.getByTestId('deploy-form');
+    if (contractName) await form.getByTestId('deploy-name').fill(contractName);
+    for (const [key, value] of Object.entries(init)) {
+      await form.getByTestId(`init-${key}`).fill(value);
+    }
+    await form.getByTestId('deploy-button').click();
+    await expect(form.getByTestId('message')).toHaveText(/deployed in block \d+/);
+  }
+
+  /** Applies chain settings ({users, funds, maxGas}); the session replays. */
+  async chainSettings({ users, funds, maxGas }) {
+    const settings = this.page.getByTestId('settings');
+    await settings.locator('summary').click();
+    if (users !== undefined) await settings.getByTestId('settings-users').fill(users);
+    if (funds !== undefined) await settings.getByTestId('settings-funds').fill(String(funds));
+    if (maxGas !== undefined) await settings.getByTestId('settings-max-gas').fill(String(maxGas));
+    await settings.getByTestId('settings-apply').click();
+    await expect(settings.getByTestId('message')).toHaveText(/^New chain/);
   }
 
   /** Picks example `name` in the gallery, fills its init params, deploys it. */
@@ -35,16 +64,18 @@ export class PlaygroundPage {
     return this.page.getByTestId(`entry-${entry}`);
   }
 
-  /** Fills `args` ({param: value}) of `entry`, calls it, returns its message. */
-  /** Calls `entry` with `args`; `tokens` may carry `allowance` and, for a
-   * payable Solidity function, `value` (base tokens). */
+  /** Calls `entry` with `args`; `tokens` may carry `allowance`, `gas`
+   * (budget) and, for a payable Solidity function, `value` (base tokens). */
   async call(entry, args = {}, tokens = {}) {
     const card = this.entry(entry);
     for (const [key, value] of Object.entries(args)) {
       await card.getByTestId(`arg-${entry}-${key}`).fill(value);
     }
     for (const [kind, amount] of Object.entries(tokens)) {
-      await card.getByTestId(`${kind}-${entry}`).fill(String(amount));
+      const field = card.getByTestId(`${kind}-${entry}`);
+      // Allowance and gas budget sit in a collapsed "tokens and gas" section.
+      if (!(await field.isVisible())) await card.locator('details.more > summary').click();
+      await field.fill(String(amount));
     }
     await card.getByTestId(`call-${entry}`).click();
     return card.getByTestId('message');

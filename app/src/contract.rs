@@ -426,6 +426,10 @@ pub struct Tokens {
     pub allowance: u64,
     /// What a payable EVM function receives as `msg.value`.
     pub value: u64,
+    /// What the sender attaches from its L1 wallet (an on-ledger deposit
+    /// into its chain account, before the call runs).
+    #[serde(default)]
+    pub deposit: u64,
 }
 
 /// Encodes the form's `args` for `params` of a contract on `vm` into
@@ -503,12 +507,12 @@ pub fn show_results(vm: &VmType, entry: &Entry, results: &Dict) -> Vec<(String, 
         .iter()
         .map(|(key, value)| {
             let name = String::from_utf8_lossy(key).into_owned();
-            let ty = entry
-                .results
-                .iter()
-                .find(|r| r.name == name)
-                .map_or("Bytes", |r| r.ty.as_str());
-            (name, show_wasm(ty, value))
+            // Undeclared results (a contract without a schema): their likely reading.
+            let shown = match entry.results.iter().find(|r| r.name == name) {
+                Some(result) => show_wasm(&result.ty, value),
+                None => crate::state::guess_value(value),
+            };
+            (name, shown)
         })
         .collect()
 }

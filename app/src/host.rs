@@ -123,7 +123,8 @@ impl Host {
                 }
                 let mut request = Request::to(sender, hname, entry_hname)
                     .params(params)
-                    .allowance(tokens.allowance);
+                    .allowance(tokens.allowance)
+                    .tokens(tokens.deposit);
                 if let Some(gas) = gas_budget {
                     request = request.gas_budget(gas);
                 }

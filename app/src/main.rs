@@ -830,6 +830,7 @@ fn EntryCard(
                     let tokens = Tokens {
                         allowance: base_tokens("Allowance", &allowance.get_untracked())?,
                         value: base_tokens("Value", &value.get_untracked())?,
+                        deposit: 0,
                     };
                     let gas_budget = optional_number("Gas budget", &gas.get_untracked())?;
                     Ok((params, tokens, gas_budget))
@@ -1035,6 +1036,8 @@ fn ChainPanel() -> impl IntoView {
             " · state hash " <code data-testid="chain-state-hash">{move || hash().1}</code>
         </p>
         <ShareBox/>
+        <Funding/>
+        <ChainSettings/>
         <h3>"Gas per block"</h3>
         <GasChart/>
         <h3>"Blocks and receipts"</h3>
@@ -1049,6 +1052,170 @@ fn ChainPanel() -> impl IntoView {
                 children=|receipt| view! { <ReceiptRow receipt/> }
             />
         </ul>
+    }
+}
+
+/// Deposit base tokens from a user's L1 wallet into their chain account.
+#[component]
+fn Funding() -> impl IntoView {
+    let shared = expect_context::<Shared>();
+    let amount = RwSignal::new(String::new());
+    let note: Note = RwSignal::new(None);
+    let deposit = move |_| {
+        let amount = match base_tokens("Amount", &amount.get_untracked()) {
+            Ok(0) => {
+                note.set(Some(Err("Amount: how many base tokens to deposit?".into())));
+                return;
+            }
+            Ok(amount) => amount,
+            Err(err) => {
+                note.set(Some(Err(err)));
+                return;
+            }
+        };
+        let sender = shared.sender.get_untracked();
+        let command = Command::Call {
+            sender: shared.sender_id(),
+            contract: "accounts".into(),
+            entry: "deposit".into(),
+            params: isc_engine::Dict::new(),
+            tokens: Tokens {
+                deposit: amount,
+                ..Tokens::default()
+            },
+            view: false,
+            gas_budget: None,
+        };
+        shared.send(&format!("depositing for {sender}"), command, move |reply| {
+            note.set(Some(match reply {
+                Reply::Chain {
+                    receipt: Some(r), ..
+                } if r.is_success() => Ok(format!(
+                    "{sender} deposited {amount} base tokens in block {}",
+                    r.block_index
+                )),
+                Reply::Chain {
+                    receipt: Some(r), ..
+                } => Err(format!(
+                    "block {}: {}",
+                    r.block_index,
+                    r.error.map(|e| e.to_string()).unwrap_or_default()
+                )),
+                Reply::Failed { message } => Err(message),
+                other => Err(format!("unexpected reply {other:?}")),
+            }));
+        });
+    };
+    view! {
+        <details class="more" data-testid="funding">
+            <summary>"Fund the sender from L1"</summary>
+            <div class="form">
+                <label>
+                    "Base tokens to deposit (from the sender's L1 wallet)"
+                    <input data-testid="deposit-amount" inputmode="numeric"
+                        prop:value=move || amount.get() on:input=move |ev| amount.set(event_target_value(&ev))/>
+                </label>
+                <button data-testid="deposit" on:click=deposit>"Deposit"</button>
+                <Message message=note/>
+            </div>
+        </details>
+    }
+}
+
+/// The chain's configuration: users, their funds, the gas limit. Applying
+/// replays the whole session on a chain started with the new settings.
+#[component]
+fn ChainSettings() -> impl IntoView {
+    let shared = expect_context::<Shared>();
+    let config = move || {
+        shared
+            .view
+            .get()
+            .and_then(|v| Session::from_json(&v.session).ok())
+            .map(|s| s.config)
+    };
+    let users = RwSignal::new(String::new());
+    let funds = RwSignal::new(String::new());
+    let max_gas = RwSignal::new(String::new());
+    let note: Note = RwSignal::new(None);
+    let fill = move |_| {
+        if let Some(config) = config() {
+            users.set(config.users.join(", "));
+            funds.set(config.l2_funds.to_string());
+            max_gas.set(config.max_gas_per_request.to_string());
+        }
+    };
+    let apply = move |_| {
+        let Some(mut session) = shared
+            .view
+            .get_untracked()
+            .and_then(|v| Session::from_json(&v.session).ok())
+        else {
+            return;
+        };
+        let parsed = (|| -> Result<(), String> {
+            let names: Vec<String> = users
+                .get_untracked()
+                .split(',')
+                .map(|u| u.trim().to_owned())
+                .filter(|u| !u.is_empty())
+                .collect();
+            if names.is_empty() {
+                return Err("Users: name at least one".into());
+            }
+            session.config.users = names;
+            if let Some(funds) = optional_number("Funds", &funds.get_untracked())? {
+                session.config.l2_funds = funds;
+            }
+            if let Some(gas) = optional_number("Max gas per request", &max_gas.get_untracked())? {
+                session.config.max_gas_per_request = gas;
+            }
+            Ok(())
+        })();
+        if let Err(err) = parsed {
+            note.set(Some(Err(err)));
+            return;
+        }
+        shared.send(
+            "starting a chain with new settings",
+            Command::Open {
+                session: session.to_json(),
+            },
+            move |reply| {
+                note.set(Some(match reply {
+                    Reply::Chain { view, .. } => Ok(format!(
+                        "New chain: the session replayed, {} blocks.",
+                        view.block_index
+                    )),
+                    Reply::Failed { message } => Err(format!("not applied: {message}")),
+                    other => Err(format!("unexpected reply {other:?}")),
+                }));
+            },
+        );
+    };
+    view! {
+        <details class="more" data-testid="settings" on:toggle=fill>
+            <summary>"Chain settings"</summary>
+            <div class="form">
+                <label>
+                    "Users " <span class="ty">"comma-separated"</span>
+                    <input data-testid="settings-users" prop:value=move || users.get()
+                        on:input=move |ev| users.set(event_target_value(&ev))/>
+                </label>
+                <label>
+                    "Base tokens each user starts with on the chain"
+                    <input data-testid="settings-funds" inputmode="numeric" prop:value=move || funds.get()
+                        on:input=move |ev| funds.set(event_target_value(&ev))/>
+                </label>
+                <label>
+                    "Max gas per request"
+                    <input data-testid="settings-max-gas" inputmode="numeric" prop:value=move || max_gas.get()
+                        on:input=move |ev| max_gas.set(event_target_value(&ev))/>
+                </label>
+                <button data-testid="settings-apply" on:click=apply>"Apply: replay the session on a new chain"</button>
+                <Message message=note/>
+            </div>
+        </details>
     }
 }
 
@@ -1167,7 +1334,7 @@ fn ReceiptRow(
             <code>{call}</code>
             <span class="gas">{receipt.gas_burned} " gas · fee " {receipt.gas_fee}</span>
             <button class="link" data-testid="view-block" on:click=travel
-                aria-label=format!("view the chain after block {block}")>"state here"</button>
+                aria-label=format!("state here, after block {block}")>"state here"</button>
             {receipt.error.as_ref().map(|e| view! { <p class="reason" data-testid="receipt-error">{e.to_string()}</p> })}
             <details>
                 <summary>"events and trace"</summary>

@@ -1,0 +1,117 @@
+// The workbench: uploads, WAT written in the page, stopping a runaway
+// contract, time travel. Each test does what a person does.
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { test, expect } from '../playground.mjs';
+
+const example = (path) => fileURLToPath(new URL(`../../public/examples/${path}`, import.meta.url));
+
+test('upload a .wasm with its schema and deploy it', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  await page.getByTestId('upload').setInputFiles([example('inccounter/inccounter.wasm'), example('inccounter/schema.json')]);
+  const uploaded = page.getByTestId('uploaded');
+  await expect(uploaded).toHaveCount(1);
+  await expect(uploaded).toContainText('inccounter');
+  await playground.deployFrom(uploaded, 'uploaded', { counter: '40' });
+  await expect(page.getByTestId('contract-uploaded')).toHaveAttribute('aria-selected', 'true');
+  await expect(await playground.call('incrementBy', { amount: '2' })).toHaveText(/^block \d+: ok/);
+  await expect(await playground.call('getCounter')).toHaveText('counter = 42');
+});
+
+test('drop a Solidity artifact on the page and deploy it; a wrong file gets a message', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  const drop = async (name, bytes) => {
+    const dataTransfer = await page.evaluateHandle(
+      ({ name, bytes }) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(bytes)], name));
+        return transfer;
+      },
+      { name, bytes: [...bytes] },
+    );
+    await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
+  };
+  await drop('notes.txt', Buffer.from('not a contract'));
+  await expect(page.getByTestId('upload-error')).toContainText('nothing to deploy in these files');
+
+  await drop('Token.json', fs.readFileSync(example('solidity/Token.json')));
+  const uploaded = page.getByTestId('uploaded');
+  await expect(uploaded).toContainText('Token');
+  await playground.deployFrom(uploaded, 'dropped', { name_: 'Drop', symbol_: 'DRP', supply: '77' });
+  await expect(await playground.call('totalSupply')).toHaveText('#0 = 77');
+  await expect(page.getByTestId('contract-address')).toHaveText(/^0x[0-9a-f]{40}$/);
+});
+
+test('write WAT in the page, compile it, deploy it and call it', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  const source = page.getByTestId('wat-source');
+  // A typo first: the compiler's message, nothing deployed.
+  const good = await source.inputValue();
+  await source.fill(good.replace('(module', '(modul'));
+  await page.getByTestId('wat-compile').click();
+  await expect(page.getByTestId('wat-status')).toContainText('WAT:');
+  await source.fill(good);
+  // Ctrl+Enter compiles, as the label says.
+  await source.press('Control+Enter');
+  await expect(page.getByTestId('wat-status')).toHaveText(/^compiled: \d+ bytes of Wasm$/);
+  const editor = page.locator('section', { has: page.getByTestId('wat-source') });
+  await playground.deployFrom(editor, 'watcounter');
+  // No schema: the entries take raw key=value params.
+  await expect(playground.entry('increment').getByTestId('arg-increment-raw')).toBeVisible();
+  await expect(await playground.call('increment')).toHaveText(/^block \d+: ok/);
+  await expect(await playground.call('increment')).toHaveText(/^block \d+: ok/);
+  await expect(await playground.call('getCounter')).toHaveText('counter = 2');
+  await expect(page.getByTestId('state-value')).toHaveText('2');
+});
+
+test('a contract looping until its gas runs out can be stopped; the page stays usable', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  // A generous chain, so the loop would run for minutes.
+  await playground.chainSettings({ funds: 10_000_000_000, maxGas: 1_000_000_000_000 });
+  await playground.deployExample('testcore');
+  const blocks = await page.getByTestId('block-index').textContent();
+  const hash = await page.getByTestId('chain-state-hash').textContent();
+
+  const message = await playground.call('testEndlessLoop', {}, { gas: 500_000_000_000 });
+  await expect(playground.status()).toHaveText('running: testcore.testEndlessLoop…');
+  // The page still answers while the engine runs.
+  await page.getByTestId('theme').click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.getByTestId('stop').click();
+  await expect(message).toHaveText('stopped: the chain was rebuilt as of the last finished request');
+  await expect(playground.status()).toHaveText('engine ready');
+  await expect(page.getByTestId('block-index')).toHaveText(blocks);
+  await expect(page.getByTestId('chain-state-hash')).toHaveText(hash);
+  // And the rebuilt engine takes the next request.
+  await expect(await playground.call('testFibonacci', { n: '10' })).toHaveText(/^block \d+: ok/);
+});
+
+test('time travel shows an earlier state, and the chain can be reverted to it', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  await playground.deployExample('inccounter', { counter: '5' });
+  await expect(await playground.call('incrementBy', { amount: '3' })).toHaveText(/^block \d+: ok/);
+  const value = page.getByTestId('state-value');
+  await expect(value).toHaveText('8');
+  const latest = Number(await page.getByTestId('block-index').textContent());
+
+  // The deploy's block: the counter as it was.
+  await playground.receipts().nth(1).getByTestId('view-block').click();
+  const banner = page.getByTestId('time-travel');
+  await expect(banner).toContainText(`after block ${latest - 1}`);
+  await expect(value).toHaveText('5');
+  await expect(playground.entry('incrementBy').getByTestId('call-incrementBy')).toBeDisabled();
+  await banner.getByTestId('back-to-now').click();
+  await expect(value).toHaveText('8');
+
+  await playground.receipts().nth(1).getByTestId('view-block').click();
+  await banner.getByTestId('revert-here').click();
+  await expect(page.getByTestId('block-index')).toHaveText(String(latest - 1));
+  await expect(banner).toHaveCount(0);
+  await expect(value).toHaveText('5');
+  await expect(await playground.call('getCounter')).toHaveText('counter = 5');
+});
