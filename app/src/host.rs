@@ -10,9 +10,7 @@ use crate::protocol::{
 use isc_engine::session::{Session, Source};
 use isc_engine::{Chain, ChainConfig, Hname, Request, VmType};
 
-/// Where a WasmLib contract's `schema.json` is kept among the session's
-/// sources: under the contract's name, with this language.
-pub const SCHEMA_LANGUAGE: &str = "schema.json";
+pub use isc_engine::session::SCHEMA_LANGUAGE;
 
 /// The chain the worker runs, and what it knows of its contracts.
 pub struct Host {

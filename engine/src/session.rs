@@ -75,6 +75,12 @@ pub enum SessionError {
 
 /// The prefix of a share link's payload in the URL fragment.
 pub const LINK_PREFIX: &str = "s=";
+/// The prefix of a lesson link's payload in the URL fragment.
+pub const LESSON_PREFIX: &str = "l=";
+/// The language under which a WasmLib contract's `schema.json` is kept
+/// among a session's sources (under the contract's name), so a replay
+/// knows its entry points' types.
+pub const SCHEMA_LANGUAGE: &str = "schema.json";
 /// The version tag at the start of a link payload.
 pub const LINK_VERSION: &str = "1";
 /// The longest link payload accepted, in characters.
@@ -95,9 +101,9 @@ pub struct Link {
 /// Why a share link could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum LinkError {
-    /// Not `s=<version>.<payload>`.
-    #[error("not a share link: it must start with `#s=`")]
-    NotALink,
+    /// Not `<prefix><version>.<payload>`.
+    #[error("not a playground link: it must start with `#{0}`")]
+    NotALink(&'static str),
     /// A version this build does not read.
     #[error("share link version `{0}` is not supported (this build reads version {LINK_VERSION})")]
     UnknownVersion(String),
@@ -118,22 +124,63 @@ pub enum LinkError {
     Session(#[from] SessionError),
 }
 
+/// Packs `json` as a fragment (without `#`):
+/// `<prefix><LINK_VERSION>.<base64url(deflate(json))>`.
+pub fn pack(prefix: &str, json: &[u8]) -> String {
+    use base64::Engine;
+    use std::io::Write;
+    let mut deflate = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    // Writing into a Vec cannot fail.
+    let _ = deflate.write_all(json);
+    let compressed = deflate.finish().unwrap_or_default();
+    format!(
+        "{prefix}{LINK_VERSION}.{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(compressed)
+    )
+}
+
+/// Unpacks a fragment made by [`pack`] with `prefix` (a leading `#` is
+/// allowed), strictly: prefix, version, size, base64, decompression cap.
+///
+/// # Errors
+/// [`LinkError`] naming what is wrong.
+pub fn unpack(fragment: &str, prefix: &'static str) -> Result<Vec<u8>, LinkError> {
+    use base64::Engine;
+    use std::io::Read;
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    let payload = fragment
+        .strip_prefix(prefix)
+        .ok_or(LinkError::NotALink(prefix))?;
+    if payload.len() > MAX_LINK_CHARS {
+        return Err(LinkError::Oversize(payload.len()));
+    }
+    let (version, data) = payload
+        .split_once('.')
+        .ok_or(LinkError::NotALink(prefix))?;
+    if version != LINK_VERSION {
+        return Err(LinkError::UnknownVersion(
+            version.chars().take(16).collect(),
+        ));
+    }
+    let compressed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(data.trim_end_matches('='))
+        .map_err(|err| LinkError::Base64(err.to_string()))?;
+    let mut json = Vec::new();
+    flate2::read::DeflateDecoder::new(compressed.as_slice())
+        .take(MAX_LINK_JSON_BYTES as u64 + 1)
+        .read_to_end(&mut json)
+        .map_err(|err| LinkError::Compression(err.to_string()))?;
+    if json.len() > MAX_LINK_JSON_BYTES {
+        return Err(LinkError::Bomb);
+    }
+    Ok(json)
+}
+
 impl Link {
     /// The URL fragment (without `#`): `s=1.<base64url(deflate(JSON))>`.
     pub fn encode(&self) -> String {
-        use base64::Engine;
-        use std::io::Write;
         // Serializing a link cannot fail (strings, integers, string-keyed maps).
-        let json = serde_json::to_vec(self).unwrap_or_default();
-        let mut deflate =
-            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
-        // Writing into a Vec cannot fail.
-        let _ = deflate.write_all(&json);
-        let compressed = deflate.finish().unwrap_or_default();
-        format!(
-            "{LINK_PREFIX}{LINK_VERSION}.{}",
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(compressed)
-        )
+        pack(LINK_PREFIX, &serde_json::to_vec(self).unwrap_or_default())
     }
 
     /// Reads a fragment made by [`Link::encode`] (a leading `#` is allowed),
@@ -142,32 +189,7 @@ impl Link {
     /// # Errors
     /// [`LinkError`] naming what is wrong.
     pub fn decode(fragment: &str) -> Result<Self, LinkError> {
-        use base64::Engine;
-        use std::io::Read;
-        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
-        let payload = fragment
-            .strip_prefix(LINK_PREFIX)
-            .ok_or(LinkError::NotALink)?;
-        if payload.len() > MAX_LINK_CHARS {
-            return Err(LinkError::Oversize(payload.len()));
-        }
-        let (version, data) = payload.split_once('.').ok_or(LinkError::NotALink)?;
-        if version != LINK_VERSION {
-            return Err(LinkError::UnknownVersion(
-                version.chars().take(16).collect(),
-            ));
-        }
-        let compressed = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(data.trim_end_matches('='))
-            .map_err(|err| LinkError::Base64(err.to_string()))?;
-        let mut json = Vec::new();
-        flate2::read::DeflateDecoder::new(compressed.as_slice())
-            .take(MAX_LINK_JSON_BYTES as u64 + 1)
-            .read_to_end(&mut json)
-            .map_err(|err| LinkError::Compression(err.to_string()))?;
-        if json.len() > MAX_LINK_JSON_BYTES {
-            return Err(LinkError::Bomb);
-        }
+        let json = unpack(fragment, LINK_PREFIX)?;
         let value: serde_json::Value =
             serde_json::from_slice(&json).map_err(|err| SessionError::Json(err.to_string()))?;
         let session = value

@@ -2,8 +2,11 @@
 //! `contracts/` for wasm32 and copies each `.wasm`, with its `schema.json`,
 //! into `public/examples/<name>/`, where the page and the engine's tests find
 //! them, and compiles `contracts/solidity/*.sol` with npm `solc` into
-//! `public/examples/solidity/<Name>.json`. The outputs are committed, so neither needs a Rust toolchain for
-//! contracts.
+//! `public/examples/solidity/<Name>.json`, with each source beside it for
+//! the page's "Show source", then scripts the bundled sessions into
+//! `public/sessions/` (`cargo run -p engine --example sessions`). The outputs
+//! are committed, so neither the page nor the tests need a contract
+//! toolchain.
 
 use crate::shell::{Cmd, root};
 
@@ -57,5 +60,9 @@ pub(crate) fn build() -> Result<(), String> {
     crate::setup::npm_packages()?;
     Cmd::new("node")
         .args(["contracts/solidity/compile.mjs"])
+        .run()?;
+    // The bundled sessions, built from the examples just written.
+    Cmd::new("cargo")
+        .args(["run", "-q", "-p", "engine", "--example", "sessions", "--", "public"])
         .run()
 }

@@ -4,6 +4,7 @@ mod chain;
 mod core_contracts;
 mod evm;
 mod session;
+mod sessions;
 mod testvm;
 mod wasm;
 
