@@ -18,8 +18,8 @@ pub struct Example {
 /// How an example is stored under `examples/`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    /// `examples/<name>/<name>.wasm`, `schema.json` and `lib.rs` (Rust
-    /// against WasmLib).
+    /// `examples/<name>/<name>.wasm`, `schema.json` and `source.rs` (its
+    /// Rust sources against WasmLib, concatenated).
     Wasm,
     /// `examples/solidity/<Name>.json` (solc standard-JSON) and `<Name>.sol`.
     Solidity,
@@ -50,7 +50,7 @@ impl Example {
     pub fn source_file(&self) -> (String, &'static str) {
         let name = self.name;
         match self.kind {
-            Kind::Wasm => (format!("examples/{name}/lib.rs"), "rust"),
+            Kind::Wasm => (format!("examples/{name}/source.rs"), "rust"),
             Kind::Solidity => (format!("examples/solidity/{name}.sol"), "solidity"),
         }
     }

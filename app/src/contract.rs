@@ -471,6 +471,26 @@ pub fn encode_args(
     Ok(dict)
 }
 
+/// The form's args with known account names in place of agents: a name
+/// typed into an `address` param becomes that account's Ethereum address
+/// (WasmLib `AgentID` params already read user names).
+pub fn resolve_names(
+    params: &[Param],
+    args: &[String],
+    accounts: &[crate::protocol::AccountView],
+) -> Vec<String> {
+    args.iter()
+        .enumerate()
+        .map(|(i, arg)| {
+            let is_address = params.get(i).is_some_and(|p| p.ty == "address");
+            match accounts.iter().find(|a| a.name == arg.trim()) {
+                Some(account) if is_address => account.address.clone(),
+                _ => arg.clone(),
+            }
+        })
+        .collect()
+}
+
 /// Raw params: one `key=value` per line, the value as `0x…` hex or text.
 ///
 /// # Errors

@@ -8,7 +8,7 @@ use crate::protocol::{
     AccountView, ChainView, Command, ContractView, FirstLightReport, Reply, StateItem,
 };
 use isc_engine::session::{Session, Source};
-use isc_engine::{Chain, ChainConfig, Hname, Request, VmType};
+use isc_engine::{AgentId, Chain, ChainConfig, Hname, Request, VmType};
 
 pub use isc_engine::session::SCHEMA_LANGUAGE;
 
@@ -220,6 +220,8 @@ impl Host {
             .filter(|record| record.vm_type != VmType::CORE)
             .map(|record| self.describe(record))
             .collect();
+        let evm_address =
+            |agent: &AgentId| format!("0x{}", hex::encode(isc_engine::evm::agent_address(agent)));
         let users = chain
             .config()
             .accounts()
@@ -230,6 +232,7 @@ impl Host {
                 l2: chain.balance(&agent),
                 l1: Some(chain.l1_balance(&agent)),
                 user: true,
+                address: evm_address(&agent),
             });
         let owned = contracts.iter().map(|c| {
             let agent = chain.contract_agent(&c.name);
@@ -239,6 +242,7 @@ impl Host {
                 l2: chain.balance(&agent),
                 l1: None,
                 user: false,
+                address: c.address.clone().unwrap_or_else(|| evm_address(&agent)),
             }
         });
         ChainView {
@@ -321,7 +325,7 @@ fn evm_storage(chain: &Chain, hname: Hname) -> (Option<String>, Vec<StateItem>) 
 mod tests {
     use super::*;
     use crate::contract::Tokens;
-    use isc_engine::{AgentId, Dict};
+    use isc_engine::Dict;
 
     fn example(path: &str) -> Vec<u8> {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../public/examples/");

@@ -6,10 +6,12 @@
 //! [`client`] (the worker handle) plus its components in `main.rs`.
 //! [`contract`] and [`catalog`] are plain Rust both use.
 
+pub mod autosave;
 pub mod catalog;
 pub mod client;
 pub mod contract;
 pub mod host;
+pub mod lesson;
 pub mod protocol;
 pub mod state;
 mod sys;

@@ -10,15 +10,18 @@
 use isc_app::catalog::{self, EXAMPLES, Example};
 use isc_app::client::{Engine, EngineSignals, Status};
 use isc_app::contract::{
-    Deployable, Entry, Param, Tokens, encode_args, show_event, show_results, show_values,
+    Deployable, Entry, Param, Tokens, encode_args, resolve_names, show_event, show_results,
+    show_values,
 };
 use isc_app::protocol::{ChainView, Command, ContractView, FirstLightReport, Reply};
 use isc_app::state::{Group, Shown, group_state};
 use isc_app::web;
-use isc_engine::session::{Link, Session};
+use isc_engine::session::Session;
 use isc_engine::{AgentId, CallTrace, Receipt};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+
+mod ui;
 
 fn main() {
     console_error_panic_hook::set_once();
@@ -49,6 +52,13 @@ impl Shared {
     /// The view to show: the past one while time-travelling, else now.
     fn shown(&self) -> Option<ChainView> {
         self.past.get().or_else(|| self.view.get())
+    }
+
+    /// The accounts of the chain now.
+    fn accounts(&self) -> Vec<isc_app::protocol::AccountView> {
+        self.view
+            .with_untracked(|view| view.as_ref().map(|v| v.accounts.clone()))
+            .unwrap_or_default()
     }
 
     fn sender_id(&self) -> AgentId {
@@ -85,8 +95,9 @@ fn App() -> impl IntoView {
         past: RwSignal::new(None),
     };
     provide_context(shared);
-    let link_status = RwSignal::new(None::<Result<String, String>>);
-    open_link(shared, link_status);
+    let link_status: ui::sessions::Banner = RwSignal::new(None);
+    let lesson = ui::workshop::ActiveLesson::new();
+    ui::sessions::startup(shared, link_status, lesson);
     let report = RwSignal::new(None::<Result<FirstLightReport, String>>);
     shared.send("engine check", Command::FirstLight, move |reply| {
         report.set(Some(match reply {
@@ -112,6 +123,7 @@ fn App() -> impl IntoView {
             }.into_any(),
         })}
         <TimeTravelBanner/>
+        <ui::workshop::Workshop active=lesson banner=link_status/>
         <main class="playground">
             <section class="panel" aria-labelledby="examples-title">
                 <h2 id="examples-title">"Examples"</h2>
@@ -141,53 +153,6 @@ fn App() -> impl IntoView {
             }}
         </section>
     }
-}
-
-/// A share link in the URL fragment: replay it in the worker and say
-/// whether the state hash matches the one the link recorded.
-fn open_link(shared: Shared, status: RwSignal<Option<Result<String, String>>>) {
-    let fragment = window().location().hash().unwrap_or_default();
-    if !fragment.starts_with("#s=") {
-        return;
-    }
-    let link = match Link::decode(&fragment) {
-        Ok(link) => link,
-        Err(err) => {
-            status.set(Some(Err(format!(
-                "This share link could not be opened: {err}. You are on a fresh chain."
-            ))));
-            return;
-        }
-    };
-    let expected = link.state_hash.clone();
-    let blocks = link.session.requests.len();
-    shared.send(
-        "opening the shared session",
-        Command::Open {
-            session: link.session.to_json(),
-        },
-        move |reply| {
-            status.set(Some(match reply {
-                Reply::Chain { view, .. } => {
-                    shared.selected.set(view.contracts.first().map(|c| c.name.clone()));
-                    if view.state_hash == expected {
-                        Ok(format!(
-                            "Opened a shared session: {blocks} blocks replayed. The state hash matches the link's."
-                        ))
-                    } else {
-                        Err(format!(
-                            "Opened a shared session: {blocks} blocks replayed. STATE HASH MISMATCH: the link recorded {expected}, this replay gives {}.",
-                            view.state_hash
-                        ))
-                    }
-                }
-                Reply::Failed { message } => Err(format!(
-                    "This share link could not be opened: {message}. You are on a fresh chain."
-                )),
-                other => Err(format!("unexpected reply {other:?}")),
-            }));
-        },
-    );
 }
 
 /// What the engine is doing, and the Stop button while it runs.
@@ -546,7 +511,8 @@ fn DeployForm(
     let vm_label = format!("VM: {}", program.vm);
     let deploy = move |_| {
         let name = contract_name.get_untracked().trim().to_owned();
-        let init = match encode_args(&program.vm, &params, raw, &args.get_untracked()) {
+        let args = resolve_names(&params, &args.get_untracked(), &shared.accounts());
+        let init = match encode_args(&program.vm, &params, raw, &args) {
             Ok(init) => init,
             Err(err) => {
                 message.set(Some(Err(err)));
@@ -825,16 +791,16 @@ fn EntryCard(
         let entry = entry.clone();
         let vm = vm.clone();
         move |_| {
-            let checked = encode_args(&vm, &entry.params, entry.raw, &args.get_untracked())
-                .and_then(|params| {
-                    let tokens = Tokens {
-                        allowance: base_tokens("Allowance", &allowance.get_untracked())?,
-                        value: base_tokens("Value", &value.get_untracked())?,
-                        deposit: 0,
-                    };
-                    let gas_budget = optional_number("Gas budget", &gas.get_untracked())?;
-                    Ok((params, tokens, gas_budget))
-                });
+            let typed = resolve_names(&entry.params, &args.get_untracked(), &shared.accounts());
+            let checked = encode_args(&vm, &entry.params, entry.raw, &typed).and_then(|params| {
+                let tokens = Tokens {
+                    allowance: base_tokens("Allowance", &allowance.get_untracked())?,
+                    value: base_tokens("Value", &value.get_untracked())?,
+                    deposit: 0,
+                };
+                let gas_budget = optional_number("Gas budget", &gas.get_untracked())?;
+                Ok((params, tokens, gas_budget))
+            });
             let (params, tokens, gas_budget) = match checked {
                 Ok(checked) => checked,
                 Err(err) => {
@@ -1035,7 +1001,7 @@ fn ChainPanel() -> impl IntoView {
             "block " <span data-testid="block-index">{move || hash().0}</span>
             " · state hash " <code data-testid="chain-state-hash">{move || hash().1}</code>
         </p>
-        <ShareBox/>
+        <ui::sessions::SessionBox/>
         <Funding/>
         <ChainSettings/>
         <h3>"Gas per block"</h3>
@@ -1258,46 +1224,6 @@ fn GasChart() -> impl IntoView {
                 </svg>
             }
         }}
-    }
-}
-
-/// The Share button: puts the session into the URL fragment and shows the
-/// link; export and import of the session as a file.
-#[component]
-fn ShareBox() -> impl IntoView {
-    let shared = expect_context::<Shared>();
-    let link = RwSignal::new(None::<String>);
-    let share = move |_| {
-        let Some(view) = shared.view.get_untracked() else {
-            return;
-        };
-        let session = match Session::from_json(&view.session) {
-            Ok(session) => session,
-            Err(err) => {
-                link.set(Some(format!("cannot share: {err}")));
-                return;
-            }
-        };
-        let fragment = Link {
-            session,
-            state_hash: view.state_hash,
-        }
-        .encode();
-        let location = window().location();
-        let _ = location.set_hash(&fragment);
-        link.set(location.href().ok());
-    };
-    view! {
-        <div class="share">
-            <button data-testid="share" on:click=share>"Share this session"</button>
-            {move || link.get().map(|url| {
-                let size = url.len();
-                view! {
-                    <input readonly aria-label="share link" data-testid="share-link" prop:value=url/>
-                    <span class="hint" data-testid="share-size">{format!("{size} characters")}</span>
-                }
-            })}
-        </div>
     }
 }
 

@@ -176,6 +176,8 @@ pub struct AccountView {
     pub l1: Option<u64>,
     /// Whether it is a user (who can send requests).
     pub user: bool,
+    /// Its Ethereum address (`0x…`): what Solidity sees as `msg.sender`.
+    pub address: String,
 }
 
 /// A deployed contract: its entry points and its state.

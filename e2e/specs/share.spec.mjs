@@ -28,10 +28,40 @@ for (const [what, fragment, message] of [
   ['truncated', '#s=1.y0vMzEmtBAA', 'could not be opened'],
   ['wrong-version', '#s=7.abc', 'version `7` is not supported'],
 ]) {
-  test(`a ${what} link says what is wrong and leaves a working playground`, async ({ playground }) => {
-    await playground.page.goto(`/${fragment}`);
-    await expect(playground.page.getByTestId('link-status')).toContainText(message);
-    await playground.deployExample('inccounter');
-    await expect(await playground.call('getCounter')).toHaveText('counter = 0');
+  test(`a ${what} link says what is wrong and leaves the autosaved work intact`, async ({ playground }) => {
+    const { page } = playground;
+    await playground.open();
+    await playground.deployExample('inccounter', { counter: '7' });
+    const hash = await page.getByTestId('chain-state-hash').textContent();
+    await page.goto(`/${fragment}`);
+    await expect(page.getByTestId('link-status')).toContainText(message);
+    await expect(page.getByTestId('link-status')).toContainText('Your own work is unchanged');
+    await expect(page.getByTestId('chain-state-hash')).toHaveText(hash);
+    await expect(await playground.call('getCounter')).toHaveText('counter = 7');
   });
 }
+
+test('a good link replaces the chain, and the work it replaced can be restored', async ({ playground, browser }) => {
+  const { page } = playground;
+  // Someone else's session, as a link.
+  const context = await browser.newContext();
+  const sharer = await context.newPage();
+  await sharer.goto('/');
+  await expect(sharer.getByTestId('engine-status')).toHaveText('engine ready');
+  await sharer.getByTestId('example-Storage').click();
+  await sharer.getByTestId('deploy-button').click();
+  await expect(sharer.getByTestId('deploy-form').getByTestId('message')).toHaveText(/deployed/);
+  await sharer.getByTestId('share').click();
+  const url = await sharer.getByTestId('share-link').inputValue();
+  await context.close();
+
+  await playground.open();
+  await playground.deployExample('inccounter', { counter: '7' });
+  const mine = await page.getByTestId('chain-state-hash').textContent();
+  await page.goto(url);
+  await expect(page.getByTestId('link-status')).toContainText('The state hash matches');
+  await expect(page.getByTestId('contract-storage')).toBeVisible();
+  await page.getByTestId('restore-previous').click();
+  await expect(page.getByTestId('chain-state-hash')).toHaveText(mine);
+  await expect(page.getByTestId('contract-inccounter')).toBeVisible();
+});

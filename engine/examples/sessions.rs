@@ -50,7 +50,12 @@ impl Builder {
         Ok(self)
     }
 
-    fn solidity(mut self, contract: &str, name: &str, args: serde_json::Value) -> Result<Self, String> {
+    fn solidity(
+        mut self,
+        contract: &str,
+        name: &str,
+        args: serde_json::Value,
+    ) -> Result<Self, String> {
         let artifact = self.read(&format!("examples/solidity/{contract}.json"))?;
         let program = isc_engine::evm::programs_from_artifact(&String::from_utf8_lossy(&artifact))
             .map_err(|err| err.to_string())?
@@ -78,8 +83,19 @@ impl Builder {
         self.post(Request::new(user(from), contract, entry).params(params))
     }
 
-    fn evm(self, from: &str, contract: &str, function: &str, args: serde_json::Value) -> Result<Self, String> {
-        self.call(from, contract, function, Dict::new().with("args", args.to_string()))
+    fn evm(
+        self,
+        from: &str,
+        contract: &str,
+        function: &str,
+        args: serde_json::Value,
+    ) -> Result<Self, String> {
+        self.call(
+            from,
+            contract,
+            function,
+            Dict::new().with("args", args.to_string()),
+        )
     }
 
     /// Writes `sessions/<name>.json`; returns its index entry.
@@ -106,7 +122,10 @@ fn user(name: &str) -> AgentId {
 }
 
 fn address(name: &str) -> String {
-    format!("0x{}", hex::encode(isc_engine::evm::agent_address(&user(name))))
+    format!(
+        "0x{}",
+        hex::encode(isc_engine::evm::agent_address(&user(name)))
+    )
 }
 
 fn ok(what: &str, receipt: &isc_engine::Receipt) -> Result<(), String> {
@@ -128,10 +147,20 @@ fn build(public: &Path) -> Result<(), String> {
         fresh()
             .wasm("inccounter", Dict::new().with("counter", int64(0)))?
             .call("alice", "inccounter", "increment", Dict::new())?
-            .call("bob", "inccounter", "incrementBy", Dict::new().with("amount", int64(41)))?
+            .call(
+                "bob",
+                "inccounter",
+                "incrementBy",
+                Dict::new().with("amount", int64(41)),
+            )?
             .save("inccounter", "The Wasm counter, incremented to 42")?,
         fresh()
-            .wasm("erc20", Dict::new().with("supply", 1_000u64.to_le_bytes().to_vec()).with("owner", user("alice").to_bytes()))?
+            .wasm(
+                "erc20",
+                Dict::new()
+                    .with("supply", 1_000u64.to_le_bytes().to_vec())
+                    .with("owner", user("alice").to_bytes()),
+            )?
             .call(
                 "alice",
                 "erc20",
@@ -143,15 +172,19 @@ fn build(public: &Path) -> Result<(), String> {
             .save("erc20", "ERC-20 in Rust: alice sends bob 250")?,
         fresh()
             .solidity("Token", "token", json!(["Play", "PLY", "100"]))?
-            .save("token-start", "Lesson start: alice's Solidity ERC-20 with 100 tokens")?,
+            .save(
+                "token-start",
+                "Lesson start: alice's Solidity ERC-20 with 100 tokens",
+            )?,
         fresh()
             .solidity("Token", "token", json!(["Play", "PLY", "1000"]))?
             .evm("alice", "token", "transfer", json!([address("bob"), "40"]))?
             .evm("bob", "token", "approve", json!([address("carol"), "15"]))?
             .save("token", "Solidity ERC-20: transfer and approve")?,
-        fresh()
-            .wasm("inccounter", Dict::new())?
-            .save("crossvm-start", "Lesson start: the Wasm counter, for Solidity to call")?,
+        fresh().wasm("inccounter", Dict::new())?.save(
+            "crossvm-start",
+            "Lesson start: the Wasm counter, for Solidity to call",
+        )?,
         fresh()
             .wasm("inccounter", Dict::new())?
             .solidity("CrossVM", "crossvm", json!([]))?
@@ -165,7 +198,10 @@ fn build(public: &Path) -> Result<(), String> {
                     .param("evm.value", 1_000u64.to_le_bytes().to_vec()),
             )?
             .evm("alice", "vault", "withdraw", json!(["400000000000000"]))?
-            .save("vault", "msg.value: alice deposits 1000 base tokens, withdraws 400")?,
+            .save(
+                "vault",
+                "msg.value: alice deposits 1000 base tokens, withdraws 400",
+            )?,
     ];
     let text = serde_json::to_string_pretty(&index).map_err(|err| err.to_string())?;
     let path = public.join("sessions/index.json");

@@ -154,9 +154,7 @@ pub fn unpack(fragment: &str, prefix: &'static str) -> Result<Vec<u8>, LinkError
     if payload.len() > MAX_LINK_CHARS {
         return Err(LinkError::Oversize(payload.len()));
     }
-    let (version, data) = payload
-        .split_once('.')
-        .ok_or(LinkError::NotALink(prefix))?;
+    let (version, data) = payload.split_once('.').ok_or(LinkError::NotALink(prefix))?;
     if version != LINK_VERSION {
         return Err(LinkError::UnknownVersion(
             version.chars().take(16).collect(),

@@ -52,8 +52,11 @@ pub(crate) fn build() -> Result<(), String> {
             contracts.join(name).join("schema.json"),
             out.join("schema.json"),
         )?;
-        // The source, for the page's editor (the site serves only public/).
-        copy(contracts.join(name).join("src/lib.rs"), out.join("lib.rs"))?;
+        // The source, for the page's "Show source" (the site serves only
+        // public/): the contract's logic first, then the generated files.
+        let source = example_source(&contracts.join(name).join("src"), name)?;
+        std::fs::write(out.join("source.rs"), source)
+            .map_err(|err| format!("{}: {err}", out.display()))?;
         println!("examples: {name} -> public/examples/{name}/");
     }
     // The Solidity examples, with the pinned npm solc.
@@ -63,6 +66,33 @@ pub(crate) fn build() -> Result<(), String> {
         .run()?;
     // The bundled sessions, built from the examples just written.
     Cmd::new("cargo")
-        .args(["run", "-q", "-p", "engine", "--example", "sessions", "--", "public"])
+        .args([
+            "run",
+            "-q",
+            "-p",
+            "engine",
+            "--example",
+            "sessions",
+            "--",
+            "public",
+        ])
         .run()
+}
+
+/// The `.rs` files of `src`, `<name>.rs` first, each under a header line.
+fn example_source(src: &std::path::Path, name: &str) -> Result<String, String> {
+    let mut files: Vec<String> = std::fs::read_dir(src)
+        .map_err(|err| format!("{}: {err}", src.display()))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|file| file.ends_with(".rs"))
+        .collect();
+    let own = format!("{name}.rs");
+    files.sort_by_key(|file| (*file != own, file.clone()));
+    let mut source = String::new();
+    for file in files {
+        let text = std::fs::read_to_string(src.join(&file))
+            .map_err(|err| format!("{}: {err}", src.join(&file).display()))?;
+        source.push_str(&format!("// ---- src/{file} ----\n\n{text}\n"));
+    }
+    Ok(source)
 }

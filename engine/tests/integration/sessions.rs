@@ -29,7 +29,12 @@ fn isc_replay_reproduces_every_bundled_session_hash() {
             String::from_utf8_lossy(&output.stderr)
         );
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-        assert_eq!(report["state_hash"], entry.state_hash.as_str(), "{}", entry.file);
+        assert_eq!(
+            report["state_hash"],
+            entry.state_hash.as_str(),
+            "{}",
+            entry.file
+        );
         assert_eq!(report["blocks"], entry.blocks, "{}", entry.file);
     }
 }

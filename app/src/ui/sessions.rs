@@ -1,0 +1,360 @@
+//! The session's lifecycle on the page: startup (a share link, a lesson
+//! link, or the autosave), autosave after every change, share links,
+//! export and import as a file, the bundled sessions, and restoring the
+//! work a link replaced.
+
+use super::workshop::{ActiveLesson, start_lesson};
+use crate::{Message, Note, Shared};
+use isc_app::autosave::{self, Saved};
+use isc_app::lesson::Lesson;
+use isc_app::protocol::{Command, Reply};
+use isc_app::web;
+use isc_engine::session::{Link, Session};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// The banner above the playground: what startup did.
+pub(crate) type Banner = RwSignal<Option<Result<String, String>>>;
+
+/// Decides what the page opens with, then turns autosave on.
+pub(crate) fn startup(shared: Shared, banner: Banner, lesson: ActiveLesson) {
+    let previous = Previous(RwSignal::new(web::load(autosave::PREVIOUS_KEY)));
+    provide_context(previous);
+    let saving = RwSignal::new(false);
+    Effect::new(move || {
+        let Some(view) = shared.view.get() else {
+            return;
+        };
+        if saving.get() {
+            let saved = Saved::new(&view.session, &view.state_hash, view.block_index);
+            web::save(autosave::KEY, &saved.to_text());
+        }
+    });
+    let fragment = window().location().hash().unwrap_or_default();
+    // No link, or a bad one: the user's own work comes back.
+    if open_fragment(shared, banner, lesson, saving, previous, &fragment) != Some(true) {
+        restore(shared, banner, saving);
+    }
+    // A link opened while the page is already open (pasted into the
+    // address bar, clicked in a lesson) is handled the same way.
+    let on_hash = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        let fragment = window().location().hash().unwrap_or_default();
+        open_fragment(shared, banner, lesson, saving, previous, &fragment);
+    });
+    window().set_onhashchange(Some(wasm_bindgen::JsCast::unchecked_ref(on_hash.as_ref())));
+    // The listener lives as long as the page.
+    on_hash.forget();
+}
+
+/// Opens a share or lesson link in `fragment`: `None` if it holds none,
+/// `Some(false)` for a bad one (the chain and the autosave stay as they are).
+fn open_fragment(
+    shared: Shared,
+    banner: Banner,
+    lesson: ActiveLesson,
+    saving: RwSignal<bool>,
+    previous: Previous,
+    fragment: &str,
+) -> Option<bool> {
+    if fragment.starts_with("#s=") {
+        web::clear_fragment();
+        match Link::decode(fragment) {
+            Ok(link) => {
+                previous.keep();
+                open_link(shared, link, banner, saving);
+                Some(true)
+            }
+            Err(err) => {
+                banner.set(Some(Err(format!(
+                    "This share link could not be opened: {err}. Your own work is unchanged."
+                ))));
+                Some(false)
+            }
+        }
+    } else if fragment.starts_with("#l=") {
+        web::clear_fragment();
+        match Lesson::from_link(fragment) {
+            Ok(opened) => {
+                previous.keep();
+                saving.set(true);
+                start_lesson(shared, lesson, opened, banner);
+                Some(true)
+            }
+            Err(err) => {
+                banner.set(Some(Err(format!(
+                    "This lesson link could not be opened: {err}. Your own work is unchanged."
+                ))));
+                Some(false)
+            }
+        }
+    } else {
+        None
+    }
+}
+
+/// The work a link or lesson replaced, as stored (shown with a Restore
+/// button while there is some).
+#[derive(Clone, Copy)]
+pub(crate) struct Previous(pub(crate) RwSignal<Option<String>>);
+
+impl Previous {
+    /// Keeps the autosaved work before a link replaces it.
+    pub(crate) fn keep(self) {
+        if let Some(current) = web::load(autosave::KEY) {
+            web::save(autosave::PREVIOUS_KEY, &current);
+            self.0.set(Some(current));
+        }
+    }
+}
+
+fn open_link(shared: Shared, link: Link, banner: Banner, saving: RwSignal<bool>) {
+    let expected = link.state_hash.clone();
+    let blocks = link.session.requests.len();
+    shared.send(
+        "opening the shared session",
+        Command::Open {
+            session: link.session.to_json(),
+        },
+        move |reply| {
+            saving.set(true);
+            banner.set(Some(match reply {
+                Reply::Chain { view, .. } => {
+                    shared.selected.set(view.contracts.first().map(|c| c.name.clone()));
+                    if view.state_hash == expected {
+                        Ok(format!(
+                            "Opened a shared session: {blocks} blocks replayed. The state hash matches the link's."
+                        ))
+                    } else {
+                        Err(format!(
+                            "Opened a shared session: {blocks} blocks replayed. STATE HASH MISMATCH: the link recorded {expected}, this replay gives {}.",
+                            view.state_hash
+                        ))
+                    }
+                }
+                Reply::Failed { message } => Err(format!(
+                    "This share link could not be opened: {message}. Your own work is unchanged."
+                )),
+                other => Err(format!("unexpected reply {other:?}")),
+            }));
+        },
+    );
+}
+
+/// Reopens the autosaved session (migrating an older form), if any.
+fn restore(shared: Shared, banner: Banner, saving: RwSignal<bool>) {
+    let saved = match web::load(autosave::KEY) {
+        Some(text) => Saved::from_text(&text).map_err(|err| (text, err)),
+        None => match autosave::LEGACY_KEYS
+            .iter()
+            .find_map(|key| web::load(key).and_then(|legacy| Saved::migrate(&legacy)))
+        {
+            Some(saved) => Ok(saved),
+            None => {
+                saving.set(true);
+                return;
+            }
+        },
+    };
+    let saved = match saved {
+        Ok(saved) => saved,
+        Err((text, err)) => {
+            web::save(autosave::UNREADABLE_KEY, &text);
+            banner.set(Some(Err(format!(
+                "Your autosaved session could not be read ({err}); it is kept aside, and you start on a fresh chain."
+            ))));
+            saving.set(true);
+            return;
+        }
+    };
+    shared.send(
+        "restoring your session",
+        Command::Open {
+            session: saved.session.clone(),
+        },
+        move |reply| {
+            match reply {
+                Reply::Chain { view, .. } => {
+                    shared.selected.set(view.contracts.first().map(|c| c.name.clone()));
+                    if view.block_index > 0 {
+                        banner.set(Some(Ok(format!(
+                            "Restored your autosaved session: {} blocks.",
+                            view.block_index
+                        ))));
+                    }
+                }
+                Reply::Failed { message } => {
+                    web::save(autosave::UNREADABLE_KEY, &saved.to_text());
+                    banner.set(Some(Err(format!(
+                        "Your autosaved session did not replay ({message}); it is kept aside, and you start on a fresh chain."
+                    ))));
+                }
+                _ => {}
+            }
+            saving.set(true);
+        },
+    );
+}
+
+/// Opens a session (JSON) as the chain; `what` names it in messages.
+fn open_session(shared: Shared, session: String, what: String, note: Note) {
+    shared.send(
+        &format!("opening {what}"),
+        Command::Open { session },
+        move |reply| {
+            note.set(Some(match reply {
+                Reply::Chain { view, .. } => {
+                    shared.past.set(None);
+                    shared
+                        .selected
+                        .set(view.contracts.first().map(|c| c.name.clone()));
+                    Ok(format!(
+                        "Opened {what}: {} blocks, state hash {}",
+                        view.block_index, view.state_hash
+                    ))
+                }
+                Reply::Failed { message } => Err(format!("{what} could not be opened: {message}")),
+                other => Err(format!("unexpected reply {other:?}")),
+            }));
+        },
+    );
+}
+
+/// A share link longer than this is better sent as a file.
+const LONG_LINK: usize = 8_000;
+
+/// Share link, export/import, bundled sessions, restoring earlier work.
+#[component]
+pub(crate) fn SessionBox() -> impl IntoView {
+    let shared = expect_context::<Shared>();
+    let link = RwSignal::new(None::<String>);
+    let note: Note = RwSignal::new(None);
+    let share = move |_| {
+        let Some(view) = shared.view.get_untracked() else {
+            return;
+        };
+        match Session::from_json(&view.session) {
+            Ok(session) => {
+                let fragment = Link {
+                    session,
+                    state_hash: view.state_hash,
+                }
+                .encode();
+                // Replacing the URL (not setting the hash) fires no
+                // `hashchange`, so the page does not reopen its own link.
+                web::set_fragment(&fragment);
+                link.set(window().location().href().ok());
+            }
+            Err(err) => note.set(Some(Err(format!("cannot share: {err}")))),
+        }
+    };
+    let export = move |_| {
+        let Some(view) = shared.view.get_untracked() else {
+            return;
+        };
+        note.set(Some(web::download("isc-session.json", &view.session).map(
+            |()| format!("Exported {} blocks as isc-session.json", view.block_index),
+        )));
+    };
+    let import = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(files) = input.files() else {
+            return;
+        };
+        spawn_local(async move {
+            match web::read_files(&files).await {
+                Ok(files) => {
+                    for (name, bytes) in files {
+                        let text = String::from_utf8_lossy(&bytes).into_owned();
+                        open_session(shared, text, name, note);
+                    }
+                }
+                Err(err) => note.set(Some(Err(err))),
+            }
+        });
+    };
+    let bundled = RwSignal::new(Vec::<(String, String)>::new());
+    spawn_local(async move {
+        if let Ok(text) = web::fetch_text("sessions/index.json").await
+            && let Ok(entries) = serde_json::from_str::<Vec<serde_json::Value>>(&text)
+        {
+            bundled.set(
+                entries
+                    .into_iter()
+                    .filter_map(|e| {
+                        Some((
+                            e["file"].as_str()?.to_owned(),
+                            e["title"].as_str()?.to_owned(),
+                        ))
+                    })
+                    .collect(),
+            );
+        }
+    });
+    let chosen = RwSignal::new(String::new());
+    let open_bundled = move |_| {
+        let file = chosen.get_untracked();
+        if file.is_empty() {
+            return;
+        }
+        spawn_local(async move {
+            match web::fetch_text(&file).await {
+                Ok(text) => open_session(shared, text, file, note),
+                Err(err) => note.set(Some(Err(err))),
+            }
+        });
+    };
+    let Previous(previous) = expect_context::<Previous>();
+    let restore_previous = move |_| {
+        let Some(saved) = previous
+            .get_untracked()
+            .and_then(|text| Saved::from_text(&text).ok())
+        else {
+            return;
+        };
+        open_session(shared, saved.session, "your previous work".into(), note);
+        web::remove(autosave::PREVIOUS_KEY);
+        previous.set(None);
+    };
+    view! {
+        <div class="share">
+            <div class="row">
+                <button data-testid="share" on:click=share>"Share this session"</button>
+                <button data-testid="export" on:click=export>"Export file"</button>
+                <label class="inline">
+                    "Import file"
+                    <input type="file" accept=".json,application/json" data-testid="import" on:change=import/>
+                </label>
+            </div>
+            {move || link.get().map(|url| {
+                let size = url.len();
+                view! {
+                    <input readonly aria-label="share link" data-testid="share-link" prop:value=url/>
+                    <span class="hint" data-testid="share-size">{format!("{size} characters")}</span>
+                    {(size > LONG_LINK).then(|| view! {
+                        <span class="hint" data-testid="share-long">
+                            "This link is long for chat and e-mail: use Export file to send the session as a file instead."
+                        </span>
+                    })}
+                }
+            })}
+            <div class="row">
+                <label class="inline">
+                    "Bundled sessions"
+                    <select data-testid="bundled" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                        <option value="">"choose…"</option>
+                        {move || bundled.get().into_iter().map(|(file, title)| view! {
+                            <option value=file>{title}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <button data-testid="open-bundled" on:click=open_bundled>"Open"</button>
+            </div>
+            {move || previous.get().and_then(|text| Saved::from_text(&text).ok()).map(|saved| view! {
+                <button data-testid="restore-previous" on:click=restore_previous>
+                    {format!("Restore the work a link replaced ({} blocks)", saved.blocks)}
+                </button>
+            })}
+            <Message message=note/>
+        </div>
+    }
+}
