@@ -327,7 +327,7 @@ mod tests {
         );
 
         let err = |text: &str| Link::decode(text).expect_err("bad link").to_string();
-        assert!(err("#x=1.abc").contains("not a share link"));
+        assert!(err("#x=1.abc").contains("not a playground link: it must start with `#s=`"));
         assert!(err("#s=9.abc").contains("version `9` is not supported"));
         assert!(err("#s=1.@@@").contains("damaged"));
         let truncated = err(&text[..text.len() / 2]);
