@@ -4,6 +4,11 @@ import { defineConfig } from '@playwright/test';
 
 const port = Number(process.env.E2E_PORT ?? 4173);
 
+// Playwright routes a service worker's own requests only with this set;
+// the offline spec needs it to take the network away from the worker too
+// (`setOffline` alone leaves service workers online).
+process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
+
 export default defineConfig({
   testDir: './specs',
   outputDir: './test-results',
@@ -30,6 +35,7 @@ export default defineConfig({
       ],
     },
     screenshot: 'only-on-failure',
+    serviceWorkers: 'allow',
   },
   webServer: {
     command: `node serve.mjs ../dist ${port}`,

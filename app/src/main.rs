@@ -26,6 +26,7 @@ mod ui;
 fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
+    web::register_service_worker();
 }
 
 /// What every panel shares.

@@ -131,3 +131,22 @@ pub fn set_fragment(fragment: &str) {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{fragment}")));
     }
 }
+
+/// Registers the service worker that makes the playground work offline.
+/// Where service workers are unavailable (an insecure origin, a private
+/// window), the page simply stays online-only.
+pub fn register_service_worker() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let navigator = window.navigator();
+    if !js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false) {
+        return;
+    }
+    let registering = navigator.service_worker().register("./sw.js");
+    // A refusal is not an error for the page: awaiting it keeps it from
+    // surfacing as an unhandled rejection.
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = JsFuture::from(registering).await;
+    });
+}

@@ -64,6 +64,7 @@ pub(crate) fn build() -> Result<(), String> {
     Cmd::new("node")
         .args(["contracts/solidity/compile.mjs"])
         .run()?;
+    write_examples_index()?;
     // The bundled sessions, built from the examples just written.
     Cmd::new("cargo")
         .args([
@@ -95,4 +96,38 @@ fn example_source(src: &std::path::Path, name: &str) -> Result<String, String> {
         source.push_str(&format!("// ---- src/{file} ----\n\n{text}\n"));
     }
     Ok(source)
+}
+
+/// `public/examples/index.json`: every file under `public/examples/`, as
+/// page-relative paths, for the service worker to precache.
+fn write_examples_index() -> Result<(), String> {
+    fn walk(
+        dir: &std::path::Path,
+        base: &std::path::Path,
+        out: &mut Vec<String>,
+    ) -> Result<(), String> {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|err| format!("{}: {err}", dir.display()))?
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(&path, base, out)?;
+            } else if let Ok(relative) = path.strip_prefix(base)
+                && relative != std::path::Path::new("examples/index.json")
+            {
+                out.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+        Ok(())
+    }
+    let public = root().join("public");
+    let mut files = Vec::new();
+    walk(&public.join("examples"), &public, &mut files)?;
+    // Plain ASCII paths: JSON needs no escaping beyond the quotes.
+    let items: Vec<String> = files.iter().map(|file| format!("  \"{file}\"")).collect();
+    let text = format!("[\n{}\n]\n", items.join(",\n"));
+    std::fs::write(public.join("examples/index.json"), text).map_err(|err| err.to_string())
 }
