@@ -29,17 +29,43 @@ fn kib(bytes: usize) -> String {
     format!("{:.1} KiB ({bytes} B)", bytes as f64 / 1024.0)
 }
 
-/// Measures the app's `.wasm` in `dist/` (run `cargo xtask build` first).
-pub(crate) fn report() -> Result<SizeReport, String> {
+/// Every built `.wasm`: the page's and the engine worker's.
+pub(crate) struct Sizes(Vec<SizeReport>);
+
+impl fmt::Display for Sizes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for report in &self.0 {
+            writeln!(f, "{report}")?;
+        }
+        let raw = self.0.iter().map(|r| r.raw).sum();
+        let gzip = self.0.iter().map(|r| r.gzip).sum();
+        write!(f, "total: {} raw, {} gzip -9", kib(raw), kib(gzip))
+    }
+}
+
+/// Measures each `.wasm` in `dist/` (run `cargo xtask build` first).
+pub(crate) fn report() -> Result<Sizes, String> {
     let dist = root().join("dist");
     let entries = std::fs::read_dir(&dist)
         .map_err(|err| format!("cannot read {}: {err} (build first)", dist.display()))?;
-    let wasm = entries
+    let mut wasms: Vec<_> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .find(|path| path.extension().is_some_and(|ext| ext == "wasm"))
-        .ok_or_else(|| format!("no .wasm in {} (build first)", dist.display()))?;
-    let bytes = std::fs::read(&wasm).map_err(|err| format!("{}: {err}", wasm.display()))?;
+        .filter(|path| path.extension().is_some_and(|ext| ext == "wasm"))
+        .collect();
+    if wasms.is_empty() {
+        return Err(format!("no .wasm in {} (build first)", dist.display()));
+    }
+    wasms.sort();
+    wasms
+        .iter()
+        .map(|wasm| measure(wasm))
+        .collect::<Result<_, _>>()
+        .map(Sizes)
+}
+
+fn measure(wasm: &std::path::Path) -> Result<SizeReport, String> {
+    let bytes = std::fs::read(wasm).map_err(|err| format!("{}: {err}", wasm.display()))?;
     let mut gz = GzEncoder::new(Vec::new(), Compression::best());
     gz.write_all(&bytes)
         .and_then(|()| gz.finish())
