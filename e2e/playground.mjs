@@ -20,6 +20,15 @@ export class PlaygroundPage {
     await expect(this.status()).toHaveText('engine ready');
   }
 
+  /** Waits for Monaco to replace the plain editor, then replaces its text
+   * as a person pasting would. */
+  async typeCode(text) {
+    await expect(this.page.getByTestId('editor-kind')).toHaveText('Monaco');
+    await this.page.locator('.monaco .view-lines').click();
+    await this.page.keyboard.press('ControlOrMeta+A');
+    await this.page.keyboard.insertText(text);
+  }
+
   /** What the engine is doing, in the top bar. */
   status() {
     return this.page.getByTestId('engine-status');

@@ -9,10 +9,13 @@
 pub mod autosave;
 pub mod catalog;
 pub mod client;
+pub mod compile;
 pub mod contract;
+pub mod editor;
 pub mod host;
 pub mod lesson;
 pub mod protocol;
+pub mod solc;
 pub mod state;
 mod sys;
 pub mod web;

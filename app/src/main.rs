@@ -96,6 +96,15 @@ fn App() -> impl IntoView {
         past: RwSignal::new(None),
     };
     provide_context(shared);
+    provide_context(Display {
+        theme: RwSignal::new(
+            web::load("isc-playground.data-theme").unwrap_or_else(|| "light".into()),
+        ),
+        size: RwSignal::new(
+            web::load("isc-playground.data-size").unwrap_or_else(|| "normal".into()),
+        ),
+    });
+    provide_context(ui::editor::EditorRequest(RwSignal::new(None)));
     let link_status: ui::sessions::Banner = RwSignal::new(None);
     let lesson = ui::workshop::ActiveLesson::new();
     ui::sessions::startup(shared, link_status, lesson);
@@ -131,16 +140,18 @@ fn App() -> impl IntoView {
                 <Gallery/>
                 <h2 id="upload-title">"Upload"</h2>
                 <Upload/>
-                <h2 id="wat-title">"Write WAT"</h2>
-                <WatEditor/>
             </section>
             <section class="panel" aria-labelledby="contracts-title">
                 <h2 id="contracts-title">"Contracts"</h2>
                 <Contracts/>
             </section>
-            <section class="panel" aria-labelledby="chain-title">
+            <section class="panel chain-panel" aria-labelledby="chain-title">
                 <h2 id="chain-title">"Chain"</h2>
                 <ChainPanel/>
+            </section>
+            <section class="panel editor-panel" aria-labelledby="editor-title">
+                <h2 id="editor-title">"Write code"</h2>
+                <ui::editor::EditorPanel/>
             </section>
         </main>
         <section class="engines" aria-labelledby="engines-title">
@@ -214,23 +225,26 @@ fn SenderPicker() -> impl IntoView {
 }
 
 /// Theme and font size, kept in local storage.
+#[derive(Clone, Copy)]
+struct Display {
+    /// `light` or `dark`.
+    theme: RwSignal<String>,
+    /// `normal` or `large`.
+    size: RwSignal<String>,
+}
+
+/// The theme and text-size switches.
 #[component]
 fn DisplayOptions() -> impl IntoView {
+    let Display { theme, size } = expect_context::<Display>();
     let root = document().document_element();
-    let apply = move |attribute: &str, value: &str| {
-        if let Some(root) = &root {
-            let _ = root.set_attribute(attribute, value);
-        }
-        web::save(&format!("isc-playground.{attribute}"), value);
-    };
-    let theme =
-        RwSignal::new(web::load("isc-playground.data-theme").unwrap_or_else(|| "light".into()));
-    let size =
-        RwSignal::new(web::load("isc-playground.data-size").unwrap_or_else(|| "normal".into()));
-    let apply_both = apply.clone();
     Effect::new(move || {
-        apply_both("data-theme", &theme.get());
-        apply_both("data-size", &size.get());
+        for (attribute, value) in [("data-theme", theme.get()), ("data-size", size.get())] {
+            if let Some(root) = &root {
+                let _ = root.set_attribute(attribute, &value);
+            }
+            web::save(&format!("isc-playground.{attribute}"), &value);
+        }
     });
     view! {
         <button
@@ -328,11 +342,27 @@ fn ExampleDetails(
             ));
         });
     };
+    let ui::editor::EditorRequest(request) = expect_context::<ui::editor::EditorRequest>();
+    let open_in_editor = move |_| {
+        spawn_local(async move {
+            let (file, _) = example.source_file();
+            match web::fetch_text(&file).await {
+                Ok(text) => request.set(Some(text)),
+                Err(err) => source.set(Some(Err(err))),
+            }
+        });
+    };
+    let solidity = example.kind == catalog::Kind::Solidity;
     view! {
         <p class="description">{example.description}</p>
-        <button class="link" data-testid="show-source" on:click=show_source>
-            {move || if source.get().is_some() { "Hide source" } else { "Show source" }}
-        </button>
+        <div class="row">
+            <button class="link" data-testid="show-source" on:click=show_source>
+                {move || if source.get().is_some() { "Hide source" } else { "Show source" }}
+            </button>
+            {solidity.then(|| view! {
+                <button class="link" data-testid="open-in-editor" on:click=open_in_editor>"Open in editor"</button>
+            })}
+        </div>
         {move || source.get().map(|text| match text {
             Ok(text) => view! { <pre class="source" data-testid="source" tabindex="0">{text}</pre> }.into_any(),
             Err(err) => view! { <p class="error" role="alert">{err}</p> }.into_any(),
@@ -402,97 +432,42 @@ fn Upload() -> impl IntoView {
     }
 }
 
-/// The WAT template: a WasmLib counter written by hand against the host
-/// ABI (`hostStateGet`/`hostStateSet`), so it runs as a real contract.
-const WAT_TEMPLATE: &str = r#";; A WasmLib contract in WebAssembly text: `increment` adds one to
-;; state key "counter"; the view `getCounter` returns it.
-(module
-  (import "WasmLib" "hostStateGet" (func $get (param i32 i32 i32 i32) (result i32)))
-  (import "WasmLib" "hostStateSet" (func $set (param i32 i32 i32 i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 16) "increment")
-  (data (i32.const 32) "getCounter")
-  (data (i32.const 48) "counter")
-  ;; results dict: 1 item, key "counter" (7 bytes), value of 8 bytes at 81
-  (data (i32.const 64) "\01\00\00\00\07\00counter\08\00\00\00")
-  (func (export "on_load")
-    ;; export_name(index, name): func 0 and view 0x8000
-    (call $set (i32.const 0) (i32.const 0) (i32.const 16) (i32.const 9))
-    (call $set (i32.const 0) (i32.const 0x8000) (i32.const 32) (i32.const 10)))
-  (func (export "on_call") (param $index i32)
-    (i64.store (i32.const 128) (i64.const 0))
-    (drop (call $get (i32.const 48) (i32.const 7) (i32.const 128) (i32.const 8)))
-    (if (i32.eqz (local.get $index))
-      (then
-        (i64.store (i32.const 128) (i64.add (i64.load (i32.const 128)) (i64.const 1)))
-        (call $set (i32.const 48) (i32.const 7) (i32.const 128) (i32.const 8)))
-      (else
-        (i64.store (i32.const 81) (i64.load (i32.const 128)))
-        ;; sandbox FN_RESULTS (-23) with the dict
-        (drop (call $get (i32.const 0) (i32.const -23) (i32.const 64) (i32.const 25)))))))
-"#;
-
-/// A WAT editor: compile in the engine worker (the `wat` crate), then deploy.
-#[component]
-fn WatEditor() -> impl IntoView {
-    let shared = expect_context::<Shared>();
-    let text = RwSignal::new(WAT_TEMPLATE.to_owned());
-    let compiled = RwSignal::new(None::<Result<Deployable, String>>);
-    let compile = move || {
-        let source = text.get_untracked();
-        shared.send(
-            "compiling WAT",
-            Command::CompileWat {
-                text: source.clone(),
-            },
-            move |reply| {
-                compiled.set(Some(match reply {
-                    Reply::Compiled { binary } => {
-                        Deployable::wasm("watcounter", binary, None).map(|mut program| {
-                            program.sources.push(isc_engine::session::Source {
-                                name: String::new(),
-                                language: "wat".into(),
-                                text: source,
-                            });
-                            program
-                        })
-                    }
-                    Reply::Failed { message } => Err(message),
-                    other => Err(format!("unexpected reply {other:?}")),
-                }));
-            },
-        );
+/// Deploys `program` as `name` from the current sender; `done` gets the
+/// line to show. A successful deploy selects the new contract.
+fn send_deploy(
+    shared: Shared,
+    program: &Deployable,
+    name: &str,
+    init: isc_engine::Dict,
+    gas_budget: Option<u64>,
+    done: impl FnOnce(Result<String, String>) + 'static,
+) {
+    let name = name.trim().to_owned();
+    let command = Command::Deploy {
+        sender: shared.sender_id(),
+        name: name.clone(),
+        vm: program.vm.clone(),
+        binary: program.binary.clone(),
+        init,
+        sources: program.sources.clone(),
+        gas_budget,
     };
-    let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
-            ev.prevent_default();
-            compile();
-        }
-    };
-    view! {
-        <label>
-            "WebAssembly text (Ctrl/Cmd+Enter compiles)"
-            <textarea
-                class="code"
-                rows="12"
-                spellcheck="false"
-                data-testid="wat-source"
-                prop:value=move || text.get()
-                on:input=move |ev| text.set(event_target_value(&ev))
-                on:keydown=on_key
-            ></textarea>
-        </label>
-        <button data-testid="wat-compile" on:click=move |_| compile()>"Compile"</button>
-        {move || compiled.get().map(|compiled| match compiled {
-            Ok(program) => view! {
-                <p class="ok" role="status" data-testid="wat-status">
-                    {format!("compiled: {} bytes of Wasm", program.binary.len())}
-                </p>
-                <DeployForm program/>
-            }.into_any(),
-            Err(err) => view! { <p class="error" role="alert" data-testid="wat-status">{err}</p> }.into_any(),
-        })}
-    }
+    shared.send(&format!("deploying {name}"), command, move |reply| {
+        done(match reply {
+            Reply::Chain {
+                receipt: Some(receipt),
+                ..
+            } => match &receipt.error {
+                None => {
+                    shared.selected.set(Some(name));
+                    Ok(format!("deployed in block {}", receipt.block_index))
+                }
+                Some(error) => Err(format!("deploy failed: {error}")),
+            },
+            Reply::Failed { message } => Err(message),
+            other => Err(format!("unexpected reply {other:?}")),
+        });
+    });
 }
 
 /// Name, init params, gas budget and the Deploy button of one program.
@@ -528,30 +503,8 @@ fn DeployForm(
             }
         };
         message.set(None);
-        let command = Command::Deploy {
-            sender: shared.sender_id(),
-            name: name.clone(),
-            vm: program.vm.clone(),
-            binary: program.binary.clone(),
-            init,
-            sources: program.sources.clone(),
-            gas_budget,
-        };
-        shared.send(&format!("deploying {name}"), command, move |reply| {
-            message.set(Some(match reply {
-                Reply::Chain {
-                    receipt: Some(receipt),
-                    ..
-                } => match &receipt.error {
-                    None => {
-                        shared.selected.set(Some(name));
-                        Ok(format!("deployed in block {}", receipt.block_index))
-                    }
-                    Some(error) => Err(format!("deploy failed: {error}")),
-                },
-                Reply::Failed { message } => Err(message),
-                other => Err(format!("unexpected reply {other:?}")),
-            }));
+        send_deploy(shared, &program, &name, init, gas_budget, move |outcome| {
+            message.set(Some(outcome));
         });
     };
     view! {

@@ -69,7 +69,7 @@ test('every control is reachable by keyboard with a visible focus', async ({ pla
     seen.add(focused.id);
     expect(focused.outline, `focus on ${focused.id} is visible`).not.toBe('none');
   }
-  for (const control of ['sender', 'theme', 'font-size', 'upload', 'wat-source', 'wat-compile', 'share']) {
+  for (const control of ['sender', 'theme', 'font-size', 'upload', 'share', 'editor-language', 'compile']) {
     expect(seen.has(control), control).toBe(true);
   }
   expect(seen.has('example-inccounter')).toBe(true);

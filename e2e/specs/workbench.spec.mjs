@@ -44,27 +44,52 @@ test('drop a Solidity artifact on the page and deploy it; a wrong file gets a me
   await expect(page.getByTestId('contract-address')).toHaveText(/^0x[0-9a-f]{40}$/);
 });
 
-test('write WAT in the page, compile it, deploy it and call it', async ({ playground }) => {
+test('write WAT in Monaco, see a compile error as a marker, fix it, deploy with Ctrl+Enter, call it', async ({ playground }) => {
   const { page } = playground;
   await playground.open();
-  const source = page.getByTestId('wat-source');
-  // A typo first: the compiler's message, nothing deployed.
-  const good = await source.inputValue();
-  await source.fill(good.replace('(module', '(modul'));
-  await page.getByTestId('wat-compile').click();
-  await expect(page.getByTestId('wat-status')).toContainText('WAT:');
-  await source.fill(good);
-  // Ctrl+Enter compiles, as the label says.
-  await source.press('Control+Enter');
-  await expect(page.getByTestId('wat-status')).toHaveText(/^compiled: \d+ bytes of Wasm$/);
-  const editor = page.locator('section', { has: page.getByTestId('wat-source') });
-  await playground.deployFrom(editor, 'watcounter');
+  await page.getByTestId('editor-language').selectOption('wat');
+  // The template, as the (hidden) plain editor holds it too.
+  const good = await page.getByTestId('editor-source').inputValue();
+  expect(good).toContain('(module');
+  await playground.typeCode(good.replace('i64.add', 'i64.plus'));
+  await page.getByTestId('compile').click();
+  await expect(page.getByTestId('compile-status')).toContainText('WAT:');
+  await expect(page.getByTestId('problem')).toHaveCount(1);
+  await expect(page.getByTestId('problem')).toContainText(/^error \d+:\d+ /);
+  await expect(page.locator('.monaco .squiggly-error')).toHaveCount(1);
+
+  await playground.typeCode(good);
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(page.getByTestId('compile-status')).toHaveText(/^deployed in block \d+$/);
+  await expect(page.getByTestId('problem')).toHaveCount(0);
   // No schema: the entries take raw key=value params.
   await expect(playground.entry('increment').getByTestId('arg-increment-raw')).toBeVisible();
   await expect(await playground.call('increment')).toHaveText(/^block \d+: ok/);
   await expect(await playground.call('increment')).toHaveText(/^block \d+: ok/);
   await expect(await playground.call('getCounter')).toHaveText('counter = 2');
   await expect(page.getByTestId('state-value')).toHaveText('2');
+});
+
+test('compile Solidity in the page (solc-js), read its problems, deploy and call it', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  await playground.typeCode('pragma solidity ^0.8.24;\ncontract Broken { uint x = ; }\n');
+  await page.getByTestId('compile').click();
+  await expect(page.getByTestId('compile-status')).toHaveText('the compiler found errors: see the problems below', { timeout: 30_000 });
+  await expect(page.getByTestId('problem')).toContainText('error 2:28 ParserError: Expected primary expression.');
+  await expect(page.locator('.monaco .squiggly-error')).toHaveCount(1);
+
+  // An example's source, opened in the editor: it imports ISC.sol.
+  await page.getByTestId('example-Token').click();
+  await page.getByTestId('open-in-editor').click();
+  await expect(page.locator('.monaco .view-lines')).toContainText('contract Token');
+  await page.getByTestId('compile').click();
+  await expect(page.getByTestId('compile-status')).toHaveText(/^compiled: Token \(\d+ bytes\)$/, { timeout: 30_000 });
+  const editor = page.locator('section.editor-panel');
+  await playground.deployFrom(editor, 'mytoken', { name_: 'Mine', symbol_: 'MIN', supply: '12' });
+  await expect(await playground.call('totalSupply')).toHaveText('#0 = 12');
+  await expect(await playground.call('transfer', { to: 'carol', value: '5' })).toHaveText(/ok #0 = true/);
+  await expect(await playground.call('balanceOf', { '#0': 'carol' })).toHaveText('#0 = 5');
 });
 
 test('a contract looping until its gas runs out can be stopped; the page stays usable', async ({ playground }) => {

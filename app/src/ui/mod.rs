@@ -3,5 +3,6 @@
 // leptos's `#[component]` expands a `pub(crate)` component into `pub` items.
 #![allow(unreachable_pub)]
 
+pub(crate) mod editor;
 pub(crate) mod sessions;
 pub(crate) mod workshop;

@@ -1,0 +1,119 @@
+// Monaco, loaded on demand with its AMD loader from the copy the build puts
+// in the site (`monaco/vs`), behind the few functions app/src/editor.rs
+// binds. Nothing here runs until the page asks for the editor.
+let loading = null;
+
+export function loadMonaco(base) {
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = `${base}/loader.js`;
+      script.onload = () => {
+        window.require.config({ paths: { vs: base } });
+        window.require(
+          ['vs/editor/editor.main'],
+          () => {
+            registerWat(window.monaco);
+            defineThemes(window.monaco);
+            resolve();
+          },
+          (err) => reject(new Error(`Monaco did not load: ${err}`)),
+        );
+      };
+      script.onerror = () => reject(new Error(`${base}/loader.js did not load`));
+      document.head.appendChild(script);
+    });
+  }
+  return loading;
+}
+
+export function createEditor(element, value, language, theme, onChange, onRun) {
+  const { monaco } = window;
+  const editor = monaco.editor.create(element, {
+    value,
+    language,
+    theme,
+    automaticLayout: true,
+    minimap: { enabled: false },
+    fontSize: 13,
+    scrollBeyondLastLine: false,
+    renderFinalNewline: 'on',
+    ariaLabel: 'source code editor (Ctrl/Cmd+Enter compiles)',
+  });
+  editor.onDidChangeModelContent(() => onChange(editor.getValue()));
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => onRun());
+  return editor;
+}
+
+export function setLanguage(editor, language) {
+  window.monaco.editor.setModelLanguage(editor.getModel(), language);
+}
+
+export function setValue(editor, value) {
+  if (editor.getValue() !== value) editor.setValue(value);
+}
+
+export function setTheme(theme) {
+  if (window.monaco) window.monaco.editor.setTheme(theme);
+}
+
+export function setMarkers(editor, problemsJson) {
+  const { monaco } = window;
+  const markers = JSON.parse(problemsJson).map((p) => ({
+    startLineNumber: p.line,
+    startColumn: p.column,
+    endLineNumber: p.end_line,
+    endColumn: p.end_column,
+    message: p.message,
+    severity: p.error ? monaco.MarkerSeverity.Error : monaco.MarkerSeverity.Warning,
+  }));
+  monaco.editor.setModelMarkers(editor.getModel(), 'compiler', markers);
+}
+
+export function disposeEditor(editor) {
+  editor.dispose();
+}
+
+// Monaco's own themes with line numbers and comments dark (or light) enough to read:
+// the page's contrast check holds inside the editor too.
+function defineThemes(monaco) {
+  monaco.editor.defineTheme('isc-light', {
+    base: 'vs', inherit: true,
+    rules: [{ token: 'comment', foreground: '1f6a1f' }],
+    colors: { 'editorLineNumber.foreground': '#4f5d6f', 'editorLineNumber.activeForeground': '#172333' },
+  });
+  monaco.editor.defineTheme('isc-dark', {
+    base: 'vs-dark', inherit: true,
+    rules: [{ token: 'comment', foreground: '9bc48a' }],
+    colors: { 'editorLineNumber.foreground': '#a9b7c6', 'editorLineNumber.activeForeground': '#e6edf5' },
+  });
+}
+
+// WebAssembly text has no Monaco language of its own: a small Monarch
+// tokenizer for its keywords, types, comments, strings and numbers.
+function registerWat(monaco) {
+  if (monaco.languages.getLanguages().some((l) => l.id === 'wat')) return;
+  monaco.languages.register({ id: 'wat', extensions: ['.wat'] });
+  monaco.languages.setMonarchTokensProvider('wat', {
+    keywords: ['module', 'func', 'param', 'result', 'local', 'global', 'memory', 'data', 'import', 'export',
+      'type', 'table', 'elem', 'start', 'mut', 'block', 'loop', 'if', 'then', 'else', 'end', 'call',
+      'call_indirect', 'br', 'br_if', 'br_table', 'return', 'drop', 'select', 'unreachable', 'nop'],
+    typeKeywords: ['i32', 'i64', 'f32', 'f64', 'funcref', 'externref'],
+    tokenizer: {
+      root: [
+        [/;;.*$/, 'comment'],
+        [/\(;/, 'comment', '@blockComment'],
+        [/"([^"\\]|\\.)*"/, 'string'],
+        [/\$[\w.$]+/, 'variable'],
+        [/(i32|i64|f32|f64)\.[\w_]+/, 'keyword.operator'],
+        [/[a-z_][\w.]*/, { cases: { '@typeKeywords': 'type', '@keywords': 'keyword', '@default': 'identifier' } }],
+        [/-?0x[0-9a-fA-F_]+|-?\d[\d_]*(\.\d+)?/, 'number'],
+        [/[()]/, '@brackets'],
+      ],
+      blockComment: [
+        [/;\)/, 'comment', '@pop'],
+        [/./, 'comment'],
+      ],
+    },
+  });
+}
