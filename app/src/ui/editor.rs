@@ -206,11 +206,18 @@ pub(crate) fn EditorPanel() -> impl IntoView {
         }
     };
 
-    // Monaco, after first paint: the page never waits for it.
+    // Monaco, once the engine is up: neither first paint nor the engine's
+    // start waits for its 4 MB.
     Effect::new(move || {
         let Some(element) = host.get() else {
             return;
         };
+        if matches!(
+            shared.status.get(),
+            isc_app::client::Status::Starting | isc_app::client::Status::Rebuilding
+        ) {
+            return;
+        }
         if monaco.get_untracked() != Monaco::Loading || editor.with_value(Option::is_some) {
             return;
         }
