@@ -71,6 +71,22 @@ impl From<EntryPointInfo> for Entry {
 }
 
 impl Interface {
+    /// Adds a schema's entry point: `init`'s params, or a func or view.
+    fn add(&mut self, name: String, view: bool, params: Vec<Param>, results: Vec<Param>) {
+        if name == "init" {
+            self.init = params;
+        } else {
+            self.entries.push(Entry {
+                name,
+                view,
+                payable: false,
+                raw: false,
+                params,
+                results,
+            });
+        }
+    }
+
     /// From a processor's description of its entry points (`init` apart).
     /// `raw` marks entries whose params are unknown.
     pub fn from_entry_points(entry_points: Vec<EntryPointInfo>, raw: bool) -> Self {
@@ -135,18 +151,12 @@ impl Interface {
             .map(|e| (false, e))
             .chain(schema.views.into_iter().map(|e| (true, e)))
         {
-            if entry.name == "init" {
-                interface.init = params(entry.params);
-                continue;
-            }
-            interface.entries.push(Entry {
-                name: entry.name,
+            interface.add(
+                entry.name,
                 view,
-                payable: false,
-                raw: false,
-                params: params(entry.params),
-                results: params(entry.results),
-            });
+                params(entry.params),
+                params(entry.results),
+            );
         }
         Ok(interface)
     }
@@ -208,18 +218,7 @@ impl Interface {
             );
         for (view, (name, entry)) in all {
             let entry = entry.unwrap_or_default();
-            if name == "init" {
-                interface.init = params(entry.params);
-                continue;
-            }
-            interface.entries.push(Entry {
-                name,
-                view,
-                payable: false,
-                raw: false,
-                params: params(entry.params),
-                results: params(entry.results),
-            });
+            interface.add(name, view, params(entry.params), params(entry.results));
         }
         Ok(interface)
     }

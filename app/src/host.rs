@@ -361,6 +361,16 @@ mod tests {
         })
     }
 
+    /// The counter's raw value in the first contract's state.
+    fn counter(view: &ChainView) -> Vec<u8> {
+        view.contracts[0]
+            .state
+            .iter()
+            .find(|item| item.key == b"counter")
+            .map(|item| item.value.clone())
+            .expect("counter in state")
+    }
+
     #[test]
     fn deploy_call_view_revert_and_time_travel() {
         let mut host = Host::default();
@@ -382,12 +392,7 @@ mod tests {
         let Reply::Chain { view, .. } = call(&mut host, "incrementBy", by3, false) else {
             panic!("called")
         };
-        let counter = view.contracts[0]
-            .state
-            .iter()
-            .find(|item| item.key == b"counter")
-            .expect("counter in state");
-        assert_eq!(counter.value, 8i64.to_le_bytes());
+        assert_eq!(counter(&view), 8i64.to_le_bytes());
         assert_eq!(
             call(&mut host, "getCounter", Dict::new(), true),
             Reply::Values {
@@ -402,12 +407,7 @@ mod tests {
         }) else {
             panic!("past")
         };
-        let counter = past.contracts[0]
-            .state
-            .iter()
-            .find(|item| item.key == b"counter")
-            .expect("counter");
-        assert_eq!(counter.value, 5i64.to_le_bytes());
+        assert_eq!(counter(&past), 5i64.to_le_bytes());
         assert_eq!(host.view(), now);
 
         // Reverting drops the later block; the session replays to the same hash.

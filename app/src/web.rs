@@ -43,6 +43,17 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
     String::from_utf8(fetch_bytes(url).await?).map_err(|_| format!("{url}: not UTF-8 text"))
 }
 
+/// The entries of a JSON index file (an array of objects), each read by
+/// `pick`; an index that does not load gives none.
+pub async fn fetch_index<T>(url: &str, pick: impl Fn(&serde_json::Value) -> Option<T>) -> Vec<T> {
+    let Ok(text) = fetch_text(url).await else {
+        return Vec::new();
+    };
+    serde_json::from_str::<Vec<serde_json::Value>>(&text)
+        .map(|entries| entries.iter().filter_map(&pick).collect())
+        .unwrap_or_default()
+}
+
 /// The files of a file list (from a file picker or a drop), as
 /// `(name, bytes)`.
 ///

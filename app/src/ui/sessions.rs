@@ -274,21 +274,15 @@ pub(crate) fn SessionBox() -> impl IntoView {
     };
     let bundled = RwSignal::new(Vec::<(String, String)>::new());
     spawn_local(async move {
-        if let Ok(text) = web::fetch_text("sessions/index.json").await
-            && let Ok(entries) = serde_json::from_str::<Vec<serde_json::Value>>(&text)
-        {
-            bundled.set(
-                entries
-                    .into_iter()
-                    .filter_map(|e| {
-                        Some((
-                            e["file"].as_str()?.to_owned(),
-                            e["title"].as_str()?.to_owned(),
-                        ))
-                    })
-                    .collect(),
-            );
-        }
+        bundled.set(
+            web::fetch_index("sessions/index.json", |e| {
+                Some((
+                    e["file"].as_str()?.to_owned(),
+                    e["title"].as_str()?.to_owned(),
+                ))
+            })
+            .await,
+        );
     });
     let chosen = RwSignal::new(String::new());
     let open_bundled = move |_| {

@@ -77,22 +77,16 @@ pub(crate) fn Workshop(
     let previous = expect_context::<Previous>();
     let lessons = RwSignal::new(Vec::<(String, String, String)>::new());
     spawn_local(async move {
-        if let Ok(text) = web::fetch_text("lessons/index.json").await
-            && let Ok(entries) = serde_json::from_str::<Vec<serde_json::Value>>(&text)
-        {
-            lessons.set(
-                entries
-                    .into_iter()
-                    .filter_map(|e| {
-                        Some((
-                            e["file"].as_str()?.to_owned(),
-                            e["title"].as_str()?.to_owned(),
-                            e["summary"].as_str().unwrap_or_default().to_owned(),
-                        ))
-                    })
-                    .collect(),
-            );
-        }
+        lessons.set(
+            web::fetch_index("lessons/index.json", |e| {
+                Some((
+                    e["file"].as_str()?.to_owned(),
+                    e["title"].as_str()?.to_owned(),
+                    e["summary"].as_str().unwrap_or_default().to_owned(),
+                ))
+            })
+            .await,
+        );
     });
     let begin = move |file: String| {
         spawn_local(async move {
