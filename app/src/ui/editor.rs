@@ -100,6 +100,7 @@ pub(crate) fn EditorPanel() -> impl IntoView {
     let solc = StoredValue::new_local(Solc::new(move |done| progress.set(Some(done))));
     let isc_sol = StoredValue::new_local(None::<String>);
     let host = NodeRef::<leptos::html::Div>::new();
+    let started = StoredValue::new(false);
 
     let show =
         move |found: Vec<Problem>, result: Result<Vec<Deployable>, String>, deploy_now: bool| {
@@ -218,9 +219,11 @@ pub(crate) fn EditorPanel() -> impl IntoView {
         ) {
             return;
         }
-        if monaco.get_untracked() != Monaco::Loading || editor.with_value(Option::is_some) {
+        // Once: the status changes again while Monaco loads.
+        if started.get_value() {
             return;
         }
+        started.set_value(true);
         let element: web_sys::HtmlElement = element.into();
         spawn_local(async move {
             match Editor::load().await {
