@@ -536,6 +536,35 @@ pub fn show_results(vm: &VmType, entry: &Entry, results: &Dict) -> Vec<(String, 
         .collect()
 }
 
+/// One executed EVM instruction of an opcode trace.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct OpStep {
+    /// Call depth (the transaction's own call is 0).
+    pub depth: u32,
+    /// Program counter.
+    pub pc: u64,
+    /// The opcode's name.
+    pub op: String,
+    /// Gas left before it.
+    pub gas: u64,
+    /// The top of the stack, topmost first.
+    pub stack: Vec<String>,
+}
+
+/// The EVM instructions a receipt's trace recorded (a request simulated
+/// with `evm.steps`), from the first EVM call in it.
+pub fn evm_steps(receipt: &isc_engine::Receipt) -> Vec<OpStep> {
+    fn find(trace: &isc_engine::CallTrace) -> Option<Vec<OpStep>> {
+        trace
+            .detail
+            .as_ref()
+            .and_then(|d| d.get("evm_steps"))
+            .and_then(|steps| serde_json::from_value(steps.clone()).ok())
+            .or_else(|| trace.calls.iter().find_map(find))
+    }
+    find(&receipt.trace).unwrap_or_default()
+}
+
 /// `name = value, …`, or `(no results)`.
 pub fn show_values(values: &[(String, String)]) -> String {
     if values.is_empty() {

@@ -89,6 +89,7 @@ impl Host {
                 tokens,
                 view,
                 gas_budget,
+                trace,
             } => {
                 let mut params = params;
                 if tokens.value > 0 {
@@ -125,6 +126,16 @@ impl Host {
                     .tokens(tokens.deposit);
                 if let Some(gas) = gas_budget {
                     request = request.gas_budget(gas);
+                }
+                if let Some(steps) = trace {
+                    let steps = steps.min(isc_engine::evm::MAX_TRACED_STEPS);
+                    request = request.param("evm.steps", steps.to_le_bytes().to_vec());
+                    return match self.chain.simulate(request) {
+                        Ok(receipt) => Reply::Simulated {
+                            receipt: Box::new(receipt),
+                        },
+                        Err(err) => failed(err),
+                    };
                 }
                 match self.chain.post(request) {
                     Ok(receipt) => self.changed(Some(receipt)),
@@ -358,6 +369,7 @@ mod tests {
             tokens: Tokens::default(),
             view,
             gas_budget: None,
+            trace: None,
         })
     }
 
@@ -426,6 +438,42 @@ mod tests {
         assert_eq!(replayed.state_hash, view.state_hash);
         // The schema travelled in the session: typed entries after replay.
         assert_eq!(replayed.contracts[0].entries, view.contracts[0].entries);
+    }
+
+    #[test]
+    fn an_opcode_trace_is_a_simulation() {
+        let mut host = Host::default();
+        let session = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../public/sessions/token.json"
+        ))
+        .expect("session");
+        assert!(matches!(
+            host.handle(Command::Open { session }),
+            Reply::Chain { .. }
+        ));
+        let before = host.view();
+        let reply = host.handle(Command::Call {
+            sender: AgentId::user("alice"),
+            contract: "token".into(),
+            entry: "transfer".into(),
+            params: Dict::new().with(
+                "args",
+                r#"["0x0000000000000000000000000000000000000001", "5"]"#,
+            ),
+            tokens: Tokens::default(),
+            view: false,
+            gas_budget: None,
+            trace: Some(50),
+        });
+        let Reply::Simulated { receipt } = reply else {
+            panic!("simulated: {reply:?}")
+        };
+        assert!(receipt.is_success(), "{:?}", receipt.error);
+        let steps = crate::contract::evm_steps(&receipt);
+        assert_eq!(steps.len(), 50);
+        assert_eq!(steps[0].op, "PUSH1");
+        assert_eq!(host.view(), before, "a simulation changes nothing");
     }
 
     #[test]

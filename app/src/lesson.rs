@@ -190,6 +190,7 @@ impl Check {
                         tokens: crate::contract::Tokens::default(),
                         view: true,
                         gas_budget: None,
+                        trace: None,
                     }),
                     Err(_) => Verdict::Fail,
                 }

@@ -10,8 +10,8 @@
 use isc_app::catalog::{self, EXAMPLES, Example};
 use isc_app::client::{Engine, EngineSignals, Status};
 use isc_app::contract::{
-    Deployable, Entry, Param, Tokens, encode_args, resolve_names, show_event, show_results,
-    show_values,
+    Deployable, Entry, OpStep, Param, Tokens, encode_args, evm_steps, resolve_names, show_event,
+    show_results, show_values,
 };
 use isc_app::protocol::{ChainView, Command, ContractView, FirstLightReport, Reply};
 use isc_app::state::{Group, Shown, group_state};
@@ -741,10 +741,11 @@ fn EntryCard(
         format!("value-{name}"),
         format!("gas-{name}"),
     );
+    let steps = RwSignal::new(None::<Vec<OpStep>>);
     let run = {
         let entry = entry.clone();
         let vm = vm.clone();
-        move |_| {
+        move |trace: Option<u32>| {
             let typed = resolve_names(&entry.params, &args.get_untracked(), &shared.accounts());
             let checked = encode_args(&vm, &entry.params, entry.raw, &typed).and_then(|params| {
                 let tokens = Tokens {
@@ -778,6 +779,7 @@ fn EntryCard(
                 tokens,
                 view: entry.view,
                 gas_budget,
+                trace,
             };
             let (entry, vm) = (entry.clone(), vm.clone());
             shared.send(
@@ -786,6 +788,22 @@ fn EntryCard(
                 move |reply| {
                     message.set(Some(match reply {
                         Reply::Values { values } => Ok(show_values(&values)),
+                        Reply::Simulated { receipt } => {
+                            let recorded = evm_steps(&receipt);
+                            let outcome = match &receipt.error {
+                                None => format!(
+                                    "simulated (the chain is unchanged): {} instructions recorded, {} gas",
+                                    recorded.len(),
+                                    receipt.gas_burned
+                                ),
+                                Some(error) => format!(
+                                    "simulated (the chain is unchanged), failing: {error}; {} instructions recorded",
+                                    recorded.len()
+                                ),
+                            };
+                            steps.set(Some(recorded));
+                            Ok(outcome)
+                        }
                         Reply::Chain {
                             receipt: Some(receipt),
                             ..
@@ -807,6 +825,12 @@ fn EntryCard(
             );
         }
     };
+    let run = std::rc::Rc::new(run);
+    let send = {
+        let run = run.clone();
+        move |_| run(None)
+    };
+    let traceable = vm == isc_engine::VmType::EVM && !view_only;
     let in_past = move || shared.past.get().is_some();
     view! {
         <article class="entry" data-testid=format!("entry-{name}")>
@@ -844,11 +868,56 @@ fn EntryCard(
                         prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
                 </label>
             </Show>
-            <button data-testid=format!("call-{name}") on:click=run disabled=in_past>
-                {if view_only { "Call view" } else { "Send request" }}
-            </button>
+            <div class="row">
+                <button data-testid=format!("call-{name}") on:click=send disabled=in_past>
+                    {if view_only { "Call view" } else { "Send request" }}
+                </button>
+                {traceable.then(|| {
+                    let run = run.clone();
+                    view! {
+                        <button data-testid=format!("trace-{name}") disabled=in_past
+                            on:click=move |_| run(Some(TRACE_STEPS))>"Trace opcodes"</button>
+                    }
+                })}
+            </div>
             <Message message/>
+            {move || steps.get().map(|steps| view! { <OpcodeTable steps/> })}
         </article>
+    }
+}
+
+/// How many EVM instructions "Trace opcodes" records.
+const TRACE_STEPS: u32 = 2_000;
+
+/// An opcode trace, as evm.codes shows one: step, depth, pc, opcode, gas
+/// left, the top of the stack.
+#[component]
+fn OpcodeTable(
+    /// The recorded instructions.
+    steps: Vec<OpStep>,
+) -> impl IntoView {
+    let count = steps.len();
+    view! {
+        <details class="opcodes" open=true data-testid="opcodes">
+            <summary>{format!("{count} instructions")}</summary>
+            <div class="scroll">
+                <table>
+                    <thead><tr>
+                        <th scope="col">"#"</th><th scope="col">"depth"</th><th scope="col">"pc"</th>
+                        <th scope="col">"opcode"</th><th scope="col">"gas left"</th><th scope="col">"stack (top first)"</th>
+                    </tr></thead>
+                    <tbody>
+                        {steps.into_iter().enumerate().map(|(i, step)| view! {
+                            <tr data-testid="opcode">
+                                <td class="num">{i}</td><td class="num">{step.depth}</td><td class="num">{step.pc}</td>
+                                <td><code>{step.op}</code></td><td class="num">{step.gas}</td>
+                                <td><code>{step.stack.join(" ")}</code></td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </details>
     }
 }
 
@@ -1005,6 +1074,7 @@ fn Funding() -> impl IntoView {
             },
             view: false,
             gas_budget: None,
+            trace: None,
         };
         shared.send(&format!("depositing for {sender}"), command, move |reply| {
             note.set(Some(match reply {

@@ -80,6 +80,10 @@ pub enum Command {
         view: bool,
         /// The request's gas budget (the default when absent).
         gas_budget: Option<u64>,
+        /// Simulate the request instead (the chain stays as it is),
+        /// recording up to this many EVM instructions in its trace.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trace: Option<u32>,
     },
     /// Reverts the chain to the state after block `block`, dropping the
     /// blocks after it.
@@ -116,6 +120,11 @@ pub enum Reply {
         view: Box<ChainView>,
         /// The receipt of the request that ran, if one did.
         receipt: Option<Box<Receipt>>,
+    },
+    /// A simulated request's receipt: nothing changed.
+    Simulated {
+        /// What the request would do.
+        receipt: Box<Receipt>,
     },
     /// A view call's results, decoded.
     Values {

@@ -79,3 +79,20 @@ test('a payable Solidity function receives base tokens as msg.value', async ({ p
   );
   await expect(vault.locator('td').nth(1)).toHaveText('1000');
 });
+
+test('trace a Solidity call opcode by opcode, as evm.codes shows it, without changing the chain', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  await playground.deployExample('Storage');
+  const hash = await page.getByTestId('chain-state-hash').textContent();
+  const card = playground.entry('set');
+  await card.getByTestId('arg-set-newValue').fill('42');
+  await card.getByTestId('trace-set').click();
+  await expect(card.getByTestId('message')).toHaveText(/^simulated \(the chain is unchanged\): \d+ instructions recorded, \d+ gas$/);
+  const rows = card.getByTestId('opcode');
+  await expect(rows.first()).toContainText('PUSH1');
+  await expect(card.getByTestId('opcodes')).toContainText('SSTORE');
+  await expect(card.getByTestId('opcodes')).toContainText('LOG');
+  await expect(page.getByTestId('chain-state-hash')).toHaveText(hash);
+  await expect(await playground.call('get')).toHaveText('#0 = 0');
+});
