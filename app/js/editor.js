@@ -70,6 +70,11 @@ export function setMarkers(editor, problemsJson) {
   monaco.editor.setModelMarkers(editor.getModel(), 'compiler', markers);
 }
 
+// Highlighted HTML of `text` (Monaco escapes it), for read-only sources.
+export function colorize(text, language) {
+  return window.monaco.editor.colorize(text, language, { tabSize: 4 });
+}
+
 export function disposeEditor(editor) {
   editor.dispose();
 }

@@ -34,6 +34,8 @@ mod sys {
         pub(super) fn set_theme(theme: &str);
         #[wasm_bindgen(js_name = setMarkers)]
         pub(super) fn set_markers(editor: &JsValue, problems: &str);
+        #[wasm_bindgen(js_name = colorize)]
+        pub(super) fn colorize(text: &str, language: &str) -> js_sys::Promise;
         #[wasm_bindgen(js_name = disposeEditor)]
         pub(super) fn dispose_editor(editor: &JsValue);
     }
@@ -134,6 +136,20 @@ impl Editor {
     pub fn set_problems(&self, problems: &[Problem]) {
         let json = serde_json::to_string(problems).unwrap_or_else(|_| "[]".into());
         sys::set_markers(&self.handle, &json);
+    }
+
+    /// `text` highlighted as `language`, as HTML (escaped by Monaco), once
+    /// Monaco is loaded.
+    ///
+    /// # Errors
+    /// A message if Monaco does not load or colorize.
+    pub async fn colorize(text: &str, language: Language) -> Result<String, String> {
+        Self::load().await?;
+        wasm_bindgen_futures::JsFuture::from(sys::colorize(text, language.monaco_id()))
+            .await
+            .ok()
+            .and_then(|html| html.as_string())
+            .ok_or_else(|| "Monaco could not colorize".to_owned())
     }
 
     /// Follows the page's theme (all editors).

@@ -13,6 +13,7 @@ use isc_app::contract::{
     Deployable, Entry, OpStep, Param, Tokens, encode_args, evm_steps, resolve_names, show_event,
     show_results, show_values,
 };
+use isc_app::editor::{Editor, Language};
 use isc_app::protocol::{ChainView, Command, ContractView, FirstLightReport, Reply};
 use isc_app::state::{Group, Shown, group_state};
 use isc_app::web;
@@ -328,18 +329,25 @@ fn ExampleDetails(
         });
         program.set(Some(found));
     });
+    // The source, highlighted by Monaco when it loads (plain text until then).
+    let highlighted = RwSignal::new(None::<String>);
     let show_source = move |_| {
         if source.get_untracked().is_some() {
             source.set(None);
             return;
         }
         spawn_local(async move {
-            source.set(Some(
-                web::fetch_text(
-                    &catalog::find(example.name).map_or_else(String::new, |e| e.source_file().0),
-                )
-                .await,
-            ));
+            let (file, language) = example.source_file();
+            let text = web::fetch_text(&file).await;
+            source.set(Some(text.clone()));
+            if let Ok(text) = text {
+                let language = if language == "rust" {
+                    Language::Rust
+                } else {
+                    Language::Solidity
+                };
+                highlighted.set(Editor::colorize(&text, language).await.ok());
+            }
         });
     };
     let ui::editor::EditorRequest(request) = expect_context::<ui::editor::EditorRequest>();
@@ -363,9 +371,12 @@ fn ExampleDetails(
                 <button class="link" data-testid="open-in-editor" on:click=open_in_editor>"Open in editor"</button>
             })}
         </div>
-        {move || source.get().map(|text| match text {
-            Ok(text) => view! { <pre class="source" data-testid="source" tabindex="0">{text}</pre> }.into_any(),
-            Err(err) => view! { <p class="error" role="alert">{err}</p> }.into_any(),
+        {move || source.get().map(|text| match (text, highlighted.get()) {
+            (Ok(_), Some(html)) => view! {
+                <pre class="source" data-testid="source" tabindex="0" inner_html=html></pre>
+            }.into_any(),
+            (Ok(text), None) => view! { <pre class="source" data-testid="source" tabindex="0">{text}</pre> }.into_any(),
+            (Err(err), _) => view! { <p class="error" role="alert">{err}</p> }.into_any(),
         })}
         {move || match program.get() {
             None => view! { <p class="hint">"Loading…"</p> }.into_any(),

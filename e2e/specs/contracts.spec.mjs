@@ -4,6 +4,12 @@ import { test, expect } from '../playground.mjs';
 
 test('deploy the Wasm counter, call a func, see the state change through a view', async ({ playground }) => {
   await playground.open();
+  // Its Rust source first, highlighted once Monaco is there.
+  await playground.page.getByTestId('example-inccounter').click();
+  await playground.page.getByTestId('show-source').click();
+  const source = playground.page.getByTestId('source');
+  await expect(source).toContainText('pub fn func_increment');
+  await expect(source.locator('span[class^="mtk"]').first()).toBeVisible();
   await playground.deployExample('inccounter', { counter: '5' });
   const balance = playground.page.getByTestId('balance-alice');
   const before = await balance.textContent();
