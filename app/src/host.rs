@@ -99,10 +99,19 @@ impl Host {
                 if view {
                     return match self.chain.call_view_as(sender, hname, entry_hname, params) {
                         Ok(results) => {
-                            let described = self.contract_view(&contract).and_then(|c| {
-                                let found = c.entries.iter().find(|e| e.name == entry).cloned();
-                                found.map(|e| (c.vm, e))
-                            });
+                            let described = self
+                                .chain
+                                .contracts()
+                                .into_iter()
+                                .find(|c| c.name == contract && c.vm_type != VmType::CORE)
+                                .and_then(|record| {
+                                    let found = self
+                                        .interface(&record)
+                                        .entries
+                                        .into_iter()
+                                        .find(|e| e.name == entry)?;
+                                    Some((record.vm_type, found))
+                                });
                             let values = match described {
                                 Some((vm, entry)) => show_results(&vm, &entry, &results),
                                 None => results
@@ -266,26 +275,21 @@ impl Host {
         }
     }
 
-    fn contract_view(&self, name: &str) -> Option<ContractView> {
-        self.chain
-            .contracts()
-            .into_iter()
-            .find(|c| c.name == name && c.vm_type != VmType::CORE)
-            .map(|record| self.describe(record))
+    /// A contract's entry points: from its schema when the session has
+    /// one, else as its processor reports them (untyped for Wasm).
+    fn interface(&self, record: &isc_engine::ContractRecord) -> Interface {
+        match self.schema(&record.name).map(Interface::from_schema) {
+            Some(Ok(interface)) => interface,
+            _ => Interface::from_entry_points(
+                self.chain.entry_points(record.hname).unwrap_or_default(),
+                record.vm_type == VmType::WASM,
+            ),
+        }
     }
 
     fn describe(&self, record: isc_engine::ContractRecord) -> ContractView {
         let chain = &self.chain;
-        let interface = match self.schema(&record.name).map(Interface::from_schema) {
-            Some(Ok(interface)) => interface,
-            _ => {
-                let raw = record.vm_type == VmType::WASM;
-                Interface::from_entry_points(
-                    chain.entry_points(record.hname).unwrap_or_default(),
-                    raw,
-                )
-            }
-        };
+        let interface = self.interface(&record);
         let (address, state) = if record.vm_type == VmType::EVM {
             evm_storage(chain, record.hname)
         } else {

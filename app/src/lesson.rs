@@ -213,23 +213,15 @@ fn resolve_account(arg: &str, view: &ChainView, evm: bool) -> String {
     let Some(name) = arg.strip_prefix('@') else {
         return arg.to_owned();
     };
-    if let Some(contract) = view.contracts.iter().find(|c| c.name == name) {
-        if evm && let Some(address) = &contract.address {
-            return address.clone();
-        }
-        if let Some(account) = view.accounts.iter().find(|a| a.name == name) {
-            return format!("0x{}", hex::encode(account.agent.to_bytes()));
-        }
-    }
-    let agent = view
-        .accounts
-        .iter()
-        .find(|a| a.name == name)
-        .map_or_else(|| AgentId::user(name), |a| a.agent);
-    if evm {
-        format!("0x{}", hex::encode(isc_engine::evm::agent_address(&agent)))
-    } else {
-        format!("0x{}", hex::encode(agent.to_bytes()))
+    // The view already knows each account's agent and Ethereum address.
+    match view.accounts.iter().find(|a| a.name == name) {
+        Some(account) if evm => account.address.clone(),
+        Some(account) => format!("0x{}", hex::encode(account.agent.to_bytes())),
+        None if evm => format!(
+            "0x{}",
+            hex::encode(isc_engine::evm::agent_address(&AgentId::user(name)))
+        ),
+        None => format!("0x{}", hex::encode(AgentId::user(name).to_bytes())),
     }
 }
 
