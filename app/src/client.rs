@@ -7,7 +7,7 @@
 //! in a new one by replaying the session as of the last finished request,
 //! so a runaway contract never costs the user their work.
 
-use crate::protocol::{ChainView, Command, FromWorker, Reply, ToWorker, to_json};
+use crate::protocol::{ChainView, Command, FromWorker, Reply, ToWorker, message_id, to_json};
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -151,10 +151,20 @@ impl Engine {
     fn receive(&self, text: &str) {
         let message = match FromWorker::from_json(text) {
             Ok(message) => message,
-            Err(err) => {
-                self.0.signals.status.set(Status::Broken(err.to_string()));
-                return;
-            }
+            // An unreadable reply to a known command fails that command
+            // and leaves the link working.
+            Err(err) => match message_id(text) {
+                Some(id) => FromWorker::new(
+                    id,
+                    Reply::Failed {
+                        message: err.to_string(),
+                    },
+                ),
+                None => {
+                    self.0.signals.status.set(Status::Broken(err.to_string()));
+                    return;
+                }
+            },
         };
         if let Reply::Ready { view } = message.reply {
             self.0.ready.set(true);

@@ -340,6 +340,7 @@ fn evm_storage(chain: &Chain, hname: Hname) -> (Option<String>, Vec<StateItem>) 
 mod tests {
     use super::*;
     use crate::contract::Tokens;
+    use crate::protocol::FromWorker;
     use isc_engine::Dict;
 
     fn example(path: &str) -> Vec<u8> {
@@ -478,6 +479,55 @@ mod tests {
         assert_eq!(steps.len(), 50);
         assert_eq!(steps[0].op, "PUSH1");
         assert_eq!(host.view(), before, "a simulation changes nothing");
+    }
+
+    /// The reply as the page reads it: serialized by the worker, parsed by
+    /// the page. It must arrive whole.
+    fn through_the_wire(reply: Reply) -> Reply {
+        let text = FromWorker::new(9, reply.clone()).to_json();
+        let back = FromWorker::from_json(&text).expect("the page reads every reply");
+        assert_eq!(back.id, 9);
+        assert_eq!(back.reply, reply);
+        back.reply
+    }
+
+    #[test]
+    fn every_failing_request_is_a_reply_the_page_can_read() {
+        let mut host = Host::default();
+        let deployed = host.handle(Command::Deploy {
+            sender: AgentId::user("alice"),
+            name: "testcore".into(),
+            vm: VmType::WASM,
+            binary: example("testcore/testcore.wasm"),
+            init: Dict::new(),
+            sources: Vec::new(),
+            gas_budget: None,
+        });
+        assert!(matches!(through_the_wire(deployed), Reply::Chain { .. }));
+        for (contract, entry) in [
+            ("testcore", "testGrowMemory"),
+            ("testcore", "testDeepRecursion"),
+            ("testcore", "testPost"),
+            ("nosuch", "go"),
+        ] {
+            let reply = host.handle(Command::Call {
+                sender: AgentId::user("alice"),
+                contract: contract.into(),
+                entry: entry.into(),
+                params: Dict::new(),
+                tokens: Tokens::default(),
+                view: false,
+                gas_budget: None,
+                trace: None,
+            });
+            match through_the_wire(reply) {
+                Reply::Chain {
+                    receipt: Some(receipt),
+                    ..
+                } => assert!(!receipt.is_success(), "{contract}.{entry} failed"),
+                other => panic!("{contract}.{entry}: {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -299,10 +299,43 @@ impl FromWorker {
     }
 }
 
-/// Serializes either message as JSON text.
-pub fn to_json(message: &impl Serialize) -> String {
-    // Our own types always serialize (string keys, no non-finite floats).
-    serde_json::to_string(message).unwrap_or_default()
+/// Serializes a message to the worker. A command that cannot be
+/// serialized is sent as one the worker refuses with the reason, so its
+/// reply still arrives.
+pub fn to_json(message: &ToWorker) -> String {
+    serde_json::to_string(message).unwrap_or_else(|err| {
+        format!(
+            "{{\"v\":{PROTOCOL_VERSION},\"id\":{},\"unsendable\":{}}}",
+            message.id,
+            serde_json::Value::String(err.to_string())
+        )
+    })
+}
+
+impl FromWorker {
+    /// The message as JSON text. A reply that cannot be serialized becomes
+    /// a `Failed` reply to the same message, naming why: the page always
+    /// gets an answer it can read, never an empty message.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|err| {
+            let message = format!("the engine could not send its reply: {err}");
+            // Built by hand: a string value always serializes.
+            format!(
+                "{{\"v\":{PROTOCOL_VERSION},\"id\":{},\"reply\":{{\"kind\":\"failed\",\"message\":{}}}}}",
+                self.id,
+                serde_json::Value::String(message)
+            )
+        })
+    }
+}
+
+/// The `id` of a message that could not be read, if its text names one,
+/// so the side waiting for it can be told.
+pub fn message_id(text: &str) -> Option<u64> {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()?
+        .get("id")?
+        .as_u64()
 }
 
 /// Bytes as a hex string in JSON.

@@ -1,6 +1,9 @@
-// Compiles every .sol file here with the pinned npm solc (solc-js) and
-// writes its standard-JSON output to public/examples/solidity/<Name>.json.
-// Run by `cargo xtask build-examples`.
+// Compiles every .sol file of a folder with the pinned npm solc (solc-js)
+// and writes its standard-JSON output beside the sources' copies:
+//   node compile.mjs                 contracts/solidity -> public/examples/solidity
+//   node compile.mjs SRC OUT         any folder (the engine's test fixtures)
+// `import "./ISC.sol"` resolves to this folder's ISC.sol. Run by
+// `cargo xtask build-examples`.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -8,27 +11,32 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const solc = require('solc');
-const here = path.dirname(fileURLToPath(import.meta.url));
-const out = path.join(here, '..', '..', 'public', 'examples', 'solidity');
+const library = path.dirname(fileURLToPath(import.meta.url));
+const [src, out] = process.argv.length > 3
+  ? [path.resolve(process.argv[2]), path.resolve(process.argv[3])]
+  : [library, path.join(library, '..', '..', 'public', 'examples', 'solidity')];
+const examples = src === library;
 fs.mkdirSync(out, { recursive: true });
 
 // ISC.sol is imported, not deployed: ship its source for the page's editor.
 const LIBRARY = 'ISC.sol';
-fs.copyFileSync(path.join(here, LIBRARY), path.join(out, LIBRARY));
+if (examples) fs.copyFileSync(path.join(library, LIBRARY), path.join(out, LIBRARY));
 const findImports = (name) => {
-  const file = path.join(here, path.basename(name));
-  return fs.existsSync(file)
+  const file = [src, library]
+    .map((dir) => path.join(dir, path.basename(name)))
+    .find((candidate) => fs.existsSync(candidate));
+  return file
     ? { contents: fs.readFileSync(file, 'utf8') }
-    : { error: `not found: ${name} (only files of contracts/solidity can be imported)` };
+    : { error: `not found: ${name} (only files of ${src} and ISC.sol can be imported)` };
 };
 
 let failed = false;
-for (const file of fs.readdirSync(here).filter((f) => f.endsWith('.sol') && f !== LIBRARY).sort()) {
+for (const file of fs.readdirSync(src).filter((f) => f.endsWith('.sol') && f !== LIBRARY).sort()) {
   // The source, for the page's editor.
-  fs.copyFileSync(path.join(here, file), path.join(out, file));
+  if (examples) fs.copyFileSync(path.join(src, file), path.join(out, file));
   const input = {
     language: 'Solidity',
-    sources: { [file]: { content: fs.readFileSync(path.join(here, file), 'utf8') } },
+    sources: { [file]: { content: fs.readFileSync(path.join(src, file), 'utf8') } },
     settings: {
       evmVersion: 'prague',
       optimizer: { enabled: true, runs: 200 },
@@ -49,6 +57,6 @@ for (const file of fs.readdirSync(here).filter((f) => f.endsWith('.sol') && f !=
   delete output.sources;
   const name = path.basename(file, '.sol');
   fs.writeFileSync(path.join(out, `${name}.json`), JSON.stringify(output, null, 1) + '\n');
-  console.log(`examples: ${file} -> public/examples/solidity/${name}.json (solc ${solc.version()})`);
+  console.log(`solidity: ${file} -> ${path.relative(process.cwd(), out)}/${name}.json (solc ${solc.version()})`);
 }
 process.exit(failed ? 1 : 0);

@@ -44,6 +44,20 @@ pub enum CodecError {
         /// The length it had.
         found: usize,
     },
+    /// A dict key or value too long for WasmLib's length fields.
+    #[error(
+        "a dict {what} of {len} bytes cannot be encoded: WasmLib stores its length in {bits} bits (at most {max})"
+    )]
+    TooLong {
+        /// `key` or `value`.
+        what: &'static str,
+        /// Its length.
+        len: usize,
+        /// The width of the length field.
+        bits: u32,
+        /// The most it may hold.
+        max: u64,
+    },
     /// Bytes left over after the value.
     #[error("{0} trailing bytes after the value")]
     Trailing(usize),
@@ -383,7 +397,46 @@ impl Dict {
         self.0.iter().map(|(k, v)| (k.as_slice(), v.as_slice()))
     }
 
-    /// The byte form WasmLib's `ScDict::to_bytes` writes.
+    /// Checks that every key and value fits WasmLib's length fields (a key
+    /// at most 65 535 bytes, a value and the item count at most `u32::MAX`):
+    /// the chain checks every call's params with it, so two different
+    /// dicts never encode to the same bytes.
+    ///
+    /// # Errors
+    /// [`CodecError::TooLong`] for the first key or value that does not fit.
+    pub fn check(&self) -> Result<(), CodecError> {
+        let too_long = |what, len: usize, bits: u32| CodecError::TooLong {
+            what,
+            len,
+            bits,
+            max: (1u64 << bits) - 1,
+        };
+        if u32::try_from(self.0.len()).is_err() {
+            return Err(too_long("item count", self.0.len(), 32));
+        }
+        for (key, value) in &self.0 {
+            if u16::try_from(key.len()).is_err() {
+                return Err(too_long("key", key.len(), 16));
+            }
+            if u32::try_from(value.len()).is_err() {
+                return Err(too_long("value", value.len(), 32));
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Dict::to_bytes`], refusing a dict that [`Dict::check`] refuses.
+    ///
+    /// # Errors
+    /// As [`Dict::check`].
+    pub fn try_to_bytes(&self) -> Result<Vec<u8>, CodecError> {
+        self.check()?;
+        Ok(self.to_bytes())
+    }
+
+    /// The byte form WasmLib's `ScDict::to_bytes` writes. Only meaningful
+    /// for a dict that passes [`Dict::check`] (every call's params do):
+    /// longer keys would have their lengths truncated.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(4 + self.0.len() * 16);
         out.extend_from_slice(&(self.0.len() as u32).to_le_bytes());

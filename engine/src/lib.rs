@@ -40,6 +40,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bounds;
 mod chain;
 pub mod codec;
 mod core;
@@ -52,7 +53,7 @@ pub mod vm;
 pub mod wasmvm;
 
 pub use chain::receipt::{BlockInfo, CallTrace, DEFAULT_GAS_BUDGET, Event, Receipt, Request};
-pub use chain::{Chain, ChainConfig, ChainError, Snapshot, StateHash};
+pub use chain::{Chain, ChainConfig, ChainError, ConfigError, Snapshot, StateHash};
 pub use codec::{Assets, Dict};
 pub use core::governance::{FeePolicy, Limits};
 pub use core::root::ContractRecord;

@@ -11,7 +11,7 @@
 //! that says which it knows.
 
 use crate::chain::receipt::{Receipt, Request};
-use crate::chain::{Chain, ChainConfig, ChainError, StateHash};
+use crate::chain::{Chain, ChainConfig, ChainError, ConfigError, StateHash};
 use serde::{Deserialize, Serialize};
 
 /// The `format` tag of a session file.
@@ -63,6 +63,9 @@ pub enum SessionError {
         /// The file's version.
         found: u64,
     },
+    /// The chain config is out of bounds.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
     /// The chain refused a request while replaying.
     #[error("request {index} could not be replayed: {source}")]
     Request {
@@ -263,16 +266,23 @@ impl Session {
             Some(found) => return Err(SessionError::UnknownVersion { found }),
             None => return Err(SessionError::Json("missing `version`".into())),
         }
-        serde_json::from_value(value).map_err(|err| SessionError::Json(err.to_string()))
+        let session: Self =
+            serde_json::from_value(value).map_err(|err| SessionError::Json(err.to_string()))?;
+        session.config.validate()?;
+        Ok(session)
     }
 
     /// Replays the session on a new chain, with `setup` registering the
     /// processors the programs need.
     ///
     /// # Errors
+    /// [`SessionError::Config`] for a config out of bounds;
     /// [`SessionError::Request`] if the chain refuses a request (a request
-    /// that fails is replayed as a failed receipt, not an error).
+    /// that fails is replayed as a failed receipt, not an error), which is
+    /// also how a session that would burn more than
+    /// [`Chain::MAX_TOTAL_GAS`] stops.
     pub fn replay(&self, setup: impl FnOnce(&mut Chain)) -> Result<Replay, SessionError> {
+        self.config.validate()?;
         let mut chain = Chain::new(self.config.clone());
         setup(&mut chain);
         let mut receipts = Vec::with_capacity(self.requests.len());

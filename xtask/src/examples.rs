@@ -64,6 +64,11 @@ pub(crate) fn build() -> Result<(), String> {
     Cmd::new("node")
         .args(["contracts/solidity/compile.mjs"])
         .run()?;
+    // The engine's Solidity test fixtures, compiled the same way.
+    let fixtures = "engine/tests/fixtures/solidity";
+    Cmd::new("node")
+        .args(["contracts/solidity/compile.mjs", fixtures, fixtures])
+        .run()?;
     write_examples_index()?;
     // The bundled sessions, built from the examples just written.
     Cmd::new("cargo")

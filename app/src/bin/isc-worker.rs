@@ -8,7 +8,7 @@
 #[cfg(target_arch = "wasm32")]
 fn main() {
     use isc_app::host::Host;
-    use isc_app::protocol::{FromWorker, Reply, ToWorker, to_json};
+    use isc_app::protocol::{FromWorker, Reply, ToWorker, message_id};
     use std::cell::RefCell;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::prelude::{Closure, JsValue};
@@ -20,7 +20,7 @@ fn main() {
     let post = {
         let scope = scope.clone();
         move |message: &FromWorker| {
-            let _ = scope.post_message(&JsValue::from_str(&to_json(message)));
+            let _ = scope.post_message(&JsValue::from_str(&message.to_json()));
         }
     };
     let ready = FromWorker::new(
@@ -38,7 +38,7 @@ fn main() {
                 FromWorker::new(message.id, answer)
             }
             Err(err) => FromWorker::new(
-                u64::MAX,
+                message_id(&text).unwrap_or(u64::MAX),
                 Reply::Failed {
                     message: err.to_string(),
                 },

@@ -35,10 +35,18 @@ fn replay(path: &str) -> Result<String, String> {
     let replay = session
         .replay(isc_engine::register_builtin_vms)
         .map_err(|err| format!("{path}: {err}"))?;
-    let report = serde_json::json!({
-        "blocks": replay.chain.block_index(),
-        "receipts": replay.receipts,
-        "state_hash": replay.state_hash().to_string(),
-    });
-    serde_json::to_string_pretty(&report).map_err(|err| err.to_string())
+    let report = Report {
+        blocks: replay.chain.block_index(),
+        receipts: &replay.receipts,
+        state_hash: replay.state_hash().to_string(),
+    };
+    serde_json::to_string_pretty(&report).map_err(|err| format!("{path}: the report: {err}"))
+}
+
+/// What `isc replay` prints.
+#[derive(serde::Serialize)]
+struct Report<'a> {
+    blocks: u32,
+    receipts: &'a [isc_engine::Receipt],
+    state_hash: String,
 }

@@ -2,6 +2,10 @@
 //! and the [`Sandbox`] every contract sees.
 
 use crate::Hname;
+use crate::bounds::{
+    MAX_ALLOCATED_MEMORY_BYTES, MAX_CALL_DEPTH, MAX_LIVE_MEMORY_BYTES, MAX_LOG_LINE_BYTES,
+    MAX_LOG_LINES, MAX_TRACE_NODES,
+};
 use crate::chain::l1;
 use crate::chain::receipt::{CallTrace, Event};
 use crate::chain::registry::Registry;
@@ -10,11 +14,6 @@ use crate::codec::{Assets, Dict};
 use crate::core::{accounts, governance, governance::Limits, root};
 use crate::ids::{AgentId, ChainId, Hash, RequestId};
 use crate::vm::{EntryKind, GAS, Sandbox, StateItems, VmError, VmType};
-
-/// How deep nested calls may go.
-pub(crate) const MAX_CALL_DEPTH: usize = 32;
-/// How many log lines one request may keep (more are counted, not kept).
-const MAX_LOG_LINES: usize = 1_000;
 
 /// The block and request a call runs in.
 #[derive(Debug, Clone)]
@@ -37,11 +36,17 @@ pub(crate) struct Exec<'a> {
     burned: u64,
     exhausted: bool,
     depth: usize,
+    /// Engine memory the open calls hold, and all ever allocated.
+    memory_live: u64,
+    memory_allocated: u64,
     events: Vec<Event>,
     logs: Vec<String>,
     dropped_logs: usize,
     open: Vec<CallTrace>,
     trace: Option<CallTrace>,
+    /// Trace nodes kept, and calls past the cap.
+    trace_nodes: usize,
+    omitted_calls: u64,
 }
 
 /// What an execution leaves behind.
@@ -70,11 +75,15 @@ impl<'a> Exec<'a> {
             burned: 0,
             exhausted: false,
             depth: 0,
+            memory_live: 0,
+            memory_allocated: 0,
             events: Vec::new(),
             logs: Vec::new(),
             dropped_logs: 0,
             open: Vec::new(),
             trace: None,
+            trace_nodes: 0,
+            omitted_calls: 0,
         }
     }
 
@@ -109,7 +118,10 @@ impl<'a> Exec<'a> {
             error: result.as_ref().err().map(ToString::to_string),
             detail: None,
             calls: Vec::new(),
+            omitted_calls: 0,
         });
+        let mut trace = trace;
+        trace.omitted_calls = self.omitted_calls;
         Outcome {
             result,
             gas_burned: self.burned,
@@ -147,6 +159,7 @@ impl<'a> Exec<'a> {
             error: None,
             detail: None,
             calls: Vec::new(),
+            omitted_calls: 0,
         });
         let checkpoint = self.store.checkpoint();
         let events = self.events.len();
@@ -159,7 +172,13 @@ impl<'a> Exec<'a> {
             node.gas_burned = self.burned - gas_at_start;
             node.error = result.as_ref().err().map(ToString::to_string);
             match self.open.last_mut() {
-                Some(parent) => parent.calls.push(node),
+                Some(_) if self.trace_nodes >= MAX_TRACE_NODES => {
+                    self.omitted_calls += 1 + count_calls(&node);
+                }
+                Some(parent) => {
+                    self.trace_nodes += 1;
+                    parent.calls.push(node);
+                }
                 None => self.trace = Some(node),
             }
         }
@@ -167,6 +186,8 @@ impl<'a> Exec<'a> {
     }
 
     fn dispatch(&mut self, call: Call) -> Result<Dict, VmError> {
+        // Params a contract cannot read back byte for byte are refused.
+        call.params.check()?;
         if self.depth >= MAX_CALL_DEPTH {
             return Err(VmError::CallDepth {
                 max: MAX_CALL_DEPTH,
@@ -176,6 +197,17 @@ impl<'a> Exec<'a> {
         if let Some(node) = self.open.last_mut() {
             node.contract_name.clone_from(&record.name);
             node.vm = processor.vm_type();
+        }
+        let root = AgentId::Contract {
+            chain: self.env.chain_id,
+            hname: root::hname(),
+        };
+        if call.entry == Hname::of(root::INIT) && call.caller != root {
+            // As in ISC: a contract's `init` runs once, when root deploys it.
+            return Err(VmError::unauthorized(format!(
+                "`init` of contract `{}` runs only when root deploys it, not when {} calls it",
+                record.name, call.caller
+            )));
         }
         let Some(info) = processor.entry_point(call.entry) else {
             if call.entry == Hname::of(root::INIT) && !call.top_level {
@@ -230,13 +262,27 @@ impl<'a> Exec<'a> {
         result
     }
 
-    fn log_line(&mut self, line: String) {
-        if self.logs.len() < MAX_LOG_LINES {
-            self.logs.push(line);
-        } else {
+    fn log_line(&mut self, mut line: String) {
+        if self.logs.len() >= MAX_LOG_LINES {
             self.dropped_logs += 1;
+            return;
         }
+        if line.len() > MAX_LOG_LINE_BYTES {
+            let full = line.len();
+            let mut cut = MAX_LOG_LINE_BYTES;
+            while !line.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            line.truncate(cut);
+            line.push_str(&format!("… (truncated: {full} bytes)"));
+        }
+        self.logs.push(line);
     }
+}
+
+/// The calls below `node` (kept ones: a node past the cap has none).
+fn count_calls(node: &CallTrace) -> u64 {
+    node.calls.iter().map(|call| 1 + count_calls(call)).sum()
 }
 
 /// One call into a contract: the outermost one of a request or view, or a
@@ -349,6 +395,10 @@ impl Sandbox for Ctx<'_, '_> {
         governance::owner(self.exec.store)
     }
 
+    fn limits(&self) -> Limits {
+        self.exec.limits
+    }
+
     fn request_id(&self) -> RequestId {
         self.exec.env.request_id
     }
@@ -451,7 +501,7 @@ impl Sandbox for Ctx<'_, '_> {
 
     fn settle(&mut self, from: &AgentId, to: &AgentId, assets: Assets) -> Result<(), VmError> {
         if self.frame.partition != Hname::of("evm") {
-            return Err(VmError::Unsupported(format!(
+            return Err(VmError::unsupported(format!(
                 "moving tokens between other accounts from {}: only the EVM may",
                 self.frame.contract
             )));
@@ -470,15 +520,14 @@ impl Sandbox for Ctx<'_, '_> {
         }
         self.no_writes("token transfer")?;
         if !matches!(user, AgentId::User(_)) {
-            return Err(VmError::Unsupported(format!(
+            return Err(VmError::unsupported(format!(
                 "sending to L1 address {user}: only users have L1 wallets here"
             )));
         }
         self.exec.burn(GAS.transfer)?;
         let own = self.account_id();
         accounts::burn(self.exec.store, &own, assets)?;
-        l1::credit(self.exec.store, user, assets);
-        Ok(())
+        l1::credit(self.exec.store, user, assets)
     }
 
     fn call(
@@ -505,14 +554,14 @@ impl Sandbox for Ctx<'_, '_> {
         self.no_writes("event")?;
         let limits = self.exec.limits;
         if payload.len() > limits.max_event_size as usize {
-            return Err(VmError::Limit(format!(
+            return Err(VmError::limit(format!(
                 "event of {} bytes exceeds the maximum of {}",
                 payload.len(),
                 limits.max_event_size
             )));
         }
         if self.exec.events.len() >= limits.max_events_per_request as usize {
-            return Err(VmError::Limit(format!(
+            return Err(VmError::limit(format!(
                 "more than {} events in one request",
                 limits.max_events_per_request
             )));
@@ -549,5 +598,32 @@ impl Sandbox for Ctx<'_, '_> {
 
     fn gas_remaining(&self) -> u64 {
         self.exec.budget - self.exec.burned
+    }
+
+    fn reserve_memory(&mut self, bytes: u64) -> Result<(), VmError> {
+        let exec = &mut *self.exec;
+        let live = exec.memory_live.saturating_add(bytes);
+        let allocated = exec.memory_allocated.saturating_add(bytes);
+        if live > MAX_LIVE_MEMORY_BYTES {
+            return Err(VmError::limit(format!(
+                "the request's calls would hold {} MiB of engine memory at once; at most {} MiB",
+                live >> 20,
+                MAX_LIVE_MEMORY_BYTES >> 20
+            )));
+        }
+        if allocated > MAX_ALLOCATED_MEMORY_BYTES {
+            return Err(VmError::limit(format!(
+                "the request would allocate more than {} MiB of engine memory in all \
+                 (instances created and grown)",
+                MAX_ALLOCATED_MEMORY_BYTES >> 20
+            )));
+        }
+        exec.memory_live = live;
+        exec.memory_allocated = allocated;
+        Ok(())
+    }
+
+    fn release_memory(&mut self, bytes: u64) {
+        self.exec.memory_live = self.exec.memory_live.saturating_sub(bytes);
     }
 }

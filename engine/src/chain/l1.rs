@@ -31,9 +31,13 @@ fn write(store: &mut Store, user: &AgentId, amount: u64) {
 }
 
 /// Adds to `user`'s wallet.
-pub(crate) fn credit(store: &mut Store, user: &AgentId, assets: Assets) {
-    let total = balance(store, user).saturating_add(assets.base_tokens);
+///
+/// # Errors
+/// [`VmError::Limit`] if the wallet would overflow (nothing changes).
+pub(crate) fn credit(store: &mut Store, user: &AgentId, assets: Assets) -> Result<(), VmError> {
+    let total = crate::core::accounts::add(balance(store, user), assets, user)?;
     write(store, user, total);
+    Ok(())
 }
 
 /// Takes from `user`'s wallet.

@@ -73,7 +73,156 @@ impl Default for ChainConfig {
     }
 }
 
+/// A chain config field out of its bounds.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid chain config: `{field}` {message}")]
+pub struct ConfigError {
+    /// The field.
+    pub field: &'static str,
+    /// What is wrong, with the bound.
+    pub message: String,
+}
+
 impl ChainConfig {
+    /// The most gas a request or view may be given (Wasp's block limit).
+    pub const MAX_GAS: u64 = 1_000_000_000;
+    /// The most users besides the owner.
+    pub const MAX_USERS: usize = 64;
+    /// The longest user (or owner) name, in bytes.
+    pub const MAX_NAME_BYTES: usize = 64;
+    /// The longest description, in bytes.
+    pub const MAX_DESCRIPTION_BYTES: usize = 1024;
+    /// The latest genesis time: 2100-01-01T00:00:00Z, in nanoseconds.
+    pub const MAX_GENESIS_TIME: u64 = 4_102_444_800_000_000_000;
+    /// The longest time between blocks: a day, in nanoseconds.
+    pub const MAX_BLOCK_TIME: u64 = 86_400_000_000_000;
+    /// The most gas one base token may buy.
+    pub const MAX_GAS_PER_TOKEN: u64 = 1_000_000;
+    /// The largest minimum fee, in base tokens.
+    pub const MAX_MIN_FEE: u64 = 1_000_000_000_000;
+    /// The largest blob (and so program) a config may allow.
+    pub const MAX_BLOB_SIZE: u32 = 4 * 1024 * 1024;
+    /// The largest event payload a config may allow.
+    pub const MAX_EVENT_SIZE: u32 = 1024 * 1024;
+    /// The most events per request a config may allow.
+    pub const MAX_EVENTS_PER_REQUEST: u32 = 10_000;
+
+    /// Checks every field against its bound (configs come from share links
+    /// and files: nothing in one may make a request unbounded or a token
+    /// amount overflow). The total of every account's genesis funds must
+    /// fit a `u64`, so no balance can ever overflow.
+    ///
+    /// # Errors
+    /// The first field out of bounds.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let fail = |field, message: String| Err(ConfigError { field, message });
+        let name_ok = |name: &str| !name.is_empty() && name.len() <= Self::MAX_NAME_BYTES;
+        if !name_ok(&self.owner) {
+            return fail(
+                "owner",
+                format!("must be 1 to {} bytes long", Self::MAX_NAME_BYTES),
+            );
+        }
+        if self.users.len() > Self::MAX_USERS {
+            return fail(
+                "users",
+                format!(
+                    "lists {} users; at most {} are allowed",
+                    self.users.len(),
+                    Self::MAX_USERS
+                ),
+            );
+        }
+        let mut names = std::collections::BTreeSet::from([self.owner.as_str()]);
+        for user in &self.users {
+            if !name_ok(user) {
+                return fail(
+                    "users",
+                    format!("names must be 1 to {} bytes long", Self::MAX_NAME_BYTES),
+                );
+            }
+            if !names.insert(user) {
+                return fail(
+                    "users",
+                    format!("name `{user}` appears twice (the owner counts too)"),
+                );
+            }
+        }
+        if self.description.len() > Self::MAX_DESCRIPTION_BYTES {
+            return fail(
+                "description",
+                format!("is longer than {} bytes", Self::MAX_DESCRIPTION_BYTES),
+            );
+        }
+        let accounts = self.users.len() as u64 + 1;
+        let supply = self
+            .l1_funds
+            .checked_add(self.l2_funds)
+            .and_then(|each| each.checked_mul(accounts));
+        if supply.is_none() {
+            return fail(
+                "l1_funds/l2_funds",
+                format!("give {accounts} accounts more base tokens than a u64 holds in total"),
+            );
+        }
+        if self.genesis_time > Self::MAX_GENESIS_TIME {
+            return fail("genesis_time", "is after the year 2100".into());
+        }
+        if self.block_time == 0 || self.block_time > Self::MAX_BLOCK_TIME {
+            return fail(
+                "block_time",
+                format!("must be 1 to {} nanoseconds (a day)", Self::MAX_BLOCK_TIME),
+            );
+        }
+        let policy = self.fee_policy;
+        if policy.gas_per_token == 0 || policy.gas_per_token > Self::MAX_GAS_PER_TOKEN {
+            return fail(
+                "fee_policy.gas_per_token",
+                format!("must be 1 to {}", Self::MAX_GAS_PER_TOKEN),
+            );
+        }
+        if policy.min_fee > Self::MAX_MIN_FEE {
+            return fail(
+                "fee_policy.min_fee",
+                format!("must be at most {}", Self::MAX_MIN_FEE),
+            );
+        }
+        let limits = self.limits;
+        for (field, value, max) in [
+            (
+                "limits.max_blob_size",
+                limits.max_blob_size,
+                Self::MAX_BLOB_SIZE,
+            ),
+            (
+                "limits.max_event_size",
+                limits.max_event_size,
+                Self::MAX_EVENT_SIZE,
+            ),
+            (
+                "limits.max_events_per_request",
+                limits.max_events_per_request,
+                Self::MAX_EVENTS_PER_REQUEST,
+            ),
+        ] {
+            if value > max {
+                return fail(field, format!("is {value}; at most {max} is allowed"));
+            }
+        }
+        for (field, value) in [
+            ("max_gas_per_request", self.max_gas_per_request),
+            ("view_gas_budget", self.view_gas_budget),
+        ] {
+            if value == 0 || value > Self::MAX_GAS {
+                return fail(
+                    field,
+                    format!("is {value}; it must be 1 to {}", Self::MAX_GAS),
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// The owner's agent id.
     pub fn owner_id(&self) -> AgentId {
         AgentId::user(&self.owner)
@@ -128,17 +277,42 @@ pub enum ChainError {
     /// A view failed.
     #[error(transparent)]
     View(#[from] VmError),
+    /// The chain has done all the work one session may do.
+    #[error(
+        "this chain has burned {burned} gas, the most one session may ({}): export it and start a new chain",
+        Chain::MAX_TOTAL_GAS
+    )]
+    WorkLimit {
+        /// The gas burned since genesis.
+        burned: u64,
+    },
+    /// A deposit would make a balance overflow.
+    #[error("depositing {needed} base tokens would overflow the chain account of {sender}")]
+    Overflow {
+        /// The sender.
+        sender: AgentId,
+        /// The tokens attached.
+        needed: u64,
+    },
 }
 
+/// What the chain keeps of each block besides its state: the hash, the
+/// undo log, and the request it ran (genesis has none) — kept here, not
+/// only in the blocklog, so a session never depends on reading a receipt
+/// back.
+#[derive(Clone)]
 struct BlockRecord {
     state_hash: StateHash,
     undo: Vec<Undo>,
+    request: Option<Request>,
+    /// Gas burned by this block and all before it.
+    total_gas: u64,
 }
 
 /// A copy of the chain's state and history, to [`Chain::restore`] later.
 pub struct Snapshot {
     store: Store,
-    blocks: Vec<(StateHash, Vec<Undo>)>,
+    blocks: Vec<BlockRecord>,
 }
 
 /// A deterministic, single-process ISC chain.
@@ -155,6 +329,10 @@ pub struct Chain {
 }
 
 impl Chain {
+    /// The most gas one chain (and so one session, and its replay) may
+    /// burn in all (see [`crate::bounds::MAX_TOTAL_GAS`]).
+    pub const MAX_TOTAL_GAS: u64 = crate::bounds::MAX_TOTAL_GAS;
+
     /// A chain at genesis (block 0): core contracts deployed, the owner and
     /// users funded.
     pub fn new(config: ChainConfig) -> Self {
@@ -182,8 +360,10 @@ impl Chain {
             );
         }
         for (_, agent) in config.accounts() {
-            l1::credit(&mut store, &agent, Assets::base(config.l1_funds));
-            accounts::mint(&mut store, &agent, Assets::base(config.l2_funds));
+            // Only a config that fails `validate` can overflow here; its
+            // excess funds are not credited.
+            let _ = l1::credit(&mut store, &agent, Assets::base(config.l1_funds));
+            let _ = accounts::mint(&mut store, &agent, Assets::base(config.l2_funds));
         }
         let users: Vec<AgentId> = config
             .accounts()
@@ -209,6 +389,8 @@ impl Chain {
             blocks: vec![BlockRecord {
                 state_hash,
                 undo: Vec::new(),
+                request: None,
+                total_gas: 0,
             }],
         }
     }
@@ -276,6 +458,10 @@ impl Chain {
         if !matches!(sender, AgentId::User(_) | AgentId::Ethereum(_)) {
             return Err(ChainError::InvalidSender(sender));
         }
+        let burned = self.blocks.last().map_or(0, |block| block.total_gas);
+        if burned >= Self::MAX_TOTAL_GAS {
+            return Err(ChainError::WorkLimit { burned });
+        }
         let l1_available = l1::balance(&self.store, &sender);
         if request.tokens.base_tokens > l1_available {
             return Err(ChainError::InsufficientL1Funds {
@@ -285,8 +471,13 @@ impl Chain {
             });
         }
         let policy = governance::fee_policy(&self.store);
-        let l2_available =
-            accounts::balance(&self.store, &sender).base_tokens + request.tokens.base_tokens;
+        let l2_available = accounts::balance(&self.store, &sender)
+            .base_tokens
+            .checked_add(request.tokens.base_tokens)
+            .ok_or(ChainError::Overflow {
+                sender,
+                needed: request.tokens.base_tokens,
+            })?;
         let min_fee = policy.fee(GAS.request_base);
         if l2_available < min_fee {
             return Err(ChainError::CannotPayFee {
@@ -311,7 +502,15 @@ impl Chain {
         };
 
         // The on-ledger deposit happens whatever the call does.
+        // Minted first: it is the step that can fail (an overflow), and
+        // the wallet was checked above.
         if !request.tokens.is_empty() {
+            accounts::mint(&mut self.store, &sender, request.tokens).map_err(|_| {
+                ChainError::Overflow {
+                    sender,
+                    needed: request.tokens.base_tokens,
+                }
+            })?;
             l1::debit(&mut self.store, &sender, request.tokens).map_err(|_| {
                 ChainError::InsufficientL1Funds {
                     sender,
@@ -319,7 +518,6 @@ impl Chain {
                     needed: request.tokens.base_tokens,
                 }
             })?;
-            accounts::mint(&mut self.store, &sender, request.tokens);
         }
         let budget = request
             .gas_budget
@@ -351,7 +549,7 @@ impl Chain {
         let receipt = Receipt {
             block_index: index,
             request_id: env.request_id,
-            request,
+            request: request.clone(),
             results,
             error,
             gas_budget: budget,
@@ -374,6 +572,8 @@ impl Chain {
         self.blocks.push(BlockRecord {
             state_hash: self.store.hash(),
             undo,
+            request: Some(request),
+            total_gas: burned.saturating_add(receipt.gas_burned),
         });
         Ok(receipt)
     }
@@ -562,32 +762,24 @@ impl Chain {
     /// The requests of blocks 1..=latest, in order: replaying them on a new
     /// chain with the same config rebuilds this one.
     pub fn requests(&self) -> Vec<Request> {
-        self.receipts().into_iter().map(|r| r.request).collect()
+        self.blocks
+            .iter()
+            .filter_map(|block| block.request.clone())
+            .collect()
     }
 
     /// A copy of the state and history.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             store: self.store.clone(),
-            blocks: self
-                .blocks
-                .iter()
-                .map(|block| (block.state_hash, block.undo.clone()))
-                .collect(),
+            blocks: self.blocks.clone(),
         }
     }
 
     /// Returns to a snapshot taken from this chain.
     pub fn restore(&mut self, snapshot: &Snapshot) {
         self.store = snapshot.store.clone();
-        self.blocks = snapshot
-            .blocks
-            .iter()
-            .map(|(state_hash, undo)| BlockRecord {
-                state_hash: *state_hash,
-                undo: undo.clone(),
-            })
-            .collect();
+        self.blocks = snapshot.blocks.clone();
     }
 
     /// Undoes every block after `index`.

@@ -134,6 +134,15 @@ pub struct CallTrace {
     /// The calls it made, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calls: Vec<CallTrace>,
+    /// On the root node: how many calls the request made past the
+    /// receipt's cap on trace nodes ([`crate::bounds::MAX_TRACE_NODES`]),
+    /// counted but not kept.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub omitted_calls: u64,
+}
+
+fn is_zero(value: &u64) -> bool {
+    *value == 0
 }
 
 /// What became of a request.

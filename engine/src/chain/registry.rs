@@ -41,7 +41,14 @@ impl Registry {
     }
 
     /// Loads (or finds in the cache) the program stored under `hash`.
+    ///
+    /// The blob must be in the state: the cache outlives reverts and
+    /// restores, so it only saves the compilation of a program the chain
+    /// still holds, and a live chain answers as its replay does.
     pub(crate) fn load(&self, store: &Store, hash: Hash) -> Result<Rc<dyn Processor>, VmError> {
+        if !core::blob::exists(store, &hash) {
+            return Err(core::blob::missing_program(&hash));
+        }
         if let Some(processor) = self.cache.borrow().get(&hash) {
             return Ok(Rc::clone(processor));
         }
@@ -49,7 +56,7 @@ impl Registry {
         let factory = self
             .factories
             .get(&vm)
-            .ok_or_else(|| VmError::UnknownVmType(vm.clone()))?;
+            .ok_or_else(|| VmError::UnknownVmType { vm: vm.clone() })?;
         let processor: Rc<dyn Processor> = Rc::from(factory.load(&binary)?);
         self.cache.borrow_mut().insert(hash, Rc::clone(&processor));
         Ok(processor)
@@ -61,7 +68,8 @@ impl Registry {
         store: &Store,
         hname: Hname,
     ) -> Result<(Rc<dyn Processor>, ContractRecord), VmError> {
-        let record = core::root::record(store, hname).ok_or(VmError::ContractNotFound(hname))?;
+        let record = core::root::record(store, hname)
+            .ok_or(VmError::ContractNotFound { contract: hname })?;
         if let Some(native) = self.core.get(&hname) {
             return Ok((Rc::clone(native) as Rc<dyn Processor>, record));
         }

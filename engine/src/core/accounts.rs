@@ -170,13 +170,26 @@ fn write_balance(store: &mut Store, agent: &AgentId, amount: u64) {
 }
 
 /// Adds tokens that enter the chain (deposits, genesis).
-pub(crate) fn mint(store: &mut Store, agent: &AgentId, assets: Assets) {
-    let balance = balance(store, agent)
-        .base_tokens
-        .saturating_add(assets.base_tokens);
+///
+/// # Errors
+/// [`VmError::Limit`] if the account or the chain's total would overflow
+/// (nothing is changed then).
+pub(crate) fn mint(store: &mut Store, agent: &AgentId, assets: Assets) -> Result<(), VmError> {
+    let balance = add(balance(store, agent).base_tokens, assets, agent)?;
+    let total = add(total(store), assets, agent)?;
     write_balance(store, agent, balance);
-    let total = total(store).saturating_add(assets.base_tokens);
     store.set(hname(), b"t", u64_to_bytes(total));
+    Ok(())
+}
+
+/// `amount + assets`, or an overflow error naming `agent`.
+pub(crate) fn add(amount: u64, assets: Assets, agent: &AgentId) -> Result<u64, VmError> {
+    amount.checked_add(assets.base_tokens).ok_or_else(|| {
+        VmError::limit(format!(
+            "adding {} base tokens for {agent} overflows a u64",
+            assets.base_tokens
+        ))
+    })
 }
 
 /// Removes tokens that leave the chain (withdrawals to L1).
@@ -191,17 +204,21 @@ pub(crate) fn burn(store: &mut Store, agent: &AgentId, assets: Assets) -> Result
 }
 
 fn debit(store: &mut Store, agent: &AgentId, assets: Assets) -> Result<(), VmError> {
-    let available = balance(store, agent).base_tokens;
-    let left =
-        available
-            .checked_sub(assets.base_tokens)
-            .ok_or_else(|| VmError::InsufficientFunds {
-                account: agent.to_string(),
-                available,
-                needed: assets.base_tokens,
-            })?;
+    let left = debit_amount(store, agent, assets)?;
     write_balance(store, agent, left);
     Ok(())
+}
+
+/// What `agent` would hold after giving `assets`.
+fn debit_amount(store: &Store, agent: &AgentId, assets: Assets) -> Result<u64, VmError> {
+    let available = balance(store, agent).base_tokens;
+    available
+        .checked_sub(assets.base_tokens)
+        .ok_or_else(|| VmError::InsufficientFunds {
+            account: agent.to_string(),
+            available,
+            needed: assets.base_tokens,
+        })
 }
 
 /// Moves tokens between two on-chain accounts.
@@ -217,11 +234,15 @@ pub(crate) fn transfer(
     if assets.is_empty() {
         return Ok(());
     }
-    debit(store, from, assets)?;
-    let balance = balance(store, to)
-        .base_tokens
-        .saturating_add(assets.base_tokens);
-    write_balance(store, to, balance);
+    if from == to {
+        // Moving tokens to oneself changes nothing, if they are there.
+        return debit_amount(store, from, assets).map(|_| ());
+    }
+    // Both sides are checked before either is written.
+    let credited = add(balance(store, to).base_tokens, assets, to)?;
+    let left = debit_amount(store, from, assets)?;
+    write_balance(store, from, left);
+    write_balance(store, to, credited);
     Ok(())
 }
 
@@ -232,6 +253,6 @@ pub(crate) fn nonce(store: &Store, agent: &AgentId) -> u64 {
 
 /// Increments `agent`'s request nonce.
 pub(crate) fn bump_nonce(store: &mut Store, agent: &AgentId) {
-    let next = nonce(store, agent) + 1;
+    let next = nonce(store, agent).saturating_add(1);
     store.set(hname(), &nonce_key(agent), u64_to_bytes(next));
 }

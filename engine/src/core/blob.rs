@@ -93,6 +93,13 @@ fn store_blob(ctx: &mut dyn Sandbox) -> Result<Dict, VmError> {
         return Err(VmError::param("p", "a blob needs at least one field"));
     }
     let bytes = fields.to_bytes();
+    let max = ctx.limits().max_blob_size;
+    if bytes.len() as u64 > u64::from(max) {
+        return Err(VmError::limit(format!(
+            "a blob of {} bytes exceeds the chain's maximum of {max} (governance's max_blob_size)",
+            bytes.len()
+        )));
+    }
     ctx.burn_gas(GAS.blob + GAS.per_byte_written * bytes.len() as u64)?;
     let hash = Hash::blake2b(&bytes);
     let size: usize = fields.iter().map(|(_, value)| value.len()).sum();
@@ -104,8 +111,19 @@ fn store_blob(ctx: &mut dyn Sandbox) -> Result<Dict, VmError> {
     Ok(Dict::new().with("hash", hash.as_bytes().to_vec()))
 }
 
+/// A blob that is not in the state.
 fn not_found(hash: &Hash) -> VmError {
     VmError::param("hash", format!("blob {hash} not found"))
+}
+
+/// A program blob that is not in the state (named by the deploy param `ph`).
+pub(crate) fn missing_program(hash: &Hash) -> VmError {
+    VmError::param("ph", format!("blob {hash} not found"))
+}
+
+/// Whether a blob is stored under `hash`.
+pub(crate) fn exists(store: &Store, hash: &Hash) -> bool {
+    store.get(hname(), &size_key(hash)).is_some()
 }
 
 fn field_prefix(hash: &Hash) -> Vec<u8> {
@@ -131,8 +149,8 @@ fn size_key(hash: &Hash) -> Vec<u8> {
 /// # Errors
 /// [`VmError::Param`] if there is no such blob or it is not a program.
 pub(crate) fn program(store: &Store, hash: &Hash) -> Result<(VmType, Vec<u8>), VmError> {
-    if store.get(hname(), &size_key(hash)).is_none() {
-        return Err(VmError::param("ph", format!("blob {hash} not found")));
+    if !exists(store, hash) {
+        return Err(missing_program(hash));
     }
     let field = |name: &str| store.get(hname(), &field_key(hash, name.as_bytes()));
     let vm = field(FIELD_VM_TYPE)

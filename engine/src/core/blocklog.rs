@@ -162,7 +162,7 @@ fn receipt_at(ctx: &mut dyn Sandbox, index: u32) -> Result<Option<Receipt>, VmEr
 }
 
 fn decode_receipt(bytes: &[u8]) -> Result<Receipt, VmError> {
-    serde_json::from_slice(bytes).map_err(|err| VmError::Codec(format!("stored receipt: {err}")))
+    serde_json::from_slice(bytes).map_err(|err| VmError::codec(format!("stored receipt: {err}")))
 }
 
 fn events(

@@ -72,7 +72,7 @@ fn register_error(ctx: &mut dyn Sandbox) -> Result<Dict, VmError> {
         .map_or(0, u16::from_le_bytes);
     let id = next
         .checked_add(1)
-        .ok_or_else(|| VmError::Limit("too many registered errors".into()))?;
+        .ok_or_else(|| VmError::limit("too many registered errors"))?;
     ctx.state_set(&counter_key, &id.to_le_bytes())?;
     let code = [contract.to_bytes().as_slice(), &next.to_le_bytes()].concat();
     ctx.state_set(&[b"e".as_slice(), &code].concat(), format.as_bytes())?;

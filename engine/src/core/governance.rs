@@ -109,7 +109,7 @@ pub(crate) fn contract() -> NativeContract {
             let caller = ctx.caller();
             let delegate = ctx.state_get(b"od")?;
             if delegate.as_deref() != Some(caller.to_bytes().as_slice()) {
-                return Err(VmError::Unauthorized(format!(
+                return Err(VmError::unauthorized(format!(
                     "{caller} was not delegated chain ownership"
                 )));
             }

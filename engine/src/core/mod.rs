@@ -93,7 +93,7 @@ pub(crate) fn core_program_hash(name: &str) -> Hash {
 
 /// An entry point that ISC has but a one-process chain cannot honour.
 pub(crate) fn unsupported(what: &str) -> VmError {
-    VmError::Unsupported(what.to_owned())
+    VmError::unsupported(what.to_owned())
 }
 
 // --- param helpers ----------------------------------------------------------
@@ -149,7 +149,7 @@ pub(crate) fn require_owner(ctx: &dyn Sandbox, action: &str) -> Result<(), VmErr
     if ctx.caller() == ctx.chain_owner() {
         Ok(())
     } else {
-        Err(VmError::Unauthorized(format!(
+        Err(VmError::unauthorized(format!(
             "only the chain owner may {action}"
         )))
     }

@@ -168,7 +168,7 @@ fn deploy_contract(ctx: &mut dyn Sandbox) -> Result<Dict, VmError> {
         && deployer != ctx.chain_owner()
         && ctx.state_get(&permission_key(&deployer))?.is_none()
     {
-        return Err(VmError::Unauthorized(format!(
+        return Err(VmError::unauthorized(format!(
             "{deployer} may not deploy contracts on this chain"
         )));
     }

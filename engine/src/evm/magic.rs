@@ -10,6 +10,7 @@
 
 use super::db::{SandboxDb, WEI_PER_BASE_TOKEN};
 use crate::Hname;
+use crate::bounds::{MAX_EVM_FRAME_BYTES, MAX_EVM_FRAME_LOGS, MAX_EVM_FRAMES};
 use crate::codec::{Assets, Dict};
 use crate::vm::{Sandbox, VmError};
 use alloy_sol_types::{SolCall, SolError, SolEvent, sol};
@@ -96,7 +97,7 @@ fn split_call(
         .get(..4)
         .and_then(|s| s.try_into().ok())
         .ok_or_else(|| VmError::panic(format!("{who}: call without a selector")))?;
-    Ok((selector, move |err| VmError::Codec(format!("{who}: {err}"))))
+    Ok((selector, move |err| VmError::codec(format!("{who}: {err}"))))
 }
 
 /// What the ISC request's caller allowed the called EVM contract to take:
@@ -471,10 +472,10 @@ fn from_dict(dict: &Dict) -> ISCDict {
 
 fn to_assets(assets: &ISCAssets) -> Result<Assets, VmError> {
     if !assets.nativeTokens.is_empty() {
-        return Err(VmError::Unsupported("native tokens".into()));
+        return Err(VmError::unsupported("native tokens"));
     }
     if !assets.nfts.is_empty() {
-        return Err(VmError::Unsupported("NFTs".into()));
+        return Err(VmError::unsupported("NFTs"));
     }
     Ok(Assets::base(assets.baseTokens))
 }
@@ -521,13 +522,31 @@ pub(crate) struct Magic {
     /// The ISC request's allowance to the called contract.
     pub(crate) request: RequestAllowance,
     pub(crate) steps: Vec<EvmStep>,
-    /// Frames in start order.
+    /// Frames in start order (the first [`MAX_EVM_FRAMES`]).
     pub(crate) frames: Vec<EvmFrame>,
+    /// Every frame opened, kept or not.
+    pub(crate) frames_total: usize,
+    /// Logs kept in frames so far.
+    pub(crate) logs_kept: usize,
+    /// Indices into `frames` of the open frames (`usize::MAX`: not kept).
     pub(crate) open: Vec<usize>,
 }
 
 fn hex0x(bytes: &[u8]) -> String {
     format!("0x{}", hex::encode(bytes))
+}
+
+/// `bytes` as hex for the trace: the first [`MAX_EVM_FRAME_BYTES`], with
+/// the full length noted when cut.
+fn hex_capped(bytes: &[u8]) -> String {
+    if bytes.len() <= MAX_EVM_FRAME_BYTES {
+        return hex0x(bytes);
+    }
+    format!(
+        "{}… (truncated: {} bytes)",
+        hex0x(&bytes[..MAX_EVM_FRAME_BYTES]),
+        bytes.len()
+    )
 }
 
 impl Magic {
@@ -539,6 +558,11 @@ impl Magic {
         input: String,
         gas_limit: u64,
     ) {
+        self.frames_total += 1;
+        if self.frames.len() >= MAX_EVM_FRAMES {
+            self.open.push(usize::MAX);
+            return;
+        }
         self.open.push(self.frames.len());
         self.frames.push(EvmFrame {
             depth: self.open.len() - 1,
@@ -556,7 +580,7 @@ impl Magic {
 
     fn close_frame(&mut self, result: &InterpreterResult, to: Option<Address>) {
         if let Some(frame) = self.open.pop().and_then(|i| self.frames.get_mut(i)) {
-            frame.output = hex0x(&result.output);
+            frame.output = hex_capped(&result.output);
             frame.gas_used = result.gas.total_gas_spent();
             frame.success = result.result.is_ok();
             if let Some(to) = to {
@@ -576,7 +600,7 @@ where
             format!("{:?}", inputs.scheme),
             inputs.caller,
             inputs.target_address,
-            hex0x(&input),
+            hex_capped(&input),
             inputs.gas_limit,
         );
         if !is_magic(&inputs.target_address) {
@@ -669,7 +693,11 @@ where
     }
 
     fn log(&mut self, _context: &mut CTX, log: Log) {
+        if self.logs_kept >= MAX_EVM_FRAME_LOGS {
+            return;
+        }
         if let Some(frame) = self.open.last().and_then(|i| self.frames.get_mut(*i)) {
+            self.logs_kept += 1;
             frame.logs.push((
                 log.address.to_checksum(None),
                 log.data
@@ -677,7 +705,7 @@ where
                     .iter()
                     .map(|t| hex0x(t.as_slice()))
                     .collect(),
-                hex0x(&log.data.data),
+                hex_capped(&log.data.data),
             ));
         }
     }

@@ -129,7 +129,7 @@ pub(crate) fn evm_address(ctx: &mut dyn Sandbox, agent: &AgentId) -> Result<Addr
 pub(crate) fn address_agent(ctx: &mut dyn Sandbox, address: &Address) -> Result<AgentId, VmError> {
     match ctx.state_get(&db::owner_key(address))? {
         Some(bytes) => AgentId::from_bytes(&bytes)
-            .map_err(|err| VmError::Codec(format!("stored address owner: {err}"))),
+            .map_err(|err| VmError::codec(format!("stored address owner: {err}"))),
         None => Ok(AgentId::Ethereum(address.0.0)),
     }
 }
@@ -233,9 +233,15 @@ impl InMemoryEvm {
 
 /// The playground's EVM rules: hard fork [`HARD_FORK`], chain id
 /// [`DEFAULT_CHAIN_ID`].
+///
+/// EIP-3607 (refuse transactions from senders with code) is off: in ISC an
+/// ISC contract — an EVM contract calling through the magic contract
+/// included — may call an EVM contract, and the EVM sees that contract's
+/// address as the sender.
 pub(crate) fn playground_cfg(cfg: &mut CfgEnv) {
     cfg.chain_id = DEFAULT_CHAIN_ID;
     cfg.spec = SpecId::PRAGUE;
+    cfg.disable_eip3607 = true;
 }
 
 /// A transaction as the playground sends one: gas price 0 (the chain

@@ -307,12 +307,18 @@ impl EvmProcessor {
         let outcome = evm.inspect_tx(tx);
         let fatal = evm.inspector.fatal.take();
         let frames = std::mem::take(&mut evm.inspector.frames);
+        let frames_total = evm.inspector.frames_total;
         let steps = std::mem::take(&mut evm.inspector.steps);
         drop(evm);
         let SandboxDb {
             ctx, error, loaded, ..
         } = database;
+        let frames_kept = frames.len();
         let mut detail = serde_json::json!({ "evm_frames": frames });
+        if frames_total > frames_kept {
+            detail["evm_frames_total"] = serde_json::json!(frames_total);
+            detail["evm_frames_truncated"] = serde_json::json!(true);
+        }
         if max_steps > 0 {
             detail["evm_steps"] = serde_json::json!(steps);
         }

@@ -16,6 +16,7 @@ mod gas;
 mod sandbox;
 
 pub use gas::{GAS, GasSchedule};
+
 pub use sandbox::{Sandbox, StateItems};
 
 use crate::Hname;
@@ -251,8 +252,11 @@ pub enum VmError {
         action: String,
     },
     /// No contract with this hname.
-    #[error("contract {0} not found")]
-    ContractNotFound(Hname),
+    #[error("contract {contract} not found")]
+    ContractNotFound {
+        /// The hname asked for.
+        contract: Hname,
+    },
     /// The contract has no such entry point.
     #[error("contract `{contract}`: entry point {entry} not found")]
     EntryPointNotFound {
@@ -310,14 +314,23 @@ pub enum VmError {
         message: String,
     },
     /// No processor is registered for this VM type.
-    #[error("no processor for VM type `{0}`")]
-    UnknownVmType(VmType),
-    /// A limit on size or count was exceeded.
-    #[error("limit exceeded: {0}")]
-    Limit(String),
+    #[error("no processor for VM type `{vm}`")]
+    UnknownVmType {
+        /// The VM type the program names.
+        vm: VmType,
+    },
+    /// A limit on size, count or work was exceeded.
+    #[error("limit exceeded: {message}")]
+    Limit {
+        /// Which limit, with the numbers.
+        message: String,
+    },
     /// Params or results could not be decoded.
-    #[error("bad encoding: {0}")]
-    Codec(String),
+    #[error("bad encoding: {message}")]
+    Codec {
+        /// What is malformed.
+        message: String,
+    },
     /// A param is missing or invalid.
     #[error("invalid param `{key}`: {message}")]
     Param {
@@ -327,18 +340,24 @@ pub enum VmError {
         message: String,
     },
     /// The caller may not do this.
-    #[error("unauthorized: {0}")]
-    Unauthorized(String),
+    #[error("unauthorized: {message}")]
+    Unauthorized {
+        /// What was refused, and to whom.
+        message: String,
+    },
     /// An ISC operation that a one-process chain cannot honour.
-    #[error("not supported in the playground: {0}")]
-    Unsupported(String),
+    #[error("not supported in the playground: {message}")]
+    Unsupported {
+        /// What is not supported.
+        message: String,
+    },
 }
 
 impl From<CodecError> for VmError {
     fn from(err: CodecError) -> Self {
         match err {
-            CodecError::Unsupported(what) => Self::Unsupported(what.to_owned()),
-            other => Self::Codec(other.to_string()),
+            CodecError::Unsupported(what) => Self::unsupported(what),
+            other => Self::codec(other),
         }
     }
 }
@@ -348,6 +367,34 @@ impl VmError {
     pub fn panic(message: impl Into<String>) -> Self {
         Self::Panic {
             message: message.into(),
+        }
+    }
+
+    /// A limit exceeded, described by `message`.
+    pub fn limit(message: impl fmt::Display) -> Self {
+        Self::Limit {
+            message: message.to_string(),
+        }
+    }
+
+    /// Malformed bytes, described by `message`.
+    pub fn codec(message: impl fmt::Display) -> Self {
+        Self::Codec {
+            message: message.to_string(),
+        }
+    }
+
+    /// A refusal, described by `message`.
+    pub fn unauthorized(message: impl fmt::Display) -> Self {
+        Self::Unauthorized {
+            message: message.to_string(),
+        }
+    }
+
+    /// Something the playground cannot do, described by `message`.
+    pub fn unsupported(message: impl fmt::Display) -> Self {
+        Self::Unsupported {
+            message: message.to_string(),
         }
     }
 
@@ -367,7 +414,7 @@ impl VmError {
             Self::Trap { .. } => "trap",
             Self::Revert { .. } => "revert",
             Self::WriteInView { .. } => "write_in_view",
-            Self::ContractNotFound(_) => "contract_not_found",
+            Self::ContractNotFound { .. } => "contract_not_found",
             Self::EntryPointNotFound { .. } => "entry_point_not_found",
             Self::NotAFunc { .. } => "not_a_func",
             Self::FuncFromView { .. } => "func_from_view",
@@ -375,12 +422,89 @@ impl VmError {
             Self::AllowanceExceeded { .. } => "allowance_exceeded",
             Self::CallDepth { .. } => "call_depth",
             Self::InvalidProgram { .. } => "invalid_program",
-            Self::UnknownVmType(_) => "unknown_vm_type",
-            Self::Limit(_) => "limit",
-            Self::Codec(_) => "codec",
+            Self::UnknownVmType { .. } => "unknown_vm_type",
+            Self::Limit { .. } => "limit",
+            Self::Codec { .. } => "codec",
             Self::Param { .. } => "param",
-            Self::Unauthorized(_) => "unauthorized",
-            Self::Unsupported(_) => "unsupported",
+            Self::Unauthorized { .. } => "unauthorized",
+            Self::Unsupported { .. } => "unsupported",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of every variant. The `kind` match in [`VmError::kind`] is
+    /// exhaustive, and the count below is checked against the distinct
+    /// kinds, so a new variant must be added here to pass.
+    fn one_of_each() -> Vec<VmError> {
+        let hname = Hname::of("x");
+        vec![
+            VmError::panic("p"),
+            VmError::OutOfGas { budget: 1 },
+            VmError::Trap {
+                vm: VmType::WASM,
+                message: "t".into(),
+            },
+            VmError::Revert {
+                reason: "r".into(),
+                data: "00".into(),
+            },
+            VmError::WriteInView {
+                contract: hname,
+                action: "a".into(),
+            },
+            VmError::ContractNotFound { contract: hname },
+            VmError::EntryPointNotFound {
+                contract: "c".into(),
+                entry: hname,
+            },
+            VmError::NotAFunc {
+                contract: "c".into(),
+                entry: "e".into(),
+            },
+            VmError::FuncFromView {
+                contract: "c".into(),
+                entry: "e".into(),
+            },
+            VmError::InsufficientFunds {
+                account: "a".into(),
+                available: 1,
+                needed: 2,
+            },
+            VmError::AllowanceExceeded {
+                needed: 2,
+                allowed: 1,
+            },
+            VmError::CallDepth { max: 1 },
+            VmError::InvalidProgram {
+                vm: VmType::EVM,
+                message: "m".into(),
+            },
+            VmError::UnknownVmType {
+                vm: VmType::new("cobol"),
+            },
+            VmError::limit("l"),
+            VmError::codec("c"),
+            VmError::param("k", "m"),
+            VmError::unauthorized("u"),
+            VmError::unsupported("s"),
+        ]
+    }
+
+    #[test]
+    fn every_error_round_trips_through_json() {
+        let errors = one_of_each();
+        let kinds: std::collections::BTreeSet<&str> = errors.iter().map(VmError::kind).collect();
+        assert_eq!(kinds.len(), errors.len(), "one error per variant");
+        for error in errors {
+            let json = serde_json::to_string(&error)
+                .unwrap_or_else(|err| panic!("{} does not serialize: {err}", error.kind()));
+            assert!(json.contains(error.kind()), "{json}");
+            let back: VmError = serde_json::from_str(&json).expect("reads its own JSON");
+            assert_eq!(back, error);
         }
     }
 }

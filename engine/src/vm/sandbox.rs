@@ -28,6 +28,8 @@ pub trait Sandbox {
     fn chain_id(&self) -> ChainId;
     /// The chain owner's agent id.
     fn chain_owner(&self) -> AgentId;
+    /// The chain's size and count limits (governance's).
+    fn limits(&self) -> crate::Limits;
     /// The request's id.
     fn request_id(&self) -> RequestId;
     /// The request's sender.
@@ -154,6 +156,18 @@ pub trait Sandbox {
     fn burn_gas(&mut self, gas: u64) -> Result<(), VmError>;
     /// The gas left in the request's budget.
     fn gas_remaining(&self) -> u64;
+    /// Accounts `bytes` of memory an engine allocates for this call (a
+    /// Wasm instance's linear memory, as it is created and as it grows).
+    ///
+    /// # Errors
+    /// [`VmError::Limit`] past the request's caps: more than
+    /// [`MAX_LIVE_MEMORY_BYTES`](crate::bounds::MAX_LIVE_MEMORY_BYTES) held at once
+    /// by the request's nested calls, or more than
+    /// [`MAX_ALLOCATED_MEMORY_BYTES`](crate::bounds::MAX_ALLOCATED_MEMORY_BYTES)
+    /// allocated in all.
+    fn reserve_memory(&mut self, bytes: u64) -> Result<(), VmError>;
+    /// Gives back `bytes` reserved earlier: the instance is gone.
+    fn release_memory(&mut self, bytes: u64);
 
     // --- utilities ----------------------------------------------------------
 

@@ -11,20 +11,31 @@ use crate::Hname;
 use crate::codec::{Assets, Decoder, Dict, string_from_bytes, u64_to_bytes};
 use crate::ids::{AgentId, Hash};
 use crate::vm::{GAS, Sandbox, VmError};
-use wasmi::{Caller, Extern, StoreLimits, StoreLimitsBuilder};
+use wasmi::{Caller, Extern, ResourceLimiter};
+use wasmi_core::LimiterError;
 
-/// The per-call state of a Wasm contract's store.
+/// The most names `on_load` may export.
+const MAX_EXPORTS: usize = 4096;
+/// The longest exported name, in bytes.
+const MAX_EXPORT_NAME_BYTES: usize = 1024;
+
+/// The per-call state of a Wasm contract's store. It is also the store's
+/// resource limiter: every byte of linear memory the instance gets is
+/// reserved from the request's memory budget through the sandbox.
 pub(crate) struct HostState<'a> {
     sandbox: Option<&'a mut dyn Sandbox>,
-    pub(crate) limits: StoreLimits,
+    max_memory_bytes: usize,
+    max_table_elements: usize,
     max_results_bytes: usize,
+    /// Linear-memory bytes reserved from the sandbox so far.
+    reserved: u64,
     /// The one-slot cache of the last value read or sandbox result.
     cached: Option<Vec<u8>>,
     /// What `FN_RESULTS` set.
     pub(crate) results: Option<Dict>,
     /// What `on_load` exported: (index, name).
     pub(crate) exports: Vec<(i32, String)>,
-    /// The real reason a host call failed (wasmi only carries text).
+    /// The real reason a host call or a growth failed (wasmi only carries text).
     pub(crate) error: Option<VmError>,
     /// Fuel the guest had after the last synchronisation.
     pub(crate) fuel_mark: u64,
@@ -34,15 +45,10 @@ impl<'a> HostState<'a> {
     pub(crate) fn new(sandbox: Option<&'a mut dyn Sandbox>, limits: &WasmLimits) -> Self {
         Self {
             sandbox,
-            limits: StoreLimitsBuilder::new()
-                .memory_size(limits.max_memory_bytes)
-                .table_elements(limits.max_table_elements)
-                .instances(1)
-                .memories(1)
-                .tables(4)
-                .trap_on_grow_failure(true)
-                .build(),
+            max_memory_bytes: limits.max_memory_bytes,
+            max_table_elements: limits.max_table_elements,
             max_results_bytes: limits.max_results_bytes,
+            reserved: 0,
             cached: None,
             results: None,
             exports: Vec::new(),
@@ -80,6 +86,72 @@ impl<'a> HostState<'a> {
             None => VmError::OutOfGas { budget: 0 },
         }
     }
+
+    /// Gives the instance's memory back to the request's budget.
+    pub(crate) fn release(&mut self) {
+        let reserved = std::mem::take(&mut self.reserved);
+        if let Some(sandbox) = self.sandbox.as_deref_mut() {
+            sandbox.release_memory(reserved);
+        }
+    }
+
+    /// Keeps `error` as the reason of the trap wasmi is about to raise.
+    fn refuse(&mut self, error: VmError) -> Result<bool, LimiterError> {
+        self.error.get_or_insert(error);
+        Err(LimiterError::ResourceLimiterDeniedAllocation)
+    }
+}
+
+impl ResourceLimiter for HostState<'_> {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> Result<bool, LimiterError> {
+        if desired > self.max_memory_bytes {
+            let max = self.max_memory_bytes;
+            return self.refuse(VmError::limit(format!(
+                "Wasm linear memory may not grow past {} pages ({max} bytes)",
+                max / 65536
+            )));
+        }
+        let more = desired.saturating_sub(current) as u64;
+        if let Some(sandbox) = self.sandbox.as_deref_mut()
+            && let Err(err) = sandbox.reserve_memory(more)
+        {
+            return self.refuse(err);
+        }
+        self.reserved = self.reserved.saturating_add(more);
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> Result<bool, LimiterError> {
+        if desired > self.max_table_elements {
+            let max = self.max_table_elements;
+            return self.refuse(VmError::limit(format!(
+                "Wasm tables may not grow past {max} elements (asked for {desired})"
+            )));
+        }
+        Ok(true)
+    }
+
+    fn instances(&self) -> usize {
+        1
+    }
+
+    fn tables(&self) -> usize {
+        4
+    }
+
+    fn memories(&self) -> usize {
+        1
+    }
 }
 
 type Ctx<'c, 'a> = Caller<'c, HostState<'a>>;
@@ -103,12 +175,12 @@ pub(crate) fn host_state_get(
         }
         if val_len < 0 {
             let key = read(caller, key_ref, key_len)?;
-            let found = with_sandbox(caller, 0, |sandbox| sandbox.state_get(&key))?;
+            let found = with_sandbox(caller, |sandbox| sandbox.state_get(&key))?;
             return Ok(if found.is_some() { 0 } else { -1 });
         }
         if key_len > 0 {
             let key = read(caller, key_ref, key_len)?;
-            let value = with_sandbox(caller, 0, |sandbox| sandbox.state_get(&key))?;
+            let value = with_sandbox(caller, |sandbox| sandbox.state_get(&key))?;
             caller.data_mut().cached = value;
         }
         let Some(cached) = caller.data_mut().cached.take() else {
@@ -116,8 +188,9 @@ pub(crate) fn host_state_get(
         };
         let len = cached.len();
         let copy = usize::try_from(val_len).unwrap_or(0).min(len);
-        write(caller, val_ref, &cached[..copy])?;
+        let written = write(caller, val_ref, &cached[..copy]);
         caller.data_mut().cached = Some(cached);
+        written?;
         to_i32(len)
     })
 }
@@ -132,22 +205,41 @@ pub(crate) fn host_state_set(
 ) -> Result<(), wasmi::Error> {
     guarded(&mut caller, |caller| {
         if key_ref == 0 {
-            // export_name(index, name): key_len is the index (< 0: language tag).
-            let name = string_from_bytes(&read(caller, val_ref, val_len)?)?;
-            if key_len >= 0 {
-                caller.data_mut().exports.push((key_len, name));
-            }
-            return Ok(());
+            return export_name(caller, key_len, val_ref, val_len);
         }
         let key = read(caller, key_ref, key_len)?;
         if val_len < 0 {
-            return with_sandbox(caller, key.len(), |sandbox| sandbox.state_delete(&key));
+            return with_sandbox(caller, |sandbox| sandbox.state_delete(&key));
         }
         let value = read(caller, val_ref, val_len)?;
-        with_sandbox(caller, key.len() + value.len(), |sandbox| {
-            sandbox.state_set(&key, &value)
-        })
+        with_sandbox(caller, |sandbox| sandbox.state_set(&key, &value))
     })
+}
+
+/// `export_name(index, name)`, allowed only in `on_load`: `index` < 0 is
+/// the language tag, otherwise an entry point's index.
+fn export_name(caller: &mut Ctx<'_, '_>, index: i32, ptr: i32, len: i32) -> Result<(), VmError> {
+    if caller.data().sandbox.is_some() {
+        return Err(VmError::Trap {
+            vm: crate::vm::VmType::WASM,
+            message: "a contract may export names only during on_load".into(),
+        });
+    }
+    if usize::try_from(len).is_ok_and(|len| len > MAX_EXPORT_NAME_BYTES) {
+        return Err(VmError::limit(format!(
+            "an exported name of {len} bytes; at most {MAX_EXPORT_NAME_BYTES}"
+        )));
+    }
+    if caller.data().exports.len() >= MAX_EXPORTS {
+        return Err(VmError::limit(format!(
+            "more than {MAX_EXPORTS} exported entry points"
+        )));
+    }
+    let name = string_from_bytes(&read(caller, ptr, len)?)?;
+    if index >= 0 {
+        caller.data_mut().exports.push((index, name));
+    }
+    Ok(())
 }
 
 /// Runs `body`; a [`VmError`] is kept in the state and becomes a trap.
@@ -162,29 +254,57 @@ fn guarded<R>(
     })
 }
 
-/// Synchronises fuel, charges a host call moving `bytes`, runs `op` on the
-/// sandbox and hands the guest the fuel left.
-fn with_sandbox<R>(
-    caller: &mut Ctx<'_, '_>,
-    bytes: usize,
-    op: impl FnOnce(&mut dyn Sandbox) -> Result<R, VmError>,
-) -> Result<R, VmError> {
+/// Burns `gas` for host work: from the request's budget (after charging
+/// the fuel the guest burned since the last host call, and handing the
+/// guest what is left), or, during `on_load`, from its fuel.
+fn burn(caller: &mut Ctx<'_, '_>, gas: u64) -> Result<(), VmError> {
+    if gas == 0 {
+        return Ok(());
+    }
     let left = caller.get_fuel().unwrap_or(0);
+    if caller.data().sandbox.is_none() {
+        let rest = left
+            .checked_sub(gas / GAS.wasm_instruction)
+            .ok_or_else(|| {
+                VmError::limit("on_load ran out of its fuel budget (copying bytes costs fuel too)")
+            })?;
+        return set_fuel(caller, rest);
+    }
     let state = caller.data_mut();
     state.charge_fuel(left)?;
-    let sandbox = state.sandbox()?;
-    sandbox.burn_gas(GAS.sandbox_call + GAS.per_byte * bytes as u64)?;
-    let result = op(&mut *sandbox)?;
-    let fuel = sandbox.gas_remaining() / GAS.wasm_instruction;
+    state.sandbox()?.burn_gas(gas)?;
+    refill(caller)
+}
+
+/// Hands the guest the fuel the request's gas still pays for.
+fn refill(caller: &mut Ctx<'_, '_>) -> Result<(), VmError> {
+    let state = caller.data_mut();
+    let fuel = state.sandbox()?.gas_remaining() / GAS.wasm_instruction;
     state.fuel_mark = fuel;
+    set_fuel(caller, fuel)
+}
+
+fn set_fuel(caller: &mut Ctx<'_, '_>, fuel: u64) -> Result<(), VmError> {
     caller
         .set_fuel(fuel)
-        .map_err(|err| VmError::panic(format!("fuel: {err}")))?;
+        .map_err(|err| VmError::panic(format!("fuel: {err}")))
+}
+
+/// Synchronises fuel, charges a sandbox call, runs `op` on the sandbox and
+/// hands the guest the fuel left. (The bytes the call moves are charged
+/// as they are copied: see [`read`] and [`write`].)
+fn with_sandbox<R>(
+    caller: &mut Ctx<'_, '_>,
+    op: impl FnOnce(&mut dyn Sandbox) -> Result<R, VmError>,
+) -> Result<R, VmError> {
+    burn(caller, GAS.sandbox_call)?;
+    let result = op(caller.data_mut().sandbox()?)?;
+    refill(caller)?;
     Ok(result)
 }
 
 fn to_i32(len: usize) -> Result<i32, VmError> {
-    i32::try_from(len).map_err(|_| VmError::Limit(format!("a value of {len} bytes is too large")))
+    i32::try_from(len).map_err(|_| VmError::limit(format!("a value of {len} bytes is too large")))
 }
 
 fn memory(caller: &Ctx<'_, '_>) -> Result<wasmi::Memory, VmError> {
@@ -203,35 +323,41 @@ fn out_of_range(ptr: i32, len: i32) -> VmError {
     }
 }
 
-/// Copies `len` bytes at `ptr` out of the guest's memory.
-fn read(caller: &Ctx<'_, '_>, ptr: i32, len: i32) -> Result<Vec<u8>, VmError> {
-    if len <= 0 {
-        return Ok(Vec::new());
-    }
-    let memory = memory(caller)?;
-    let data = memory.data(caller);
-    let start = usize::try_from(ptr).map_err(|_| out_of_range(ptr, len))?;
+/// The range `ptr .. ptr + len` of the guest's memory, checked.
+fn range(caller: &Ctx<'_, '_>, ptr: i32, len: usize) -> Result<std::ops::Range<usize>, VmError> {
+    let size = memory(caller)?.data(caller).len();
+    let shown = i32::try_from(len).unwrap_or(i32::MAX);
+    let start = usize::try_from(ptr).map_err(|_| out_of_range(ptr, shown))?;
     let end = start
-        .checked_add(len as usize)
-        .filter(|end| *end <= data.len())
-        .ok_or_else(|| out_of_range(ptr, len))?;
-    Ok(data[start..end].to_vec())
+        .checked_add(len)
+        .filter(|end| *end <= size)
+        .ok_or_else(|| out_of_range(ptr, shown))?;
+    Ok(start..end)
 }
 
-/// Copies `bytes` into the guest's memory at `ptr`.
+/// Copies `len` bytes at `ptr` out of the guest's memory, after checking
+/// the range and charging `per_byte` for each byte.
+fn read(caller: &mut Ctx<'_, '_>, ptr: i32, len: i32) -> Result<Vec<u8>, VmError> {
+    let Ok(len) = usize::try_from(len) else {
+        return Ok(Vec::new());
+    };
+    if len == 0 {
+        return Ok(Vec::new());
+    }
+    let range = range(caller, ptr, len)?;
+    burn(caller, GAS.per_byte.saturating_mul(len as u64))?;
+    Ok(memory(caller)?.data(&*caller)[range].to_vec())
+}
+
+/// Copies `bytes` into the guest's memory at `ptr`, after checking the
+/// range and charging `per_byte` for each byte.
 fn write(caller: &mut Ctx<'_, '_>, ptr: i32, bytes: &[u8]) -> Result<(), VmError> {
     if bytes.is_empty() {
         return Ok(());
     }
-    let len = bytes.len() as i32;
-    let memory = memory(caller)?;
-    let data = memory.data_mut(&mut *caller);
-    let start = usize::try_from(ptr).map_err(|_| out_of_range(ptr, len))?;
-    let end = start
-        .checked_add(bytes.len())
-        .filter(|end| *end <= data.len())
-        .ok_or_else(|| out_of_range(ptr, len))?;
-    data[start..end].copy_from_slice(bytes);
+    let range = range(caller, ptr, bytes.len())?;
+    burn(caller, GAS.per_byte.saturating_mul(bytes.len() as u64))?;
+    memory(caller)?.data_mut(&mut *caller)[range].copy_from_slice(bytes);
     Ok(())
 }
 
@@ -277,7 +403,7 @@ const FN_UTILS_HASH_NAME: i32 = -37;
 const FN_UTILS_HASH_SHA3: i32 = -38;
 
 fn unsupported(what: &str) -> VmError {
-    VmError::Unsupported(what.to_owned())
+    VmError::unsupported(what.to_owned())
 }
 
 /// Runs sandbox function `func` with `params` and returns its result bytes,
@@ -291,7 +417,7 @@ fn sandbox_call(caller: &mut Ctx<'_, '_>, func: i32, params: &[u8]) -> Result<Ve
         return match caller.data_mut().sandbox.as_deref_mut() {
             // Logging during on_load goes nowhere: there is no request yet.
             None => Ok(Vec::new()),
-            Some(_) => with_sandbox(caller, params.len(), |sandbox| {
+            Some(_) => with_sandbox(caller, |sandbox| {
                 if func == FN_LOG {
                     sandbox.log(&text);
                 } else {
@@ -304,19 +430,17 @@ fn sandbox_call(caller: &mut Ctx<'_, '_>, func: i32, params: &[u8]) -> Result<Ve
     if func == FN_RESULTS {
         let max = caller.data_mut().max_results_bytes;
         if params.len() > max {
-            return Err(VmError::Limit(format!(
+            return Err(VmError::limit(format!(
                 "results of {} bytes exceed the maximum of {max}",
                 params.len()
             )));
         }
         let results = Dict::from_bytes(params)?;
-        with_sandbox(caller, params.len(), |_| Ok(()))?;
+        with_sandbox(caller, |_| Ok(()))?;
         caller.data_mut().results = Some(results);
         return Ok(Vec::new());
     }
-    with_sandbox(caller, params.len(), |sandbox| {
-        run_sandbox(sandbox, func, params)
-    })
+    with_sandbox(caller, |sandbox| run_sandbox(sandbox, func, params))
 }
 
 fn run_sandbox(sandbox: &mut dyn Sandbox, func: i32, params: &[u8]) -> Result<Vec<u8>, VmError> {
@@ -460,6 +584,6 @@ fn address_to_agent(address: &[u8]) -> Result<AgentId, VmError> {
             "sending to a chain address: there is one chain here",
         )),
         Some((32, _)) => Err(unsupported("sending to an Ethereum address on L1")),
-        _ => Err(VmError::Codec("invalid address type".into())),
+        _ => Err(VmError::codec("invalid address type")),
     }
 }

@@ -44,7 +44,7 @@ impl ProcessorFactory for WasmFactory {
 
     fn load(&self, program: &[u8]) -> Result<Box<dyn Processor>, VmError> {
         if program.len() > self.limits.max_module_bytes {
-            return Err(VmError::Limit(format!(
+            return Err(VmError::limit(format!(
                 "Wasm module of {} bytes exceeds the maximum of {}",
                 program.len(),
                 self.limits.max_module_bytes
@@ -152,7 +152,8 @@ impl WasmProcessor {
             .set_fuel(self.limits.on_load_fuel)
             .map_err(|err| invalid(err.to_string()))?;
         let result = self.run(&mut store, "on_load", None);
-        let state = store.into_data();
+        let mut state = store.into_data();
+        state.release();
         match result {
             Ok(()) => Ok(state.exports),
             Err(err) => Err(invalid(format!(
@@ -164,7 +165,7 @@ impl WasmProcessor {
 
     fn store<'a>(&self, state: HostState<'a>) -> Store<HostState<'a>> {
         let mut store = Store::new(&self.engine, state);
-        store.limiter(|state| &mut state.limits);
+        store.limiter(|state| state);
         store
     }
 
@@ -174,19 +175,24 @@ impl WasmProcessor {
         store: &mut Store<HostState<'_>>,
         name: &str,
         index: Option<i32>,
-    ) -> Result<(), wasmi::Error> {
+    ) -> Result<(), Failure> {
         let mut linker = Linker::new(&self.engine);
-        linker.func_wrap("WasmLib", "hostStateGet", host::host_state_get)?;
-        linker.func_wrap("WasmLib", "hostStateSet", host::host_state_set)?;
-        let instance = linker.instantiate_and_start(&mut *store, &self.module)?;
+        linker
+            .func_wrap("WasmLib", "hostStateGet", host::host_state_get)
+            .and_then(|linker| linker.func_wrap("WasmLib", "hostStateSet", host::host_state_set))
+            .map_err(|err| Failure::Instantiate(err.into()))?;
+        let instance = linker
+            .instantiate_and_start(&mut *store, &self.module)
+            .map_err(Failure::Instantiate)?;
         match index {
             Some(index) => instance
-                .get_typed_func::<i32, ()>(&*store, name)?
-                .call(&mut *store, index),
+                .get_typed_func::<i32, ()>(&*store, name)
+                .and_then(|func| func.call(&mut *store, index)),
             None => instance
-                .get_typed_func::<(), ()>(&*store, name)?
-                .call(&mut *store, ()),
+                .get_typed_func::<(), ()>(&*store, name)
+                .and_then(|func| func.call(&mut *store, ())),
         }
+        .map_err(Failure::Run)
     }
 }
 
@@ -211,7 +217,7 @@ impl Processor for WasmProcessor {
             })?;
         let params = ctx.params().to_bytes().len();
         if params > self.limits.max_params_bytes {
-            return Err(VmError::Limit(format!(
+            return Err(VmError::limit(format!(
                 "params of {params} bytes exceed the maximum of {}",
                 self.limits.max_params_bytes
             )));
@@ -227,6 +233,7 @@ impl Processor for WasmProcessor {
         let result = self.run(&mut store, "on_call", Some(index));
         let left = store.get_fuel().unwrap_or(0);
         let mut state = store.into_data();
+        state.release();
         let synced = state.charge_fuel(left);
         match result {
             Ok(()) => {
@@ -237,7 +244,7 @@ impl Processor for WasmProcessor {
                 if let Some(error) = state.error.take() {
                     return Err(error);
                 }
-                if err.as_trap_code() == Some(TrapCode::OutOfFuel) {
+                if err.is_out_of_fuel() {
                     // The guest used every unit of fuel it had: the budget is gone.
                     return Err(state.exhaust());
                 }
@@ -248,28 +255,54 @@ impl Processor for WasmProcessor {
     }
 }
 
-/// A wasmi error as a [`VmError`]: limits are [`VmError::Limit`], the rest
-/// [`VmError::Trap`].
-fn trap(err: wasmi::Error, limits: &WasmLimits) -> VmError {
-    match (err.as_trap_code(), err.kind()) {
-        (Some(TrapCode::StackOverflow), _) => VmError::Limit(format!(
-            "Wasm call stack exhausted (recursion deeper than {} frames)",
-            limits.max_recursion_depth
-        )),
-        (Some(TrapCode::GrowthOperationLimited), _) | (_, ErrorKind::Memory(_)) => {
-            VmError::Limit(format!(
-                "Wasm linear memory may not grow past {} pages ({} bytes)",
-                limits.max_memory_bytes / 65536,
-                limits.max_memory_bytes
-            ))
+/// How running a module failed: while instantiating it (its segments, its
+/// start function) or in the called export.
+enum Failure {
+    Instantiate(wasmi::Error),
+    Run(wasmi::Error),
+}
+
+impl Failure {
+    fn is_out_of_fuel(&self) -> bool {
+        let (Self::Instantiate(err) | Self::Run(err)) = self;
+        err.as_trap_code() == Some(TrapCode::OutOfFuel)
+    }
+}
+
+/// A failure as a [`VmError`]: the call stack limit is [`VmError::Limit`],
+/// the rest a [`VmError::Trap`] in wasmi's own words. (A refused memory or
+/// table growth never gets here: the limiter keeps its own error, which
+/// the caller reports first.)
+fn trap(failure: Failure, limits: &WasmLimits) -> VmError {
+    let err = match failure {
+        Failure::Instantiate(err) => {
+            let message = match err.kind() {
+                ErrorKind::Memory(_) => {
+                    "a data segment lies outside the module's linear memory".to_owned()
+                }
+                ErrorKind::Table(_) => "an element segment lies outside its table".to_owned(),
+                _ => err.to_string(),
+            };
+            return VmError::Trap {
+                vm: VmType::WASM,
+                message: format!("instantiating the module: {message}"),
+            };
         }
-        (_, ErrorKind::Table(_)) => VmError::Limit(format!(
-            "Wasm tables may not grow past {} elements",
-            limits.max_table_elements
-        )),
-        _ => VmError::Trap {
-            vm: VmType::WASM,
-            message: err.to_string(),
-        },
+        Failure::Run(err) => err,
+    };
+    let message = match (err.as_trap_code(), err.kind()) {
+        (Some(TrapCode::StackOverflow), _) => {
+            return VmError::limit(format!(
+                "Wasm call stack exhausted (recursion deeper than {} frames)",
+                limits.max_recursion_depth
+            ));
+        }
+        (_, ErrorKind::Memory(inner)) => format!("linear memory: {inner}"),
+        (_, ErrorKind::Table(inner)) => format!("table: {inner}"),
+        _ => err.to_string(),
+    };
+    VmError::Trap {
+        vm: VmType::WASM,
+        message,
     }
 }

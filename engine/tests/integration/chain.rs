@@ -199,7 +199,9 @@ fn calls_into_nothing_fail_with_clear_errors() {
     let receipt = post(&mut chain, "nosuch", "thing");
     assert_eq!(
         failed(&receipt),
-        VmError::ContractNotFound(Hname::of("nosuch"))
+        VmError::ContractNotFound {
+            contract: Hname::of("nosuch")
+        }
     );
     let receipt = post(&mut chain, "accounts", "nosuch");
     assert_eq!(
@@ -369,7 +371,9 @@ fn an_unloadable_program_cannot_be_deployed() {
         .expect("accepted");
     assert_eq!(
         failed(&receipt),
-        VmError::UnknownVmType(VmType::new("cobol"))
+        VmError::UnknownVmType {
+            vm: VmType::new("cobol")
+        }
     );
     assert!(
         chain

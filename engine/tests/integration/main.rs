@@ -3,6 +3,7 @@
 mod chain;
 mod core_contracts;
 mod evm;
+mod hostile;
 mod session;
 mod sessions;
 mod testvm;

@@ -38,3 +38,26 @@ fn isc_replay_reproduces_every_bundled_session_hash() {
         assert_eq!(report["blocks"], entry.blocks, "{}", entry.file);
     }
 }
+
+/// Runs `isc replay` on a session given as JSON text (written to a
+/// temporary file) and returns its exit code and stdout + stderr.
+pub(crate) fn isc_replay(session_json: &str) -> (Option<i32>, String) {
+    let dir = std::env::temp_dir().join(format!("isc-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(format!(
+        "{}.json",
+        isc_engine::Hash::blake2b(session_json.as_bytes())
+    ));
+    std::fs::write(&path, session_json).expect("writes the session");
+    let output = Command::new(env!("CARGO_BIN_EXE_isc"))
+        .args(["replay", &path.to_string_lossy()])
+        .output()
+        .expect("isc runs");
+    let _ = std::fs::remove_file(&path);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code(), text)
+}

@@ -241,7 +241,7 @@ fn testcore_failures_end_in_failed_receipts_with_clear_errors() {
 
     let err = failed(&testcore(&mut chain, "testGrowMemory", Dict::new()));
     assert!(
-        matches!(&err, VmError::Limit(msg) if msg.contains("linear memory")),
+        matches!(&err, VmError::Limit { message: msg } if msg.contains("linear memory")),
         "{err}"
     );
     let receipt = testcore(
@@ -253,12 +253,12 @@ fn testcore_failures_end_in_failed_receipts_with_clear_errors() {
 
     let err = failed(&testcore(&mut chain, "testDeepRecursion", Dict::new()));
     assert!(
-        matches!(&err, VmError::Limit(msg) if msg.contains("call stack")),
+        matches!(&err, VmError::Limit { message: msg } if msg.contains("call stack")),
         "{err}"
     );
 
     let err = failed(&testcore(&mut chain, "testPost", Dict::new()));
-    assert!(matches!(err, VmError::Unsupported(_)), "{err}");
+    assert!(matches!(err, VmError::Unsupported { .. }), "{err}");
 
     let err = chain
         .call_view("testcore", "testViewWrite", Dict::new())

@@ -1,0 +1,54 @@
+//! The engine's hard caps, in one place. Gas pays for work a contract asks
+//! for; these bound what gas cannot price well, so that no input — a
+//! program, a request, a share link — can make a session's memory or time
+//! unbounded. `ARCHITECTURE.md` ("Resource bounds") gives the reason for
+//! each number; the bounds of a chain config are [`ChainConfig`]'s
+//! associated constants, and the Wasm processor's per-instance limits are
+//! [`WasmLimits`]' defaults.
+//!
+//! [`ChainConfig`]: crate::ChainConfig
+//! [`WasmLimits`]: crate::wasmvm::WasmLimits
+
+/// The most gas one chain — and so one session, and any replay of it —
+/// may burn in all: 200 requests at the default maximum of 50 000 000.
+/// Opening a share link or a session file is bounded by it.
+pub const MAX_TOTAL_GAS: u64 = 10_000_000_000;
+
+/// The most engine memory (Wasm linear memories) one request's calls may
+/// hold at once: 128 MiB — 8 nested instances at the 16 MiB maximum, over
+/// 100 of a typical 1.1 MiB Rust contract. It keeps the worker's memory,
+/// which never shrinks, small.
+pub const MAX_LIVE_MEMORY_BYTES: u64 = 128 * 1024 * 1024;
+
+/// The most engine memory one request may allocate in all, counting every
+/// instance it creates and every page it grows: 1 GiB. Creating an
+/// instance costs no gas (as on Wasp), so this bounds the work of a
+/// contract that calls a big module over and over.
+pub const MAX_ALLOCATED_MEMORY_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// How deep nested ISC calls may go. Each level re-enters a processor on
+/// the host's own stack (a Wasm instance, or a whole EVM), and a browser
+/// worker's stack is about 1 MiB.
+pub const MAX_CALL_DEPTH: usize = 32;
+
+/// How many call-trace nodes a receipt keeps; later calls are counted in
+/// the root node's `omitted_calls`, not kept. (Gas alone would allow tens
+/// of thousands of cheap nested calls, each a node in stored state.)
+pub const MAX_TRACE_NODES: usize = 1_000;
+
+/// How many log lines a receipt keeps (more are counted, not kept).
+pub const MAX_LOG_LINES: usize = 1_000;
+
+/// The longest log line kept, in bytes; longer ones are cut with a marker.
+pub const MAX_LOG_LINE_BYTES: usize = 1_024;
+
+/// How many EVM call frames a receipt's trace keeps (all are counted in
+/// `evm_frames_total`).
+pub const MAX_EVM_FRAMES: usize = 256;
+
+/// How many EVM logs the frames of a receipt's trace keep in all.
+pub const MAX_EVM_FRAME_LOGS: usize = 256;
+
+/// The most bytes of one frame's input, output or log data a trace keeps
+/// (as hex, with the full length noted when cut).
+pub const MAX_EVM_FRAME_BYTES: usize = 512;
