@@ -7,8 +7,10 @@
 //! - `size`: the size of the built app's `.wasm`, raw and gzipped.
 //! - `test`: setup, then every check: fmt, clippy, native tests, release build, e2e.
 //! - `build-examples`: builds the example contracts into `public/examples`.
+//! - `fuzz [--seconds N] [TARGET…]`: the `cargo fuzz` targets (nightly).
 
 mod examples;
+mod fuzz;
 mod setup;
 mod shell;
 mod size;
@@ -25,8 +27,9 @@ fn main() -> ExitCode {
         Some("size") => size::report().map(|report| println!("{report}")),
         Some("test") => return test::run(),
         Some("build-examples") => examples::build(),
+        Some("fuzz") => fuzz::command(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <setup|serve|build|size|test|build-examples>");
+            eprintln!("usage: cargo xtask <setup|serve|build|size|test|build-examples|fuzz>");
             return ExitCode::from(2);
         }
     };

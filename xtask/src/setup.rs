@@ -81,7 +81,12 @@ pub(crate) fn wasm_target() -> Result<(), String> {
 }
 
 /// Installs crate `krate` at `version` unless `bin --version` already reports it.
-fn cargo_tool(bin: &str, krate: &str, version: &str, locked: bool) -> Result<(), String> {
+pub(crate) fn cargo_tool(
+    bin: &str,
+    krate: &str,
+    version: &str,
+    locked: bool,
+) -> Result<(), String> {
     let found = Cmd::new(bin).args(["--version"]).output();
     let found_version = found
         .as_deref()

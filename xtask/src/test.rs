@@ -60,6 +60,14 @@ pub(crate) fn run() -> ExitCode {
         step("cargo test --workspace", &mut || {
             Cmd::new("cargo").args(["test", "--workspace"]).run()
         });
+        step(
+            "fuzz smoke (every cargo fuzz target, 10 s each)",
+            &mut || {
+                let targets: Vec<&str> =
+                    crate::fuzz::TARGETS.iter().map(|(name, _)| *name).collect();
+                crate::fuzz::run(&targets, 10)
+            },
+        );
         if step("trunk build --release", &mut crate::build) {
             step("bundle size", &mut || {
                 crate::size::report().map(|report| println!("{report}"))

@@ -379,11 +379,16 @@ impl EvmProcessor {
             }),
             ExecutionResult::Halt { reason, .. } => {
                 let message = format!("{reason:?}");
-                if message.starts_with("OutOfGas") && budget_bound {
-                    return Err(ctx
-                        .burn_gas(u64::MAX)
-                        .err()
-                        .unwrap_or(VmError::OutOfGas { budget: 0 }));
+                if message.starts_with("OutOfGas") {
+                    if budget_bound {
+                        return Err(ctx
+                            .burn_gas(u64::MAX)
+                            .err()
+                            .unwrap_or(VmError::OutOfGas { budget: 0 }));
+                    }
+                    // The EVM's own limit (the block gas limit) ran out
+                    // first: out of gas all the same, with that budget.
+                    return Err(VmError::OutOfGas { budget: gas_limit });
                 }
                 Err(VmError::Trap {
                     vm: VmType::EVM,

@@ -172,7 +172,7 @@ pub fn call_i64(
     limits: WasmLimits,
 ) -> Result<WasmRun, WasmError> {
     let engine = engine(&limits);
-    let module = Module::new(&engine, wasm).map_err(|err| WasmError::InvalidModule {
+    let module = compile(&engine, wasm).map_err(|err| WasmError::InvalidModule {
         reason: err.to_string(),
     })?;
     let store_limits = StoreLimitsBuilder::new()
@@ -214,6 +214,15 @@ pub fn call_i64(
 
 /// A wasmi engine as every Wasm run here needs it: fuel metering on, eager
 /// compilation (determinism), and the recursion limit.
+/// Validates the whole module, then compiles it. Validating first matters:
+/// wasmi 2.0's translator reaches a debug assertion on some malformed
+/// modules (a code section that ends inside a function body) before its
+/// own validation reports them.
+fn compile(engine: &Engine, wasm: &[u8]) -> Result<Module, wasmi::Error> {
+    Module::validate(engine, wasm)?;
+    Module::new(engine, wasm)
+}
+
 fn engine(limits: &WasmLimits) -> Engine {
     let mut config = Config::default();
     config

@@ -50,7 +50,8 @@ impl ProcessorFactory for WasmFactory {
                 self.limits.max_module_bytes
             )));
         }
-        let module = Module::new(&self.engine, program).map_err(|err| invalid(err.to_string()))?;
+        let module =
+            super::compile(&self.engine, program).map_err(|err| invalid(err.to_string()))?;
         check_interface(&module)?;
         let mut processor = WasmProcessor {
             engine: self.engine.clone(),

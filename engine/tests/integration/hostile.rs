@@ -642,3 +642,20 @@ fn table_growth_and_bad_data_segments_get_their_own_messages() {
     assert!(err.to_string().contains("data segment"), "{err}");
     assert!(!err.to_string().contains("may not grow"), "{err}");
 }
+
+// --- found by fuzzing ---------------------------------------------------------
+
+/// A module whose code section ends inside a function body: wasmi's
+/// translator reached a debug assertion (a panic in debug builds) before
+/// its validator saw the truncation. (`cargo xtask fuzz`, wasm_modules.)
+#[test]
+fn a_module_truncated_inside_a_function_body_is_refused_without_a_panic() {
+    let module = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/wasm/fuzz-truncated-body.wasm"
+    ))
+    .expect("fixture");
+    let mut chain = builtin_chain();
+    let err = failed(&deploy_wasm(&mut chain, "truncated", &module));
+    assert!(matches!(err, VmError::InvalidProgram { .. }), "{err}");
+}

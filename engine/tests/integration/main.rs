@@ -2,8 +2,10 @@
 
 mod chain;
 mod core_contracts;
+mod determinism;
 mod evm;
 mod hostile;
+mod hostile_corpus;
 mod session;
 mod sessions;
 mod testvm;

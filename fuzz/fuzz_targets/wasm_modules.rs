@@ -1,0 +1,41 @@
+//! Whole Wasm modules on a chain: deployed, then every entry point called
+//! under a small gas budget (the Wasm processor's memory caps apply). Any
+//! module ends in a receipt; a failed request changes only its fee, nonce
+//! and receipt; a replay of the session gives the same state hash.
+#![no_main]
+
+use isc_engine::{AgentId, Chain, ChainConfig, Dict, Request, VmType};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let config = ChainConfig {
+        max_gas_per_request: 5_000_000,
+        ..ChainConfig::default()
+    };
+    let mut chain = Chain::new(config);
+    isc_engine::register_builtin_vms(&mut chain);
+    let alice = AgentId::user("alice");
+    let Ok(receipt) = chain.deploy(alice, "fuzzed", &VmType::WASM, data, Dict::new()) else {
+        return;
+    };
+    if receipt.is_success() {
+        let entries = chain
+            .entry_points(isc_engine::Hname::of("fuzzed"))
+            .unwrap_or_default();
+        for entry in entries.iter().take(8) {
+            let request = Request::to(alice, isc_engine::Hname::of("fuzzed"), entry.hname)
+                .gas_budget(200_000);
+            let _ = chain.post(request);
+            let _ = chain.call_view_as(
+                alice,
+                isc_engine::Hname::of("fuzzed"),
+                entry.hname,
+                Dict::new(),
+            );
+        }
+    }
+    let replay = isc_engine::session::Session::of(&chain)
+        .replay(isc_engine::register_builtin_vms)
+        .expect("a live session replays");
+    assert_eq!(replay.state_hash(), chain.state_hash());
+});
