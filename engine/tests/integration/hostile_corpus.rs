@@ -444,14 +444,30 @@ fn check_error(name: &str, err: &VmError, kind: &str, words: &str) {
     );
 }
 
+/// What a failed request may change only by its fee.
+struct Before {
+    state: Vec<(Vec<u8>, Vec<u8>)>,
+    alice: u64,
+    total: u64,
+}
+
+impl Before {
+    fn of(chain: &Chain) -> Self {
+        Self {
+            state: untouched_state(chain),
+            alice: chain.balance(&alice()),
+            total: chain.total_assets(),
+        }
+    }
+}
+
 #[track_caller]
-fn check_failed(
-    name: &str,
-    chain: &mut Chain,
-    receipt: &Receipt,
-    before: (Vec<(Vec<u8>, Vec<u8>)>, u64, u64),
-) {
-    let (state, alice_balance, total) = before;
+fn check_failed(name: &str, chain: &mut Chain, receipt: &Receipt, before: Before) {
+    let Before {
+        state,
+        alice: alice_balance,
+        total,
+    } = before;
     assert!(
         untouched_state(chain) == state,
         "{name}: a failed request changed contract state"
@@ -483,19 +499,13 @@ fn every_corpus_case_fails_cleanly_and_changes_nothing_it_should_not() {
                 Program::Wasm(bytes) => (VmType::WASM, bytes),
                 Program::Evm(bytes) => (VmType::EVM, bytes),
             };
-            let snapshot = (
-                untouched_state(&chain),
-                chain.balance(&alice()),
-                chain.total_assets(),
-            );
-            let receipt = chain
+            chain
                 .deploy(alice(), "target", &vm, &bytes, Dict::new())
-                .expect("the chain accepts the deploy");
-            (receipt, snapshot)
+                .expect("the chain accepts the deploy")
         });
         match case.act {
             Act::Deploy => {
-                let (receipt, _) = deployed.expect("a program to deploy");
+                let receipt = deployed.expect("a program to deploy");
                 let err = receipt
                     .error
                     .clone()
@@ -507,18 +517,14 @@ fn every_corpus_case_fails_cleanly_and_changes_nothing_it_should_not() {
                 );
             }
             Act::Request(entry, params, budget) => {
-                if let Some((receipt, _)) = &deployed {
+                if let Some(receipt) = &deployed {
                     assert!(
                         receipt.is_success(),
                         "{name}: deploy failed: {:?}",
                         receipt.error
                     );
                 }
-                let before = (
-                    untouched_state(&chain),
-                    chain.balance(&alice()),
-                    chain.total_assets(),
-                );
+                let before = Before::of(&chain);
                 let receipt = chain
                     .post(
                         Request::new(alice(), "target", entry)
@@ -613,11 +619,7 @@ fn core_requests_that_must_fail() {
     ];
     for (name, request, kind, words) in cases {
         let mut chain = builtin_chain();
-        let before = (
-            untouched_state(&chain),
-            chain.balance(&alice()),
-            chain.total_assets(),
-        );
+        let before = Before::of(&chain);
         let receipt = chain.post(request).expect("accepted");
         let err = receipt
             .error
