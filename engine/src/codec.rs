@@ -682,7 +682,8 @@ mod tests {
 
     #[test]
     fn dict_bytes_match_the_wasmlib_trace() {
-        // From ../shared/ISC-FACTS.md: a dict of one item, `counter` = 2 (i64).
+        // A WasmLib counter's view results, as Wasp's host sees them: a dict
+        // of one item, `counter` = 2 (i64).
         let dict = Dict::new().with("counter", 2i64.to_le_bytes());
         let mut expected = vec![1, 0, 0, 0, 7, 0];
         expected.extend_from_slice(b"counter");

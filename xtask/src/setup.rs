@@ -100,7 +100,7 @@ pub(crate) fn cargo_tool(
         println!("setup: {bin} {other} found, {version} wanted: reinstalling");
     }
     let mut args = vec!["install", krate, "--version", version, "--force"];
-    // wasm-bindgen-cli fails to build here with --locked (../shared/TOOLCHAIN.md).
+    // wasm-bindgen-cli fails to build here with --locked (ARCHITECTURE.md, Toolchain).
     if locked {
         args.push("--locked");
     }

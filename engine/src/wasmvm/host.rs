@@ -1,5 +1,6 @@
 //! The host side of the WasmLib ABI: `hostStateGet`, `hostStateSet` and the
-//! sandbox functions multiplexed through them (see ../shared/ISC-FACTS.md).
+//! sandbox functions multiplexed through them, as Wasp implements them (the
+//! `wasmlib` crate 0.1.0's `host.rs` and `sandbox.rs` are the reference).
 //!
 //! Every guest pointer and length is bounds-checked; a bad one is a failed
 //! call, never a host panic. Every host call first charges the fuel the guest
