@@ -454,6 +454,13 @@ impl Chain {
     /// [`ChainError`] if the request cannot be processed at all; a request
     /// that runs and fails returns `Ok` with a failed receipt.
     pub fn post(&mut self, request: Request) -> Result<Receipt, ChainError> {
+        self.post_traced(request, false)
+    }
+
+    /// [`Chain::post`]; with `keep_steps`, an EVM opcode trace asked for
+    /// with `evm.steps` stays in the receipt (only simulations keep it: a
+    /// stored receipt holds no opcode trace, which can be 100 000 steps).
+    fn post_traced(&mut self, request: Request, keep_steps: bool) -> Result<Receipt, ChainError> {
         let sender = request.sender;
         if !matches!(sender, AgentId::User(_) | AgentId::Ethereum(_)) {
             return Err(ChainError::InvalidSender(sender));
@@ -532,8 +539,11 @@ impl Chain {
             request.allowance,
             false,
         );
-        let outcome = Exec::new(&mut self.store, &self.registry, env.clone(), budget)
+        let mut outcome = Exec::new(&mut self.store, &self.registry, env.clone(), budget)
             .run(call, GAS.request_base);
+        if !keep_steps {
+            drop_steps(&mut outcome.trace);
+        }
 
         let balance = accounts::balance(&self.store, &sender).base_tokens;
         let fee = policy.fee(outcome.gas_burned).min(balance);
@@ -585,7 +595,7 @@ impl Chain {
     /// As [`Chain::post`].
     pub fn simulate(&mut self, request: Request) -> Result<Receipt, ChainError> {
         let snapshot = self.snapshot();
-        let receipt = self.post(request);
+        let receipt = self.post_traced(request, true);
         self.restore(&snapshot);
         receipt
     }
@@ -797,6 +807,16 @@ impl Chain {
             }
         }
         Ok(())
+    }
+}
+
+/// Removes EVM opcode traces (`evm_steps`) from a trace tree.
+fn drop_steps(trace: &mut receipt::CallTrace) {
+    if let Some(serde_json::Value::Object(detail)) = trace.detail.as_mut() {
+        detail.remove("evm_steps");
+    }
+    for call in &mut trace.calls {
+        drop_steps(call);
     }
 }
 

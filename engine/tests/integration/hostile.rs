@@ -659,3 +659,28 @@ fn a_module_truncated_inside_a_function_body_is_refused_without_a_panic() {
     let err = failed(&deploy_wasm(&mut chain, "truncated", &module));
     assert!(matches!(err, VmError::InvalidProgram { .. }), "{err}");
 }
+
+// --- found while building the corpus -------------------------------------------
+
+/// `evm.steps` on a posted request (not a simulation) would keep up to
+/// 100 000 opcode steps in a receipt stored in state.
+#[test]
+fn a_posted_request_keeps_no_opcode_trace_in_its_stored_receipt() {
+    let mut chain = builtin_chain();
+    deploy_hostile(&mut chain, "hostile");
+    let request = Request::new(alice(), "hostile", "hit")
+        .params(evm_args(json!([])))
+        .param("evm.steps", 100_000u32.to_le_bytes())
+        .gas_budget(5_000_000);
+    let simulated = chain.simulate(request.clone()).expect("accepted");
+    assert!(
+        simulated.trace.detail.as_ref().expect("detail")["evm_steps"].is_array(),
+        "a simulation keeps the steps"
+    );
+    let posted = chain.post(request).expect("accepted");
+    ok(&posted);
+    let stored = chain.receipt(posted.block_index).expect("stored");
+    for receipt in [&posted, &stored] {
+        assert!(receipt.trace.detail.as_ref().expect("detail")["evm_steps"].is_null());
+    }
+}

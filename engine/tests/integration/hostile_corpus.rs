@@ -491,7 +491,11 @@ fn check_failed(name: &str, chain: &mut Chain, receipt: &Receipt, before: Before
 
 #[test]
 fn every_corpus_case_fails_cleanly_and_changes_nothing_it_should_not() {
+    // ISC_CORPUS_TIMES=1 prints each case's time (a measurement for the
+    // docs, never an assertion).
+    let show_times = std::env::var_os("ISC_CORPUS_TIMES").is_some();
     for case in cases() {
+        let started = std::time::Instant::now();
         let mut chain = builtin_chain();
         let name = case.name;
         let deployed = case.program.map(|program| {
@@ -556,6 +560,12 @@ fn every_corpus_case_fails_cleanly_and_changes_nothing_it_should_not() {
             .replay(isc_engine::register_builtin_vms)
             .unwrap_or_else(|err| panic!("{name}: {err}"));
         assert_eq!(replay.state_hash(), chain.state_hash(), "{name}: replay");
+        if show_times {
+            eprintln!(
+                "corpus: {name}: {:.0?} (with its replay)",
+                started.elapsed()
+            );
+        }
     }
 }
 

@@ -1,0 +1,85 @@
+// Hostile input as the page shows it: requests that break the engine's
+// limits end in a failed receipt with a readable message, the worker
+// survives and takes the next request; links that are bombs, too big or
+// out of bounds say so and leave the autosaved work alone.
+import zlib from 'node:zlib';
+import { test, expect } from '../playground.mjs';
+
+test('requests that break limits fail with a receipt; the engine keeps answering', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  await playground.deployExample('testcore');
+  for (const [entry, words] of [
+    ['testGrowMemory', 'linear memory may not grow past 256 pages'],
+    ['testDeepRecursion', 'call stack exhausted'],
+    ['testPost', 'not supported in the playground'],
+    ['testEndlessLoop', 'out of gas'],
+  ]) {
+    const blocks = Number(await page.getByTestId('block-index').textContent());
+    const message = await playground.call(entry);
+    await expect(message).toContainText(words);
+    await expect(playground.receipts().first().getByTestId('receipt-status')).toHaveText('failed');
+    await expect(playground.receipts().first().getByTestId('receipt-error')).toContainText(words);
+    // One request, one block: nothing was lost between page and engine.
+    await expect(page.getByTestId('block-index')).toHaveText(String(blocks + 1));
+    await expect(playground.status()).toHaveText('engine ready');
+  }
+  await expect(await playground.call('testFibonacci', { n: '10' })).toHaveText(/^block \d+: ok/);
+});
+
+test('Solidity recursing past the EVM depth fails cleanly in the browser', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  await playground.typeCode(
+    'pragma solidity ^0.8.24;\n' +
+      'contract Deep {\n' +
+      '  function down(uint256 n) external returns (uint256) {\n' +
+      '    return n == 0 ? 0 : this.down(n - 1) + 1;\n' +
+      '  }\n' +
+      '}\n',
+  );
+  await page.getByTestId('compile').click();
+  await expect(page.getByTestId('compile-status')).toHaveText(/^compiled: Deep/, { timeout: 30_000 });
+  await playground.deployFrom(page.locator('section.editor-panel'), 'deep');
+  const failure = await playground.call('down', { n: '5000' }, { gas: 30_000_000 });
+  await expect(failure).toContainText('execution reverted');
+  await expect(playground.receipts().first().getByTestId('receipt-status')).toHaveText('failed');
+  await expect(playground.status()).toHaveText('engine ready');
+  await expect(await playground.call('down', { n: '3' })).toHaveText(/ok #0 = 3/);
+});
+
+const b64url = (bytes) => Buffer.from(bytes).toString('base64url');
+const link = (json) => `#s=1.${b64url(zlib.deflateRawSync(Buffer.from(json)))}`;
+
+for (const [what, fragment, words] of [
+  ['a bomb', () => `#s=1.${b64url(zlib.deflateRawSync(Buffer.alloc(20 * 1024 * 1024, 32)))}`, 'expands past'],
+  [
+    'a config out of bounds',
+    () =>
+      link(
+        JSON.stringify({
+          session: {
+            format: 'isc-playground-session',
+            version: 1,
+            config: { max_gas_per_request: 1_000_000_000_000 },
+            requests: [],
+          },
+          state_hash: '',
+        }),
+      ),
+    'max_gas_per_request',
+  ],
+  ['a link that is not JSON inside', () => link('{{{'), 'not a valid session'],
+]) {
+  test(`${what} says what is wrong and leaves the autosaved work intact`, async ({ playground }) => {
+    const { page } = playground;
+    await playground.open();
+    await playground.deployExample('inccounter', { counter: '7' });
+    const hash = await page.getByTestId('chain-state-hash').textContent();
+    await page.goto(`/${fragment()}`);
+    await expect(page.getByTestId('link-status')).toContainText(words);
+    await expect(page.getByTestId('link-status')).toContainText('Your own work is unchanged');
+    await expect(page.getByTestId('chain-state-hash')).toHaveText(hash);
+    await expect(await playground.call('getCounter')).toHaveText('counter = 7');
+  });
+}
