@@ -125,13 +125,24 @@ fn App() -> impl IntoView {
             <SenderPicker/>
             <DisplayOptions/>
         </header>
-        {move || link_status.get().map(|status| match status {
-            Ok(text) => view! {
-                <p class="banner ok" role="status" data-testid="link-status">{text}</p>
-            }.into_any(),
-            Err(text) => view! {
-                <p class="banner error" role="alert" data-testid="link-status">{text}</p>
-            }.into_any(),
+        {move || link_status.get().map(|status| {
+            let dismiss = view! {
+                <button class="dismiss" data-testid="dismiss-link-status"
+                    aria-label="Dismiss this message"
+                    on:click=move |_| link_status.set(None)>"×"</button>
+            };
+            match status {
+                Ok(text) => view! {
+                    <p class="banner ok" role="status" data-testid="link-status">
+                        <span data-testid="link-status-text">{text}</span>{dismiss}
+                    </p>
+                }.into_any(),
+                Err(text) => view! {
+                    <p class="banner error" role="alert" data-testid="link-status">
+                        <span data-testid="link-status-text">{text}</span>{dismiss}
+                    </p>
+                }.into_any(),
+            }
         })}
         <TimeTravelBanner/>
         <ui::workshop::Workshop active=lesson banner=link_status/>

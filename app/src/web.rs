@@ -133,14 +133,14 @@ pub fn clear_fragment() {
     }
 }
 
-/// Sets the URL fragment (`fragment` without `#`) without a `hashchange`.
-pub fn set_fragment(fragment: &str) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{fragment}")));
-    }
+/// The page's address without its fragment (what a share link is built on).
+pub fn page_url() -> Option<String> {
+    let location = web_sys::window()?.location();
+    let href = location.href().ok()?;
+    Some(match href.split_once('#') {
+        Some((page, _)) => page.to_owned(),
+        None => href,
+    })
 }
 
 /// Registers the service worker that makes the playground work offline.

@@ -65,3 +65,45 @@ test('a good link replaces the chain, and the work it replaced can be restored',
   await expect(page.getByTestId('chain-state-hash')).toHaveText(mine);
   await expect(page.getByTestId('contract-inccounter')).toBeVisible();
 });
+
+test('Share leaves the address bar alone: a reload brings back the newest work, not the shared state', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  await playground.deployExample('inccounter', { counter: '1' });
+  await page.getByTestId('share').click();
+  await expect(page.getByTestId('share-link')).toHaveValue(/#s=1\./);
+  expect(page.url()).not.toContain('#s=');
+  await expect(await playground.call('incrementBy', { amount: '9' })).toHaveText(/^block \d+: ok/);
+  await page.reload();
+  await expect(playground.status()).toHaveText('engine ready');
+  await expect(page.getByTestId('link-status')).toContainText('Restored your autosaved session');
+  await expect(await playground.call('getCounter')).toHaveText('counter = 10');
+});
+
+test('a link with one character changed gives a short message that stays until dismissed', async ({ playground, browser }) => {
+  const { page } = playground;
+  await playground.open();
+  await playground.deployExample('inccounter', { counter: '1' });
+  await page.getByTestId('share').click();
+  const url = await page.getByTestId('share-link').inputValue();
+  const at = Math.floor(url.length * 0.6);
+  const damaged = url.slice(0, at) + (url[at] === 'A' ? 'B' : 'A') + url.slice(at + 1);
+
+  // In a fresh browser (nothing autosaved) and in this one (autosaved work).
+  const context = await browser.newContext();
+  const fresh = await context.newPage();
+  for (const tab of [fresh, page]) {
+    await tab.goto(damaged);
+    const status = tab.getByTestId('link-status');
+    await expect(status).toBeVisible();
+    await expect(tab.getByTestId('engine-status')).toHaveText('engine ready');
+    await tab.waitForTimeout(1000);
+    // Still there, still about the link, and short.
+    const text = await tab.getByTestId('link-status-text').textContent();
+    expect(text.length).toBeLessThan(500);
+    expect(text).toMatch(/could not be opened|MISMATCH|failed/);
+    await tab.getByTestId('dismiss-link-status').click();
+    await expect(status).toHaveCount(0);
+  }
+  await context.close();
+});

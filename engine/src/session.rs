@@ -127,6 +127,20 @@ pub enum LinkError {
     Session(#[from] SessionError),
 }
 
+/// The longest detail an error message quotes from a parser, in
+/// characters: a damaged link must give a short message, not the program
+/// it carries as hex.
+const MAX_DETAIL_CHARS: usize = 200;
+
+/// `err`'s text, cut at [`MAX_DETAIL_CHARS`].
+fn brief(err: &impl std::fmt::Display) -> String {
+    let text = err.to_string();
+    match text.char_indices().nth(MAX_DETAIL_CHARS) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text,
+    }
+}
+
 /// Packs `json` as a fragment (without `#`):
 /// `<prefix><LINK_VERSION>.<base64url(deflate(json))>`.
 pub fn pack(prefix: &str, json: &[u8]) -> String {
@@ -165,12 +179,12 @@ pub fn unpack(fragment: &str, prefix: &'static str) -> Result<Vec<u8>, LinkError
     }
     let compressed = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(data.trim_end_matches('='))
-        .map_err(|err| LinkError::Base64(err.to_string()))?;
+        .map_err(|err| LinkError::Base64(brief(&err)))?;
     let mut json = Vec::new();
     flate2::read::DeflateDecoder::new(compressed.as_slice())
         .take(MAX_LINK_JSON_BYTES as u64 + 1)
         .read_to_end(&mut json)
-        .map_err(|err| LinkError::Compression(err.to_string()))?;
+        .map_err(|err| LinkError::Compression(brief(&err)))?;
     if json.len() > MAX_LINK_JSON_BYTES {
         return Err(LinkError::Bomb);
     }
@@ -192,7 +206,7 @@ impl Link {
     pub fn decode(fragment: &str) -> Result<Self, LinkError> {
         let json = unpack(fragment, LINK_PREFIX)?;
         let value: serde_json::Value =
-            serde_json::from_slice(&json).map_err(|err| SessionError::Json(err.to_string()))?;
+            serde_json::from_slice(&json).map_err(|err| SessionError::Json(brief(&err)))?;
         let session = value
             .get("session")
             .ok_or_else(|| SessionError::Json("the link holds no session".into()))?;
@@ -257,7 +271,7 @@ impl Session {
     /// [`SessionError`] naming what is wrong.
     pub fn from_json(text: &str) -> Result<Self, SessionError> {
         let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|err| SessionError::Json(err.to_string()))?;
+            serde_json::from_str(text).map_err(|err| SessionError::Json(brief(&err)))?;
         if value.get("format").and_then(|f| f.as_str()) != Some(SESSION_FORMAT) {
             return Err(SessionError::Format);
         }
@@ -267,7 +281,7 @@ impl Session {
             None => return Err(SessionError::Json("missing `version`".into())),
         }
         let session: Self =
-            serde_json::from_value(value).map_err(|err| SessionError::Json(err.to_string()))?;
+            serde_json::from_value(value).map_err(|err| SessionError::Json(brief(&err)))?;
         session.config.validate()?;
         Ok(session)
     }

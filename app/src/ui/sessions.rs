@@ -175,7 +175,9 @@ fn restore(shared: Shared, banner: Banner, saving: RwSignal<bool>) {
             match reply {
                 Reply::Chain { view, .. } => {
                     shared.selected.set(view.contracts.first().map(|c| c.name.clone()));
-                    if view.block_index > 0 {
+                    // A message already shown (a bad link's) stays until
+                    // dismissed: it matters more than this one.
+                    if view.block_index > 0 && banner.get_untracked().is_none() {
                         banner.set(Some(Ok(format!(
                             "Restored your autosaved session: {} blocks.",
                             view.block_index
@@ -239,10 +241,10 @@ pub(crate) fn SessionBox() -> impl IntoView {
                     state_hash: view.state_hash,
                 }
                 .encode();
-                // Replacing the URL (not setting the hash) fires no
-                // `hashchange`, so the page does not reopen its own link.
-                web::set_fragment(&fragment);
-                link.set(window().location().href().ok());
+                // The address bar stays as it is: opening a link is a
+                // one-time import, and a reload must bring back the newest
+                // work (the autosave), not the shared state.
+                link.set(web::page_url().map(|page| format!("{page}#{fragment}")));
             }
             Err(err) => note.set(Some(Err(format!("cannot share: {err}")))),
         }
