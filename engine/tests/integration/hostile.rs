@@ -13,17 +13,7 @@ use serde_json::json;
 
 /// Hostile.sol, compiled into the committed fixture.
 pub(crate) fn hostile_sol() -> Vec<u8> {
-    let path = format!(
-        "{}/tests/fixtures/solidity/Hostile.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{path}: {err}"));
-    isc_engine::evm::programs_from_artifact(&text)
-        .expect("a solc output")
-        .into_iter()
-        .find(|(name, _)| name == "Hostile")
-        .map(|(_, program)| program.to_json())
-        .expect("Hostile is in its artifact")
+    crate::solidity_artifact("tests/fixtures/solidity", "Hostile").to_json()
 }
 
 pub(crate) fn wat(text: &str) -> Vec<u8> {
@@ -88,16 +78,13 @@ fn decoded(results: &Dict) -> Vec<(String, String)> {
 #[test]
 fn nobody_can_call_init_on_a_deployed_contract() {
     let mut chain = builtin_chain();
-    let receipt = chain
-        .deploy(
-            alice(),
-            "inccounter",
-            &VmType::WASM,
-            &wasm_example("inccounter"),
-            Dict::new().with("counter", 5i64.to_le_bytes().to_vec()),
-        )
-        .expect("accepted");
-    ok(&receipt);
+    crate::deploy_program(
+        &mut chain,
+        "inccounter",
+        &VmType::WASM,
+        &wasm_example("inccounter"),
+        Dict::new().with("counter", 5i64.to_le_bytes().to_vec()),
+    );
     assert_eq!(counter(&mut chain), 5);
     let err = failed(&send(
         &mut chain,

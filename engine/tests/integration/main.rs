@@ -38,10 +38,13 @@ pub(crate) fn wasm_example(name: &str) -> Vec<u8> {
 
 /// Contract `name` from its committed solc output `public/examples/solidity/<name>.json`.
 pub(crate) fn solidity_example(name: &str) -> isc_engine::evm::EvmProgram {
-    let path = format!(
-        "{}/../public/examples/solidity/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    solidity_artifact("../public/examples/solidity", name)
+}
+
+/// Contract `name` from the solc output `<dir>/<name>.json`, `dir`
+/// relative to the engine crate.
+pub(crate) fn solidity_artifact(dir: &str, name: &str) -> isc_engine::evm::EvmProgram {
+    let path = format!("{}/{dir}/{name}.json", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{path}: {err}"));
     isc_engine::evm::programs_from_artifact(&text)
         .expect("a solc output")
