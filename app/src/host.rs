@@ -90,6 +90,7 @@ impl Host {
                 view,
                 gas_budget,
                 trace,
+                at,
             } => {
                 let mut params = params;
                 if tokens.value > 0 {
@@ -97,7 +98,16 @@ impl Host {
                 }
                 let (hname, entry_hname) = (Hname::of(&contract), Hname::of(&entry));
                 if view {
-                    return match self.chain.call_view_as(sender, hname, entry_hname, params) {
+                    // At a past block: the view runs on that state, and the
+                    // chain comes back as it was.
+                    let snapshot = at.map(|_| self.chain.snapshot());
+                    if let Some(block) = at
+                        && let Err(err) = self.chain.revert_to(block)
+                    {
+                        return failed(err);
+                    }
+                    let called = self.chain.call_view_as(sender, hname, entry_hname, params);
+                    let reply = match called {
                         Ok(results) => {
                             let described = self
                                 .chain
@@ -128,6 +138,10 @@ impl Host {
                         }
                         Err(err) => failed(err),
                     };
+                    if let Some(snapshot) = snapshot {
+                        self.chain.restore(&snapshot);
+                    }
+                    return reply;
                 }
                 let mut request = Request::to(sender, hname, entry_hname)
                     .params(params)
@@ -375,6 +389,7 @@ mod tests {
             view,
             gas_budget: None,
             trace: None,
+            at: None,
         })
     }
 
@@ -426,6 +441,25 @@ mod tests {
         };
         assert_eq!(counter(&past), 5i64.to_le_bytes());
         assert_eq!(host.view(), now);
+        // A view at that block reads the past; the chain stays at now.
+        let past_view = host.handle(Command::Call {
+            sender: AgentId::user("alice"),
+            contract: "inccounter".into(),
+            entry: "getCounter".into(),
+            params: Dict::new(),
+            tokens: Tokens::default(),
+            view: true,
+            gas_budget: None,
+            trace: None,
+            at: Some(deployed_at),
+        });
+        assert_eq!(
+            past_view,
+            Reply::Values {
+                values: vec![("counter".into(), "5".into())]
+            }
+        );
+        assert_eq!(host.view(), now);
 
         // Reverting drops the later block; the session replays to the same hash.
         let Reply::Chain { view, .. } = host.handle(Command::RevertTo { block: deployed_at })
@@ -470,6 +504,7 @@ mod tests {
             view: false,
             gas_budget: None,
             trace: Some(50),
+            at: None,
         });
         let Reply::Simulated { receipt } = reply else {
             panic!("simulated: {reply:?}")
@@ -519,6 +554,7 @@ mod tests {
                 view: false,
                 gas_budget: None,
                 trace: None,
+                at: None,
             });
             match through_the_wire(reply) {
                 Reply::Chain {

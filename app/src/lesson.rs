@@ -191,6 +191,7 @@ impl Check {
                         view: true,
                         gas_budget: None,
                         trace: None,
+                        at: None,
                     }),
                     Err(_) => Verdict::Fail,
                 }

@@ -550,7 +550,9 @@ fn DeployForm(
                 <input data-testid="deploy-gas" inputmode="numeric"
                     prop:value=move || gas.get() on:input=move |ev| gas.set(event_target_value(&ev))/>
             </label>
-            <button class="primary" data-testid="deploy-button" on:click=deploy>"Deploy"</button>
+            <button class="primary" data-testid="deploy-button" on:click=deploy
+                disabled=move || shared.past.get().is_some()
+                title=move || shared.past.get().is_some().then_some("Back to now to deploy: the past is read-only")>"Deploy"</button>
             <Message message/>
         </div>
     }
@@ -802,6 +804,12 @@ fn EntryCard(
                 view: entry.view,
                 gas_budget,
                 trace,
+                // A view while time-travelling reads the block shown.
+                at: if entry.view {
+                    shared.past.get_untracked().map(|past| past.block_index)
+                } else {
+                    None
+                },
             };
             let (entry, vm) = (entry.clone(), vm.clone());
             shared.send(
@@ -854,6 +862,8 @@ fn EntryCard(
     };
     let traceable = vm == isc_engine::VmType::EVM && !view_only;
     let in_past = move || shared.past.get().is_some();
+    // Views read the past too; funcs would change the present.
+    let call_disabled = move || in_past() && !view_only;
     view! {
         <article class="entry" data-testid=format!("entry-{name}")>
             <header>
@@ -891,7 +901,8 @@ fn EntryCard(
                 </label>
             </Show>
             <div class="row">
-                <button data-testid=format!("call-{name}") on:click=send disabled=in_past>
+                <button data-testid=format!("call-{name}") on:click=send disabled=call_disabled
+                    title=move || call_disabled().then_some("Back to now to send requests: the past is read-only")>
                     {if view_only { "Call view" } else { "Send request" }}
                 </button>
                 {traceable.then(|| {
@@ -977,15 +988,22 @@ fn StateTree(
     }
 }
 
-/// While time-travelling: which block is shown, back to now, or revert.
+/// While time-travelling: which block is shown, back to now, or revert —
+/// asked twice, and undoable until the next change (the session before the
+/// revert is kept and reopened on "Undo").
 #[component]
 fn TimeTravelBanner() -> impl IntoView {
     let shared = expect_context::<Shared>();
     let note: Note = RwSignal::new(None);
+    let confirming = RwSignal::new(false);
+    // The session as it was before the last revert, for "Undo".
+    let undo = RwSignal::new(None::<String>);
     let revert = move |_| {
         let Some(block) = shared.past.get_untracked().map(|v| v.block_index) else {
             return;
         };
+        confirming.set(false);
+        let before = shared.view.get_untracked().map(|view| view.session);
         shared.send(
             &format!("reverting to block {block}"),
             Command::RevertTo { block },
@@ -993,6 +1011,7 @@ fn TimeTravelBanner() -> impl IntoView {
                 note.set(Some(match reply {
                     Reply::Chain { .. } => {
                         shared.past.set(None);
+                        undo.set(before);
                         Ok(format!("The chain was reverted to block {block}."))
                     }
                     Reply::Failed { message } => Err(message),
@@ -1001,15 +1020,72 @@ fn TimeTravelBanner() -> impl IntoView {
             },
         );
     };
+    let undo_revert = move |_| {
+        let Some(session) = undo.get_untracked() else {
+            return;
+        };
+        undo.set(None);
+        shared.send(
+            "undoing the revert",
+            Command::Open { session },
+            move |reply| {
+                note.set(Some(match reply {
+                    Reply::Chain { view, .. } => Ok(format!(
+                        "The revert was undone: the chain is back at block {}.",
+                        view.block_index
+                    )),
+                    Reply::Failed { message } => Err(message),
+                    other => Err(format!("unexpected reply {other:?}")),
+                }));
+            },
+        );
+    };
+    let latest = move || shared.view.get().map_or(0, |view| view.block_index);
     view! {
         {move || shared.past.get().map(|past| view! {
             <div class="banner past" role="status" data-testid="time-travel">
-                {format!("Viewing the chain as it was after block {} (read-only).", past.block_index)}
-                <button data-testid="back-to-now" on:click=move |_| shared.past.set(None)>"Back to now"</button>
-                <button class="danger" data-testid="revert-here" on:click=revert>"Revert the chain to here"</button>
+                {format!(
+                    "Viewing the chain as it was after block {} (read-only: views work, requests and deploys wait).",
+                    past.block_index
+                )}
+                <button data-testid="back-to-now" on:click=move |_| { confirming.set(false); shared.past.set(None) }>"Back to now"</button>
+                {move || if confirming.get() {
+                    view! {
+                        <span data-testid="revert-confirm">
+                            {format!(
+                                "Drop blocks {} to {}?",
+                                past.block_index + 1,
+                                latest()
+                            )}
+                            " "
+                            <button class="danger" data-testid="revert-yes" on:click=revert>"Yes, revert"</button>
+                            <button data-testid="revert-no" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                        </span>
+                    }.into_any()
+                } else {
+                    view! {
+                        <button class="danger" data-testid="revert-here"
+                            on:click=move |_| confirming.set(true)>"Revert the chain to here"</button>
+                    }.into_any()
+                }}
             </div>
         })}
-        <Message message=note/>
+        {move || note.get().map(|outcome| {
+            let (class, text) = match outcome {
+                Ok(text) => ("banner ok", text),
+                Err(text) => ("banner error", text),
+            };
+            view! {
+                <div class=class role="status" data-testid="revert-note">
+                    <span>{text}</span>
+                    {move || undo.get().is_some().then(|| view! {
+                        <button data-testid="undo-revert" on:click=undo_revert>"Undo"</button>
+                    })}
+                    <button class="dismiss" data-testid="dismiss-revert-note" aria-label="Dismiss this message"
+                        on:click=move |_| { note.set(None); undo.set(None) }>"×"</button>
+                </div>
+            }
+        })}
     }
 }
 
@@ -1097,6 +1173,7 @@ fn Funding() -> impl IntoView {
             view: false,
             gas_budget: None,
             trace: None,
+            at: None,
         };
         shared.send(&format!("depositing for {sender}"), command, move |reply| {
             note.set(Some(match reply {

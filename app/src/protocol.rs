@@ -84,6 +84,10 @@ pub enum Command {
         /// recording up to this many EVM instructions in its trace.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         trace: Option<u32>,
+        /// For a view: call it on the state after this block (time
+        /// travel); the latest state when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at: Option<u32>,
     },
     /// Reverts the chain to the state after block `block`, dropping the
     /// blocks after it.

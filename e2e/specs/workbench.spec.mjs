@@ -131,13 +131,31 @@ test('time travel shows an earlier state, and the chain can be reverted to it', 
   await expect(banner).toContainText(`after block ${latest - 1}`);
   await expect(value).toHaveText('5');
   await expect(playground.entry('incrementBy').getByTestId('call-incrementBy')).toBeDisabled();
+  // The past is read-only, but its views can be called.
+  await expect(page.getByTestId('deploy-button')).toBeDisabled();
+  await expect(await playground.call('getCounter')).toHaveText('counter = 5');
   await banner.getByTestId('back-to-now').click();
   await expect(value).toHaveText('8');
+  await expect(await playground.call('getCounter')).toHaveText('counter = 8');
 
+  // Reverting asks first, and can be undone.
   await playground.receipts().nth(1).getByTestId('view-block').click();
   await banner.getByTestId('revert-here').click();
+  await expect(banner.getByTestId('revert-confirm')).toContainText(`Drop blocks ${latest} to ${latest}?`);
+  await banner.getByTestId('revert-no').click();
+  await expect(banner.getByTestId('revert-confirm')).toHaveCount(0);
+  await banner.getByTestId('revert-here').click();
+  await banner.getByTestId('revert-yes').click();
   await expect(page.getByTestId('block-index')).toHaveText(String(latest - 1));
   await expect(banner).toHaveCount(0);
   await expect(value).toHaveText('5');
   await expect(await playground.call('getCounter')).toHaveText('counter = 5');
+  const note = page.getByTestId('revert-note');
+  await expect(note).toContainText(`reverted to block ${latest - 1}`);
+  await note.getByTestId('undo-revert').click();
+  await expect(page.getByTestId('block-index')).toHaveText(String(latest));
+  await expect(value).toHaveText('8');
+  await expect(note).toContainText('undone');
+  await note.getByTestId('dismiss-revert-note').click();
+  await expect(note).toHaveCount(0);
 });
