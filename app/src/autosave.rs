@@ -15,6 +15,32 @@ pub const UNREADABLE_KEY: &str = "isc-playground.autosave.unreadable";
 pub const LEGACY_KEYS: &[&str] = &["isc-playground.session"];
 /// The record's version.
 pub const VERSION: u32 = 1;
+/// Where the editor's drafts are kept (what is typed but not deployed).
+pub const DRAFTS_KEY: &str = "isc-playground.editor.v1";
+
+/// The editor's drafts: the language shown and the text of each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Drafts {
+    /// `wat` when the WAT draft is shown, otherwise Solidity.
+    pub wat_shown: bool,
+    /// The Solidity draft.
+    pub solidity: String,
+    /// The WAT draft.
+    pub wat: String,
+}
+
+impl Drafts {
+    /// The stored text.
+    pub fn to_text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads stored drafts; anything unreadable is no drafts.
+    pub fn from_text(text: &str) -> Option<Self> {
+        serde_json::from_str(text).ok()
+    }
+}
 
 /// An autosaved session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +98,17 @@ impl Saved {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drafts_round_trip_and_garbage_is_none() {
+        let drafts = Drafts {
+            wat_shown: true,
+            solidity: "contract C {}".into(),
+            wat: "(module)".into(),
+        };
+        assert_eq!(Drafts::from_text(&drafts.to_text()), Some(drafts));
+        assert_eq!(Drafts::from_text("{"), None);
+    }
     use isc_engine::ChainConfig;
     use isc_engine::session::Session;
 

@@ -159,3 +159,14 @@ test('time travel shows an earlier state, and the chain can be reverted to it', 
   await note.getByTestId('dismiss-revert-note').click();
   await expect(note).toHaveCount(0);
 });
+
+test("the editor's code survives a reload, in the language it was written in", async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  await page.getByTestId('editor-language').selectOption('wat');
+  await playground.typeCode('(module (memory (export "memory") 1) ;; kept across reloads\n)');
+  await page.reload();
+  await expect(playground.status()).toHaveText('engine ready');
+  await expect(page.getByTestId('editor-language')).toHaveValue('wat');
+  await expect(page.locator('.monaco .view-lines')).toContainText('kept across reloads');
+});

@@ -6,6 +6,7 @@
 //! program needs no init params, deploys it.
 
 use crate::{DeployForm, Display, Shared, send_deploy};
+use isc_app::autosave::{self, Drafts};
 use isc_app::compile::{ISC_SOL, Problem, solidity_input, solidity_output, wat_problem};
 use isc_app::contract::Deployable;
 use isc_app::editor::{Editor, Language};
@@ -87,9 +88,30 @@ pub(crate) fn EditorPanel() -> impl IntoView {
     let shared = expect_context::<Shared>();
     let display = expect_context::<Display>();
     let EditorRequest(request) = expect_context::<EditorRequest>();
-    let language = RwSignal::new(Language::Solidity);
-    let solidity = RwSignal::new(SOLIDITY_TEMPLATE.to_owned());
-    let wat = RwSignal::new(WAT_TEMPLATE.to_owned());
+    // The drafts come back from local storage: a reload loses no code.
+    let drafts = web::load(autosave::DRAFTS_KEY).and_then(|text| Drafts::from_text(&text));
+    let language = RwSignal::new(match &drafts {
+        Some(drafts) if drafts.wat_shown => Language::Wat,
+        _ => Language::Solidity,
+    });
+    let solidity = RwSignal::new(
+        drafts
+            .as_ref()
+            .map_or_else(|| SOLIDITY_TEMPLATE.to_owned(), |d| d.solidity.clone()),
+    );
+    let wat = RwSignal::new(
+        drafts
+            .as_ref()
+            .map_or_else(|| WAT_TEMPLATE.to_owned(), |d| d.wat.clone()),
+    );
+    Effect::new(move || {
+        let drafts = Drafts {
+            wat_shown: language.get() == Language::Wat,
+            solidity: solidity.get(),
+            wat: wat.get(),
+        };
+        web::save(autosave::DRAFTS_KEY, &drafts.to_text());
+    });
     let text = move |lang: Language| if lang == Language::Wat { wat } else { solidity };
     let problems = RwSignal::new(Vec::<Problem>::new());
     let compiled = RwSignal::new(None::<Result<Vec<Deployable>, String>>);
@@ -293,8 +315,8 @@ pub(crate) fn EditorPanel() -> impl IntoView {
             <label class="inline">
                 "Language"
                 <select data-testid="editor-language" on:change=switch>
-                    <option value="solidity" selected=true>"Solidity (solc-js, in the page)"</option>
-                    <option value="wat">"WebAssembly text (wat)"</option>
+                    <option value="solidity" selected=move || language.get_untracked() != Language::Wat>"Solidity (solc-js, in the page)"</option>
+                    <option value="wat" selected=move || language.get_untracked() == Language::Wat>"WebAssembly text (wat)"</option>
                 </select>
             </label>
             <button class="primary" data-testid="compile" on:click=move |_| compile(false)>"Compile"</button>
