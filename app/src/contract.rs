@@ -16,6 +16,9 @@ pub struct Param {
     pub name: String,
     /// The WasmLib type (`Uint64`, `AgentID`, …) or Solidity type (`uint256`, …).
     pub ty: String,
+    /// May be left empty (a WasmLib optional param; Solidity has none).
+    #[serde(default)]
+    pub optional: bool,
 }
 
 /// A func or view and its params.
@@ -53,6 +56,7 @@ fn fields(fields: &[FieldInfo]) -> Vec<Param> {
         .map(|f| Param {
             name: f.key.clone(),
             ty: f.ty.clone(),
+            optional: f.optional,
         })
         .collect()
 }
@@ -118,6 +122,8 @@ impl Interface {
             key: String,
             #[serde(rename = "type")]
             ty: String,
+            #[serde(default)]
+            optional: bool,
         }
         #[derive(Deserialize)]
         struct SchemaEntry {
@@ -139,6 +145,7 @@ impl Interface {
                 .map(|f| Param {
                     name: f.key,
                     ty: f.ty,
+                    optional: f.optional,
                 })
                 .collect()
         };
@@ -194,6 +201,7 @@ impl Interface {
                     Param {
                         name,
                         ty: ty.trim_end_matches('?').trim().to_owned(),
+                        optional: ty.ends_with('?'),
                     }
                 })
                 .collect()
@@ -400,7 +408,7 @@ fn schema_json(interface: &Interface) -> String {
     let fields = |params: &[Param]| -> Vec<serde_json::Value> {
         params
             .iter()
-            .map(|p| serde_json::json!({ "key": p.name, "type": p.ty }))
+            .map(|p| serde_json::json!({ "key": p.name, "type": p.ty, "optional": p.optional }))
             .collect()
     };
     let entry = |name: &str, params: &[Param], results: &[Param]| serde_json::json!({ "name": name, "params": fields(params), "results": fields(results) });
@@ -462,6 +470,9 @@ pub fn encode_args(
     let mut dict = Dict::new();
     for (param, arg) in entry_params.iter().zip(args) {
         if arg.trim().is_empty() {
+            if !param.optional {
+                return Err(format!("{}: required (a {})", param.name, param.ty));
+            }
             continue;
         }
         let value = encode_wasm(&param.ty, arg).map_err(|err| format!("{}: {err}", param.name))?;
@@ -771,7 +782,8 @@ mod tests {
             interface.init,
             [Param {
                 name: "counter".into(),
-                ty: "Int64".into()
+                ty: "Int64".into(),
+                optional: true,
             }]
         );
         assert_eq!(interface.entries.len(), 2);

@@ -63,6 +63,10 @@ impl Host {
                 if name.is_empty() {
                     return failed("give the contract a name");
                 }
+                // Checked first, so a mistake costs no block and no fee.
+                if let Err(err) = self.chain.check_deploy(&name, &vm, &binary, &init) {
+                    return failed(format!("not deployed: {err}"));
+                }
                 let budget = gas_budget.unwrap_or(self.chain.config().max_gas_per_request);
                 match self
                     .chain
@@ -149,6 +153,10 @@ impl Host {
                     .tokens(tokens.deposit);
                 if let Some(gas) = gas_budget {
                     request = request.gas_budget(gas);
+                }
+                // Checked first, so a typo costs no block and no fee.
+                if let Err(err) = self.chain.check_request(&request) {
+                    return failed(format!("not sent: {err}"));
                 }
                 if let Some(steps) = trace {
                     let steps = steps.min(isc_engine::evm::MAX_TRACED_STEPS);
@@ -561,6 +569,10 @@ mod tests {
                     receipt: Some(receipt),
                     ..
                 } => assert!(!receipt.is_success(), "{contract}.{entry} failed"),
+                // Refused before it ran: no block, the reason given.
+                Reply::Failed { message } if contract == "nosuch" => {
+                    assert!(message.contains("not found"), "{message}");
+                }
                 other => panic!("{contract}.{entry}: {other:?}"),
             }
         }
@@ -588,20 +600,45 @@ mod tests {
             assert!(matches!(host.handle(command), Reply::Failed { .. }));
         }
         assert_eq!(host.view(), before);
-        // A malformed program is a failed receipt, in a block.
-        let reply = host.handle(Command::Deploy {
+        // Mistakes are refused before they cost a block: a malformed
+        // program, a name in use, a constructor argument that is not a
+        // number, a request to a missing entry point.
+        let token = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../public/examples/solidity/Token.json"
+        ))
+        .expect("Token artifact");
+        let token = isc_engine::evm::programs_from_artifact(&token).expect("artifact")[0]
+            .1
+            .to_json();
+        let deploy = |name: &str, vm: VmType, binary: Vec<u8>, args: &str| Command::Deploy {
             sender: AgentId::user("alice"),
-            name: "junk".into(),
-            vm: VmType::WASM,
-            binary: vec![1, 2, 3],
-            init: Dict::new(),
+            name: name.into(),
+            vm,
+            binary,
+            init: Dict::new().with("args", args),
             sources: Vec::new(),
             gas_budget: None,
-        });
-        let Reply::Chain { receipt, view } = reply else {
-            panic!("a receipt")
         };
-        assert!(receipt.is_some_and(|r| !r.is_success()));
-        assert!(view.contracts.is_empty());
+        for (command, words) in [
+            (
+                deploy("junk", VmType::WASM, vec![1, 2, 3], "[]"),
+                "invalid wasmvm program",
+            ),
+            (
+                deploy("accounts", VmType::EVM, token.clone(), r#"["T","T","1"]"#),
+                "already deployed",
+            ),
+            (
+                deploy("token", VmType::EVM, token, r#"["T","T","many"]"#),
+                "uint256",
+            ),
+        ] {
+            match host.handle(command) {
+                Reply::Failed { message } => assert!(message.contains(words), "{message}"),
+                other => panic!("{words}: {other:?}"),
+            }
+        }
+        assert_eq!(host.view(), before);
     }
 }

@@ -83,3 +83,31 @@ for (const [what, fragment, words] of [
     await expect(await playground.call('getCounter')).toHaveText('counter = 7');
   });
 }
+
+test('mistakes in forms are refused before they cost a block or a fee', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  await playground.deployExample('Token', { name_: 'Play', symbol_: 'PLY', supply: '1000' });
+  const blocks = await page.getByTestId('block-index').textContent();
+  const balance = await page.getByTestId('balance-alice').textContent();
+  const unchanged = async () => {
+    await expect(page.getByTestId('block-index')).toHaveText(blocks);
+    await expect(page.getByTestId('balance-alice')).toHaveText(balance);
+  };
+
+  // A word where a uint256 goes.
+  await expect(await playground.call('transfer', { to: 'bob', value: 'five' })).toContainText('uint256');
+  await unchanged();
+  // A name already taken.
+  await page.getByTestId('example-Token').click();
+  const form = page.getByTestId('deploy-form');
+  await form.getByTestId('deploy-name').fill('token');
+  await form.getByTestId('deploy-button').click();
+  await expect(form.getByTestId('message')).toContainText('already deployed');
+  await unchanged();
+  // A required init param left empty (the Wasm ERC-20's supply).
+  await page.getByTestId('example-erc20').click();
+  await form.getByTestId('deploy-button').click();
+  await expect(form.getByTestId('message')).toContainText('required');
+  await unchanged();
+});

@@ -16,7 +16,7 @@ test('a reload restores the autosaved session', async ({ playground }) => {
   await expect(await playground.call('increment')).toHaveText(/^block \d+: ok/);
   const hash = await page.getByTestId('chain-state-hash').textContent();
   await page.reload();
-  await expect(page.getByTestId('link-status')).toHaveText('Restored your autosaved session: 3 blocks.');
+  await expect(page.getByTestId('link-status-text')).toHaveText('Restored your autosaved session: 3 blocks.');
   await expect(page.getByTestId('chain-state-hash')).toHaveText(hash);
   await expect(await playground.call('getCounter')).toHaveText('counter = 3');
 });

@@ -688,15 +688,21 @@ impl Chain {
         init_params: Dict,
         gas_budget: u64,
     ) -> Result<Receipt, ChainError> {
-        let stored = self.post(
-            Request::new(sender, blob::NAME, "storeBlob")
-                .param(blob::FIELD_VM_TYPE, vm_type.as_str())
-                .param(blob::FIELD_PROGRAM, program)
-                .gas_budget(self.config.max_gas_per_request),
-        )?;
-        let hash = match stored.result().map(|results| results.get("hash")) {
-            Ok(Some(hash)) => hash.to_vec(),
-            _ => return Ok(stored),
+        // A program already on the chain is not stored again.
+        let known = blob::program_hash(vm_type, program);
+        let hash = if blob::exists(&self.store, &known) {
+            known.as_bytes().to_vec()
+        } else {
+            let stored = self.post(
+                Request::new(sender, blob::NAME, "storeBlob")
+                    .param(blob::FIELD_VM_TYPE, vm_type.as_str())
+                    .param(blob::FIELD_PROGRAM, program)
+                    .gas_budget(self.config.max_gas_per_request),
+            )?;
+            match stored.result().map(|results| results.get("hash")) {
+                Ok(Some(hash)) => hash.to_vec(),
+                _ => return Ok(stored),
+            }
         };
         let mut params = init_params;
         params.set("ph", hash);
@@ -706,6 +712,72 @@ impl Chain {
                 .params(params)
                 .gas_budget(gas_budget),
         )
+    }
+
+    /// Checks `request` without running it — the contract and entry point
+    /// exist, the entry is a func anyone may call, and its processor takes
+    /// the params ([`Processor::check_call`](crate::Processor::check_call))
+    /// — so that a typo can be refused before it costs a block.
+    ///
+    /// # Errors
+    /// The [`VmError`] the request would fail with.
+    pub fn check_request(&self, request: &Request) -> Result<(), VmError> {
+        request.params.check()?;
+        let (processor, record) = self.registry.resolve(&self.store, request.contract)?;
+        if request.entry == Hname::of(root::INIT) {
+            return Err(VmError::unauthorized(format!(
+                "`init` of contract `{}` runs only when root deploys it",
+                record.name
+            )));
+        }
+        let info =
+            processor
+                .entry_point(request.entry)
+                .ok_or_else(|| VmError::EntryPointNotFound {
+                    contract: record.name.clone(),
+                    entry: request.entry,
+                })?;
+        if info.kind == crate::vm::EntryKind::View {
+            return Err(VmError::NotAFunc {
+                contract: record.name,
+                entry: info.name.clone(),
+            });
+        }
+        processor.check_call(request.entry, &request.params)
+    }
+
+    /// Checks a deploy without making it: the name is free, the program
+    /// fits a blob and loads (its VM accepts it), and its `init` takes
+    /// `init_params`.
+    ///
+    /// # Errors
+    /// The [`VmError`] the deploy would fail with.
+    pub fn check_deploy(
+        &self,
+        name: &str,
+        vm_type: &VmType,
+        program: &[u8],
+        init_params: &Dict,
+    ) -> Result<(), VmError> {
+        if let Some(existing) = root::record(&self.store, Hname::of(name)) {
+            return Err(VmError::param(
+                "nm",
+                format!(
+                    "a contract `{}` with hname {} is already deployed: pick another name",
+                    existing.name, existing.hname
+                ),
+            ));
+        }
+        let max = governance::limits(&self.store).max_blob_size;
+        if program.len() as u64 > u64::from(max) {
+            return Err(VmError::limit(format!(
+                "a program of {} bytes exceeds the chain's maximum blob of {max}",
+                program.len()
+            )));
+        }
+        init_params.check()?;
+        let processor = self.registry.load_unstored(vm_type, program)?;
+        processor.check_call(Hname::of(root::INIT), init_params)
     }
 
     /// `agent`'s balance on the chain.

@@ -62,6 +62,19 @@ impl Registry {
         Ok(processor)
     }
 
+    /// Loads `program` as VM `vm` would, without storing or caching it
+    /// (a dry check before a deploy).
+    pub(crate) fn load_unstored(
+        &self,
+        vm: &VmType,
+        program: &[u8],
+    ) -> Result<Box<dyn Processor>, VmError> {
+        self.factories
+            .get(vm)
+            .ok_or_else(|| VmError::UnknownVmType { vm: vm.clone() })?
+            .load(program)
+    }
+
     /// The processor and record of contract `hname`.
     pub(crate) fn resolve(
         &self,

@@ -121,6 +121,14 @@ pub(crate) fn missing_program(hash: &Hash) -> VmError {
     VmError::param("ph", format!("blob {hash} not found"))
 }
 
+/// The hash `storeBlob` gives a program blob of `vm` and `program`.
+pub(crate) fn program_hash(vm: &VmType, program: &[u8]) -> Hash {
+    let fields = Dict::new()
+        .with(FIELD_VM_TYPE, vm.as_str())
+        .with(FIELD_PROGRAM, program);
+    Hash::blake2b(&fields.to_bytes())
+}
+
 /// Whether a blob is stored under `hash`.
 pub(crate) fn exists(store: &Store, hash: &Hash) -> bool {
     store.get(hname(), &size_key(hash)).is_some()

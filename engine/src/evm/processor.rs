@@ -151,28 +151,28 @@ impl Processor for EvmProcessor {
         Some(Hname::of("evm"))
     }
 
+    fn check_call(&self, entry: Hname, params: &Dict) -> Result<(), VmError> {
+        self.input(entry, params).map(|_| ())
+    }
+
     fn call(&self, ctx: &mut dyn Sandbox, entry: Hname) -> Result<Dict, VmError> {
         if entry == Hname::of("init") {
             return self.deploy(ctx);
         }
-        let (_, function) = self
-            .functions
-            .iter()
-            .find(|(hname, _)| *hname == entry)
-            .ok_or_else(|| VmError::EntryPointNotFound {
+        let (function, input) = self.input(entry, ctx.params()).map_err(|err| match err {
+            VmError::EntryPointNotFound { entry, .. } => VmError::EntryPointNotFound {
                 contract: ctx.contract().to_string(),
                 entry,
-            })?;
-        let input = match (text_args(ctx.params())?, ctx.params().get("i")) {
-            (Some(args), _) => abi::encode_call(function, &args).map_err(abi_error("args"))?,
-            (None, Some(raw)) => raw.to_vec(),
-            (None, None) => abi::encode_call(function, &[]).map_err(abi_error("args"))?,
-        };
+            },
+            other => other,
+        })?;
         let address = contract_address(ctx)?;
         let caller = ctx.caller();
         let output = self.transact(ctx, &caller, TxKind::Call(address), input)?;
         let mut results = Dict::new().with("o", output.clone());
-        if let Ok(decoded) = abi::decode_output(function, &output) {
+        if let Some(function) = function
+            && let Ok(decoded) = abi::decode_output(function, &output)
+        {
             results.set("decoded", serde_json::to_vec(&decoded).unwrap_or_default());
         }
         Ok(results)
@@ -203,21 +203,45 @@ fn contract_address(ctx: &mut dyn Sandbox) -> Result<Address, VmError> {
 }
 
 impl EvmProcessor {
-    fn deploy(&self, ctx: &mut dyn Sandbox) -> Result<Dict, VmError> {
-        let mut code = self.program.creation_code().map_err(abi_error("p"))?;
-        match (text_args(ctx.params())?, ctx.params().get("i")) {
-            (Some(args), _) => code.extend(
-                self.program
-                    .encode_constructor(&args)
-                    .map_err(abi_error("args"))?,
-            ),
-            (None, Some(raw)) => code.extend_from_slice(raw),
-            (None, None) => code.extend(
-                self.program
-                    .encode_constructor(&[])
-                    .map_err(abi_error("args"))?,
-            ),
+    /// The function `entry` names and its calldata from `params` (`args`
+    /// coerced to the ABI types, or raw `i`); for `init`, no function and
+    /// the creation code with the constructor's arguments.
+    fn input(&self, entry: Hname, params: &Dict) -> Result<(Option<&Function>, Vec<u8>), VmError> {
+        if entry == Hname::of("init") {
+            let mut code = self.program.creation_code().map_err(abi_error("p"))?;
+            match (text_args(params)?, params.get("i")) {
+                (Some(args), _) => code.extend(
+                    self.program
+                        .encode_constructor(&args)
+                        .map_err(abi_error("args"))?,
+                ),
+                (None, Some(raw)) => code.extend_from_slice(raw),
+                (None, None) => code.extend(
+                    self.program
+                        .encode_constructor(&[])
+                        .map_err(abi_error("args"))?,
+                ),
+            }
+            return Ok((None, code));
         }
+        let (_, function) = self
+            .functions
+            .iter()
+            .find(|(hname, _)| *hname == entry)
+            .ok_or_else(|| VmError::EntryPointNotFound {
+                contract: String::new(),
+                entry,
+            })?;
+        let input = match (text_args(params)?, params.get("i")) {
+            (Some(args), _) => abi::encode_call(function, &args).map_err(abi_error("args"))?,
+            (None, Some(raw)) => raw.to_vec(),
+            (None, None) => abi::encode_call(function, &[]).map_err(abi_error("args"))?,
+        };
+        Ok((Some(function), input))
+    }
+
+    fn deploy(&self, ctx: &mut dyn Sandbox) -> Result<Dict, VmError> {
+        let (_, code) = self.input(Hname::of("init"), ctx.params())?;
         // msg.sender of the constructor is whoever sent the deploy request.
         let sender = ctx.request_sender();
         let output = self.transact(ctx, &sender, TxKind::Create, code)?;

@@ -192,6 +192,18 @@ pub trait Processor {
         None
     }
 
+    /// Checks, without running anything, that `params` are input `entry`
+    /// can take (an EVM call's arguments coerce to its ABI types): a dry
+    /// check the page uses so that a typo costs no block. The default
+    /// accepts everything; the call itself still checks.
+    ///
+    /// # Errors
+    /// The [`VmError`] the call would fail with for these params.
+    fn check_call(&self, entry: Hname, params: &Dict) -> Result<(), VmError> {
+        let _ = (entry, params);
+        Ok(())
+    }
+
     /// The entry point `entry`, if the program has it.
     fn entry_point(&self, entry: Hname) -> Option<&EntryPointInfo> {
         self.entry_points().iter().find(|ep| ep.hname == entry)

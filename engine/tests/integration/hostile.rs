@@ -671,3 +671,78 @@ fn a_posted_request_keeps_no_opcode_trace_in_its_stored_receipt() {
         assert!(receipt.trace.detail.as_ref().expect("detail")["evm_steps"].is_null());
     }
 }
+
+/// Mistakes are caught before they cost a block (the page asks first), and
+/// a program already on the chain is not stored again.
+#[test]
+fn dry_checks_catch_mistakes_and_a_known_program_is_not_stored_twice() {
+    let mut chain = builtin_chain();
+    let token = crate::solidity_example("Token").to_json();
+    let args = |text: &str| Dict::new().with("args", text);
+    let err = chain
+        .check_deploy("token", &VmType::EVM, &token, &args(r#"["T","T","lots"]"#))
+        .expect_err("not a number");
+    assert!(err.to_string().contains("uint256"), "{err}");
+    let err = chain
+        .check_deploy("accounts", &VmType::EVM, &token, &args("[]"))
+        .expect_err("a core contract's name");
+    assert!(err.to_string().contains("already deployed"), "{err}");
+    let err = chain
+        .check_deploy("w", &VmType::WASM, b"\0asm\x01\0\0\0", &Dict::new())
+        .expect_err("no exports");
+    assert!(matches!(err, VmError::InvalidProgram { .. }), "{err}");
+    chain
+        .check_deploy("token", &VmType::EVM, &token, &args(r#"["T","T","10"]"#))
+        .expect("a good deploy passes");
+
+    let before = chain.block_index();
+    ok(&chain
+        .deploy(
+            alice(),
+            "token",
+            &VmType::EVM,
+            &token,
+            args(r#"["T","T","10"]"#),
+        )
+        .expect("accepted"));
+    assert_eq!(chain.block_index(), before + 2, "blob and deploy");
+    ok(&chain
+        .deploy(
+            alice(),
+            "token2",
+            &VmType::EVM,
+            &token,
+            args(r#"["U","U","20"]"#),
+        )
+        .expect("accepted"));
+    assert_eq!(chain.block_index(), before + 3, "the blob is already there");
+
+    let transfer = |value: &str| {
+        Request::new(alice(), "token", "transfer").params(evm_args(json!([
+            "0x0000000000000000000000000000000000000001",
+            value
+        ])))
+    };
+    let err = chain
+        .check_request(&transfer("five"))
+        .expect_err("not a number");
+    assert!(err.to_string().contains("uint256"), "{err}");
+    chain
+        .check_request(&transfer("5"))
+        .expect("a good request passes");
+    for (contract, entry, kind) in [
+        ("nosuch", "go", "contract_not_found"),
+        ("token", "nosuch", "entry_point_not_found"),
+        ("token", "balanceOf", "not_a_func"),
+        ("token", "init", "unauthorized"),
+    ] {
+        let err = chain
+            .check_request(&Request::new(alice(), contract, entry))
+            .expect_err("refused");
+        assert_eq!(err.kind(), kind, "{contract}.{entry}: {err}");
+    }
+    let replay = Session::of(&chain)
+        .replay(isc_engine::register_builtin_vms)
+        .expect("replays");
+    assert_eq!(replay.state_hash(), chain.state_hash());
+}
