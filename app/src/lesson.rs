@@ -306,6 +306,7 @@ impl Lesson {
         if steps.is_empty() {
             return Err("write at least one step".into());
         }
+        check_names(&steps, session)?;
         let title = title.trim();
         Ok(Self {
             format: LESSON_FORMAT.into(),
@@ -320,6 +321,59 @@ impl Lesson {
             steps,
         })
     }
+}
+
+/// Refuses checks that could never pass: an account a `balance` check or a
+/// view's `@name` names must be a user of the session's chain, a contract
+/// deployed in it, or a contract another check expects to be deployed.
+fn check_names(steps: &[Step], session: &str) -> Result<(), String> {
+    let mut known: Vec<String> = Vec::new();
+    if let Ok(session) = isc_engine::session::Session::from_json(session) {
+        known.extend(session.config.accounts().into_iter().map(|(name, _)| name));
+        let deploy = isc_engine::Hname::of("deployContract");
+        for request in &session.requests {
+            if request.entry == deploy
+                && let Some(name) = request.params.get("nm")
+            {
+                known.push(String::from_utf8_lossy(name).into_owned());
+            }
+        }
+    }
+    for check in steps.iter().flat_map(|step| &step.checks) {
+        if let Check::Deployed { contract } = check {
+            known.push(contract.clone());
+        }
+    }
+    let is_known = |name: &str| known.iter().any(|k| k == name);
+    let unknown = |name: &str| {
+        format!(
+            "check: no account or contract `{name}` on this chain (known: {})",
+            known.join(", ")
+        )
+    };
+    for check in steps.iter().flat_map(|step| &step.checks) {
+        match check {
+            Check::Balance { account, .. } => {
+                if let Some(name) = account.strip_prefix('@') {
+                    return Err(format!(
+                        "check: `balance {account}`: write the account's name without @ (`balance {name} >= …`)"
+                    ));
+                }
+                if !is_known(account) {
+                    return Err(unknown(account));
+                }
+            }
+            Check::View { args, .. } => {
+                for name in args.iter().filter_map(|arg| arg.strip_prefix('@')) {
+                    if !is_known(name) {
+                        return Err(unknown(name));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn parse_check(text: &str) -> Result<Check, String> {
@@ -449,6 +503,24 @@ mod tests {
                 .expect_err("bad check")
                 .contains("does not read")
         );
+        // Checks that could never pass are refused when the lesson is made.
+        for (text, words) in [
+            ("check: balance @bob >= 1", "without @"),
+            (
+                "check: balance mallory >= 1",
+                "no account or contract `mallory`",
+            ),
+            ("check: view token balanceOf @mallory = 1", "`mallory`"),
+        ] {
+            let err = Lesson::from_teacher("x", text, &session).expect_err(text);
+            assert!(err.contains(words), "{text}: {err}");
+        }
+        Lesson::from_teacher(
+            "x",
+            "check: deployed vault\ncheck: balance vault >= 1",
+            &session,
+        )
+        .expect("a contract the lesson deploys is known");
         let html = markdown_html(&lesson.steps[1].text);
         assert!(!html.contains("<script>"), "{html}");
         assert!(markdown_html("Send **bob**").contains("<strong>bob</strong>"));

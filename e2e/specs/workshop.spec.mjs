@@ -79,3 +79,19 @@ test('a teacher turns the session into a lesson link that opens elsewhere', asyn
   await expect(lesson.getByTestId('step-done')).toHaveText('Lesson complete!');
   await context.close();
 });
+
+test('a teacher is told at once about a check that could never pass', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  await page.getByTestId('teacher').locator('summary').click();
+  await page.getByTestId('teacher-steps').fill('# Pay bob\ncheck: balance @bob >= 1\n');
+  await page.getByTestId('teacher-make').click();
+  await expect(page.getByTestId('teacher').getByTestId('message')).toContainText('without @');
+  await expect(page.getByTestId('lesson-link')).toHaveCount(0);
+  await page.getByTestId('teacher-steps').fill('# Pay bob\ncheck: balance mallory >= 1\n');
+  await page.getByTestId('teacher-make').click();
+  await expect(page.getByTestId('teacher').getByTestId('message')).toContainText('no account or contract `mallory`');
+  await page.getByTestId('teacher-steps').fill('# Pay bob\ncheck: balance bob >= 1\n');
+  await page.getByTestId('teacher-make').click();
+  await expect(page.getByTestId('lesson-link')).toHaveValue(/#l=1\./);
+});

@@ -356,6 +356,13 @@ fn cases() -> Vec<Case> {
             words: "out of gas",
         },
         Case {
+            name: "EVM loop past the block gas limit",
+            program: hostile(),
+            act: Act::Request("spin", args(json!([])), 50_000_000),
+            kind: "out_of_gas",
+            words: "budget of 30000000 gas",
+        },
+        Case {
             name: "EVM recursion 2000 deep",
             program: hostile(),
             act: Act::Request("recurse", args(json!(["2000"])), BUDGET),
