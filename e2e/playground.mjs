@@ -101,18 +101,6 @@ export class PlaygroundPage {
   receipts() {
     return this.page.getByTestId('receipt');
   }
-
-  wasmResult() {
-    return this.page.getByTestId('wasm-result');
-  }
-
-  evmResult() {
-    return this.page.getByTestId('evm-result');
-  }
-
-  stateHash() {
-    return this.page.getByTestId('state-hash');
-  }
 }
 
 export const test = base.extend({

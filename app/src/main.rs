@@ -14,7 +14,7 @@ use isc_app::contract::{
     show_results, show_values,
 };
 use isc_app::editor::{Editor, Language};
-use isc_app::protocol::{ChainView, Command, ContractView, FirstLightReport, Reply};
+use isc_app::protocol::{ChainView, Command, ContractView, Reply};
 use isc_app::state::{Group, Shown, group_state};
 use isc_app::web;
 use isc_engine::session::Session;
@@ -109,14 +109,6 @@ fn App() -> impl IntoView {
     let link_status: ui::sessions::Banner = RwSignal::new(None);
     let lesson = ui::workshop::ActiveLesson::new();
     ui::sessions::startup(shared, link_status, lesson);
-    let report = RwSignal::new(None::<Result<FirstLightReport, String>>);
-    shared.send("engine check", Command::FirstLight, move |reply| {
-        report.set(Some(match reply {
-            Reply::FirstLight { report } => Ok(report),
-            Reply::Failed { message } => Err(message),
-            other => Err(format!("unexpected reply {other:?}")),
-        }));
-    });
     view! {
         <header class="topbar">
             <h1>"ISC Playground"</h1>
@@ -166,16 +158,6 @@ fn App() -> impl IntoView {
                 <ui::editor::EditorPanel/>
             </section>
         </main>
-        <section class="engines" aria-labelledby="engines-title">
-            <h2 id="engines-title">"Engine check"</h2>
-            {move || match report.get() {
-                None => view! { <p class="hint">"Running both engines…"</p> }.into_any(),
-                Some(Ok(report)) => view! { <FirstLightCards report/> }.into_any(),
-                Some(Err(message)) => view! {
-                    <p class="error" role="alert" data-testid="engine-error">{message}</p>
-                }.into_any(),
-            }}
-        </section>
     }
 }
 
@@ -1422,39 +1404,4 @@ fn TraceTree(
         .into_any()
     }
     view! { <ul class="trace" data-testid="trace">{node(trace)}</ul> }
-}
-
-/// Both engines' results side by side, and the state hash they produced.
-#[component]
-fn FirstLightCards(
-    /// The demo's report.
-    report: FirstLightReport,
-) -> impl IntoView {
-    view! {
-        <section class="intro">
-            <p>
-                "One chain, two VMs. On load the engine worker created a chain, ran a "
-                "WebAssembly program on " <b>"wasmi"</b> " and EVM bytecode on " <b>"revm"</b>
-                ", and stored both results in the chain state."
-            </p>
-        </section>
-        <section class="cards">
-            <article class="card" data-testid="wasm-card">
-                <h3>"Wasm · wasmi"</h3>
-                <p class="program">"fib(20), recursive, in WebAssembly"</p>
-                <p class="value" data-testid="wasm-result">{report.wasm_value}</p>
-                <p class="gas">"fuel used: " <span data-testid="wasm-gas">{report.wasm_gas}</span></p>
-            </article>
-            <article class="card" data-testid="evm-card">
-                <h3>"EVM · revm"</h3>
-                <p class="program">"PUSH1 7 PUSH1 6 MUL … RETURN"</p>
-                <p class="value" data-testid="evm-result">{report.evm_value}</p>
-                <p class="gas">"gas used: " <span data-testid="evm-gas">{report.evm_gas}</span></p>
-            </article>
-        </section>
-        <section class="hash">
-            <span>"state hash "</span>
-            <code data-testid="state-hash">{report.state_hash}</code>
-        </section>
-    }
 }

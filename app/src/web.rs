@@ -133,6 +133,18 @@ pub fn clear_fragment() {
     }
 }
 
+/// Puts `text` on the clipboard.
+///
+/// # Errors
+/// A message if the browser refuses (no permission, an insecure page).
+pub async fn copy_text(text: &str) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    JsFuture::from(window.navigator().clipboard().write_text(text))
+        .await
+        .map(|_| ())
+        .map_err(|_| "the browser did not allow copying: select the link and copy it".to_owned())
+}
+
 /// The page's address without its fragment (what a share link is built on).
 pub fn page_url() -> Option<String> {
     let location = web_sys::window()?.location();

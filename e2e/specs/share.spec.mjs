@@ -107,3 +107,15 @@ test('a link with one character changed gives a short message that stays until d
   }
   await context.close();
 });
+
+test('the Copy button puts the share link on the clipboard', async ({ playground }) => {
+  const { page } = playground;
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await playground.open();
+  await playground.deployExample('inccounter');
+  await page.getByTestId('share').click();
+  const url = await page.getByTestId('share-link').inputValue();
+  await page.getByTestId('copy-link').click();
+  await expect(page.getByText('The link is on the clipboard.')).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+});

@@ -323,8 +323,22 @@ pub(crate) fn SessionBox() -> impl IntoView {
             </div>
             {move || link.get().map(|url| {
                 let size = url.len();
+                let copy = {
+                    let url = url.clone();
+                    move |_| {
+                        let url = url.clone();
+                        spawn_local(async move {
+                            note.set(Some(
+                                web::copy_text(&url)
+                                    .await
+                                    .map(|()| "The link is on the clipboard.".to_owned()),
+                            ));
+                        });
+                    }
+                };
                 view! {
                     <input readonly aria-label="share link" data-testid="share-link" prop:value=url/>
+                    <button data-testid="copy-link" on:click=copy>"Copy"</button>
                     <span class="hint" data-testid="share-size">{format!("{size} characters")}</span>
                     {(size > LONG_LINK).then(|| view! {
                         <span class="hint" data-testid="share-long">
