@@ -539,8 +539,11 @@ impl Chain {
             request.allowance,
             false,
         );
-        let mut outcome = Exec::new(&mut self.store, &self.registry, env.clone(), budget)
-            .run(call, GAS.request_base);
+        let mut outcome =
+            Exec::new(&mut self.store, &self.registry, env.clone(), budget).run(call, 0);
+        // As on Wasp, the minimum is a floor, not an addition: a request
+        // that burned less is charged the minimum (within its budget).
+        outcome.gas_burned = outcome.gas_burned.max(GAS.request_base.min(budget));
         if !keep_steps {
             drop_steps(&mut outcome.trace);
         }

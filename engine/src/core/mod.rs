@@ -10,6 +10,7 @@ pub(crate) mod accounts;
 pub(crate) mod blob;
 pub(crate) mod blocklog;
 pub(crate) mod errors;
+pub(crate) mod evm;
 pub(crate) mod governance;
 pub(crate) mod root;
 
@@ -82,6 +83,7 @@ pub(crate) fn all() -> Vec<NativeContract> {
         blocklog::contract(),
         governance::contract(),
         errors::contract(),
+        evm::contract(),
     ]
 }
 

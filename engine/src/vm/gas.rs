@@ -7,7 +7,8 @@
 /// gas divided by `evm_gas_ratio`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GasSchedule {
-    /// Every request, before it runs anything.
+    /// The least gas a request is charged: one that burned less is raised
+    /// to it (a floor, as on Wasp, not an addition).
     pub request_base: u64,
     /// Every sandbox call a contract makes.
     pub sandbox_call: u64,
@@ -41,7 +42,7 @@ pub struct GasSchedule {
 ///
 /// | operation | gas |
 /// |---|---|
-/// | request (base) | 10 000 |
+/// | request (minimum, a floor) | 10 000 |
 /// | sandbox call | 10 |
 /// | state read | 10 + 1/byte |
 /// | state write/delete | 50 + 10/byte |

@@ -20,6 +20,7 @@ fn core_contracts_have_isc_names_and_hnames() {
             ("blob".to_owned(), 0xfd91bc63),
             ("blocklog".to_owned(), 0xf538ef2b),
             ("errors".to_owned(), 0x8f3a8bb3),
+            ("evm".to_owned(), 0x07cb02c1),
             ("governance".to_owned(), 0x17cf909f),
             ("root".to_owned(), 0xcebf5908),
         ]
@@ -57,7 +58,8 @@ fn root_finds_contracts_and_lists_records() {
             .get(map_key("r", &Hname::of("accounts").to_bytes()))
             .is_some()
     );
-    assert_eq!(records.len(), 6);
+    // ISC's seven core contracts, `evm` among them.
+    assert_eq!(records.len(), 7);
 }
 
 #[test]
@@ -318,4 +320,27 @@ fn requests_from_contracts_or_paupers_are_refused() {
         .post(Request::new(pauper, "accounts", "deposit"))
         .expect_err("no funds");
     assert!(err.to_string().contains("minimum fee"), "{err}");
+}
+
+#[test]
+fn the_minimum_gas_is_a_floor_not_an_addition() {
+    let mut chain = new_chain();
+    // A deposit burns far less than the minimum: it is charged the
+    // minimum, the same every time (as on Wasp).
+    for _ in 0..2 {
+        let receipt = ok_receipt(&mut chain, Request::new(alice(), "accounts", "deposit"));
+        assert_eq!(receipt.gas_burned, 10_000);
+        assert_eq!(receipt.gas_fee, 100);
+    }
+    // The evm core contract answers ISC's getChainID.
+    let id = chain
+        .call_view("evm", "getChainID", Dict::new())
+        .expect("the view runs");
+    assert_eq!(id.get("r"), Some(&1074u16.to_le_bytes()[..]));
+}
+
+fn ok_receipt(chain: &mut isc_engine::Chain, request: Request) -> isc_engine::Receipt {
+    let receipt = chain.post(request).expect("accepted");
+    ok(&receipt);
+    receipt
 }
