@@ -19,3 +19,4 @@ pub mod solc;
 pub mod state;
 mod sys;
 pub mod web;
+pub mod words;

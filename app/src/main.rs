@@ -914,7 +914,7 @@ fn OpcodeTable(
     let count = steps.len();
     view! {
         <details class="opcodes" open=true data-testid="opcodes">
-            <summary>{format!("{count} instructions")}</summary>
+            <summary>{isc_app::words::count(count as u64, "instruction")}</summary>
             <div class="scroll">
                 <table>
                     <thead><tr>
@@ -948,7 +948,7 @@ fn StateTree(
     let count = contract.state.len();
     view! {
         <details class="state" data-testid="state" open=true>
-            <summary>{format!("{} state ({count} {})", if evm { "storage" } else { "contract" }, if evm { "slots" } else { "keys" })}</summary>
+            <summary>{format!("{} state ({})", if evm { "storage" } else { "contract" }, isc_app::words::count(count as u64, if evm { "slot" } else { "key" }))}</summary>
             <ul class="tree">
                 {groups.into_iter().map(|Group { name, items }| view! {
                     <li>
@@ -1255,8 +1255,8 @@ fn ChainSettings() -> impl IntoView {
             move |reply| {
                 note.set(Some(match reply {
                     Reply::Chain { view, .. } => Ok(format!(
-                        "New chain: the session replayed, {} blocks.",
-                        view.block_index
+                        "New chain: the session replayed, {}.",
+                        isc_app::words::count(view.block_index, "block")
                     )),
                     Reply::Failed { message } => Err(format!("not applied: {message}")),
                     other => Err(format!("unexpected reply {other:?}")),

@@ -9,6 +9,7 @@ use isc_app::autosave::{self, Saved};
 use isc_app::lesson::Lesson;
 use isc_app::protocol::{Command, Reply};
 use isc_app::web;
+use isc_app::words::count;
 use isc_engine::session::{Link, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -122,11 +123,13 @@ fn open_link(shared: Shared, link: Link, banner: Banner, saving: RwSignal<bool>)
                     shared.selected.set(view.contracts.first().map(|c| c.name.clone()));
                     if view.state_hash == expected {
                         Ok(format!(
-                            "Opened a shared session: {blocks} blocks replayed. The state hash matches the link's."
+                            "Opened a shared session: {} replayed. The state hash matches the link's.",
+                            count(blocks as u64, "block")
                         ))
                     } else {
                         Err(format!(
-                            "Opened a shared session: {blocks} blocks replayed. STATE HASH MISMATCH: the link recorded {expected}, this replay gives {}.",
+                            "Opened a shared session: {} replayed. STATE HASH MISMATCH: the link recorded {expected}, this replay gives {}.",
+                            count(blocks as u64, "block"),
                             view.state_hash
                         ))
                     }
@@ -179,8 +182,8 @@ fn restore(shared: Shared, banner: Banner, saving: RwSignal<bool>) {
                     // dismissed: it matters more than this one.
                     if view.block_index > 0 && banner.get_untracked().is_none() {
                         banner.set(Some(Ok(format!(
-                            "Restored your autosaved session: {} blocks.",
-                            view.block_index
+                            "Restored your autosaved session: {}.",
+                            count(view.block_index, "block")
                         ))));
                     }
                 }
@@ -210,8 +213,9 @@ fn open_session(shared: Shared, session: String, what: String, note: Note) {
                         .selected
                         .set(view.contracts.first().map(|c| c.name.clone()));
                     Ok(format!(
-                        "Opened {what}: {} blocks, state hash {}",
-                        view.block_index, view.state_hash
+                        "Opened {what}: {}, state hash {}",
+                        count(view.block_index, "block"),
+                        view.state_hash
                     ))
                 }
                 Reply::Failed { message } => Err(format!("{what} could not be opened: {message}")),
@@ -254,7 +258,12 @@ pub(crate) fn SessionBox() -> impl IntoView {
             return;
         };
         note.set(Some(web::download("isc-session.json", &view.session).map(
-            |()| format!("Exported {} blocks as isc-session.json", view.block_index),
+            |()| {
+                format!(
+                    "Exported {} as isc-session.json",
+                    count(view.block_index, "block")
+                )
+            },
         )));
     };
     let import = move |ev: leptos::ev::Event| {
@@ -361,7 +370,7 @@ pub(crate) fn SessionBox() -> impl IntoView {
             </div>
             {move || previous.get().and_then(|text| Saved::from_text(&text).ok()).map(|saved| view! {
                 <button data-testid="restore-previous" on:click=restore_previous>
-                    {format!("Restore the work a link replaced ({} blocks)", saved.blocks)}
+                    {format!("Restore the work a link replaced ({})", count(saved.blocks, "block"))}
                 </button>
             })}
             <Message message=note/>

@@ -138,6 +138,9 @@ fn LessonSteps(active: ActiveLesson, lesson: Lesson) -> impl IntoView {
     // Per check of the current step: None while unknown.
     let results = RwSignal::new(Vec::<Option<bool>>::new());
     let generation = StoredValue::new(0u64);
+    // Steps once done stay done: what the learner does next (counting on
+    // past three) does not take a tick back.
+    let completed = RwSignal::new(std::collections::BTreeSet::<usize>::new());
     Effect::new(move || {
         let Some(view) = shared.view.get() else {
             return;
@@ -147,6 +150,10 @@ fn LessonSteps(active: ActiveLesson, lesson: Lesson) -> impl IntoView {
             steps.with_value(|s| s.get(index).map(|s| s.checks.clone()).unwrap_or_default());
         generation.update_value(|g| *g += 1);
         let current = generation.get_value();
+        if completed.with_untracked(|done| done.contains(&index)) {
+            results.set(vec![Some(true); checks.len()]);
+            return;
+        }
         results.set(vec![None; checks.len()]);
         for (i, check) in checks.into_iter().enumerate() {
             let set = move |ok: bool| {
@@ -171,6 +178,14 @@ fn LessonSteps(active: ActiveLesson, lesson: Lesson) -> impl IntoView {
         let r = results.get();
         r.iter().all(|x| *x == Some(true))
     };
+    Effect::new(move || {
+        if done() {
+            let index = active.step.get_untracked();
+            completed.update(|steps| {
+                steps.insert(index);
+            });
+        }
+    });
     view! {
         <div class="lesson" data-testid="lesson">
             <h3 data-testid="lesson-title">{lesson.title.clone()}</h3>
@@ -240,8 +255,8 @@ fn TeacherForm() -> impl IntoView {
                 let base = base.split('#').next().unwrap_or_default().to_owned();
                 link.set(Some(format!("{base}#{fragment}")));
                 note.set(Some(Ok(format!(
-                    "A lesson of {} steps over this chain.",
-                    lesson.steps.len()
+                    "A lesson of {} over this chain.",
+                    isc_app::words::count(lesson.steps.len() as u64, "step")
                 ))));
             }
             Err(err) => note.set(Some(Err(err))),
