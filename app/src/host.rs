@@ -41,6 +41,52 @@ impl Host {
         }
     }
 
+    /// Answers `answer` on the state after `block` (the latest when
+    /// `None`), then puts the chain back as it was: time travel.
+    fn at_block(&mut self, block: Option<u32>, answer: impl FnOnce(&mut Self) -> Reply) -> Reply {
+        let Some(block) = block else {
+            return answer(self);
+        };
+        let snapshot = self.chain.snapshot();
+        let reply = match self.chain.revert_to(block) {
+            Ok(()) => answer(self),
+            Err(err) => failed(err),
+        };
+        self.chain.restore(&snapshot);
+        reply
+    }
+
+    /// A view's results as people read them: by the contract's declared
+    /// types where known, else each value as hex.
+    fn show_values(&self, contract: &str, entry: &str, results: &isc_engine::Dict) -> Reply {
+        let described = self
+            .chain
+            .contracts()
+            .into_iter()
+            .find(|c| c.name == contract && c.vm_type != VmType::CORE)
+            .and_then(|record| {
+                let found = self
+                    .interface(&record)
+                    .entries
+                    .into_iter()
+                    .find(|e| e.name == entry)?;
+                Some((record.vm_type, found))
+            });
+        let values = match described {
+            Some((vm, entry)) => show_results(&vm, &entry, results),
+            None => results
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        String::from_utf8_lossy(k).into_owned(),
+                        format!("0x{}", hex::encode(v)),
+                    )
+                })
+                .collect(),
+        };
+        Reply::Values { values }
+    }
+
     /// The chain (for tests and the worker's first message).
     pub fn chain(&self) -> &Chain {
         &self.chain
@@ -102,50 +148,13 @@ impl Host {
                 }
                 let (hname, entry_hname) = (Hname::of(&contract), Hname::of(&entry));
                 if view {
-                    // At a past block: the view runs on that state, and the
-                    // chain comes back as it was.
-                    let snapshot = at.map(|_| self.chain.snapshot());
-                    if let Some(block) = at
-                        && let Err(err) = self.chain.revert_to(block)
-                    {
-                        return failed(err);
-                    }
-                    let called = self.chain.call_view_as(sender, hname, entry_hname, params);
-                    let reply = match called {
-                        Ok(results) => {
-                            let described = self
-                                .chain
-                                .contracts()
-                                .into_iter()
-                                .find(|c| c.name == contract && c.vm_type != VmType::CORE)
-                                .and_then(|record| {
-                                    let found = self
-                                        .interface(&record)
-                                        .entries
-                                        .into_iter()
-                                        .find(|e| e.name == entry)?;
-                                    Some((record.vm_type, found))
-                                });
-                            let values = match described {
-                                Some((vm, entry)) => show_results(&vm, &entry, &results),
-                                None => results
-                                    .iter()
-                                    .map(|(k, v)| {
-                                        (
-                                            String::from_utf8_lossy(k).into_owned(),
-                                            format!("0x{}", hex::encode(v)),
-                                        )
-                                    })
-                                    .collect(),
-                            };
-                            Reply::Values { values }
+                    // At a past block (time travel) the view reads that state.
+                    return self.at_block(at, |host| {
+                        match host.chain.call_view_as(sender, hname, entry_hname, params) {
+                            Ok(results) => host.show_values(&contract, &entry, &results),
+                            Err(err) => failed(err),
                         }
-                        Err(err) => failed(err),
-                    };
-                    if let Some(snapshot) = snapshot {
-                        self.chain.restore(&snapshot);
-                    }
-                    return reply;
+                    });
                 }
                 let mut request = Request::to(sender, hname, entry_hname)
                     .params(params)
@@ -182,22 +191,9 @@ impl Host {
                 }
                 Err(err) => failed(err),
             },
-            Command::ViewAt { block } => match block {
-                None => Reply::Past {
-                    view: Box::new(self.view()),
-                },
-                Some(block) => {
-                    let snapshot = self.chain.snapshot();
-                    let reply = match self.chain.revert_to(block) {
-                        Ok(()) => Reply::Past {
-                            view: Box::new(self.view()),
-                        },
-                        Err(err) => failed(err),
-                    };
-                    self.chain.restore(&snapshot);
-                    reply
-                }
-            },
+            Command::ViewAt { block } => self.at_block(block, |host| Reply::Past {
+                view: Box::new(host.view()),
+            }),
             Command::CompileWat { text } => match wat::parse_str(&text) {
                 Ok(binary) => Reply::Compiled { binary },
                 Err(err) => failed(format!("WAT: {err}")),

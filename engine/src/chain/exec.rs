@@ -13,7 +13,7 @@ use crate::chain::store::Store;
 use crate::codec::{Assets, Dict};
 use crate::core::{accounts, governance, governance::Limits, root};
 use crate::ids::{AgentId, ChainId, Hash, RequestId};
-use crate::vm::{EntryKind, GAS, Sandbox, StateItems, VmError, VmType};
+use crate::vm::{EntryKind, EntryPointInfo, GAS, Processor, Sandbox, StateItems, VmError, VmType};
 
 /// The block and request a call runs in.
 #[derive(Debug, Clone)]
@@ -198,43 +198,23 @@ impl<'a> Exec<'a> {
             node.contract_name.clone_from(&record.name);
             node.vm = processor.vm_type();
         }
-        let root = AgentId::Contract {
-            chain: self.env.chain_id,
-            hname: root::hname(),
-        };
-        if call.entry == Hname::of(root::INIT) && call.caller != root {
-            // As in ISC: a contract's `init` runs once, when root deploys it.
-            return Err(VmError::unauthorized(format!(
-                "`init` of contract `{}` runs only when root deploys it, not when {} calls it",
-                record.name, call.caller
-            )));
-        }
-        let Some(info) = processor.entry_point(call.entry) else {
-            if call.entry == Hname::of(root::INIT) && !call.top_level {
-                // `init` is optional: a contract without one deploys as is.
-                return Ok(Dict::new());
-            }
-            return Err(VmError::EntryPointNotFound {
-                contract: record.name,
-                entry: call.entry,
-            });
+        let Some(info) = find_entry(
+            processor.as_ref(),
+            &record.name,
+            self.env.chain_id,
+            call.caller,
+            call.entry,
+            call.top_level,
+        )?
+        else {
+            // `init` is optional: a contract without one deploys as is.
+            return Ok(Dict::new());
         };
         if let Some(node) = self.open.last_mut() {
             node.entry_name.clone_from(&info.name);
         }
         let view = info.kind == EntryKind::View;
-        if call.from_view && !view {
-            return Err(VmError::FuncFromView {
-                contract: record.name,
-                entry: info.name.clone(),
-            });
-        }
-        if call.top_level && !call.from_view && view {
-            return Err(VmError::NotAFunc {
-                contract: record.name,
-                entry: info.name.clone(),
-            });
-        }
+        check_kind(info, &record.name, call.top_level, call.from_view)?;
         if !call.allowance.is_empty() {
             let available = accounts::balance(self.store, &call.caller).base_tokens;
             if available < call.allowance.base_tokens {
@@ -278,6 +258,62 @@ impl<'a> Exec<'a> {
         }
         self.logs.push(line);
     }
+}
+
+/// The entry point `entry` of contract `name`, if `caller` may call it:
+/// `init` only when root deploys (as in ISC). `Ok(None)` is an `init` the
+/// contract does not have, which a nested call (root's) may skip. Shared
+/// by every call and by [`Chain::check_request`](crate::Chain::check_request).
+pub(crate) fn find_entry<'p>(
+    processor: &'p dyn Processor,
+    name: &str,
+    chain: ChainId,
+    caller: AgentId,
+    entry: Hname,
+    top_level: bool,
+) -> Result<Option<&'p EntryPointInfo>, VmError> {
+    let init = entry == Hname::of(root::INIT);
+    let root = AgentId::Contract {
+        chain,
+        hname: root::hname(),
+    };
+    if init && caller != root {
+        return Err(VmError::unauthorized(format!(
+            "`init` of contract `{name}` runs only when root deploys it, not when {caller} calls it"
+        )));
+    }
+    match processor.entry_point(entry) {
+        Some(info) => Ok(Some(info)),
+        None if init && !top_level => Ok(None),
+        None => Err(VmError::EntryPointNotFound {
+            contract: name.to_owned(),
+            entry,
+        }),
+    }
+}
+
+/// Funcs are requested and views called: a view may not call a func, and
+/// a request may not name a view.
+pub(crate) fn check_kind(
+    info: &EntryPointInfo,
+    name: &str,
+    top_level: bool,
+    from_view: bool,
+) -> Result<(), VmError> {
+    let view = info.kind == EntryKind::View;
+    if from_view && !view {
+        return Err(VmError::FuncFromView {
+            contract: name.to_owned(),
+            entry: info.name.clone(),
+        });
+    }
+    if top_level && !from_view && view {
+        return Err(VmError::NotAFunc {
+            contract: name.to_owned(),
+            entry: info.name.clone(),
+        });
+    }
+    Ok(())
 }
 
 /// The calls below `node` (kept ones: a node past the cap has none).

@@ -727,25 +727,19 @@ impl Chain {
     pub fn check_request(&self, request: &Request) -> Result<(), VmError> {
         request.params.check()?;
         let (processor, record) = self.registry.resolve(&self.store, request.contract)?;
-        if request.entry == Hname::of(root::INIT) {
-            return Err(VmError::unauthorized(format!(
-                "`init` of contract `{}` runs only when root deploys it",
-                record.name
-            )));
-        }
-        let info =
-            processor
-                .entry_point(request.entry)
-                .ok_or_else(|| VmError::EntryPointNotFound {
-                    contract: record.name.clone(),
-                    entry: request.entry,
-                })?;
-        if info.kind == crate::vm::EntryKind::View {
-            return Err(VmError::NotAFunc {
-                contract: record.name,
-                entry: info.name.clone(),
-            });
-        }
+        let info = exec::find_entry(
+            processor.as_ref(),
+            &record.name,
+            self.config.chain_id,
+            request.sender,
+            request.entry,
+            true,
+        )?
+        .ok_or_else(|| VmError::EntryPointNotFound {
+            contract: record.name.clone(),
+            entry: request.entry,
+        })?;
+        exec::check_kind(info, &record.name, true, false)?;
         processor.check_call(request.entry, &request.params)
     }
 

@@ -313,6 +313,15 @@ fn replaying_a_session_stops_at_its_work_bound() {
 
 // --- 5. host work is paid for -----------------------------------------------
 
+/// WAT that runs `body` `times` times (counting in local `$n`).
+fn repeat(times: u32, body: &str) -> String {
+    format!(
+        "(loop $l {body}
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))
+            (br_if $l (i32.lt_u (local.get $n) (i32.const {times}))))"
+    )
+}
+
 /// A module with `pages` of memory, `on_load` doing `load`, and `on_call`
 /// doing `call` (with local `$i`, the entry index).
 pub(crate) fn module(pages: u32, data: &str, load: &str, call: &str) -> Vec<u8> {
@@ -354,9 +363,10 @@ fn on_load_runs_under_a_budget_that_pays_for_the_bytes_it_copies() {
     let exporter = module(
         17,
         "",
-        "(loop $l (call $set (i32.const 0) (i32.const 9) (i32.const 0) (i32.const 1048576))
-            (local.set $n (i32.add (local.get $n) (i32.const 1)))
-            (br_if $l (i32.lt_u (local.get $n) (i32.const 1000))))",
+        &repeat(
+            1000,
+            "(call $set (i32.const 0) (i32.const 9) (i32.const 0) (i32.const 1048576))",
+        ),
         "",
     );
     let err = failed(&deploy_wasm(&mut chain, "exporter", &exporter));
@@ -368,9 +378,10 @@ fn on_load_runs_under_a_budget_that_pays_for_the_bytes_it_copies() {
     let logger = module(
         17,
         "",
-        "(loop $l (drop (call $get (i32.const 0) (i32.const -15) (i32.const 0) (i32.const 1048576)))
-            (local.set $n (i32.add (local.get $n) (i32.const 1)))
-            (br_if $l (i32.lt_u (local.get $n) (i32.const 1000))))",
+        &repeat(
+            1000,
+            "(drop (call $get (i32.const 0) (i32.const -15) (i32.const 0) (i32.const 1048576)))",
+        ),
         "",
     );
     let err = failed(&deploy_wasm(&mut chain, "logger", &logger));
@@ -386,10 +397,13 @@ fn re_copying_the_cached_value_costs_gas_per_byte() {
         17,
         "",
         "",
-        "(drop (call $get (i32.const 0) (i32.const -18) (i32.const 0) (i32.const 0)))
-         (loop $l (drop (call $get (i32.const 0) (i32.const 0) (i32.const 65536) (i32.const 300000)))
-            (local.set $n (i32.add (local.get $n) (i32.const 1)))
-            (br_if $l (i32.lt_u (local.get $n) (i32.const 100))))",
+        &format!(
+            "(drop (call $get (i32.const 0) (i32.const -18) (i32.const 0) (i32.const 0))) {}",
+            repeat(
+                100,
+                "(drop (call $get (i32.const 0) (i32.const 0) (i32.const 65536) (i32.const 300000)))"
+            )
+        ),
     );
     ok(&deploy_wasm(&mut chain, "copier", &copier));
     let receipt = chain
