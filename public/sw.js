@@ -1,7 +1,9 @@
 // ISC Playground's service worker: after the first visit the playground
 // works with no network. It precaches the app (the files index.html names,
-// the engine worker), the examples, bundled sessions and lessons; anything
-// else fetched later (Monaco, solc) is cached when first used.
+// the engine worker), the examples, bundled sessions and lessons. What loads
+// on first use (Monaco, solc) is cached then: the page tells the worker
+// which files it has used ({kind: 'keep', urls}), because on a first visit
+// they may load before this worker controls the page.
 //
 // Hashed build files never change, so they are served from the cache
 // first. Everything else (index.html, the worker's fixed names, data files)
@@ -14,6 +16,7 @@ const FIXED = [
   'isc-worker_loader.js',
   'isc-worker.js',
   'isc-worker_bg.wasm',
+  'solc-worker.js',
   'manifest.webmanifest',
   'favicon.svg',
   'examples/index.json',
@@ -90,4 +93,27 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
   event.respondWith(HASHED.test(url.pathname) ? cacheFirst(request) : networkFirst(request));
+});
+
+// Files the page used before this worker controlled it, or in a worker it
+// does not see: cache each one not cached yet.
+async function keep(urls) {
+  const cache = await caches.open(CACHE);
+  for (const url of urls) {
+    const target = new URL(url, self.location.href);
+    if (target.origin !== self.location.origin || (await cache.match(target.href))) continue;
+    try {
+      const response = await fetch(target.href);
+      if (response.ok) await cache.put(target.href, response);
+    } catch {
+      // Offline now: it is cached the next time it loads.
+    }
+  }
+}
+
+self.addEventListener('message', (event) => {
+  const { data } = event;
+  if (data && data.kind === 'keep' && Array.isArray(data.urls)) {
+    event.waitUntil(keep(data.urls.filter((url) => typeof url === 'string').slice(0, 500)));
+  }
 });

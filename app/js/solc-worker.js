@@ -5,8 +5,16 @@
 let compile = null;
 let version = '';
 
+const NEEDS_NETWORK =
+  'the Solidity compiler (about 9 MB) is downloaded the first time it is used, and that needs the network once; after that it works offline';
+
 async function load() {
-  const response = await fetch('solc/soljson.js');
+  let response;
+  try {
+    response = await fetch('solc/soljson.js');
+  } catch {
+    throw new Error(NEEDS_NETWORK);
+  }
   if (!response.ok) throw new Error(`solc/soljson.js: HTTP ${response.status}`);
   const total = Number(response.headers.get('content-length')) || 9_300_000;
   const reader = response.body.getReader();

@@ -2,6 +2,7 @@
 //! from `examples/` when chosen (and cached by the service worker), so the
 //! page's own binary stays small.
 
+use crate::contract::Deployable;
 use isc_engine::VmType;
 
 /// One bundled example.
@@ -54,6 +55,23 @@ impl Example {
             Kind::Solidity => (format!("examples/solidity/{name}.sol"), "solidity"),
         }
     }
+}
+
+/// The values a share link may leave out because the page has them in
+/// an example's `files` (see [`Example::program_files`]): the bytes of each
+/// program they give and the text of each source kept with it.
+pub fn bundled_values(files: &[(String, Vec<u8>)]) -> Vec<Vec<u8>> {
+    Deployable::from_files(files)
+        .map(|found| {
+            found
+                .into_iter()
+                .flat_map(|program| {
+                    let sources = program.sources.into_iter().map(|s| s.text.into_bytes());
+                    std::iter::once(program.binary).chain(sources)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The bundled examples, Wasm first.
@@ -118,7 +136,6 @@ pub fn find(name: &str) -> Option<&'static Example> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contract::Deployable;
 
     #[test]
     fn every_example_has_its_files_and_they_parse() {

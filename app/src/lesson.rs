@@ -10,7 +10,7 @@ use crate::contract::encode_args;
 use crate::protocol::{ChainView, Command};
 use crate::state::guess_value;
 use isc_engine::AgentId;
-use isc_engine::session::{LESSON_PREFIX, LinkError, pack, unpack};
+use isc_engine::session::{LESSON_LINK_VERSION, LESSON_PREFIX, LinkError, pack, unpack};
 use serde::{Deserialize, Serialize};
 
 /// The `format` tag of a lesson file.
@@ -258,7 +258,10 @@ impl Lesson {
 
     /// The lesson link's fragment (without `#`): the session travels inside.
     pub fn to_link(&self) -> String {
-        pack(LESSON_PREFIX, &serde_json::to_vec(self).unwrap_or_default())
+        pack(
+            LESSON_PREFIX,
+            LESSON_LINK_VERSION,
+            &serde_json::to_vec(self).unwrap_or_default())
     }
 
     /// Reads a lesson link's fragment.
@@ -266,7 +269,8 @@ impl Lesson {
     /// # Errors
     /// A message naming what is wrong with the link.
     pub fn from_link(fragment: &str) -> Result<Self, String> {
-        let json = unpack(fragment, LESSON_PREFIX).map_err(|err: LinkError| err.to_string())?;
+        let (_, json) = unpack(fragment, LESSON_PREFIX, &[LESSON_LINK_VERSION])
+            .map_err(|err: LinkError| err.to_string())?;
         Self::from_json(&String::from_utf8_lossy(&json))
     }
 

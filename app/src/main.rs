@@ -304,17 +304,10 @@ fn ExampleDetails(
     let program = RwSignal::new(None::<Result<Deployable, String>>);
     let source = RwSignal::new(None::<Result<String, String>>);
     spawn_local(async move {
-        let mut files = Vec::new();
-        for path in example.program_files() {
-            match web::fetch_bytes(&path).await {
-                Ok(bytes) => files.push((path, bytes)),
-                Err(err) => {
-                    program.set(Some(Err(err)));
-                    return;
-                }
-            }
-        }
-        let found = Deployable::from_files(&files).and_then(|found| {
+        let found = web::fetch_all(example.program_files())
+            .await
+            .and_then(|files| Deployable::from_files(&files))
+            .and_then(|found| {
             found
                 .into_iter()
                 .find(|p| p.name.eq_ignore_ascii_case(example.name))

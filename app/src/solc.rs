@@ -11,11 +11,17 @@ use web_sys::{MessageEvent, Worker};
 
 /// The worker's script, relative to the page.
 const SCRIPT: &str = "./solc-worker.js";
+/// The compiler the worker fetches on first use, relative to the page.
+pub const SOLJSON: &str = "solc/soljson.js";
+/// What a compile that cannot reach the compiler says.
+const NEEDS_NETWORK: &str = "the Solidity compiler (about 9 MB) is downloaded the first time \
+     it is used, and that needs the network once; after that it works offline";
 
 /// A compile's result: solc's standard-JSON output and its version.
 pub type Output = Result<(String, String), String>;
 type Done = Box<dyn FnOnce(Output)>;
 type Handler = Closure<dyn FnMut(MessageEvent)>;
+type ErrorHandler = Closure<dyn FnMut(web_sys::Event)>;
 
 struct Inner {
     worker: RefCell<Option<Worker>>,
@@ -23,6 +29,7 @@ struct Inner {
     pending: RefCell<BTreeMap<u64, Done>>,
     on_progress: Box<dyn Fn(f64)>,
     _handler: RefCell<Option<Handler>>,
+    _on_error: RefCell<Option<ErrorHandler>>,
 }
 
 /// solc-js in a worker (cheap to clone).
@@ -43,6 +50,7 @@ impl Solc {
             pending: RefCell::new(BTreeMap::new()),
             on_progress: Box::new(on_progress),
             _handler: RefCell::new(None),
+            _on_error: RefCell::new(None),
         }))
     }
 
@@ -57,6 +65,19 @@ impl Solc {
             this.receive(&event.data());
         });
         worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
+        // The script itself did not load (offline, never cached): every
+        // compile waiting fails with a message, and the next one retries.
+        let this = self.clone();
+        let failed = ErrorHandler::new(move |_: web_sys::Event| {
+            *this.0.worker.borrow_mut() = None;
+            let waiting = std::mem::take(&mut *this.0.pending.borrow_mut());
+            (this.0.on_progress)(1.0);
+            for done in waiting.into_values() {
+                done(Err(NEEDS_NETWORK.into()));
+            }
+        });
+        worker.set_onerror(Some(failed.as_ref().unchecked_ref()));
+        *self.0._on_error.borrow_mut() = Some(failed);
         *self.0._handler.borrow_mut() = Some(handler);
         *self.0.worker.borrow_mut() = Some(worker.clone());
         Ok(worker)

@@ -43,6 +43,19 @@ pub async fn fetch_text(url: &str) -> Result<String, String> {
     String::from_utf8(fetch_bytes(url).await?).map_err(|_| format!("{url}: not UTF-8 text"))
 }
 
+/// The bytes of every file in `paths`, as `(path, bytes)`.
+///
+/// # Errors
+/// As [`fetch_bytes`], for the first file that does not load.
+pub async fn fetch_all(paths: Vec<String>) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut files = Vec::with_capacity(paths.len());
+    for path in paths {
+        let bytes = fetch_bytes(&path).await?;
+        files.push((path, bytes));
+    }
+    Ok(files)
+}
+
 /// The entries of a JSON index file (an array of objects), each read by
 /// `pick`; an index that does not load gives none.
 pub async fn fetch_index<T>(url: &str, pick: impl Fn(&serde_json::Value) -> Option<T>) -> Vec<T> {
@@ -171,5 +184,46 @@ pub fn register_service_worker() {
     // surfacing as an unhandled rejection.
     wasm_bindgen_futures::spawn_local(async move {
         let _ = JsFuture::from(registering).await;
+    });
+}
+
+/// Asks the service worker to keep for offline use every file this page
+/// has loaded so far (Monaco's, for one) and `more` (files a worker
+/// loaded, which the page's resource timing does not list). Quietly does
+/// nothing where there is no service worker.
+pub fn keep_offline(more: &[&str]) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let navigator = window.navigator();
+    if !js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker")).unwrap_or(false) {
+        return;
+    }
+    let urls = js_sys::Array::new();
+    if let Some(performance) = window.performance() {
+        for entry in performance.get_entries_by_type("resource").iter() {
+            if let Ok(name) = js_sys::Reflect::get(&entry, &JsValue::from_str("name")) {
+                urls.push(&name);
+            }
+        }
+    }
+    for url in more {
+        urls.push(&JsValue::from_str(url));
+    }
+    let ready = navigator.service_worker().ready();
+    wasm_bindgen_futures::spawn_local(async move {
+        let Ok(ready) = ready else {
+            return;
+        };
+        let Ok(registration) = JsFuture::from(ready).await else {
+            return;
+        };
+        let registration: web_sys::ServiceWorkerRegistration = registration.unchecked_into();
+        if let Some(active) = registration.active() {
+            let message = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&message, &"kind".into(), &"keep".into());
+            let _ = js_sys::Reflect::set(&message, &"urls".into(), &urls);
+            let _ = active.post_message(&message);
+        }
     });
 }

@@ -69,4 +69,8 @@ test('every bundled session replays in the browser to its recorded hash; link si
   fs.mkdirSync(shots, { recursive: true });
   fs.writeFileSync(`${shots}link-sizes.json`, JSON.stringify(sizes, null, 2));
   expect(Object.keys(sizes)).toHaveLength(index.length);
+  // Bundled programs and schemas stay out of the link: each fits a chat message.
+  for (const [name, size] of Object.entries(sizes)) {
+    expect(size, name).toBeLessThan(2000);
+  }
 });

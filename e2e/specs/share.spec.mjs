@@ -1,6 +1,15 @@
 // Share links: the session travels in the URL fragment and replays to the
 // same state hash in another browser; bad links say what is wrong.
+import zlib from 'node:zlib';
 import { test, expect } from '../playground.mjs';
+
+/** The JSON inside a share link, and a link made from JSON. */
+const unpackLink = (url) => {
+  const [, version, data] = url.match(/#s=(\d+)\.(.*)$/);
+  return { version, json: JSON.parse(zlib.inflateRawSync(Buffer.from(data, 'base64url')).toString()) };
+};
+const packLink = (version, json) =>
+  `/#s=${version}.${zlib.deflateRawSync(Buffer.from(JSON.stringify(json))).toString('base64url')}`;
 
 test('a shared session opens in a fresh browser at the same state hash', async ({ playground, browser }) => {
   await playground.open();
@@ -8,7 +17,7 @@ test('a shared session opens in a fresh browser at the same state hash', async (
   await playground.call('incrementBy', { amount: '41' });
   await playground.page.getByTestId('share').click();
   const url = await playground.page.getByTestId('share-link').inputValue();
-  expect(url).toMatch(/#s=1\.[A-Za-z0-9_-]+$/);
+  expect(url).toMatch(/#s=2\.[A-Za-z0-9_-]+$/);
   await expect(playground.page.getByTestId('share-size')).toHaveText(/^\d+ characters$/);
   const hash = await playground.page.getByTestId('chain-state-hash').textContent();
 
@@ -71,7 +80,7 @@ test('Share leaves the address bar alone: a reload brings back the newest work, 
   await playground.open();
   await playground.deployExample('inccounter', { counter: '1' });
   await page.getByTestId('share').click();
-  await expect(page.getByTestId('share-link')).toHaveValue(/#s=1\./);
+  await expect(page.getByTestId('share-link')).toHaveValue(/#s=2\./);
   expect(page.url()).not.toContain('#s=');
   await expect(await playground.call('incrementBy', { amount: '9' })).toHaveText(/^block \d+: ok/);
   await page.reload();
@@ -118,4 +127,26 @@ test('the Copy button puts the share link on the clipboard', async ({ playground
   await page.getByTestId('copy-link').click();
   await expect(page.getByText('The link is on the clipboard.')).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+});
+
+test('a link leaves a bundled example out; one made with another build of it says so', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  await playground.deployExample('inccounter', { counter: '3' });
+  await page.getByTestId('share').click();
+  const url = await page.getByTestId('share-link').inputValue();
+  expect(url.length).toBeLessThan(2000);
+  const { version, json } = unpackLink(url);
+  // The program and its schema are named, not carried.
+  expect(json.omitted.map((o) => o.example)).toEqual(['inccounter', 'inccounter']);
+  const hash = await page.getByTestId('chain-state-hash').textContent();
+
+  json.omitted[0].hash = `0x${'11'.repeat(32)}`;
+  await page.goto(packLink(version, json));
+  await expect(page.getByTestId('link-status')).toContainText(
+    'uses the bundled example `inccounter` in a version this page does not have',
+  );
+  await expect(page.getByTestId('link-status')).toContainText('Your own work is unchanged');
+  await expect(page.getByTestId('chain-state-hash')).toHaveText(hash);
+  await expect(page.getByTestId('restore-previous')).toHaveCount(0);
 });

@@ -12,6 +12,8 @@
 
 use crate::chain::receipt::{Receipt, Request};
 use crate::chain::{Chain, ChainConfig, ChainError, ConfigError, StateHash};
+use crate::ids::Hash;
+use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// The `format` tag of a session file.
@@ -84,21 +86,66 @@ pub const LESSON_PREFIX: &str = "l=";
 /// among a session's sources (under the contract's name), so a replay
 /// knows its entry points' types.
 pub const SCHEMA_LANGUAGE: &str = "schema.json";
-/// The version tag at the start of a link payload.
-pub const LINK_VERSION: &str = "1";
+/// The version tag a share link is written with: 2 may leave out values
+/// the opening page has in its bundled files ([`Omitted`]).
+pub const LINK_VERSION: &str = "2";
+/// The share link versions this build reads (1 never leaves anything out).
+pub const LINK_VERSIONS: &[&str] = &["1", LINK_VERSION];
+/// The version tag of a lesson link.
+pub const LESSON_LINK_VERSION: &str = "1";
+/// A value shorter than this is always written into the link itself.
+pub const MIN_OMITTED_BYTES: usize = 256;
 /// The longest link payload accepted, in characters.
 pub const MAX_LINK_CHARS: usize = 4 * 1024 * 1024;
 /// The most bytes a link may decompress to (a bigger one is a bomb).
 pub const MAX_LINK_JSON_BYTES: usize = 16 * 1024 * 1024;
 
-/// What a share link carries: the session and the state hash it replayed to.
+/// What a share link carries: the session and the state hash it replayed
+/// to. A link may leave out values the page that opens it has anyway — a
+/// bundled example's program or schema — naming where they come from and
+/// their hash; such a link's session is complete only once
+/// [`Link::supply`] has put every one of them back ([`Link::complete`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Link {
-    /// The session.
+    /// The session (without the values in `omitted`).
     pub session: Session,
     /// The state hash the sharer's chain had (hex), to compare on replay.
     pub state_hash: String,
+    /// What the session lacks until supplied.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub omitted: Vec<Omitted>,
+}
+
+/// A value a link leaves out: where it goes, which bundled example has
+/// it, and its blake2b-256 hash (hex), which the value supplied must match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Omitted {
+    /// Where the value goes.
+    pub at: Slot,
+    /// The bundled example whose files hold it.
+    pub example: String,
+    /// blake2b-256 of the value.
+    pub hash: Hash,
+}
+
+/// A place in a session that holds bytes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "in", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Slot {
+    /// The param `key` (hex of its bytes) of request number `request`.
+    Param {
+        /// The request's position, from 0.
+        request: usize,
+        /// The param's key bytes, hex.
+        key: String,
+    },
+    /// The text of source number `source`.
+    Source {
+        /// The source's position, from 0.
+        source: usize,
+    },
 }
 
 /// Why a share link could not be opened.
@@ -108,8 +155,26 @@ pub enum LinkError {
     #[error("not a playground link: it must start with `#{0}`")]
     NotALink(&'static str),
     /// A version this build does not read.
-    #[error("share link version `{0}` is not supported (this build reads version {LINK_VERSION})")]
-    UnknownVersion(String),
+    #[error("link version `{found}` is not supported (this build reads version {reads})")]
+    UnknownVersion {
+        /// The version found (at most 16 characters of it).
+        found: String,
+        /// The versions this build reads, for people.
+        reads: String,
+    },
+    /// A value the link leaves out is not in this page's bundled files
+    /// (or is there with other bytes: the example changed since).
+    #[error(
+        "the link uses the bundled example `{example}` in a version this page does not have \
+         (open it with the playground build it was made with, or ask for an exported file)"
+    )]
+    Missing {
+        /// The example (at most 64 characters of its name).
+        example: String,
+    },
+    /// The list of left-out values is not one this build wrote.
+    #[error("the share link is damaged: {0}")]
+    Omitted(String),
     /// Too long to be a link we made.
     #[error("the share link is too long ({0} characters; the limit is {MAX_LINK_CHARS})")]
     Oversize(usize),
@@ -142,8 +207,8 @@ fn brief(err: &impl std::fmt::Display) -> String {
 }
 
 /// Packs `json` as a fragment (without `#`):
-/// `<prefix><LINK_VERSION>.<base64url(deflate(json))>`.
-pub fn pack(prefix: &str, json: &[u8]) -> String {
+/// `<prefix><version>.<base64url(deflate(json))>`.
+pub fn pack(prefix: &str, version: &str, json: &[u8]) -> String {
     use base64::Engine;
     use std::io::Write;
     let mut deflate = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
@@ -151,17 +216,22 @@ pub fn pack(prefix: &str, json: &[u8]) -> String {
     let _ = deflate.write_all(json);
     let compressed = deflate.finish().unwrap_or_default();
     format!(
-        "{prefix}{LINK_VERSION}.{}",
+        "{prefix}{version}.{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(compressed)
     )
 }
 
-/// Unpacks a fragment made by [`pack`] with `prefix` (a leading `#` is
-/// allowed), strictly: prefix, version, size, base64, decompression cap.
+/// Unpacks a fragment made by [`pack`] with `prefix` and one of
+/// `versions` (a leading `#` is allowed), strictly: prefix, version, size,
+/// base64, decompression cap. Gives the version and the JSON.
 ///
 /// # Errors
 /// [`LinkError`] naming what is wrong.
-pub fn unpack(fragment: &str, prefix: &'static str) -> Result<Vec<u8>, LinkError> {
+pub fn unpack<'v>(
+    fragment: &str,
+    prefix: &'static str,
+    versions: &[&'v str],
+) -> Result<(&'v str, Vec<u8>), LinkError> {
     use base64::Engine;
     use std::io::Read;
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
@@ -172,11 +242,12 @@ pub fn unpack(fragment: &str, prefix: &'static str) -> Result<Vec<u8>, LinkError
         return Err(LinkError::Oversize(payload.len()));
     }
     let (version, data) = payload.split_once('.').ok_or(LinkError::NotALink(prefix))?;
-    if version != LINK_VERSION {
-        return Err(LinkError::UnknownVersion(
-            version.chars().take(16).collect(),
-        ));
-    }
+    let Some(version) = versions.iter().copied().find(|known| *known == version) else {
+        return Err(LinkError::UnknownVersion {
+            found: version.chars().take(16).collect(),
+            reads: versions.join(" or "),
+        });
+    };
     let compressed = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(data.trim_end_matches('='))
         .map_err(|err| LinkError::Base64(brief(&err)))?;
@@ -188,23 +259,133 @@ pub fn unpack(fragment: &str, prefix: &'static str) -> Result<Vec<u8>, LinkError
     if json.len() > MAX_LINK_JSON_BYTES {
         return Err(LinkError::Bomb);
     }
-    Ok(json)
+    Ok((version, json))
 }
 
 impl Link {
-    /// The URL fragment (without `#`): `s=1.<base64url(deflate(JSON))>`.
+    /// A link to `session`, which replayed to `state_hash`, leaving nothing out.
+    pub fn new(session: Session, state_hash: String) -> Self {
+        Self {
+            session,
+            state_hash,
+            omitted: Vec::new(),
+        }
+    }
+
+    /// Leaves out of the link every request param and source text of at
+    /// least [`MIN_OMITTED_BYTES`] that `bundled` knows by its hash
+    /// (blake2b-256 → the example that has it).
+    pub fn leave_out(&mut self, bundled: &BTreeMap<Hash, String>) {
+        let known = |bytes: &[u8]| {
+            (bytes.len() >= MIN_OMITTED_BYTES)
+                .then(|| Hash::blake2b(bytes))
+                .and_then(|hash| Some((hash, bundled.get(&hash)?.clone())))
+        };
+        for (request, req) in self.session.requests.iter_mut().enumerate() {
+            let found: Vec<(Vec<u8>, Hash, String)> = req
+                .params
+                .iter()
+                .filter_map(|(key, value)| {
+                    known(value).map(|(hash, example)| (key.to_vec(), hash, example))
+                })
+                .collect();
+            for (key, hash, example) in found {
+                req.params.remove(&key);
+                self.omitted.push(Omitted {
+                    at: Slot::Param {
+                        request,
+                        key: hex::encode(key),
+                    },
+                    example,
+                    hash,
+                });
+            }
+        }
+        for (source, src) in self.session.sources.iter_mut().enumerate() {
+            if let Some((hash, example)) = known(src.text.as_bytes()) {
+                src.text.clear();
+                self.omitted.push(Omitted {
+                    at: Slot::Source { source },
+                    example,
+                    hash,
+                });
+            }
+        }
+    }
+
+    /// The bundled examples whose files this link needs, each once.
+    pub fn examples_needed(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.omitted.iter().map(|o| o.example.clone()).collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Puts back every left-out value whose hash one of `values` has.
+    pub fn supply<'a>(&mut self, values: impl IntoIterator<Item = &'a [u8]>) {
+        let by_hash: BTreeMap<Hash, &[u8]> = values
+            .into_iter()
+            .map(|value| (Hash::blake2b(value), value))
+            .collect();
+        let session = &mut self.session;
+        self.omitted.retain(|omitted| {
+            let Some(value) = by_hash.get(&omitted.hash) else {
+                return true;
+            };
+            match &omitted.at {
+                Slot::Param { request, key } => {
+                    // Checked by `decode`: the request exists, the key is hex.
+                    let (Some(req), Ok(key)) = (session.requests.get_mut(*request), hex::decode(key))
+                    else {
+                        return true;
+                    };
+                    req.params.set(key, value.to_vec());
+                }
+                Slot::Source { source } => {
+                    let (Some(src), Ok(text)) = (
+                        session.sources.get_mut(*source),
+                        std::str::from_utf8(value),
+                    ) else {
+                        return true;
+                    };
+                    src.text = text.to_owned();
+                }
+            }
+            false
+        });
+    }
+
+    /// The session, once nothing is left out.
+    ///
+    /// # Errors
+    /// [`LinkError::Missing`] naming an example whose value was not supplied.
+    pub fn complete(self) -> Result<(Session, String), LinkError> {
+        match self.omitted.first() {
+            Some(missing) => Err(LinkError::Missing {
+                example: missing.example.chars().take(64).collect(),
+            }),
+            None => Ok((self.session, self.state_hash)),
+        }
+    }
+
+    /// The URL fragment (without `#`): `s=2.<base64url(deflate(JSON))>`.
     pub fn encode(&self) -> String {
         // Serializing a link cannot fail (strings, integers, string-keyed maps).
-        pack(LINK_PREFIX, &serde_json::to_vec(self).unwrap_or_default())
+        pack(
+            LINK_PREFIX,
+            LINK_VERSION,
+            &serde_json::to_vec(self).unwrap_or_default(),
+        )
     }
 
     /// Reads a fragment made by [`Link::encode`] (a leading `#` is allowed),
-    /// strictly: version, size, base64, decompression cap, then the session.
+    /// strictly: version, size, base64, decompression cap, then the session
+    /// and what it leaves out (each slot must exist and be empty).
     ///
     /// # Errors
     /// [`LinkError`] naming what is wrong.
     pub fn decode(fragment: &str) -> Result<Self, LinkError> {
-        let json = unpack(fragment, LINK_PREFIX)?;
+        let (version, json) = unpack(fragment, LINK_PREFIX, LINK_VERSIONS)?;
         let value: serde_json::Value =
             serde_json::from_slice(&json).map_err(|err| SessionError::Json(brief(&err)))?;
         let session = value
@@ -216,10 +397,49 @@ impl Link {
             .and_then(serde_json::Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        Ok(Self {
+        let omitted: Vec<Omitted> = match value.get("omitted") {
+            Some(list) if version != "1" => serde_json::from_value(list.clone())
+                .map_err(|err| LinkError::Omitted(brief(&err)))?,
+            Some(_) => return Err(LinkError::Omitted("version 1 leaves nothing out".into())),
+            None => Vec::new(),
+        };
+        let link = Self {
             session,
             state_hash,
-        })
+            omitted,
+        };
+        link.check_omitted()?;
+        Ok(link)
+    }
+
+    /// Every left-out value names an empty place that exists, once, and a
+    /// hash of the right shape.
+    fn check_omitted(&self) -> Result<(), LinkError> {
+        let damaged = |what: String| Err(LinkError::Omitted(what));
+        let mut seen = std::collections::BTreeSet::new();
+        for omitted in &self.omitted {
+            if !seen.insert(&omitted.at) {
+                return damaged("a value is left out twice".into());
+            }
+            let empty = match &omitted.at {
+                Slot::Param { request, key } => {
+                    let req = self.session.requests.get(*request);
+                    match (req, hex::decode(key)) {
+                        (Some(req), Ok(key)) => req.params.get(key).is_none(),
+                        _ => false,
+                    }
+                }
+                Slot::Source { source } => self
+                    .session
+                    .sources
+                    .get(*source)
+                    .is_some_and(|src| src.text.is_empty()),
+            };
+            if !empty {
+                return damaged(format!("a left-out value has no place: {:?}", omitted.at));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -339,12 +559,9 @@ mod tests {
     #[test]
     fn links_round_trip_and_bad_links_get_their_own_messages() {
         use base64::Engine;
-        let link = Link {
-            session: Session::new(ChainConfig::default()),
-            state_hash: "ab".repeat(32),
-        };
+        let link = Link::new(Session::new(ChainConfig::default()), "ab".repeat(32));
         let text = link.encode();
-        assert!(text.starts_with("s=1."), "{text}");
+        assert!(text.starts_with("s=2."), "{text}");
         assert_eq!(
             Link::decode(&format!("#{text}")).expect("reads its own link"),
             link
@@ -370,6 +587,90 @@ mod tests {
         let bomb = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .encode(deflate.finish().expect("in memory"));
         assert!(err(&format!("s=1.{bomb}")).contains("expands past"));
+    }
+
+    /// A session with one big param and one big source, both "bundled".
+    fn bundled_link() -> (Link, Vec<u8>, String, BTreeMap<Hash, String>) {
+        // Hashes chained: bytes that do not compress, like a program's.
+        let program: Vec<u8> = (0u32..32)
+            .flat_map(|i| Hash::blake2b(&i.to_le_bytes()).0)
+            .collect();
+        let schema = "{\"name\": \"x\"}".repeat(40);
+        let mut session = Session::new(ChainConfig::default());
+        let mut request = Request::new(crate::AgentId::user("alice"), "blob", "storeBlob");
+        request.params.set("p", program.clone());
+        request.params.set("v", b"wasmvm".to_vec());
+        session.requests.push(request);
+        session.sources.push(Source {
+            name: "x".into(),
+            language: SCHEMA_LANGUAGE.into(),
+            text: schema.clone(),
+        });
+        let bundled = BTreeMap::from([
+            (Hash::blake2b(&program), "x".to_owned()),
+            (Hash::blake2b(schema.as_bytes()), "x".to_owned()),
+            (Hash::blake2b(b"wasmvm"), "too short to leave out".to_owned()),
+        ]);
+        (Link::new(session, "00".repeat(32)), program, schema, bundled)
+    }
+
+    #[test]
+    fn a_link_leaves_out_what_the_page_has_and_gets_it_back() {
+        let (full, program, schema, bundled) = bundled_link();
+        let mut link = full.clone();
+        link.leave_out(&bundled);
+        assert_eq!(link.omitted.len(), 2, "{:?}", link.omitted);
+        assert_eq!(link.examples_needed(), ["x"]);
+        let short = link.encode();
+        // The program alone is 1 KiB that does not compress.
+        assert!(full.encode().len() > short.len() + 1024, "{short}");
+
+        let mut opened = Link::decode(&short).expect("opens");
+        assert_eq!(opened, link);
+        // Not yet complete: names what is missing.
+        let err = opened.clone().complete().expect_err("incomplete");
+        assert!(err.to_string().contains("bundled example `x`"), "{err}");
+        // Wrong bytes are not taken; the right ones are.
+        opened.supply([b"other bytes".as_slice()]);
+        assert_eq!(opened.omitted.len(), 2);
+        opened.supply([program.as_slice(), schema.as_bytes()]);
+        let (session, _) = opened.complete().expect("complete");
+        assert_eq!(session, full.session);
+    }
+
+    #[test]
+    fn a_left_out_list_that_does_not_fit_its_session_is_refused() {
+        let (_, _, _, bundled) = bundled_link();
+        let (mut link, ..) = bundled_link();
+        link.leave_out(&bundled);
+        let damaged = |link: &Link| Link::decode(&link.encode()).expect_err("damaged").to_string();
+        // A place that does not exist, or is not empty.
+        let mut bad = link.clone();
+        bad.omitted[0].at = Slot::Param {
+            request: 5,
+            key: "70".into(),
+        };
+        assert!(damaged(&bad).contains("has no place"));
+        let mut bad = link.clone();
+        bad.omitted[0].at = Slot::Param {
+            request: 0,
+            key: hex::encode("v"),
+        };
+        assert!(damaged(&bad).contains("has no place"));
+        let mut bad = link.clone();
+        bad.omitted.push(bad.omitted[0].clone());
+        assert!(damaged(&bad).contains("twice"));
+        // Version 1 links never leave anything out.
+        let v1 = pack(
+            LINK_PREFIX,
+            "1",
+            &serde_json::to_vec(&link).expect("serializes"),
+        );
+        let err = Link::decode(&v1).expect_err("v1 with omitted");
+        assert!(err.to_string().contains("version 1 leaves nothing out"), "{err}");
+        let plain = Link::new(Session::new(ChainConfig::default()), String::new());
+        let v1 = pack(LINK_PREFIX, "1", &serde_json::to_vec(&plain).expect("json"));
+        assert_eq!(Link::decode(&v1).expect("v1 still opens"), plain);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! decodes to the same session.
 #![no_main]
 
-use isc_engine::session::{LESSON_PREFIX, Link, Session, unpack};
+use isc_engine::session::{LESSON_PREFIX, LESSON_LINK_VERSION, Link, Session, unpack};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
         let again = Link::decode(&link.encode()).expect("a link we made opens");
         assert_eq!(again, link);
     }
-    let _ = unpack(text, LESSON_PREFIX);
+    let _ = unpack(text, LESSON_PREFIX, &[LESSON_LINK_VERSION]);
     if let Ok(session) = Session::from_json(text) {
         let again = Session::from_json(&session.to_json()).expect("a session we wrote reads");
         assert_eq!(again, session);

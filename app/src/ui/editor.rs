@@ -11,7 +11,7 @@ use isc_app::compile::{ISC_SOL, Problem, solidity_input, solidity_output, wat_pr
 use isc_app::contract::Deployable;
 use isc_app::editor::{Editor, Language};
 use isc_app::protocol::{Command, Reply};
-use isc_app::solc::Solc;
+use isc_app::solc::{SOLJSON, Solc};
 use isc_app::web;
 use isc_engine::Dict;
 use isc_engine::session::Source;
@@ -210,6 +210,10 @@ pub(crate) fn EditorPanel() -> impl IntoView {
                 solc.with_value(|solc| {
                     solc.compile(input, move |output| {
                         progress.set(None);
+                        if output.is_ok() {
+                            // The compiler's worker fetched it: keep it offline.
+                            web::keep_offline(&[SOLJSON]);
+                        }
                         match output.and_then(|(output, _version)| {
                             solidity_output(&output, SOLIDITY_FILE, &source)
                         }) {
@@ -261,6 +265,7 @@ pub(crate) fn EditorPanel() -> impl IntoView {
                     );
                     editor.set_value(Some(created));
                     monaco.set(Monaco::Ready);
+                    web::keep_offline(&[]);
                 }
                 Err(err) => monaco.set(Monaco::Unavailable(err)),
             }

@@ -10,7 +10,10 @@ use isc_app::lesson::Lesson;
 use isc_app::protocol::{Command, Reply};
 use isc_app::web;
 use isc_app::words::count;
+use isc_app::catalog;
+use isc_engine::Hash;
 use isc_engine::session::{Link, Session};
+use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -61,8 +64,20 @@ fn open_fragment(
         web::clear_fragment();
         match Link::decode(fragment) {
             Ok(link) => {
-                previous.keep();
-                open_link(shared, link, banner, saving);
+                spawn_local(async move {
+                    match complete(link).await {
+                        Ok((session, state_hash)) => {
+                            previous.keep();
+                            open_link(shared, session, state_hash, banner, saving);
+                        }
+                        Err(err) => {
+                            banner.set(Some(Err(format!(
+                                "This share link could not be opened: {err}. Your own work is unchanged."
+                            ))));
+                            restore(shared, banner, saving);
+                        }
+                    }
+                });
                 Some(true)
             }
             Err(err) => {
@@ -108,13 +123,45 @@ impl Previous {
     }
 }
 
-fn open_link(shared: Shared, link: Link, banner: Banner, saving: RwSignal<bool>) {
-    let expected = link.state_hash.clone();
-    let blocks = link.session.requests.len();
+/// Every bundled example's values a link may leave out, by hash.
+async fn bundled_values() -> BTreeMap<Hash, String> {
+    let mut known = BTreeMap::new();
+    for example in catalog::EXAMPLES {
+        // An example that does not load is simply written into the link.
+        if let Ok(files) = web::fetch_all(example.program_files()).await {
+            for value in catalog::bundled_values(&files) {
+                known.insert(Hash::blake2b(&value), example.name.to_owned());
+            }
+        }
+    }
+    known
+}
+
+/// Puts back what `link` leaves out, from the bundled examples it names.
+async fn complete(mut link: Link) -> Result<(Session, String), String> {
+    for name in link.examples_needed() {
+        let Some(example) = catalog::find(&name) else {
+            continue;
+        };
+        let files = web::fetch_all(example.program_files()).await?;
+        let values = catalog::bundled_values(&files);
+        link.supply(values.iter().map(Vec::as_slice));
+    }
+    link.complete().map_err(|err| err.to_string())
+}
+
+fn open_link(
+    shared: Shared,
+    session: Session,
+    expected: String,
+    banner: Banner,
+    saving: RwSignal<bool>,
+) {
+    let blocks = session.requests.len();
     shared.send(
         "opening the shared session",
         Command::Open {
-            session: link.session.to_json(),
+            session: session.to_json(),
         },
         move |reply| {
             saving.set(true);
@@ -234,22 +281,28 @@ pub(crate) fn SessionBox() -> impl IntoView {
     let shared = expect_context::<Shared>();
     let link = RwSignal::new(None::<String>);
     let note: Note = RwSignal::new(None);
+    // A link shown is for the chain it was made from.
+    Effect::new(move || {
+        shared.view.track();
+        link.set(None);
+    });
     let share = move |_| {
+        link.set(None);
         let Some(view) = shared.view.get_untracked() else {
             return;
         };
         match Session::from_json(&view.session) {
-            Ok(session) => {
-                let fragment = Link {
-                    session,
-                    state_hash: view.state_hash,
-                }
-                .encode();
+            Ok(session) => spawn_local(async move {
+                let mut shared_link = Link::new(session, view.state_hash);
+                // Programs and schemas of bundled examples stay out: the
+                // page that opens the link has the same files.
+                shared_link.leave_out(&bundled_values().await);
+                let fragment = shared_link.encode();
                 // The address bar stays as it is: opening a link is a
                 // one-time import, and a reload must bring back the newest
                 // work (the autosave), not the shared state.
                 link.set(web::page_url().map(|page| format!("{page}#{fragment}")));
-            }
+            }),
             Err(err) => note.set(Some(Err(format!("cannot share: {err}")))),
         }
     };

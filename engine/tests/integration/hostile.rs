@@ -175,10 +175,7 @@ fn failed_requests_of_every_kind_survive_sessions_links_and_replay() {
         .expect("replays");
     assert_eq!(replay.state_hash(), chain.state_hash());
 
-    let link = Link {
-        session: session.clone(),
-        state_hash: chain.state_hash().to_string(),
-    };
+    let link = Link::new(session.clone(), chain.state_hash().to_string());
     let back = Link::decode(&link.encode()).expect("opens");
     assert_eq!(back.session, session);
 
