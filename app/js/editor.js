@@ -70,6 +70,13 @@ export function setMarkers(editor, problemsJson) {
   monaco.editor.setModelMarkers(editor.getModel(), 'compiler', markers);
 }
 
+// Puts the cursor at a problem's line and column, scrolled into view.
+export function reveal(editor, line, column) {
+  editor.revealLineInCenter(line);
+  editor.setPosition({ lineNumber: line, column });
+  editor.focus();
+}
+
 // Highlighted HTML of `text` (Monaco escapes it), for read-only sources.
 export function colorize(text, language) {
   return window.monaco.editor.colorize(text, language, { tabSize: 4 });

@@ -79,7 +79,7 @@ pub const EXAMPLES: &[Example] = &[
     Example {
         name: "inccounter",
         kind: Kind::Wasm,
-        description: "A counter in Rust against WasmLib: increment it, increment it by an amount, or let it call itself through the sandbox five times. Its state is one Int64.",
+        description: "A counter in Rust against WasmLib; its state is one Int64, counter. increment adds 1, incrementBy adds an amount; callIncrement adds 1 and calls increment through the sandbox (+2 in all); callIncrementRecurse5x adds 1 and calls itself until the counter reaches 5. getCounter reads it.",
     },
     Example {
         name: "erc20",

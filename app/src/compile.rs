@@ -184,9 +184,36 @@ pub fn wat_problem(message: &str) -> Problem {
     }
 }
 
+/// The UTF-16 offset of 1-based `line`:`column` in `text` (what a
+/// textarea's selection counts), clamped to the text.
+pub fn offset_of(text: &str, line: u32, column: u32) -> u32 {
+    let mut offset = 0usize;
+    for (index, content) in text.split('\n').enumerate() {
+        if index + 1 == line as usize {
+            let within: usize = content
+                .chars()
+                .take(column.saturating_sub(1) as usize)
+                .map(char::len_utf16)
+                .sum();
+            return u32::try_from(offset + within).unwrap_or(u32::MAX);
+        }
+        offset += content.encode_utf16().count() + 1;
+    }
+    u32::try_from(text.encode_utf16().count()).unwrap_or(u32::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_problem_position_is_an_offset_into_the_text() {
+        let text = "ab\ncdé\nf";
+        assert_eq!(offset_of(text, 1, 1), 0);
+        assert_eq!(offset_of(text, 2, 3), 5);
+        assert_eq!(offset_of(text, 3, 1), 7);
+        assert_eq!(offset_of(text, 9, 1), 8);
+    }
 
     #[test]
     fn positions_are_one_based_lines_and_columns() {

@@ -34,6 +34,8 @@ mod sys {
         pub(super) fn set_theme(theme: &str);
         #[wasm_bindgen(js_name = setMarkers)]
         pub(super) fn set_markers(editor: &JsValue, problems: &str);
+        #[wasm_bindgen(js_name = reveal)]
+        pub(super) fn reveal(editor: &JsValue, line: u32, column: u32);
         #[wasm_bindgen(js_name = colorize)]
         pub(super) fn colorize(text: &str, language: &str) -> js_sys::Promise;
         #[wasm_bindgen(js_name = disposeEditor)]
@@ -136,6 +138,12 @@ impl Editor {
     pub fn set_problems(&self, problems: &[Problem]) {
         let json = serde_json::to_string(problems).unwrap_or_else(|_| "[]".into());
         sys::set_markers(&self.handle, &json);
+    }
+
+    /// Moves the cursor to `line`:`column` (1-based), scrolled into view
+    /// and focused.
+    pub fn reveal(&self, line: u32, column: u32) {
+        sys::reveal(&self.handle, line, column);
     }
 
     /// `text` highlighted as `language`, as HTML (escaped by Monaco), once

@@ -261,7 +261,8 @@ impl Lesson {
         pack(
             LESSON_PREFIX,
             LESSON_LINK_VERSION,
-            &serde_json::to_vec(self).unwrap_or_default())
+            &serde_json::to_vec(self).unwrap_or_default(),
+        )
     }
 
     /// Reads a lesson link's fragment.

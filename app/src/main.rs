@@ -14,13 +14,16 @@ use isc_app::contract::{
     show_results, show_values,
 };
 use isc_app::editor::{Editor, Language};
+use isc_app::names::Names;
 use isc_app::protocol::{ChainView, Command, ContractView, Reply};
 use isc_app::state::{Group, Shown, group_state};
+use isc_app::units::{self, Unit};
 use isc_app::web;
 use isc_engine::session::Session;
 use isc_engine::{AgentId, CallTrace, Receipt};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use ui::glossary::Hint;
 
 mod ui;
 
@@ -54,6 +57,20 @@ impl Shared {
     /// The view to show: the past one while time-travelling, else now.
     fn shown(&self) -> Option<ChainView> {
         self.past.get().or_else(|| self.view.get())
+    }
+
+    /// Names for the ids of the chain shown (the past one while
+    /// time-travelling), without tracking it.
+    fn names(&self) -> Names {
+        self.past
+            .with_untracked(|past| past.as_ref().map(Names::of))
+            .or_else(|| {
+                self.view
+                    .with_untracked(|view| view.as_ref().map(Names::of))
+            })
+            .unwrap_or_default()
+            // A contract named in an error may not be deployed (yet).
+            .with_names(EXAMPLES.iter().map(|e| e.name.to_lowercase()))
     }
 
     /// The accounts of the chain now.
@@ -158,6 +175,7 @@ fn App() -> impl IntoView {
                 <ui::editor::EditorPanel/>
             </section>
         </main>
+        <ui::glossary::Glossary/>
     }
 }
 
@@ -308,11 +326,11 @@ fn ExampleDetails(
             .await
             .and_then(|files| Deployable::from_files(&files))
             .and_then(|found| {
-            found
-                .into_iter()
-                .find(|p| p.name.eq_ignore_ascii_case(example.name))
-                .ok_or_else(|| format!("{}: not in its files", example.name))
-        });
+                found
+                    .into_iter()
+                    .find(|p| p.name.eq_ignore_ascii_case(example.name))
+                    .ok_or_else(|| format!("{}: not in its files", example.name))
+            });
         program.set(Some(found));
     });
     // The source, highlighted by Monaco when it loads (plain text until then).
@@ -459,7 +477,7 @@ fn send_deploy(
                     shared.selected.set(Some(name));
                     Ok(format!("deployed in block {}", receipt.block_index))
                 }
-                Some(error) => Err(format!("deploy failed: {error}")),
+                Some(error) => Err(shared.names().text(&format!("deploy failed: {error}"))),
             },
             Reply::Failed { message } => Err(message),
             other => Err(format!("unexpected reply {other:?}")),
@@ -732,6 +750,7 @@ fn EntryCard(
     ]);
     let allowance = RwSignal::new(String::new());
     let value = RwSignal::new(String::new());
+    let unit = RwSignal::new(Unit::Base);
     let gas = RwSignal::new(String::new());
     let message: Note = RwSignal::new(None);
     let (name, view_only, payable) = (entry.name.clone(), entry.view, entry.payable);
@@ -749,7 +768,8 @@ fn EntryCard(
             let checked = encode_args(&vm, &entry.params, entry.raw, &typed).and_then(|params| {
                 let tokens = Tokens {
                     allowance: base_tokens("Allowance", &allowance.get_untracked())?,
-                    value: base_tokens("Value", &value.get_untracked())?,
+                    value: units::to_base(&value.get_untracked(), unit.get_untracked())
+                        .map_err(|err| format!("Value: {err}"))?,
                     deposit: 0,
                 };
                 let gas_budget = optional_number("Gas budget", &gas.get_untracked())?;
@@ -791,8 +811,9 @@ fn EntryCard(
                 &format!("{}.{}", contract, entry.name),
                 command,
                 move |reply| {
+                    let names = shared.names();
                     message.set(Some(match reply {
-                        Reply::Values { values } => Ok(show_values(&values)),
+                        Reply::Values { values } => Ok(names.text(&show_values(&values))),
                         Reply::Simulated { receipt } => {
                             let recorded = evm_steps(&receipt);
                             let outcome = match &receipt.error {
@@ -801,10 +822,10 @@ fn EntryCard(
                                     recorded.len(),
                                     receipt.gas_burned
                                 ),
-                                Some(error) => format!(
+                                Some(error) => names.text(&format!(
                                     "simulated (the chain is unchanged), failing: {error}; {} instructions recorded",
                                     recorded.len()
-                                ),
+                                )),
                             };
                             steps.set(Some(recorded));
                             Ok(outcome)
@@ -815,15 +836,15 @@ fn EntryCard(
                         } => match &receipt.error {
                             None => {
                                 let results = receipt.results.clone().unwrap_or_default();
-                                Ok(format!(
+                                Ok(names.text(&format!(
                                     "block {}: ok {}",
                                     receipt.block_index,
                                     show_values(&show_results(&vm, &entry, &results))
-                                ))
+                                )))
                             }
-                            Some(error) => Err(format!("block {}: {error}", receipt.block_index)),
+                            Some(error) => Err(names.text(&format!("block {}: {error}", receipt.block_index))),
                         },
-                        Reply::Failed { message } => Err(message),
+                        Reply::Failed { message } => Err(names.text(&message)),
                         other => Err(format!("unexpected reply {other:?}")),
                     }));
                 },
@@ -857,12 +878,12 @@ fn EntryCard(
                 <details class="more">
                     <summary>"tokens and gas"</summary>
                     <label>
-                        "Allowance " <span class="ty">"base tokens"</span>
+                        "Allowance " <span class="ty">"base tokens"</span> <Hint term="allowance"/>
                         <input data-testid=ids.0.clone() inputmode="numeric"
                             prop:value=move || allowance.get() on:input=move |ev| allowance.set(event_target_value(&ev))/>
                     </label>
                     <label>
-                        "Gas budget " <span class="ty">"optional"</span>
+                        "Gas budget " <span class="ty">"optional"</span> <Hint term="gas"/>
                         <input data-testid=ids.2.clone() inputmode="numeric"
                             prop:value=move || gas.get() on:input=move |ev| gas.set(event_target_value(&ev))/>
                     </label>
@@ -870,10 +891,28 @@ fn EntryCard(
             </Show>
             <Show when=move || payable>
                 <label>
-                    "Value " <span class="ty">"base tokens → msg.value"</span>
-                    <input data-testid=ids.1.clone() inputmode="numeric"
-                        prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+                    "Value " <span class="ty">"→ msg.value"</span>
+                    <Hint term="value"/>
+                    <span class="row">
+                        <input data-testid=ids.1.clone() inputmode="decimal"
+                            prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+                        <select data-testid=format!("{}-unit", ids.1) aria-label="unit of the value"
+                            on:change=move |ev| unit.set(Unit::from_name(&event_target_value(&ev)).unwrap_or(Unit::Base))>
+                            {Unit::ALL.map(|u| view! { <option value=u.name()>{u.name()}</option> }).collect_view()}
+                        </select>
+                    </span>
                 </label>
+                <span class="hint" data-testid=format!("{}-shown", ids.1)>{move || {
+                    match units::to_base(&value.get(), unit.get()) {
+                        Ok(0) => String::new(),
+                        Ok(base) => format!(
+                            "= {base} base tokens = {} = {} wei",
+                            units::tokens(base),
+                            u128::from(base) * units::WEI_PER_BASE
+                        ),
+                        Err(err) => err.to_string(),
+                    }
+                }}</span>
             </Show>
             <div class="row">
                 <button data-testid=format!("call-{name}") on:click=send disabled=call_disabled
@@ -937,7 +976,8 @@ fn StateTree(
     contract: ContractView,
 ) -> impl IntoView {
     let evm = contract.vm == isc_engine::VmType::EVM;
-    let groups = group_state(&contract.state, evm);
+    let names = expect_context::<Shared>().names();
+    let groups = group_state(&contract.state, evm, &names);
     let count = contract.state.len();
     view! {
         <details class="state" data-testid="state" open=true>
@@ -949,7 +989,7 @@ fn StateTree(
                         <ul>
                             {items.into_iter().map(|Shown { key, value: shown, raw }| view! {
                                 <li data-testid="state-item">
-                                    <code class="key">{key}</code>
+                                    <code class="key" title=raw.clone()>{key}</code>
                                     " = "
                                     <span class="value" data-testid="state-value">{shown}</span>
                                     <details class="raw"><summary>"raw"</summary><code>{raw}</code></details>
@@ -1077,7 +1117,7 @@ fn ChainPanel() -> impl IntoView {
             .unwrap_or_default()
     };
     view! {
-        <h3>"Accounts"</h3>
+        <h3>"Accounts " <Hint term="on-chain"/></h3>
         <table class="balances" data-testid="balances">
             <thead><tr><th scope="col">"account"</th><th scope="col">"on chain"</th><th scope="col">"L1 wallet"</th></tr></thead>
             <tbody>
@@ -1085,24 +1125,40 @@ fn ChainPanel() -> impl IntoView {
                     .into_iter()
                     .map(|a| view! {
                         <tr data-testid=format!("balance-{}", a.name)>
-                            <td>{a.name.clone()}</td>
-                            <td class="num">{a.l2}</td>
-                            <td class="num">{a.l1.map_or_else(|| "—".to_owned(), |l1| l1.to_string())}</td>
+                            <td title=format!("agent id {}\nEVM address {}", a.agent, a.address)>{a.name.clone()}</td>
+                            <td class="num" title=units::tokens(a.l2).to_string()>{a.l2}</td>
+                            <td class="num" title=a.l1.map(|l1| units::tokens(l1).to_string())>
+                                {a.l1.map_or_else(|| "—".to_owned(), |l1| l1.to_string())}
+                            </td>
                         </tr>
                     })
                     .collect_view()}
             </tbody>
         </table>
+        <p class="hint" data-testid="units-note">
+            {format!("Amounts in base tokens: 1 000 000 = 1 {} (6 decimals); in Solidity, 1 base token = 10^12 wei. ", units::TOKEN)}
+            <Hint term="base-token"/>
+        </p>
+        <details class="ids" data-testid="account-ids">
+            <summary>"Agent ids and EVM addresses " <Hint term="agent"/></summary>
+            <dl>
+                {move || accounts().into_iter().map(|a| view! {
+                    <dt>{a.name.clone()}</dt>
+                    <dd>"agent id " <code data-testid=format!("agent-{}", a.name)>{a.agent.to_string()}</code></dd>
+                    <dd>"EVM address " <code data-testid=format!("address-{}", a.name)>{a.address.clone()}</code></dd>
+                }).collect_view()}
+            </dl>
+        </details>
         <p class="hash">
             "block " <span data-testid="block-index">{move || hash().0}</span>
-            " · state hash " <code data-testid="chain-state-hash">{move || hash().1}</code>
+            " · state hash " <Hint term="state-hash"/> " "<code data-testid="chain-state-hash">{move || hash().1}</code>
         </p>
         <ui::sessions::SessionBox/>
         <Funding/>
         <ChainSettings/>
         <h3>"Gas per block"</h3>
         <GasChart/>
-        <h3>"Blocks and receipts"</h3>
+        <h3>"Blocks and receipts " <Hint term="two-blocks"/> <Hint term="gas"/></h3>
         <ul class="receipts">
             <For
                 each=move || {
@@ -1338,7 +1394,20 @@ fn ReceiptRow(
         "{}.{}",
         receipt.trace.contract_name, receipt.trace.entry_name
     );
-    let events: Vec<String> = receipt.events.iter().map(show_event).collect();
+    let names = shared.names();
+    // Each event with its ids named, and as written for hover.
+    let events: Vec<(String, String)> = receipt
+        .events
+        .iter()
+        .map(|event| {
+            let raw = show_event(event);
+            (names.text(&raw), raw)
+        })
+        .collect();
+    let error = receipt.error.as_ref().map(|e| {
+        let raw = e.to_string();
+        (names.text(&raw), raw)
+    });
     let block = receipt.block_index;
     let travel = move |_| {
         shared.send(
@@ -1359,11 +1428,11 @@ fn ReceiptRow(
             <span class="gas">{receipt.gas_burned} " gas · fee " {receipt.gas_fee}</span>
             <button class="link" data-testid="view-block" on:click=travel
                 aria-label=format!("state here, after block {block}")>"state here"</button>
-            {receipt.error.as_ref().map(|e| view! { <p class="reason" data-testid="receipt-error">{e.to_string()}</p> })}
+            {error.map(|(shown, raw)| view! { <p class="reason" data-testid="receipt-error" title=raw>{shown}</p> })}
             <details>
                 <summary>"events and trace"</summary>
-                <ul class="events">{events.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
-                <TraceTree trace=receipt.trace.clone()/>
+                <ul class="events">{events.into_iter().map(|(shown, raw)| view! { <li data-testid="event" title=raw>{shown}</li> }).collect_view()}</ul>
+                <TraceTree trace=receipt.trace.clone() names/>
             </details>
         </li>
     }
@@ -1374,8 +1443,10 @@ fn ReceiptRow(
 fn TraceTree(
     /// The root call.
     trace: CallTrace,
+    /// Names for the ids in errors.
+    names: Names,
 ) -> impl IntoView {
-    fn node(trace: CallTrace) -> AnyView {
+    fn node(trace: CallTrace, names: &Names) -> AnyView {
         let label = format!(
             "{}.{} [{}] {} gas{}",
             trace.contract_name,
@@ -1385,16 +1456,16 @@ fn TraceTree(
             trace
                 .error
                 .as_ref()
-                .map(|e| format!(" — {e}"))
+                .map(|e| format!(" — {}", names.text(e)))
                 .unwrap_or_default()
         );
         view! {
             <li data-testid="trace-node">
                 {label}
-                <ul>{trace.calls.into_iter().map(node).collect_view()}</ul>
+                <ul>{trace.calls.into_iter().map(|call| node(call, names)).collect_view()}</ul>
             </li>
         }
         .into_any()
     }
-    view! { <ul class="trace" data-testid="trace">{node(trace)}</ul> }
+    view! { <ul class="trace" data-testid="trace">{node(trace, &names)}</ul> }
 }

@@ -13,8 +13,8 @@
 use crate::chain::receipt::{Receipt, Request};
 use crate::chain::{Chain, ChainConfig, ChainError, ConfigError, StateHash};
 use crate::ids::Hash;
-use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The `format` tag of a session file.
 pub const SESSION_FORMAT: &str = "isc-playground-session";
@@ -335,17 +335,17 @@ impl Link {
             match &omitted.at {
                 Slot::Param { request, key } => {
                     // Checked by `decode`: the request exists, the key is hex.
-                    let (Some(req), Ok(key)) = (session.requests.get_mut(*request), hex::decode(key))
+                    let (Some(req), Ok(key)) =
+                        (session.requests.get_mut(*request), hex::decode(key))
                     else {
                         return true;
                     };
                     req.params.set(key, value.to_vec());
                 }
                 Slot::Source { source } => {
-                    let (Some(src), Ok(text)) = (
-                        session.sources.get_mut(*source),
-                        std::str::from_utf8(value),
-                    ) else {
+                    let (Some(src), Ok(text)) =
+                        (session.sources.get_mut(*source), std::str::from_utf8(value))
+                    else {
                         return true;
                     };
                     src.text = text.to_owned();
@@ -609,9 +609,17 @@ mod tests {
         let bundled = BTreeMap::from([
             (Hash::blake2b(&program), "x".to_owned()),
             (Hash::blake2b(schema.as_bytes()), "x".to_owned()),
-            (Hash::blake2b(b"wasmvm"), "too short to leave out".to_owned()),
+            (
+                Hash::blake2b(b"wasmvm"),
+                "too short to leave out".to_owned(),
+            ),
         ]);
-        (Link::new(session, "00".repeat(32)), program, schema, bundled)
+        (
+            Link::new(session, "00".repeat(32)),
+            program,
+            schema,
+            bundled,
+        )
     }
 
     #[test]
@@ -643,7 +651,11 @@ mod tests {
         let (_, _, _, bundled) = bundled_link();
         let (mut link, ..) = bundled_link();
         link.leave_out(&bundled);
-        let damaged = |link: &Link| Link::decode(&link.encode()).expect_err("damaged").to_string();
+        let damaged = |link: &Link| {
+            Link::decode(&link.encode())
+                .expect_err("damaged")
+                .to_string()
+        };
         // A place that does not exist, or is not empty.
         let mut bad = link.clone();
         bad.omitted[0].at = Slot::Param {
@@ -667,7 +679,10 @@ mod tests {
             &serde_json::to_vec(&link).expect("serializes"),
         );
         let err = Link::decode(&v1).expect_err("v1 with omitted");
-        assert!(err.to_string().contains("version 1 leaves nothing out"), "{err}");
+        assert!(
+            err.to_string().contains("version 1 leaves nothing out"),
+            "{err}"
+        );
         let plain = Link::new(Session::new(ChainConfig::default()), String::new());
         let v1 = pack(LINK_PREFIX, "1", &serde_json::to_vec(&plain).expect("json"));
         assert_eq!(Link::decode(&v1).expect("v1 still opens"), plain);

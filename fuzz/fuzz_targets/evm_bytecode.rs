@@ -27,7 +27,20 @@ fuzz_target!(|data: &[u8]| {
     let mut init = Vec::new();
     let len = data.len().min(0xffff) as u16;
     // PUSH2 len, DUP1, PUSH1 0x0e, PUSH1 0, CODECOPY, PUSH1 0, RETURN
-    init.extend_from_slice(&[0x61, (len >> 8) as u8, len as u8, 0x80, 0x60, 0x0e, 0x60, 0, 0x39, 0x60, 0, 0xf3]);
+    init.extend_from_slice(&[
+        0x61,
+        (len >> 8) as u8,
+        len as u8,
+        0x80,
+        0x60,
+        0x0e,
+        0x60,
+        0,
+        0x39,
+        0x60,
+        0,
+        0xf3,
+    ]);
     init.extend_from_slice(&[0, 0]);
     init.extend_from_slice(&data[..usize::from(len)]);
     // One function, `f()`, to call with raw calldata (param `i`).

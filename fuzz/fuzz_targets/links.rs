@@ -3,7 +3,7 @@
 //! decodes to the same session.
 #![no_main]
 
-use isc_engine::session::{LESSON_PREFIX, LESSON_LINK_VERSION, Link, Session, unpack};
+use isc_engine::session::{LESSON_LINK_VERSION, LESSON_PREFIX, Link, Session, unpack};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

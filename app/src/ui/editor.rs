@@ -315,6 +315,21 @@ pub(crate) fn EditorPanel() -> impl IntoView {
             compile(true);
         }
     };
+    // A problem's line, in Monaco or in the plain editor.
+    let source_area = NodeRef::<leptos::html::Textarea>::new();
+    let go_to = move |line: u32, column: u32| {
+        if monaco.get_untracked() == Monaco::Ready {
+            editor.with_value(|e| {
+                if let Some(e) = e {
+                    e.reveal(line, column);
+                }
+            });
+        } else if let Some(area) = source_area.get_untracked() {
+            let offset = isc_app::compile::offset_of(&area.value(), line, column);
+            let _ = area.focus();
+            let _ = area.set_selection_range(offset, offset);
+        }
+    };
     view! {
         <div class="row">
             <label class="inline">
@@ -338,6 +353,7 @@ pub(crate) fn EditorPanel() -> impl IntoView {
         <label hidden=move || monaco.get() == Monaco::Ready>
             "Source (Ctrl/Cmd+Enter compiles and deploys)"
             <textarea
+                node_ref=source_area
                 class="code"
                 rows="14"
                 spellcheck="false"
@@ -359,12 +375,19 @@ pub(crate) fn EditorPanel() -> impl IntoView {
         })}
         <Show when=move || !problems.get().is_empty()>
             <ul class="problems" data-testid="problems" aria-label="problems">
-                {move || problems.get().into_iter().map(|p| view! {
-                    <li class=if p.error { "problem error-line" } else { "problem warning-line" } data-testid="problem">
-                        <b>{if p.error { "error" } else { "warning" }}</b>
-                        {format!(" {}:{} ", p.line, p.column)}
-                        <code>{p.message.lines().next().unwrap_or_default().to_owned()}</code>
-                    </li>
+                {move || problems.get().into_iter().map(|p| {
+                    let (line, column) = (p.line, p.column);
+                    let go = move |_| go_to(line, column);
+                    view! {
+                        <li class=if p.error { "problem error-line" } else { "problem warning-line" } data-testid="problem">
+                            <button class="link" data-testid="problem-go" on:click=go
+                                title="Show this line in the editor">
+                                <b>{if p.error { "error" } else { "warning" }}</b>
+                                {format!(" {line}:{column} ")}
+                            </button>
+                            <code>{p.message.lines().next().unwrap_or_default().to_owned()}</code>
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
         </Show>

@@ -4,5 +4,6 @@
 #![allow(unreachable_pub)]
 
 pub(crate) mod editor;
+pub(crate) mod glossary;
 pub(crate) mod sessions;
 pub(crate) mod workshop;

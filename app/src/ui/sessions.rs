@@ -6,16 +6,16 @@
 use super::workshop::{ActiveLesson, start_lesson};
 use crate::{Message, Note, Shared};
 use isc_app::autosave::{self, Saved};
+use isc_app::catalog;
 use isc_app::lesson::Lesson;
 use isc_app::protocol::{Command, Reply};
 use isc_app::web;
 use isc_app::words::count;
-use isc_app::catalog;
 use isc_engine::Hash;
 use isc_engine::session::{Link, Session};
-use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::collections::BTreeMap;
 
 /// The banner above the playground: what startup did.
 pub(crate) type Banner = RwSignal<Option<Result<String, String>>>;

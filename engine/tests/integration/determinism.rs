@@ -133,8 +133,7 @@ fn random_sessions_replay_identically_through_json_and_links() {
             assert_eq!(replayed, receipts_json, "seed {seed}, replay {attempt}");
         }
 
-        let link = Link::new(session, hash.to_string())
-        .encode();
+        let link = Link::new(session, hash.to_string()).encode();
         let opened = Link::decode(&link).expect("opens its own link");
         let replay = opened
             .session

@@ -650,7 +650,10 @@ fn core_requests_that_must_fail() {
 #[test]
 fn bad_links_and_session_files_get_their_own_short_messages() {
     use base64::Engine;
-    let good = Link::new(Session::new(isc_engine::ChainConfig::default()), "00".repeat(32))
+    let good = Link::new(
+        Session::new(isc_engine::ChainConfig::default()),
+        "00".repeat(32),
+    )
     .encode();
     let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let deflate = |bytes: &[u8]| {
