@@ -5,6 +5,7 @@
 //! engine worker (the `wat` crate), Solidity in solc-js's own worker.
 
 use crate::contract::Deployable;
+use isc_engine::session::Source;
 use serde::{Deserialize, Serialize};
 
 /// The Solidity file every example imports, sent along with the user's.
@@ -53,7 +54,7 @@ pub fn solidity_input(file: &str, source: &str, isc_sol: &str) -> String {
             "evmVersion": "prague",
             "optimizer": { "enabled": true, "runs": 200 },
             "metadata": { "bytecodeHash": "none" },
-            "outputSelection": { "*": { "*": ["abi", "evm.bytecode.object"] } },
+            "outputSelection": { "*": { "*": ["abi", "evm.bytecode.object", "storageLayout"] } },
         },
     })
     .to_string()
@@ -69,11 +70,23 @@ pub struct Compiled {
     pub problems: Vec<Problem>,
 }
 
-/// Reads solc's standard-JSON output for `file` (whose text is `source`).
+/// The name a source built by solc-js `version` records as its compiler.
+pub fn compiler_name(version: &str) -> String {
+    format!("solc-js {version}")
+}
+
+/// Reads solc's standard-JSON output for `file` (whose text is `source`,
+/// built by `compiler`): each program keeps `source` as a Solidity source
+/// naming its compiler, so a share link can carry the source instead.
 ///
 /// # Errors
 /// A message if the output is not solc's JSON.
-pub fn solidity_output(output: &str, file: &str, source: &str) -> Result<Compiled, String> {
+pub fn solidity_output(
+    output: &str,
+    file: &str,
+    source: &str,
+    compiler: &str,
+) -> Result<Compiled, String> {
     #[derive(Deserialize)]
     struct Location {
         file: String,
@@ -142,7 +155,17 @@ pub fn solidity_output(output: &str, file: &str, source: &str) -> Result<Compile
         contracts.retain(|name, _| name == file);
     }
     let programs = match Deployable::from_artifact(&value.to_string()) {
-        Ok(programs) => programs,
+        Ok(mut programs) => {
+            for program in &mut programs {
+                program.sources.push(Source {
+                    name: String::new(),
+                    language: "solidity".into(),
+                    text: source.to_owned(),
+                    compiler: Some(compiler.to_owned()),
+                });
+            }
+            programs
+        }
         Err(err) => {
             return Ok(Compiled {
                 programs: Vec::new(),
@@ -227,7 +250,7 @@ mod tests {
     fn solc_output_becomes_programs_or_placed_problems() {
         let source = "contract A {\n  uint x = ;\n}\n";
         let failed = r#"{"errors":[{"severity":"error","formattedMessage":"ParserError: Expected primary expression.","message":"Expected primary expression.","sourceLocation":{"file":"A.sol","start":24,"end":25}},{"severity":"warning","message":"elsewhere","sourceLocation":{"file":"ISC.sol","start":3,"end":4}}]}"#;
-        let compiled = solidity_output(failed, "A.sol", source).expect("solc JSON");
+        let compiled = solidity_output(failed, "A.sol", source, "solc-js 0").expect("solc JSON");
         assert!(compiled.programs.is_empty());
         assert_eq!(compiled.problems.len(), 2);
         let first = &compiled.problems[0];
@@ -245,10 +268,16 @@ mod tests {
             "/../public/examples/solidity/Storage.json"
         ))
         .expect("artifact");
-        let compiled = solidity_output(&artifact, "Storage.sol", "").expect("solc JSON");
+        let compiled =
+            solidity_output(&artifact, "Storage.sol", "", "solc-js 0").expect("solc JSON");
         assert_eq!(compiled.programs.len(), 1);
         assert_eq!(compiled.programs[0].name, "Storage");
-        assert!(solidity_output("nope", "A.sol", "").is_err());
+        // The program keeps its source and compiler, for share links.
+        let kept = &compiled.programs[0].sources;
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].language, "solidity");
+        assert_eq!(kept[0].compiler.as_deref(), Some("solc-js 0"));
+        assert!(solidity_output("nope", "A.sol", "", "solc-js 0").is_err());
         let input: serde_json::Value =
             serde_json::from_str(&solidity_input("A.sol", source, "// isc")).expect("JSON");
         assert_eq!(input["settings"]["evmVersion"], "prague");

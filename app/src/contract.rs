@@ -255,11 +255,41 @@ pub const ACCEPTED_UPLOADS: &str = "a WasmLib contract (.wasm, optionally with i
      schema.yaml), a Solidity artifact (.json: solc standard-JSON output, Foundry out/X.sol/X.json, \
      Hardhat, Remix, or {abi, bytecode}), or creation bytecode (.bin/.hex) with its ABI (.abi/.json)";
 
+/// The language under which a Solidity contract's storage layout is kept
+/// among a session's sources: JSON `[{slot, offset, label}]`.
+pub const LAYOUT_LANGUAGE: &str = "storage-layout";
+
+/// Contract `name`'s state variables from an artifact that has solc's
+/// `storageLayout` (standard-JSON output, or an artifact of one contract),
+/// as [`LAYOUT_LANGUAGE`] JSON.
+fn storage_layout(artifact: &serde_json::Value, name: &str) -> Option<String> {
+    let in_output = artifact
+        .get("contracts")
+        .and_then(serde_json::Value::as_object)
+        .and_then(|files| files.values().find_map(|file| file.get(name)))
+        .and_then(|contract| contract.get("storageLayout"));
+    let layout = in_output.or_else(|| artifact.get("storageLayout"))?;
+    let variables: Vec<crate::protocol::Variable> = layout
+        .get("storage")?
+        .as_array()?
+        .iter()
+        .filter_map(|item| {
+            Some(crate::protocol::Variable {
+                slot: item.get("slot")?.as_str()?.to_owned(),
+                offset: u32::try_from(item.get("offset")?.as_u64()?).ok()?,
+                label: item.get("label")?.as_str()?.to_owned(),
+            })
+        })
+        .collect();
+    (!variables.is_empty()).then(|| serde_json::to_string(&variables).unwrap_or_default())
+}
+
 fn schema_source(language: &str, text: &str) -> Source {
     Source {
         name: String::new(),
         language: language.to_owned(),
         text: text.to_owned(),
+        compiler: None,
     }
 }
 
@@ -308,9 +338,16 @@ impl Deployable {
     pub fn from_artifact(text: &str) -> Result<Vec<Self>, String> {
         let programs =
             isc_engine::evm::programs_from_artifact(text).map_err(|err| err.to_string())?;
+        let artifact: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
         Ok(programs
             .into_iter()
-            .map(|(name, program)| Self::evm(&name, &program))
+            .map(|(name, program)| {
+                let mut found = Self::evm(&name, &program);
+                if let Some(layout) = storage_layout(&artifact, &name) {
+                    found.sources.push(schema_source(LAYOUT_LANGUAGE, &layout));
+                }
+                found
+            })
             .collect())
     }
 

@@ -10,6 +10,7 @@ use crate::protocol::{
 use isc_engine::session::{Session, Source};
 use isc_engine::{AgentId, Chain, ChainConfig, Hname, Request, VmType};
 
+use crate::contract::LAYOUT_LANGUAGE;
 pub use isc_engine::session::SCHEMA_LANGUAGE;
 
 /// The chain the worker runs, and what it knows of its contracts.
@@ -243,9 +244,14 @@ impl Host {
     }
 
     fn schema(&self, name: &str) -> Option<&str> {
+        self.source(name, SCHEMA_LANGUAGE)
+    }
+
+    /// The text of contract `name`'s source in `language`, if kept.
+    fn source(&self, name: &str, language: &str) -> Option<&str> {
         self.sources
             .iter()
-            .find(|s| s.name == name && s.language == SCHEMA_LANGUAGE)
+            .find(|s| s.name == name && s.language == language)
             .map(|s| s.text.as_str())
     }
 
@@ -318,6 +324,10 @@ impl Host {
                 .collect();
             (None, state)
         };
+        let variables = self
+            .source(&record.name, LAYOUT_LANGUAGE)
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or_default();
         ContractView {
             hname: record.hname.to_string(),
             name: record.name,
@@ -325,6 +335,7 @@ impl Host {
             address,
             entries: interface.entries,
             state,
+            variables,
         }
     }
 }
@@ -378,6 +389,7 @@ mod tests {
                 name: String::new(),
                 language: SCHEMA_LANGUAGE.into(),
                 text: schema,
+                compiler: None,
             }],
             gas_budget: None,
         })
@@ -572,6 +584,32 @@ mod tests {
                 other => panic!("{contract}.{entry}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn a_solidity_contract_deployed_with_its_storage_layout_names_its_slots() {
+        let mut host = Host::default();
+        let files = vec![("Storage.json".to_owned(), example("solidity/Storage.json"))];
+        let program = crate::contract::Deployable::from_files(&files)
+            .expect("artifact")
+            .remove(0);
+        let deployed = host.handle(Command::Deploy {
+            sender: AgentId::user("alice"),
+            name: "storage".into(),
+            vm: VmType::EVM,
+            binary: program.binary,
+            init: Dict::new(),
+            sources: program.sources,
+            gas_budget: None,
+        });
+        assert!(matches!(deployed, Reply::Chain { .. }), "{deployed:?}");
+        let view = host.view();
+        let labels: Vec<_> = view.contracts[0]
+            .variables
+            .iter()
+            .map(|v| (v.slot.as_str(), v.label.as_str()))
+            .collect();
+        assert_eq!(labels, [("0", "value")]);
     }
 
     #[test]

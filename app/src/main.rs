@@ -123,6 +123,7 @@ fn App() -> impl IntoView {
         ),
     });
     provide_context(ui::editor::EditorRequest(RwSignal::new(None)));
+    provide_context(ui::editor::SolidityCompiler::new());
     let link_status: ui::sessions::Banner = RwSignal::new(None);
     let lesson = ui::workshop::ActiveLesson::new();
     ui::sessions::startup(shared, link_status, lesson);
@@ -977,7 +978,7 @@ fn StateTree(
 ) -> impl IntoView {
     let evm = contract.vm == isc_engine::VmType::EVM;
     let names = expect_context::<Shared>().names();
-    let groups = group_state(&contract.state, evm, &names);
+    let groups = group_state(&contract.state, evm, &names, &contract.variables);
     let count = contract.state.len();
     view! {
         <details class="state" data-testid="state" open=true>
@@ -1140,7 +1141,8 @@ fn ChainPanel() -> impl IntoView {
             <Hint term="base-token"/>
         </p>
         <details class="ids" data-testid="account-ids">
-            <summary>"Agent ids and EVM addresses " <Hint term="agent"/></summary>
+            <summary>"Agent ids and EVM addresses"</summary>
+            <p class="hint">"Each account as ISC names it and as Solidity sees it. " <Hint term="agent"/></p>
             <dl>
                 {move || accounts().into_iter().map(|a| view! {
                     <dt>{a.name.clone()}</dt>

@@ -161,6 +161,7 @@ mod tests {
                 address: None,
                 entries: Vec::new(),
                 state: Vec::new(),
+                variables: Vec::new(),
             }],
             receipts: Vec::new(),
         }

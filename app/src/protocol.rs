@@ -209,6 +209,23 @@ pub struct ContractView {
     /// Its state: raw keys and values (for an EVM contract, its storage
     /// slots as `slot → value`, 32 bytes each).
     pub state: Vec<StateItem>,
+    /// An EVM contract's variables by slot, where the compiler's storage
+    /// layout came with it.
+    #[serde(default)]
+    pub variables: Vec<Variable>,
+}
+
+/// A Solidity state variable: where it lives and what it is called.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Variable {
+    /// Its slot, as solc writes it (decimal).
+    pub slot: String,
+    /// Its byte offset within the slot (variables smaller than 32 bytes
+    /// share one).
+    #[serde(default)]
+    pub offset: u32,
+    /// Its name.
+    pub label: String,
 }
 
 /// One key of contract state.

@@ -5,7 +5,7 @@
 //! raw bytes kept for the curious.
 
 use crate::names::Names;
-use crate::protocol::StateItem;
+use crate::protocol::{StateItem, Variable};
 use isc_engine::codec::Decoder;
 
 /// One state item, shown.
@@ -31,7 +31,15 @@ pub struct Group {
 
 /// Groups state items by the readable text before the first unreadable
 /// byte, `.` or `#`; EVM storage slots show as numbers.
-pub fn group_state(state: &[StateItem], evm: bool, names: &Names) -> Vec<Group> {
+///
+/// EVM slots that `variables` (the compiler's storage layout) name are
+/// shown by their variables' names, in the group `variables`.
+pub fn group_state(
+    state: &[StateItem],
+    evm: bool,
+    names: &Names,
+    variables: &[Variable],
+) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     for item in state {
         let raw = format!(
@@ -43,11 +51,19 @@ pub fn group_state(state: &[StateItem], evm: bool, names: &Names) -> Vec<Group> 
             let slot = hex::encode(&item.key);
             let slot = slot.trim_start_matches('0');
             let slot = format!("0x{}", if slot.is_empty() { "0" } else { slot });
-            (
-                "slots".to_owned(),
-                slot,
-                isc_engine::evm::word_to_decimal(&item.value),
-            )
+            let number = isc_engine::evm::word_to_decimal(&item.key);
+            let labels: Vec<&str> = variables
+                .iter()
+                .filter(|v| v.slot == number)
+                .map(|v| v.label.as_str())
+                .collect();
+            let value = isc_engine::evm::word_to_decimal(&item.value);
+            if labels.is_empty() {
+                ("slots".to_owned(), slot, value)
+            } else {
+                let key = format!("{} (slot {slot})", labels.join(", "));
+                ("variables".to_owned(), key, value)
+            }
         } else {
             let readable = item
                 .key
@@ -167,7 +183,7 @@ mod tests {
             }],
             ..Default::default()
         });
-        let groups = group_state(&items, false, &names);
+        let groups = group_state(&items, false, &names, &[]);
         assert_eq!(groups[0].name, "values");
         assert_eq!(groups[0].items[0].key, "counter");
         assert_eq!(groups[0].items[0].value, "8");
@@ -185,8 +201,17 @@ mod tests {
         slot[31] = 1;
         let mut value = [0u8; 32];
         value[30] = 1;
-        let slots = group_state(&[item(&slot, &value)], true, &Names::default());
+        let slots = group_state(&[item(&slot, &value)], true, &Names::default(), &[]);
         assert_eq!(slots[0].items[0].key, "0x1");
         assert_eq!(slots[0].items[0].value, "256");
+        // With the compiler's storage layout, the slot has its variable's name.
+        let total = Variable {
+            slot: "1".into(),
+            offset: 0,
+            label: "total".into(),
+        };
+        let named = group_state(&[item(&slot, &value)], true, &Names::default(), &[total]);
+        assert_eq!(named[0].name, "variables");
+        assert_eq!(named[0].items[0].key, "total (slot 0x1)");
     }
 }

@@ -41,7 +41,7 @@ for (const file of fs.readdirSync(src).filter((f) => f.endsWith('.sol') && f !==
       evmVersion: 'prague',
       optimizer: { enabled: true, runs: 200 },
       metadata: { bytecodeHash: 'none' },
-      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
+      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', ...(examples ? ['storageLayout'] : [])] } },
     },
   };
   const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImports }));

@@ -87,3 +87,13 @@ test('a compiler problem in the list takes the cursor to its line', async ({ pla
   await page.keyboard.insertText(' // here');
   await expect(page.getByTestId('editor-source')).toHaveValue(/uint y = ; \/\/ here\n/);
 });
+
+test('Solidity storage shows the variables by name where the compiler gave their layout', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  await playground.deployExample('Storage');
+  await expect(await playground.call('set', { newValue: '42' })).toHaveText(/^block \d+: ok/);
+  const item = page.getByTestId('state-item');
+  await expect(item.locator('code.key')).toHaveText('value (slot 0x0)');
+  await expect(item.getByTestId('state-value')).toHaveText('42');
+});

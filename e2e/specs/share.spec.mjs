@@ -138,7 +138,7 @@ test('a link leaves a bundled example out; one made with another build of it say
   expect(url.length).toBeLessThan(2000);
   const { version, json } = unpackLink(url);
   // The program and its schema are named, not carried.
-  expect(json.omitted.map((o) => o.example)).toEqual(['inccounter', 'inccounter']);
+  expect(json.omitted.map((o) => o.from.example)).toEqual(['inccounter', 'inccounter']);
   const hash = await page.getByTestId('chain-state-hash').textContent();
 
   json.omitted[0].hash = `0x${'11'.repeat(32)}`;
@@ -149,4 +149,36 @@ test('a link leaves a bundled example out; one made with another build of it say
   await expect(page.getByTestId('link-status')).toContainText('Your own work is unchanged');
   await expect(page.getByTestId('chain-state-hash')).toHaveText(hash);
   await expect(page.getByTestId('restore-previous')).toHaveCount(0);
+});
+
+test('Solidity written in the page travels as its source and is rebuilt on open', async ({ playground, browser }) => {
+  test.setTimeout(120_000);
+  const { page } = playground;
+  await playground.open();
+  const source = 'pragma solidity ^0.8.24;\n\ncontract Tally {\n    uint256 public total;\n    function add(uint256 n) external { total += n; }\n}\n';
+  await playground.typeCode(source);
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(page.getByTestId('compile-status')).toHaveText(/^deployed in block \d+$/, { timeout: 30_000 });
+  await expect(await playground.call('add', { n: '7' })).toHaveText(/^block \d+: ok/);
+  await page.getByTestId('share').click();
+  const url = await page.getByTestId('share-link').inputValue();
+  const hash = await page.getByTestId('chain-state-hash').textContent();
+  const { version, json } = unpackLink(url);
+  // The program is not in the link: its source and compiler are.
+  expect(json.omitted).toHaveLength(1);
+  const { source: n } = json.omitted[0].from;
+  expect(json.session.sources[n].language).toBe('solidity');
+  expect(json.session.sources[n].compiler).toMatch(/^solc-js 0\.8\./);
+
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  await other.goto(url);
+  await expect(other.getByTestId('link-status')).toContainText('The state hash matches', { timeout: 60_000 });
+  await expect(other.getByTestId('chain-state-hash')).toHaveText(hash);
+  // A source edited after the fact does not rebuild to the same program.
+  json.session.sources[n].text = json.session.sources[n].text.replace('total += n;', 'total += n + 1;');
+  await other.goto(packLink(version, json));
+  await expect(other.getByTestId('link-status')).toContainText('rebuilding it here did not give the same program', { timeout: 60_000 });
+  await expect(other.getByTestId('chain-state-hash')).toHaveText(hash);
+  await context.close();
 });

@@ -46,6 +46,7 @@ impl Builder {
             name: name.to_owned(),
             language: SCHEMA_LANGUAGE.to_owned(),
             text: String::from_utf8_lossy(&schema).into_owned(),
+            compiler: None,
         });
         Ok(self)
     }

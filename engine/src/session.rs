@@ -31,6 +31,11 @@ pub struct Source {
     pub language: String,
     /// The source text.
     pub text: String,
+    /// The compiler that built the program from it, when the page did
+    /// (`solc` and its version): a share link may then carry the source
+    /// alone and rebuild the program on open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compiler: Option<String>,
 }
 
 /// A replayable transcript of a chain.
@@ -117,17 +122,27 @@ pub struct Link {
     pub omitted: Vec<Omitted>,
 }
 
-/// A value a link leaves out: where it goes, which bundled example has
-/// it, and its blake2b-256 hash (hex), which the value supplied must match.
+/// A value a link leaves out: where it goes, where the opening page gets
+/// it, and its blake2b-256 hash, which the value supplied must match.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Omitted {
     /// Where the value goes.
     pub at: Slot,
-    /// The bundled example whose files hold it.
-    pub example: String,
+    /// Where it comes from.
+    pub from: Origin,
     /// blake2b-256 of the value.
     pub hash: Hash,
+}
+
+/// Where the page that opens a link gets a value the link left out.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Origin {
+    /// The files of the bundled example with this name.
+    Example(String),
+    /// Compiling the session's source number `n` with the compiler it names.
+    Source(usize),
 }
 
 /// A place in a session that holds bytes.
@@ -171,6 +186,18 @@ pub enum LinkError {
     Missing {
         /// The example (at most 64 characters of its name).
         example: String,
+    },
+    /// A program the link leaves out did not come out of rebuilding its
+    /// source here (another compiler, or another build of it).
+    #[error(
+        "the link's program from source `{name}` was built with {compiler}; rebuilding it here \
+         did not give the same program (ask for an exported file)"
+    )]
+    NotRebuilt {
+        /// The source's name.
+        name: String,
+        /// The compiler the source names.
+        compiler: String,
     },
     /// The list of left-out values is not one this build wrote.
     #[error("the share link is damaged: {0}")]
@@ -273,52 +300,63 @@ impl Link {
     }
 
     /// Leaves out of the link every request param and source text of at
-    /// least [`MIN_OMITTED_BYTES`] that `bundled` knows by its hash
-    /// (blake2b-256 → the example that has it).
-    pub fn leave_out(&mut self, bundled: &BTreeMap<Hash, String>) {
+    /// least [`MIN_OMITTED_BYTES`] that `known` has by its hash
+    /// (blake2b-256 → where the opening page gets it). A source that
+    /// another left-out value is rebuilt from stays in.
+    pub fn leave_out(&mut self, known: &BTreeMap<Hash, Origin>) {
+        let rebuilt_from: Vec<usize> = known
+            .values()
+            .filter_map(|origin| match origin {
+                Origin::Source(n) => Some(*n),
+                Origin::Example(_) => None,
+            })
+            .collect();
         let known = |bytes: &[u8]| {
             (bytes.len() >= MIN_OMITTED_BYTES)
                 .then(|| Hash::blake2b(bytes))
-                .and_then(|hash| Some((hash, bundled.get(&hash)?.clone())))
+                .and_then(|hash| Some((hash, known.get(&hash)?.clone())))
         };
         for (request, req) in self.session.requests.iter_mut().enumerate() {
-            let found: Vec<(Vec<u8>, Hash, String)> = req
+            let found: Vec<(Vec<u8>, Hash, Origin)> = req
                 .params
                 .iter()
                 .filter_map(|(key, value)| {
                     known(value).map(|(hash, example)| (key.to_vec(), hash, example))
                 })
                 .collect();
-            for (key, hash, example) in found {
+            for (key, hash, from) in found {
                 req.params.remove(&key);
                 self.omitted.push(Omitted {
                     at: Slot::Param {
                         request,
                         key: hex::encode(key),
                     },
-                    example,
+                    from,
                     hash,
                 });
             }
         }
         for (source, src) in self.session.sources.iter_mut().enumerate() {
-            if let Some((hash, example)) = known(src.text.as_bytes()) {
+            if rebuilt_from.contains(&source) {
+                continue;
+            }
+            if let Some((hash, from @ Origin::Example(_))) = known(src.text.as_bytes()) {
                 src.text.clear();
                 self.omitted.push(Omitted {
                     at: Slot::Source { source },
-                    example,
+                    from,
                     hash,
                 });
             }
         }
     }
 
-    /// The bundled examples whose files this link needs, each once.
-    pub fn examples_needed(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.omitted.iter().map(|o| o.example.clone()).collect();
-        names.sort();
-        names.dedup();
-        names
+    /// Where this link's left-out values come from, each once.
+    pub fn origins_needed(&self) -> Vec<Origin> {
+        let mut origins: Vec<Origin> = self.omitted.iter().map(|o| o.from.clone()).collect();
+        origins.sort();
+        origins.dedup();
+        origins
     }
 
     /// Puts back every left-out value whose hash one of `values` has.
@@ -360,12 +398,28 @@ impl Link {
     /// # Errors
     /// [`LinkError::Missing`] naming an example whose value was not supplied.
     pub fn complete(self) -> Result<(Session, String), LinkError> {
-        match self.omitted.first() {
-            Some(missing) => Err(LinkError::Missing {
-                example: missing.example.chars().take(64).collect(),
-            }),
-            None => Ok((self.session, self.state_hash)),
-        }
+        let Some(missing) = self.omitted.first() else {
+            return Ok((self.session, self.state_hash));
+        };
+        Err(match &missing.from {
+            Origin::Example(example) => LinkError::Missing {
+                example: example.chars().take(64).collect(),
+            },
+            Origin::Source(n) => {
+                let source = self.session.sources.get(*n);
+                LinkError::NotRebuilt {
+                    name: source
+                        .map(|s| s.name.chars().take(64).collect())
+                        .unwrap_or_default(),
+                    compiler: source
+                        .and_then(|s| s.compiler.as_deref())
+                        .unwrap_or("an unnamed compiler")
+                        .chars()
+                        .take(64)
+                        .collect(),
+                }
+            }
+        })
     }
 
     /// The URL fragment (without `#`): `s=2.<base64url(deflate(JSON))>`.
@@ -420,6 +474,16 @@ impl Link {
         for omitted in &self.omitted {
             if !seen.insert(&omitted.at) {
                 return damaged("a value is left out twice".into());
+            }
+            if let Origin::Source(n) = omitted.from {
+                let rebuildable = self.session.sources.get(n).is_some_and(|s| {
+                    s.compiler.is_some()
+                        && !s.text.is_empty()
+                        && !matches!(omitted.at, Slot::Source { .. })
+                });
+                if !rebuildable {
+                    return damaged(format!("no source {n} with a compiler to rebuild from"));
+                }
             }
             let empty = match &omitted.at {
                 Slot::Param { request, key } => {
@@ -590,7 +654,7 @@ mod tests {
     }
 
     /// A session with one big param and one big source, both "bundled".
-    fn bundled_link() -> (Link, Vec<u8>, String, BTreeMap<Hash, String>) {
+    fn bundled_link() -> (Link, Vec<u8>, String, BTreeMap<Hash, Origin>) {
         // Hashes chained: bytes that do not compress, like a program's.
         let program: Vec<u8> = (0u32..32)
             .flat_map(|i| Hash::blake2b(&i.to_le_bytes()).0)
@@ -605,13 +669,15 @@ mod tests {
             name: "x".into(),
             language: SCHEMA_LANGUAGE.into(),
             text: schema.clone(),
+            compiler: None,
         });
+        let example = || Origin::Example("x".into());
         let bundled = BTreeMap::from([
-            (Hash::blake2b(&program), "x".to_owned()),
-            (Hash::blake2b(schema.as_bytes()), "x".to_owned()),
+            (Hash::blake2b(&program), example()),
+            (Hash::blake2b(schema.as_bytes()), example()),
             (
                 Hash::blake2b(b"wasmvm"),
-                "too short to leave out".to_owned(),
+                Origin::Example("too short".into()),
             ),
         ]);
         (
@@ -628,7 +694,7 @@ mod tests {
         let mut link = full.clone();
         link.leave_out(&bundled);
         assert_eq!(link.omitted.len(), 2, "{:?}", link.omitted);
-        assert_eq!(link.examples_needed(), ["x"]);
+        assert_eq!(link.origins_needed(), [Origin::Example("x".into())]);
         let short = link.encode();
         // The program alone is 1 KiB that does not compress.
         assert!(full.encode().len() > short.len() + 1024, "{short}");
@@ -644,6 +710,41 @@ mod tests {
         opened.supply([program.as_slice(), schema.as_bytes()]);
         let (session, _) = opened.complete().expect("complete");
         assert_eq!(session, full.session);
+    }
+
+    #[test]
+    fn a_program_built_in_the_page_travels_as_its_source() {
+        let (mut full, program, _, _) = bundled_link();
+        full.session.sources.push(Source {
+            name: "mine".into(),
+            language: "solidity".into(),
+            text: "contract Mine {}".repeat(20),
+            compiler: Some("solc 0.8.37".into()),
+        });
+        let known = BTreeMap::from([(Hash::blake2b(&program), Origin::Source(1))]);
+        let mut link = full.clone();
+        link.leave_out(&known);
+        assert_eq!(link.origins_needed(), [Origin::Source(1)]);
+        // The source itself stays.
+        assert_eq!(link.session.sources[1].text, full.session.sources[1].text);
+        let mut opened = Link::decode(&link.encode()).expect("opens");
+        let err = opened.clone().complete().expect_err("not rebuilt yet");
+        assert!(
+            err.to_string()
+                .contains("from source `mine` was built with solc 0.8.37"),
+            "{err}"
+        );
+        opened.supply([program.as_slice()]);
+        assert_eq!(opened.complete().expect("rebuilt").0, full.session);
+
+        // A source without a compiler cannot be rebuilt from.
+        let mut bad = link.clone();
+        bad.session.sources[1].compiler = None;
+        let err = Link::decode(&bad.encode()).expect_err("damaged");
+        assert!(
+            err.to_string().contains("no source 1 with a compiler"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -7,7 +7,9 @@
 
 use crate::{DeployForm, Display, Shared, send_deploy};
 use isc_app::autosave::{self, Drafts};
-use isc_app::compile::{ISC_SOL, Problem, solidity_input, solidity_output, wat_problem};
+use isc_app::compile::{
+    Compiled, ISC_SOL, Problem, compiler_name, solidity_input, solidity_output, wat_problem,
+};
 use isc_app::contract::Deployable;
 use isc_app::editor::{Editor, Language};
 use isc_app::protocol::{Command, Reply};
@@ -116,11 +118,10 @@ pub(crate) fn EditorPanel() -> impl IntoView {
     let problems = RwSignal::new(Vec::<Problem>::new());
     let compiled = RwSignal::new(None::<Result<Vec<Deployable>, String>>);
     let status = RwSignal::new(None::<Result<String, String>>);
-    let progress = RwSignal::new(None::<f64>);
+    let solidity_compiler = expect_context::<SolidityCompiler>();
+    let progress = solidity_compiler.progress;
     let monaco = RwSignal::new(Monaco::Loading);
     let editor = StoredValue::new_local(None::<Editor>);
-    let solc = StoredValue::new_local(Solc::new(move |done| progress.set(Some(done))));
-    let isc_sol = StoredValue::new_local(None::<String>);
     let host = NodeRef::<leptos::html::Div>::new();
     let started = StoredValue::new(false);
 
@@ -175,6 +176,7 @@ pub(crate) fn EditorPanel() -> impl IntoView {
                                         name: String::new(),
                                         language: "wat".into(),
                                         text: source,
+                                        compiler: None,
                                     });
                                     vec![p]
                                 });
@@ -192,43 +194,17 @@ pub(crate) fn EditorPanel() -> impl IntoView {
                 );
             }
             Language::Solidity => spawn_local(async move {
-                let isc = match isc_sol.get_value() {
-                    Some(isc) => isc,
-                    None => match web::fetch_text(&format!("examples/solidity/{ISC_SOL}")).await {
-                        Ok(isc) => {
-                            isc_sol.set_value(Some(isc.clone()));
-                            isc
-                        }
-                        Err(err) => {
-                            show(Vec::new(), Err(err), false);
-                            return;
-                        }
-                    },
-                };
-                let input = solidity_input(SOLIDITY_FILE, &source, &isc);
-                progress.set(Some(0.0));
-                solc.with_value(|solc| {
-                    solc.compile(input, move |output| {
-                        progress.set(None);
-                        if output.is_ok() {
-                            // The compiler's worker fetched it: keep it offline.
-                            web::keep_offline(&[SOLJSON]);
-                        }
-                        match output.and_then(|(output, _version)| {
-                            solidity_output(&output, SOLIDITY_FILE, &source)
-                        }) {
-                            Ok(done) => {
-                                let result = if done.problems.iter().any(|p| p.error) {
-                                    Err("the compiler found errors: see the problems below".into())
-                                } else {
-                                    Ok(done.programs)
-                                };
-                                show(done.problems, result, deploy_now);
-                            }
-                            Err(err) => show(Vec::new(), Err(err), false),
-                        }
-                    });
-                });
+                match solidity_compiler.compile(source).await {
+                    Ok(done) => {
+                        let result = if done.problems.iter().any(|p| p.error) {
+                            Err("the compiler found errors: see the problems below".into())
+                        } else {
+                            Ok(done.programs)
+                        };
+                        show(done.problems, result, deploy_now);
+                    }
+                    Err(err) => show(Vec::new(), Err(err), false),
+                }
             }),
         }
     };
@@ -395,5 +371,62 @@ pub(crate) fn EditorPanel() -> impl IntoView {
             .into_iter()
             .map(|program| view! { <DeployForm program/> })
             .collect_view())}
+    }
+}
+
+/// solc-js for the whole page (the editor compiles with it; share links
+/// rebuild Solidity sources with it): one worker, `ISC.sol` fetched once,
+/// load progress for the editor's progress bar.
+#[derive(Clone, Copy)]
+pub(crate) struct SolidityCompiler {
+    solc: StoredValue<Solc, LocalStorage>,
+    isc_sol: StoredValue<Option<String>, LocalStorage>,
+    /// The compiler's load progress while a compile waits for it.
+    pub(crate) progress: RwSignal<Option<f64>>,
+}
+
+impl SolidityCompiler {
+    /// A handle; the compiler loads with the first compile.
+    pub(crate) fn new() -> Self {
+        let progress = RwSignal::new(None::<f64>);
+        Self {
+            solc: StoredValue::new_local(Solc::new(move |done| progress.set(Some(done)))),
+            isc_sol: StoredValue::new_local(None),
+            progress,
+        }
+    }
+
+    /// Compiles `source` as the editor's file, with `ISC.sol` beside it
+    /// and the examples' settings; the programs keep `source` and the
+    /// compiler's name as their source.
+    ///
+    /// # Errors
+    /// A message if `ISC.sol` or the compiler cannot be loaded, or the
+    /// output cannot be read.
+    pub(crate) async fn compile(self, source: String) -> Result<Compiled, String> {
+        let isc = match self.isc_sol.get_value() {
+            Some(isc) => isc,
+            None => {
+                let isc = web::fetch_text(&format!("examples/solidity/{ISC_SOL}")).await?;
+                self.isc_sol.set_value(Some(isc.clone()));
+                isc
+            }
+        };
+        let input = solidity_input(SOLIDITY_FILE, &source, &isc);
+        self.progress.set(Some(0.0));
+        let (send, receive) = futures_channel::oneshot::channel();
+        self.solc.with_value(|solc| {
+            solc.compile(input, move |output| {
+                let _ = send.send(output);
+            });
+        });
+        let output = receive
+            .await
+            .unwrap_or_else(|_| Err("the Solidity compiler stopped".into()));
+        self.progress.set(None);
+        let (output, version) = output?;
+        // The compiler's worker fetched it: keep it offline.
+        web::keep_offline(&[SOLJSON]);
+        solidity_output(&output, SOLIDITY_FILE, &source, &compiler_name(&version))
     }
 }

@@ -3,6 +3,7 @@
 //! export and import as a file, the bundled sessions, and restoring the
 //! work a link replaced.
 
+use super::editor::SolidityCompiler;
 use super::workshop::{ActiveLesson, start_lesson};
 use crate::{Message, Note, Shared};
 use isc_app::autosave::{self, Saved};
@@ -12,7 +13,7 @@ use isc_app::protocol::{Command, Reply};
 use isc_app::web;
 use isc_app::words::count;
 use isc_engine::Hash;
-use isc_engine::session::{Link, Session};
+use isc_engine::session::{Link, Origin, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeMap;
@@ -34,38 +35,59 @@ pub(crate) fn startup(shared: Shared, banner: Banner, lesson: ActiveLesson) {
             web::save(autosave::KEY, &saved.to_text());
         }
     });
+    let page = Startup {
+        shared,
+        banner,
+        lesson,
+        saving,
+        previous,
+        compiler: expect_context::<SolidityCompiler>(),
+    };
     let fragment = window().location().hash().unwrap_or_default();
     // No link, or a bad one: the user's own work comes back.
-    if open_fragment(shared, banner, lesson, saving, previous, &fragment) != Some(true) {
+    if open_fragment(page, &fragment) != Some(true) {
         restore(shared, banner, saving);
     }
     // A link opened while the page is already open (pasted into the
     // address bar, clicked in a lesson) is handled the same way.
     let on_hash = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
         let fragment = window().location().hash().unwrap_or_default();
-        open_fragment(shared, banner, lesson, saving, previous, &fragment);
+        open_fragment(page, &fragment);
     });
     window().set_onhashchange(Some(wasm_bindgen::JsCast::unchecked_ref(on_hash.as_ref())));
     // The listener lives as long as the page.
     on_hash.forget();
 }
 
-/// Opens a share or lesson link in `fragment`: `None` if it holds none,
-/// `Some(false)` for a bad one (the chain and the autosave stay as they are).
-fn open_fragment(
+/// What opening a link touches (all handles: cheap to copy into a
+/// listener or a task, which have no reactive owner to ask).
+#[derive(Clone, Copy)]
+struct Startup {
     shared: Shared,
     banner: Banner,
     lesson: ActiveLesson,
     saving: RwSignal<bool>,
     previous: Previous,
-    fragment: &str,
-) -> Option<bool> {
+    compiler: SolidityCompiler,
+}
+
+/// Opens a share or lesson link in `fragment`: `None` if it holds none,
+/// `Some(false)` for a bad one (the chain and the autosave stay as they are).
+fn open_fragment(page: Startup, fragment: &str) -> Option<bool> {
+    let Startup {
+        shared,
+        banner,
+        lesson,
+        saving,
+        previous,
+        compiler,
+    } = page;
     if fragment.starts_with("#s=") {
         web::clear_fragment();
         match Link::decode(fragment) {
             Ok(link) => {
                 spawn_local(async move {
-                    match complete(link).await {
+                    match complete(link, banner, compiler).await {
                         Ok((session, state_hash)) => {
                             previous.keep();
                             open_link(shared, session, state_hash, banner, saving);
@@ -123,28 +145,75 @@ impl Previous {
     }
 }
 
-/// Every bundled example's values a link may leave out, by hash.
-async fn bundled_values() -> BTreeMap<Hash, String> {
+/// What a link of `session` may leave out, by hash: every bundled
+/// example's values, and the programs its Solidity sources rebuild to
+/// with this page's compiler (only if the compiler is at hand; else the
+/// programs travel in the link).
+async fn known_values(session: &Session, compiler: SolidityCompiler) -> BTreeMap<Hash, Origin> {
     let mut known = BTreeMap::new();
+    for (n, source) in session.sources.iter().enumerate() {
+        if source.language != "solidity" || source.compiler.is_none() {
+            continue;
+        }
+        if let Ok(built) = compiler.compile(source.text.clone()).await
+            && built
+                .programs
+                .iter()
+                .all(|p| p.sources.iter().any(|s| s.compiler == source.compiler))
+        {
+            for program in built.programs {
+                known.insert(Hash::blake2b(&program.binary), Origin::Source(n));
+            }
+        }
+    }
+    // A bundled file wins: opening needs no compiler.
     for example in catalog::EXAMPLES {
         // An example that does not load is simply written into the link.
         if let Ok(files) = web::fetch_all(example.program_files()).await {
             for value in catalog::bundled_values(&files) {
-                known.insert(Hash::blake2b(&value), example.name.to_owned());
+                known.insert(
+                    Hash::blake2b(&value),
+                    Origin::Example(example.name.to_owned()),
+                );
             }
         }
     }
     known
 }
 
-/// Puts back what `link` leaves out, from the bundled examples it names.
-async fn complete(mut link: Link) -> Result<(Session, String), String> {
-    for name in link.examples_needed() {
-        let Some(example) = catalog::find(&name) else {
-            continue;
+/// Puts back what `link` leaves out: from the bundled examples it names,
+/// and by compiling the Solidity sources it names.
+async fn complete(
+    mut link: Link,
+    banner: Banner,
+    compiler: SolidityCompiler,
+) -> Result<(Session, String), String> {
+    for origin in link.origins_needed() {
+        let values = match origin {
+            Origin::Example(name) => {
+                let Some(example) = catalog::find(&name) else {
+                    continue;
+                };
+                let files = web::fetch_all(example.program_files()).await?;
+                catalog::bundled_values(&files)
+            }
+            Origin::Source(n) => {
+                let Some(source) = link.session.sources.get(n).cloned() else {
+                    continue;
+                };
+                banner.set(Some(Ok(
+                    "Opening the shared session: compiling its Solidity source (the compiler loads on first use)…"
+                        .into(),
+                )));
+                let built = compiler.compile(source.text).await?;
+                built
+                    .programs
+                    .into_iter()
+                    .filter(|p| p.sources.iter().any(|s| s.compiler == source.compiler))
+                    .map(|p| p.binary)
+                    .collect()
+            }
         };
-        let files = web::fetch_all(example.program_files()).await?;
-        let values = catalog::bundled_values(&files);
         link.supply(values.iter().map(Vec::as_slice));
     }
     link.complete().map_err(|err| err.to_string())
@@ -279,6 +348,7 @@ const LONG_LINK: usize = 8_000;
 #[component]
 pub(crate) fn SessionBox() -> impl IntoView {
     let shared = expect_context::<Shared>();
+    let compiler = expect_context::<SolidityCompiler>();
     let link = RwSignal::new(None::<String>);
     let note: Note = RwSignal::new(None);
     // A link shown is for the chain it was made from.
@@ -296,7 +366,10 @@ pub(crate) fn SessionBox() -> impl IntoView {
                 let mut shared_link = Link::new(session, view.state_hash);
                 // Programs and schemas of bundled examples stay out: the
                 // page that opens the link has the same files.
-                shared_link.leave_out(&bundled_values().await);
+                note.set(Some(Ok("Making the link…".into())));
+                let known = known_values(&shared_link.session, compiler).await;
+                shared_link.leave_out(&known);
+                note.set(None);
                 let fragment = shared_link.encode();
                 // The address bar stays as it is: opening a link is a
                 // one-time import, and a reload must bring back the newest
