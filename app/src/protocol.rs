@@ -6,13 +6,57 @@
 //! It announces itself once with id 0 and [`Reply::Ready`]. A message of
 //! another [`PROTOCOL_VERSION`] is refused with a message, never guessed at.
 
-use crate::contract::{Entry, Tokens};
 use isc_engine::session::Source;
 use isc_engine::{AgentId, Dict, Receipt, VmType};
 use serde::{Deserialize, Serialize};
 
 /// The version both sides must speak.
 pub const PROTOCOL_VERSION: u32 = 1;
+
+/// One typed parameter or result of an entry point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Param {
+    /// The dict key (Wasm) or argument name (EVM).
+    pub name: String,
+    /// The WasmLib type (`Uint64`, `AgentID`, …) or Solidity type (`uint256`, …).
+    pub ty: String,
+    /// May be left empty (a WasmLib optional param; Solidity has none).
+    #[serde(default)]
+    pub optional: bool,
+}
+
+/// A func or view and its params.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Its name.
+    pub name: String,
+    /// A view (read-only, answered at once) rather than a func (a request).
+    pub view: bool,
+    /// Takes base tokens as `msg.value` (a payable Solidity function).
+    #[serde(default)]
+    pub payable: bool,
+    /// Its params are unknown (a Wasm contract deployed without a schema):
+    /// the form takes raw `key=value` lines.
+    #[serde(default)]
+    pub raw: bool,
+    /// Declared params.
+    pub params: Vec<Param>,
+    /// Declared results.
+    pub results: Vec<Param>,
+}
+
+/// The tokens a call carries, in base tokens.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tokens {
+    /// What the callee may take from the sender's account.
+    pub allowance: u64,
+    /// What a payable EVM function receives as `msg.value`.
+    pub value: u64,
+    /// What the sender attaches from its L1 wallet (an on-ledger deposit
+    /// into its chain account, before the call runs).
+    #[serde(default)]
+    pub deposit: u64,
+}
 
 /// Page → worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

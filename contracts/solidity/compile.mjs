@@ -18,9 +18,9 @@ const [src, out] = process.argv.length > 3
 const examples = src === library;
 fs.mkdirSync(out, { recursive: true });
 
-// ISC.sol is imported, not deployed: ship its source for the page's editor.
+// ISC.sol is imported, not deployed (`cargo xtask build` copies the
+// sources the page shows, ISC.sol included, into the site).
 const LIBRARY = 'ISC.sol';
-if (examples) fs.copyFileSync(path.join(library, LIBRARY), path.join(out, LIBRARY));
 const findImports = (name) => {
   const file = [src, library]
     .map((dir) => path.join(dir, path.basename(name)))
@@ -32,8 +32,6 @@ const findImports = (name) => {
 
 let failed = false;
 for (const file of fs.readdirSync(src).filter((f) => f.endsWith('.sol') && f !== LIBRARY).sort()) {
-  // The source, for the page's editor.
-  if (examples) fs.copyFileSync(path.join(src, file), path.join(out, file));
   const input = {
     language: 'Solidity',
     sources: { [file]: { content: fs.readFileSync(path.join(src, file), 'utf8') } },

@@ -2,18 +2,24 @@
 //! `contracts/` for wasm32 and copies each `.wasm`, with its `schema.json`,
 //! into `public/examples/<name>/`, where the page and the engine's tests find
 //! them, and compiles `contracts/solidity/*.sol` with npm `solc` into
-//! `public/examples/solidity/<Name>.json`, with each source beside it for
-//! the page's "Show source", then scripts the bundled sessions into
-//! `public/sessions/` (`cargo run -p engine --example sessions`). The outputs
-//! are committed, so neither the page nor the tests need a contract
+//! `public/examples/solidity/<Name>.json`, then scripts the bundled sessions
+//! into `public/sessions/` (`cargo run -p engine --example sessions`). These
+//! outputs are committed, so neither the page nor the tests need a contract
 //! toolchain.
+//!
+//! The sources the page shows ("Show source", "Open in editor", `ISC.sol`
+//! for compiles) are not committed twice: [`write_sources`] copies them
+//! from `contracts/` into `public/examples/` (ignored by git) before every
+//! site build, with `examples/index.json` for the service worker.
 
 use crate::shell::{Cmd, root};
 
 /// The example contracts, by crate name.
 pub(crate) const EXAMPLES: [&str; 4] = ["inccounter", "erc20", "fairroulette", "testcore"];
 
-pub(crate) fn build() -> Result<(), String> {
+/// Builds the WasmLib examples for wasm32 into `target_dir`; gives the
+/// folder holding the `.wasm` files.
+fn build_contracts(target_dir: &std::path::Path) -> Result<std::path::PathBuf, String> {
     crate::setup::wasm_target()?;
     let contracts = root().join("contracts");
     // Paths inside the binaries (panic locations) must not depend on where
@@ -33,9 +39,63 @@ pub(crate) fn build() -> Result<(), String> {
             "--manifest-path",
         ])
         .args([contracts.join("Cargo.toml").to_string_lossy().into_owned()])
+        .args([
+            "--target-dir".to_owned(),
+            target_dir.to_string_lossy().into_owned(),
+        ])
         .env("RUSTFLAGS", &rustflags)
         .run()?;
-    let built = contracts.join("target/wasm32-unknown-unknown/release");
+    Ok(target_dir.join("wasm32-unknown-unknown/release"))
+}
+
+/// `cargo xtask check-examples`: rebuilds every committed example binary
+/// and artifact from `contracts/` (into `target/`) and compares them byte
+/// for byte with what is committed: the build is reproducible, so a
+/// difference means a source changed without `build-examples`.
+pub(crate) fn check() -> Result<(), String> {
+    let built = build_contracts(&root().join("target/check-examples"))?;
+    let mut differ = Vec::new();
+    let same = |a: &std::path::Path, b: &std::path::Path| -> Result<bool, String> {
+        let read =
+            |p: &std::path::Path| std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()));
+        Ok(read(a)? == read(b)?)
+    };
+    for name in EXAMPLES {
+        let committed = root().join(format!("public/examples/{name}/{name}.wasm"));
+        if !same(&built.join(format!("{name}.wasm")), &committed)? {
+            differ.push(committed.display().to_string());
+        }
+    }
+    crate::setup::npm_packages()?;
+    let solidity_out = root().join("target/check-examples/solidity");
+    Cmd::new("node")
+        .args(["contracts/solidity/compile.mjs", "contracts/solidity"])
+        .args([solidity_out.to_string_lossy().into_owned()])
+        .run()?;
+    let committed = root().join("public/examples/solidity");
+    for entry in std::fs::read_dir(&solidity_out)
+        .map_err(|e| e.to_string())?
+        .flatten()
+    {
+        let file = entry.file_name();
+        if !same(&entry.path(), &committed.join(&file))? {
+            differ.push(committed.join(&file).display().to_string());
+        }
+    }
+    if differ.is_empty() {
+        println!("examples: every committed build matches a rebuild of contracts/");
+        Ok(())
+    } else {
+        Err(format!(
+            "these differ from a rebuild of contracts/ (run `cargo xtask build-examples`): {}",
+            differ.join(", ")
+        ))
+    }
+}
+
+pub(crate) fn build() -> Result<(), String> {
+    let contracts = root().join("contracts");
+    let built = build_contracts(&contracts.join("target"))?;
     for name in EXAMPLES {
         let out = root().join("public/examples").join(name);
         std::fs::create_dir_all(&out).map_err(|err| format!("{}: {err}", out.display()))?;
@@ -52,11 +112,6 @@ pub(crate) fn build() -> Result<(), String> {
             contracts.join(name).join("schema.json"),
             out.join("schema.json"),
         )?;
-        // The source, for the page's "Show source" (the site serves only
-        // public/): the contract's logic first, then the generated files.
-        let source = example_source(&contracts.join(name).join("src"), name)?;
-        std::fs::write(out.join("source.rs"), source)
-            .map_err(|err| format!("{}: {err}", out.display()))?;
         println!("examples: {name} -> public/examples/{name}/");
     }
     // The Solidity examples, with the pinned npm solc.
@@ -69,7 +124,7 @@ pub(crate) fn build() -> Result<(), String> {
     Cmd::new("node")
         .args(["contracts/solidity/compile.mjs", fixtures, fixtures])
         .run()?;
-    write_examples_index()?;
+    write_sources()?;
     // The bundled sessions, built from the examples just written.
     Cmd::new("cargo")
         .args([
@@ -83,6 +138,36 @@ pub(crate) fn build() -> Result<(), String> {
             "public",
         ])
         .run()
+}
+
+/// The sources the site serves, copied from `contracts/` (the one place
+/// they are written): each WasmLib example's Rust files as
+/// `examples/<name>/source.rs`, each Solidity example and `ISC.sol` into
+/// `examples/solidity/`; then `examples/index.json`.
+pub(crate) fn write_sources() -> Result<(), String> {
+    let contracts = root().join("contracts");
+    let public = root().join("public/examples");
+    let write = |path: std::path::PathBuf, text: String| {
+        std::fs::write(&path, text).map_err(|err| format!("{}: {err}", path.display()))
+    };
+    for name in EXAMPLES {
+        // The contract's logic first, then the generated files.
+        let source = example_source(&contracts.join(name).join("src"), name)?;
+        write(public.join(name).join("source.rs"), source)?;
+    }
+    let solidity = contracts.join("solidity");
+    let mut files: Vec<_> = std::fs::read_dir(&solidity)
+        .map_err(|err| format!("{}: {err}", solidity.display()))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|file| file.ends_with(".sol"))
+        .collect();
+    files.sort();
+    for file in files {
+        let text = std::fs::read_to_string(solidity.join(&file))
+            .map_err(|err| format!("{file}: {err}"))?;
+        write(public.join("solidity").join(&file), text)?;
+    }
+    write_examples_index()
 }
 
 /// The `.rs` files of `src`, `<name>.rs` first, each under a header line.

@@ -11,6 +11,8 @@
 
 mod examples;
 mod fuzz;
+#[cfg(test)]
+mod rooms;
 mod setup;
 mod shell;
 mod size;
@@ -27,9 +29,12 @@ fn main() -> ExitCode {
         Some("size") => size::report().map(|report| println!("{report}")),
         Some("test") => return test::run(),
         Some("build-examples") => examples::build(),
+        Some("check-examples") => examples::check(),
         Some("fuzz") => fuzz::command(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <setup|serve|build|size|test|build-examples|fuzz>");
+            eprintln!(
+                "usage: cargo xtask <setup|serve|build|size|test|build-examples|check-examples|fuzz>"
+            );
             return ExitCode::from(2);
         }
     };
@@ -42,12 +47,15 @@ fn main() -> ExitCode {
     }
 }
 
-/// A release `trunk build` into `dist/`.
+/// A release `trunk build` into `dist/` (the examples' sources first:
+/// the site serves copies of `contracts/`, made here).
 pub(crate) fn build() -> Result<(), String> {
+    examples::write_sources()?;
     shell::Cmd::new("trunk").args(["build", "--release"]).run()
 }
 
 fn serve() -> Result<(), String> {
+    examples::write_sources()?;
     println!("serving the playground at http://127.0.0.1:8080 (Ctrl+C to stop)");
     shell::Cmd::new("trunk").args(["serve", "--release"]).run()
 }

@@ -72,7 +72,7 @@ impl<'s> SandboxDb<'s> {
 
     /// `address`'s balance in wei: its chain account plus the remainder.
     fn balance(&mut self, address: &Address) -> Result<U256, VmError> {
-        if super::magic::is_magic(address) {
+        if super::addresses::is_magic(address) {
             return Ok(U256::ZERO);
         }
         let agent = super::address_agent(self.ctx, address)?;
@@ -137,8 +137,8 @@ impl Database for SandboxDb<'_> {
     type Error = DbError;
 
     fn basic(&mut self, address: Address) -> Result<Option<AccountInfo>, DbError> {
-        if super::magic::is_magic(&address) {
-            let code = Bytecode::new_raw(Bytes::from_static(&super::magic::MAGIC_CODE));
+        if super::addresses::is_magic(&address) {
+            let code = Bytecode::new_raw(Bytes::from_static(&super::addresses::MAGIC_CODE));
             return Ok(Some(AccountInfo {
                 code_hash: code.hash_slow(),
                 code: Some(code),
@@ -169,7 +169,7 @@ impl Database for SandboxDb<'_> {
         if code_hash == KECCAK_EMPTY {
             return Ok(Bytecode::default());
         }
-        let magic = Bytecode::new_raw(Bytes::from_static(&super::magic::MAGIC_CODE));
+        let magic = Bytecode::new_raw(Bytes::from_static(&super::addresses::MAGIC_CODE));
         if code_hash == magic.hash_slow() {
             return Ok(magic);
         }
@@ -245,7 +245,7 @@ pub(crate) fn commit(
     accounts.sort_by_key(|(address, _)| *address);
     let changes: Vec<_> = accounts
         .iter()
-        .filter(|(address, _)| !super::magic::is_magic(address))
+        .filter(|(address, _)| !super::addresses::is_magic(address))
         .filter_map(|(address, account)| {
             let before = loaded.get(address).copied().unwrap_or(U256::ZERO);
             (before != account.info.balance).then_some((*address, before, account.info.balance))

@@ -4,6 +4,7 @@
 //! Everything it exposes is plain Rust ([`EvmOutcome`], [`EvmError`]).
 
 mod abi;
+mod addresses;
 mod artifact;
 mod db;
 mod magic;
@@ -13,9 +14,9 @@ pub use abi::{
     AbiError, DecodedLog, EvmProgram, decode_log, decode_output, encode_call, panic_meaning,
     revert_reason,
 };
+pub use addresses::MAGIC_ADDRESS_HEX;
 pub use artifact::{ACCEPTED_SHAPES, programs_from_artifact};
 pub use db::WEI_PER_BASE_TOKEN;
-pub use magic::MAGIC_ADDRESS_HEX;
 pub use processor::{BLOCK_GAS_LIMIT, EvmFactory, MAX_TRACED_STEPS, entry_points};
 
 use crate::ids::AgentId;

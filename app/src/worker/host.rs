@@ -3,14 +3,14 @@
 //! [`Command`]. Plain Rust (no browser types), so it is tested natively;
 //! `bin/isc-worker.rs` only moves messages in and out.
 
-use crate::contract::{Interface, show_results};
+use crate::model::contract::{Interface, show_results};
 use crate::protocol::{
     AccountView, ChainView, Command, ContractView, FirstLightReport, Reply, StateItem,
 };
 use isc_engine::session::{Session, Source};
 use isc_engine::{AgentId, Chain, ChainConfig, Hname, Request, VmType};
 
-use crate::contract::LAYOUT_LANGUAGE;
+use crate::model::contract::LAYOUT_LANGUAGE;
 pub use isc_engine::session::SCHEMA_LANGUAGE;
 
 /// The chain the worker runs, and what it knows of its contracts.
@@ -368,7 +368,7 @@ fn evm_storage(chain: &Chain, hname: Hname) -> (Option<String>, Vec<StateItem>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contract::Tokens;
+    use crate::model::contract::Tokens;
     use crate::protocol::FromWorker;
     use isc_engine::Dict;
 
@@ -526,7 +526,7 @@ mod tests {
             panic!("simulated: {reply:?}")
         };
         assert!(receipt.is_success(), "{:?}", receipt.error);
-        let steps = crate::contract::evm_steps(&receipt);
+        let steps = crate::model::contract::evm_steps(&receipt);
         assert_eq!(steps.len(), 50);
         assert_eq!(steps[0].op, "PUSH1");
         assert_eq!(host.view(), before, "a simulation changes nothing");
@@ -590,7 +590,7 @@ mod tests {
     fn a_solidity_contract_deployed_with_its_storage_layout_names_its_slots() {
         let mut host = Host::default();
         let files = vec![("Storage.json".to_owned(), example("solidity/Storage.json"))];
-        let program = crate::contract::Deployable::from_files(&files)
+        let program = crate::model::contract::Deployable::from_files(&files)
             .expect("artifact")
             .remove(0);
         let deployed = host.handle(Command::Deploy {

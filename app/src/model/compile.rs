@@ -4,7 +4,7 @@
 //! editor's markers. The compilers themselves run elsewhere: WAT in the
 //! engine worker (the `wat` crate), Solidity in solc-js's own worker.
 
-use crate::contract::Deployable;
+use crate::model::contract::Deployable;
 use isc_engine::session::Source;
 use serde::{Deserialize, Serialize};
 
@@ -228,6 +228,7 @@ pub fn offset_of(text: &str, line: u32, column: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::contract::LAYOUT_LANGUAGE;
 
     #[test]
     fn a_problem_position_is_an_offset_into_the_text() {
@@ -274,9 +275,13 @@ mod tests {
         assert_eq!(compiled.programs[0].name, "Storage");
         // The program keeps its source and compiler, for share links.
         let kept = &compiled.programs[0].sources;
-        assert_eq!(kept.len(), 1);
-        assert_eq!(kept[0].language, "solidity");
-        assert_eq!(kept[0].compiler.as_deref(), Some("solc-js 0"));
+        let solidity = kept
+            .iter()
+            .find(|s| s.language == "solidity")
+            .expect("the source");
+        assert_eq!(solidity.compiler.as_deref(), Some("solc-js 0"));
+        // And the compiler's storage layout, for naming slots.
+        assert!(kept.iter().any(|s| s.language == LAYOUT_LANGUAGE));
         assert!(solidity_output("nope", "A.sol", "", "solc-js 0").is_err());
         let input: serde_json::Value =
             serde_json::from_str(&solidity_input("A.sol", source, "// isc")).expect("JSON");

@@ -3,43 +3,12 @@
 //! reports), and the text ⇄ value conversions of their forms. Plain Rust,
 //! shared by the page and the engine worker, tested natively.
 
+pub use crate::protocol::{Entry, Param, Tokens};
 use isc_engine::evm::EvmProgram;
 use isc_engine::session::Source;
 use isc_engine::vm::{EntryPointInfo, FieldInfo};
 use isc_engine::{AgentId, Dict, Hname, VmType};
 use serde::{Deserialize, Serialize};
-
-/// One typed parameter or result of an entry point.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Param {
-    /// The dict key (Wasm) or argument name (EVM).
-    pub name: String,
-    /// The WasmLib type (`Uint64`, `AgentID`, …) or Solidity type (`uint256`, …).
-    pub ty: String,
-    /// May be left empty (a WasmLib optional param; Solidity has none).
-    #[serde(default)]
-    pub optional: bool,
-}
-
-/// A func or view and its params.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entry {
-    /// Its name.
-    pub name: String,
-    /// A view (read-only, answered at once) rather than a func (a request).
-    pub view: bool,
-    /// Takes base tokens as `msg.value` (a payable Solidity function).
-    #[serde(default)]
-    pub payable: bool,
-    /// Its params are unknown (a Wasm contract deployed without a schema):
-    /// the form takes raw `key=value` lines.
-    #[serde(default)]
-    pub raw: bool,
-    /// Declared params.
-    pub params: Vec<Param>,
-    /// Declared results.
-    pub results: Vec<Param>,
-}
 
 /// The params of a program's `init` and its other entry points.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -308,7 +277,7 @@ impl Deployable {
         let (interface, sources) = match schema {
             Some(text) if text.trim_start().starts_with('{') => (
                 Interface::from_schema(text)?,
-                vec![schema_source(crate::host::SCHEMA_LANGUAGE, text)],
+                vec![schema_source(isc_engine::session::SCHEMA_LANGUAGE, text)],
             ),
             Some(text) => {
                 let interface = Interface::from_yaml(text)?;
@@ -316,7 +285,7 @@ impl Deployable {
                 let json = schema_json(&interface);
                 (
                     interface,
-                    vec![schema_source(crate::host::SCHEMA_LANGUAGE, &json)],
+                    vec![schema_source(isc_engine::session::SCHEMA_LANGUAGE, &json)],
                 )
             }
             None => (Interface::default(), Vec::new()),
@@ -463,19 +432,6 @@ fn schema_json(interface: &Interface) -> String {
         .to_string()
 }
 
-/// The tokens a call carries, in base tokens.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Tokens {
-    /// What the callee may take from the sender's account.
-    pub allowance: u64,
-    /// What a payable EVM function receives as `msg.value`.
-    pub value: u64,
-    /// What the sender attaches from its L1 wallet (an on-ledger deposit
-    /// into its chain account, before the call runs).
-    #[serde(default)]
-    pub deposit: u64,
-}
-
 /// Encodes the form's `args` for `params` of a contract on `vm` into
 /// request params: Solidity args as the JSON array the EVM processor
 /// coerces, WasmLib args each by its declared type (empty ones left out:
@@ -577,7 +533,7 @@ pub fn show_results(vm: &VmType, entry: &Entry, results: &Dict) -> Vec<(String, 
             // Undeclared results (a contract without a schema): their likely reading.
             let shown = match entry.results.iter().find(|r| r.name == name) {
                 Some(result) => show_wasm(&result.ty, value),
-                None => crate::state::guess_value(value),
+                None => crate::model::state::guess_value(value),
             };
             (name, shown)
         })
@@ -847,7 +803,7 @@ mod tests {
 
     #[test]
     fn a_schema_gives_init_params_funcs_and_views() {
-        let schema = include_str!("../../public/examples/inccounter/schema.json");
+        let schema = include_str!("../../../public/examples/inccounter/schema.json");
         let interface = Interface::from_schema(schema).expect("schema");
         assert_eq!(interface.init[0].name, "counter");
         let get = interface

@@ -3,23 +3,21 @@
 //! export and import as a file, the bundled sessions, and restoring the
 //! work a link replaced.
 
+use super::banner::{Banner, Previous};
 use super::editor::SolidityCompiler;
 use super::workshop::{ActiveLesson, start_lesson};
-use crate::{Message, Note, Shared};
-use isc_app::autosave::{self, Saved};
-use isc_app::catalog;
-use isc_app::lesson::Lesson;
+use super::{Message, Note, Shared};
+use isc_app::model::autosave::{self, Saved};
+use isc_app::model::catalog;
+use isc_app::model::lesson::Lesson;
+use isc_app::model::words::count;
+use isc_app::page::web;
 use isc_app::protocol::{Command, Reply};
-use isc_app::web;
-use isc_app::words::count;
 use isc_engine::Hash;
 use isc_engine::session::{Link, Origin, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeMap;
-
-/// The banner above the playground: what startup did.
-pub(crate) type Banner = RwSignal<Option<Result<String, String>>>;
 
 /// Decides what the page opens with, then turns autosave on.
 pub(crate) fn startup(shared: Shared, banner: Banner, lesson: ActiveLesson) {
@@ -127,21 +125,6 @@ fn open_fragment(page: Startup, fragment: &str) -> Option<bool> {
         }
     } else {
         None
-    }
-}
-
-/// The work a link or lesson replaced, as stored (shown with a Restore
-/// button while there is some).
-#[derive(Clone, Copy)]
-pub(crate) struct Previous(pub(crate) RwSignal<Option<String>>);
-
-impl Previous {
-    /// Keeps the autosaved work before a link replaces it.
-    pub(crate) fn keep(self) {
-        if let Some(current) = web::load(autosave::KEY) {
-            web::save(autosave::PREVIOUS_KEY, &current);
-            self.0.set(Some(current));
-        }
     }
 }
 

@@ -2,11 +2,11 @@
 //! learner's chain satisfies them) and the teacher's "lesson from this
 //! session" link.
 
-use super::sessions::{Banner, Previous};
-use crate::{Message, Note, Shared};
-use isc_app::lesson::{Check, Lesson, Start, Verdict, markdown_html};
+use super::banner::{Banner, Previous};
+use super::{Message, Note, Shared};
+use isc_app::model::lesson::{Check, Lesson, Start, Verdict, markdown_html};
+use isc_app::page::web;
 use isc_app::protocol::{Command, Reply};
-use isc_app::web;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -256,7 +256,7 @@ fn TeacherForm() -> impl IntoView {
                 link.set(Some(format!("{base}#{fragment}")));
                 note.set(Some(Ok(format!(
                     "A lesson of {} over this chain.",
-                    isc_app::words::count(lesson.steps.len() as u64, "step")
+                    isc_app::model::words::count(lesson.steps.len() as u64, "step")
                 ))));
             }
             Err(err) => note.set(Some(Err(err))),

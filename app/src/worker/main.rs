@@ -1,14 +1,14 @@
 //! # isc-worker — the engine, in a Web Worker
 //!
-//! Holds the chain ([`isc_app::host::Host`]) and answers the page's
+//! Holds the chain ([`isc_app::worker::host::Host`]) and answers the page's
 //! messages ([`isc_app::protocol`]) one at a time, so the page stays
 //! responsive while a contract runs, and a runaway one can be stopped by
 //! terminating this worker.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    use isc_app::host::Host;
     use isc_app::protocol::{FromWorker, Reply, ToWorker, message_id};
+    use isc_app::worker::host::Host;
     use std::cell::RefCell;
     use wasm_bindgen::JsCast;
     use wasm_bindgen::prelude::{Closure, JsValue};
@@ -53,7 +53,7 @@ fn main() {
 }
 
 /// Natively there is no worker to be: the engine is tested through
-/// `isc_app::host` instead.
+/// `isc_app::worker::host` instead.
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     eprintln!("isc-worker runs in a browser's Web Worker; see `cargo xtask serve`");

@@ -3,7 +3,7 @@
 //! wrapper the page uses. Until Monaco has loaded — or if it never does —
 //! the page keeps a plain textarea.
 
-use crate::compile::Problem;
+use crate::model::compile::Problem;
 use wasm_bindgen::JsValue;
 use wasm_bindgen::closure::Closure;
 

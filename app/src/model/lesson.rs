@@ -6,9 +6,9 @@
 //! chain view the page already has, or, for a view call, from the values
 //! the engine answers.
 
-use crate::contract::encode_args;
+use crate::model::contract::encode_args;
+use crate::model::state::guess_value;
 use crate::protocol::{ChainView, Command};
-use crate::state::guess_value;
 use isc_engine::AgentId;
 use isc_engine::session::{LESSON_LINK_VERSION, LESSON_PREFIX, LinkError, pack, unpack};
 use serde::{Deserialize, Serialize};
@@ -187,7 +187,7 @@ impl Check {
                         contract: contract.clone(),
                         entry: entry.clone(),
                         params,
-                        tokens: crate::contract::Tokens::default(),
+                        tokens: crate::model::contract::Tokens::default(),
                         view: true,
                         gas_budget: None,
                         trace: None,
@@ -437,8 +437,8 @@ pub fn markdown_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::host::Host;
     use crate::protocol::Reply;
+    use crate::worker::host::Host;
 
     #[test]
     fn bundled_lessons_read_and_their_starts_exist() {

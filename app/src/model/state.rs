@@ -4,7 +4,7 @@
 //! values decoded where the bytes suggest a type, accounts by name, the
 //! raw bytes kept for the curious.
 
-use crate::names::Names;
+use crate::model::names::Names;
 use crate::protocol::{StateItem, Variable};
 use isc_engine::codec::Decoder;
 

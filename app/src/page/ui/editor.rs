@@ -5,16 +5,17 @@
 //! editor markers and as a list. Ctrl/Cmd+Enter compiles and, when the
 //! program needs no init params, deploys it.
 
-use crate::{DeployForm, Display, Shared, send_deploy};
-use isc_app::autosave::{self, Drafts};
-use isc_app::compile::{
+use super::deploy::{DeployForm, send_deploy};
+use super::{Display, Shared};
+use isc_app::model::autosave::{self, Drafts};
+use isc_app::model::compile::{
     Compiled, ISC_SOL, Problem, compiler_name, solidity_input, solidity_output, wat_problem,
 };
-use isc_app::contract::Deployable;
-use isc_app::editor::{Editor, Language};
+use isc_app::model::contract::Deployable;
+use isc_app::page::editor::{Editor, Language};
+use isc_app::page::solc::{SOLJSON, Solc};
+use isc_app::page::web;
 use isc_app::protocol::{Command, Reply};
-use isc_app::solc::{SOLJSON, Solc};
-use isc_app::web;
 use isc_engine::Dict;
 use isc_engine::session::Source;
 use leptos::prelude::*;
@@ -217,7 +218,7 @@ pub(crate) fn EditorPanel() -> impl IntoView {
         };
         if matches!(
             shared.status.get(),
-            isc_app::client::Status::Starting | isc_app::client::Status::Rebuilding
+            isc_app::page::client::Status::Starting | isc_app::page::client::Status::Rebuilding
         ) {
             return;
         }
@@ -301,7 +302,7 @@ pub(crate) fn EditorPanel() -> impl IntoView {
                 }
             });
         } else if let Some(area) = source_area.get_untracked() {
-            let offset = isc_app::compile::offset_of(&area.value(), line, column);
+            let offset = isc_app::model::compile::offset_of(&area.value(), line, column);
             let _ = area.focus();
             let _ = area.set_selection_range(offset, offset);
         }

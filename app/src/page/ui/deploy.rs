@@ -1,0 +1,116 @@
+//! A program's deploy form (name, init params, gas budget) and the deploy
+//! command every panel sends.
+
+use super::Message;
+use super::Note;
+use super::Shared;
+use super::forms::ArgInputs;
+use super::forms::RawParams;
+use super::forms::optional_number;
+use isc_app::model::contract::{Deployable, encode_args, resolve_names};
+use isc_app::protocol::{Command, Reply};
+use leptos::prelude::*;
+
+/// Deploys `program` as `name` from the current sender; `done` gets the
+/// line to show. A successful deploy selects the new contract.
+pub(crate) fn send_deploy(
+    shared: Shared,
+    program: &Deployable,
+    name: &str,
+    init: isc_engine::Dict,
+    gas_budget: Option<u64>,
+    done: impl FnOnce(Result<String, String>) + 'static,
+) {
+    let name = name.trim().to_owned();
+    let command = Command::Deploy {
+        sender: shared.sender_id(),
+        name: name.clone(),
+        vm: program.vm.clone(),
+        binary: program.binary.clone(),
+        init,
+        sources: program.sources.clone(),
+        gas_budget,
+    };
+    shared.send(&format!("deploying {name}"), command, move |reply| {
+        done(match reply {
+            Reply::Chain {
+                receipt: Some(receipt),
+                ..
+            } => match &receipt.error {
+                None => {
+                    shared.selected.set(Some(name));
+                    Ok(format!("deployed in block {}", receipt.block_index))
+                }
+                Some(error) => Err(shared.names().text(&format!("deploy failed: {error}"))),
+            },
+            Reply::Failed { message } => Err(message),
+            other => Err(format!("unexpected reply {other:?}")),
+        });
+    });
+}
+
+/// Name, init params, gas budget and the Deploy button of one program.
+#[component]
+pub(crate) fn DeployForm(
+    /// The program.
+    program: Deployable,
+) -> impl IntoView {
+    let shared = expect_context::<Shared>();
+    let contract_name = RwSignal::new(program.name.to_lowercase());
+    let init = program.interface.init.clone();
+    let raw = program.raw_init;
+    let args = RwSignal::new(vec![String::new(); if raw { 1 } else { init.len() }]);
+    let gas = RwSignal::new(String::new());
+    let message: Note = RwSignal::new(None);
+    let params = init.clone();
+    let vm_label = format!("VM: {}", program.vm);
+    let deploy = move |_| {
+        let name = contract_name.get_untracked().trim().to_owned();
+        let args = resolve_names(&params, &args.get_untracked(), &shared.accounts());
+        let init = match encode_args(&program.vm, &params, raw, &args) {
+            Ok(init) => init,
+            Err(err) => {
+                message.set(Some(Err(err)));
+                return;
+            }
+        };
+        let gas_budget = match optional_number("Gas budget", &gas.get_untracked()) {
+            Ok(gas) => gas,
+            Err(err) => {
+                message.set(Some(Err(err)));
+                return;
+            }
+        };
+        message.set(None);
+        send_deploy(shared, &program, &name, init, gas_budget, move |outcome| {
+            message.set(Some(outcome));
+        });
+    };
+    view! {
+        <div class="form" data-testid="deploy-form">
+            <p class="hint">{vm_label}</p>
+            <label>
+                "Contract name"
+                <input
+                    data-testid="deploy-name"
+                    prop:value=move || contract_name.get()
+                    on:input=move |ev| contract_name.set(event_target_value(&ev))
+                />
+            </label>
+            {if raw {
+                view! { <RawParams args prefix="init".to_owned()/> }.into_any()
+            } else {
+                view! { <ArgInputs params=init args prefix="init".to_owned()/> }.into_any()
+            }}
+            <label>
+                "Gas budget " <span class="ty">"optional"</span>
+                <input data-testid="deploy-gas" inputmode="numeric"
+                    prop:value=move || gas.get() on:input=move |ev| gas.set(event_target_value(&ev))/>
+            </label>
+            <button class="primary" data-testid="deploy-button" on:click=deploy
+                disabled=move || shared.past.get().is_some()
+                title=move || shared.past.get().is_some().then_some("Back to now to deploy: the past is read-only")>"Deploy"</button>
+            <Message message/>
+        </div>
+    }
+}

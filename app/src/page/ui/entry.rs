@@ -1,0 +1,252 @@
+//! One entry point's card: its params, tokens and gas, the call, its result,
+//! and an EVM opcode trace.
+
+use super::Message;
+use super::Note;
+use super::Shared;
+use super::forms::ArgInputs;
+use super::forms::RawParams;
+use super::forms::base_tokens;
+use super::forms::optional_number;
+use super::glossary::Hint;
+use isc_app::model::contract::{
+    Entry, OpStep, Tokens, encode_args, evm_steps, resolve_names, show_results, show_values,
+};
+use isc_app::model::units::{self, Unit};
+use isc_app::protocol::{Command, Reply};
+use leptos::prelude::*;
+
+/// One func or view: its params and a button to call it.
+#[component]
+pub(crate) fn EntryCard(
+    /// The contract's name.
+    contract: String,
+    /// Its VM.
+    vm: isc_engine::VmType,
+    /// The entry point.
+    entry: Entry,
+) -> impl IntoView {
+    let shared = expect_context::<Shared>();
+    let args = RwSignal::new(vec![
+        String::new();
+        if entry.raw { 1 } else { entry.params.len() }
+    ]);
+    let allowance = RwSignal::new(String::new());
+    let value = RwSignal::new(String::new());
+    let unit = RwSignal::new(Unit::Base);
+    let gas = RwSignal::new(String::new());
+    let message: Note = RwSignal::new(None);
+    let (name, view_only, payable) = (entry.name.clone(), entry.view, entry.payable);
+    let ids = (
+        format!("allowance-{name}"),
+        format!("value-{name}"),
+        format!("gas-{name}"),
+    );
+    let steps = RwSignal::new(None::<Vec<OpStep>>);
+    let run = {
+        let entry = entry.clone();
+        let vm = vm.clone();
+        move |trace: Option<u32>| {
+            let typed = resolve_names(&entry.params, &args.get_untracked(), &shared.accounts());
+            let checked = encode_args(&vm, &entry.params, entry.raw, &typed).and_then(|params| {
+                let tokens = Tokens {
+                    allowance: base_tokens("Allowance", &allowance.get_untracked())?,
+                    value: units::to_base(&value.get_untracked(), unit.get_untracked())
+                        .map_err(|err| format!("Value: {err}"))?,
+                    deposit: 0,
+                };
+                let gas_budget = optional_number("Gas budget", &gas.get_untracked())?;
+                Ok((params, tokens, gas_budget))
+            });
+            let (params, tokens, gas_budget) = match checked {
+                Ok(checked) => checked,
+                Err(err) => {
+                    message.set(Some(Err(err)));
+                    return;
+                }
+            };
+            if tokens.value > 0 && !entry.payable {
+                message.set(Some(Err(format!(
+                    "`{}` is not payable: it takes no value",
+                    entry.name
+                ))));
+                return;
+            }
+            message.set(None);
+            let command = Command::Call {
+                sender: shared.sender_id(),
+                contract: contract.clone(),
+                entry: entry.name.clone(),
+                params,
+                tokens,
+                view: entry.view,
+                gas_budget,
+                trace,
+                // A view while time-travelling reads the block shown.
+                at: if entry.view {
+                    shared.past.get_untracked().map(|past| past.block_index)
+                } else {
+                    None
+                },
+            };
+            let (entry, vm) = (entry.clone(), vm.clone());
+            shared.send(
+                &format!("{}.{}", contract, entry.name),
+                command,
+                move |reply| {
+                    let names = shared.names();
+                    message.set(Some(match reply {
+                        Reply::Values { values } => Ok(names.text(&show_values(&values))),
+                        Reply::Simulated { receipt } => {
+                            let recorded = evm_steps(&receipt);
+                            let outcome = match &receipt.error {
+                                None => format!(
+                                    "simulated (the chain is unchanged): {} instructions recorded, {} gas",
+                                    recorded.len(),
+                                    receipt.gas_burned
+                                ),
+                                Some(error) => names.text(&format!(
+                                    "simulated (the chain is unchanged), failing: {error}; {} instructions recorded",
+                                    recorded.len()
+                                )),
+                            };
+                            steps.set(Some(recorded));
+                            Ok(outcome)
+                        }
+                        Reply::Chain {
+                            receipt: Some(receipt),
+                            ..
+                        } => match &receipt.error {
+                            None => {
+                                let results = receipt.results.clone().unwrap_or_default();
+                                Ok(names.text(&format!(
+                                    "block {}: ok {}",
+                                    receipt.block_index,
+                                    show_values(&show_results(&vm, &entry, &results))
+                                )))
+                            }
+                            Some(error) => Err(names.text(&format!("block {}: {error}", receipt.block_index))),
+                        },
+                        Reply::Failed { message } => Err(names.text(&message)),
+                        other => Err(format!("unexpected reply {other:?}")),
+                    }));
+                },
+            );
+        }
+    };
+    let run = std::rc::Rc::new(run);
+    let send = {
+        let run = run.clone();
+        move |_| run(None)
+    };
+    let traceable = vm == isc_engine::VmType::EVM && !view_only;
+    let in_past = move || shared.past.get().is_some();
+    // Views read the past too; funcs would change the present.
+    let call_disabled = move || in_past() && !view_only;
+    view! {
+        <article class="entry" data-testid=format!("entry-{name}")>
+            <header>
+                <span class=if view_only { "kind view" } else { "kind func" }>
+                    {if view_only { "view" } else { "func" }}
+                </span>
+                <code>{name.clone()}</code>
+                {payable.then(|| view! { <span class="kind payable">"payable"</span> })}
+            </header>
+            {if entry.raw {
+                view! { <RawParams args prefix=format!("arg-{name}")/> }.into_any()
+            } else {
+                view! { <ArgInputs params=entry.params.clone() args prefix=format!("arg-{name}")/> }.into_any()
+            }}
+            <Show when=move || !view_only>
+                <details class="more">
+                    <summary>"tokens and gas"</summary>
+                    <label>
+                        "Allowance " <span class="ty">"base tokens"</span> <Hint term="allowance"/>
+                        <input data-testid=ids.0.clone() inputmode="numeric"
+                            prop:value=move || allowance.get() on:input=move |ev| allowance.set(event_target_value(&ev))/>
+                    </label>
+                    <label>
+                        "Gas budget " <span class="ty">"optional"</span> <Hint term="gas"/>
+                        <input data-testid=ids.2.clone() inputmode="numeric"
+                            prop:value=move || gas.get() on:input=move |ev| gas.set(event_target_value(&ev))/>
+                    </label>
+                </details>
+            </Show>
+            <Show when=move || payable>
+                <label>
+                    "Value " <span class="ty">"→ msg.value"</span>
+                    <Hint term="value"/>
+                    <span class="row">
+                        <input data-testid=ids.1.clone() inputmode="decimal"
+                            prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+                        <select data-testid=format!("{}-unit", ids.1) aria-label="unit of the value"
+                            on:change=move |ev| unit.set(Unit::from_name(&event_target_value(&ev)).unwrap_or(Unit::Base))>
+                            {Unit::ALL.map(|u| view! { <option value=u.name()>{u.name()}</option> }).collect_view()}
+                        </select>
+                    </span>
+                </label>
+                <span class="hint" data-testid=format!("{}-shown", ids.1)>{move || {
+                    match units::to_base(&value.get(), unit.get()) {
+                        Ok(0) => String::new(),
+                        Ok(base) => format!(
+                            "= {base} base tokens = {} = {} wei",
+                            units::tokens(base),
+                            u128::from(base) * units::WEI_PER_BASE
+                        ),
+                        Err(err) => err.to_string(),
+                    }
+                }}</span>
+            </Show>
+            <div class="row">
+                <button data-testid=format!("call-{name}") on:click=send disabled=call_disabled
+                    title=move || call_disabled().then_some("Back to now to send requests: the past is read-only")>
+                    {if view_only { "Call view" } else { "Send request" }}
+                </button>
+                {traceable.then(|| {
+                    let run = run.clone();
+                    view! {
+                        <button data-testid=format!("trace-{name}") disabled=in_past
+                            on:click=move |_| run(Some(TRACE_STEPS))>"Trace opcodes"</button>
+                    }
+                })}
+            </div>
+            <Message message/>
+            {move || steps.get().map(|steps| view! { <OpcodeTable steps/> })}
+        </article>
+    }
+}
+
+/// How many EVM instructions "Trace opcodes" records.
+pub(crate) const TRACE_STEPS: u32 = 2_000;
+
+/// An opcode trace, as evm.codes shows one: step, depth, pc, opcode, gas
+/// left, the top of the stack.
+#[component]
+pub(crate) fn OpcodeTable(
+    /// The recorded instructions.
+    steps: Vec<OpStep>,
+) -> impl IntoView {
+    let count = steps.len();
+    view! {
+        <details class="opcodes" open=true data-testid="opcodes">
+            <summary>{isc_app::model::words::count(count as u64, "instruction")}</summary>
+            <div class="scroll">
+                <table>
+                    <thead><tr>
+                        <th scope="col">"#"</th><th scope="col">"depth"</th><th scope="col">"pc"</th>
+                        <th scope="col">"opcode"</th><th scope="col">"gas left"</th><th scope="col">"stack (top first)"</th>
+                    </tr></thead>
+                    <tbody>
+                        {steps.into_iter().enumerate().map(|(i, step)| view! {
+                            <tr data-testid="opcode">
+                                <td class="num">{i}</td><td class="num">{step.depth}</td><td class="num">{step.pc}</td>
+                                <td><code>{step.op}</code></td><td class="num">{step.gas}</td>
+                                <td><code>{step.stack.join(" ")}</code></td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </details>
+    }
+}

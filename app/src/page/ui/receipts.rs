@@ -1,0 +1,140 @@
+//! Blocks and receipts: the gas chart, each receipt with its events and
+//! cross-VM call trace.
+
+use super::Shared;
+use isc_app::model::contract::show_event;
+use isc_app::model::names::Names;
+use isc_app::protocol::{Command, Reply};
+use isc_engine::{CallTrace, Receipt};
+use leptos::prelude::*;
+
+/// Gas burned per block, as bars (the latest 40 blocks).
+#[component]
+pub(crate) fn GasChart() -> impl IntoView {
+    let shared = expect_context::<Shared>();
+    let bars = move || {
+        let receipts = shared.view.get().map(|v| v.receipts).unwrap_or_default();
+        let start = receipts.len().saturating_sub(40);
+        receipts[start..]
+            .iter()
+            .map(|r| (r.block_index, r.gas_burned, r.is_success()))
+            .collect::<Vec<_>>()
+    };
+    view! {
+        {move || {
+            let bars = bars();
+            let max = bars.iter().map(|b| b.1).max().unwrap_or(1).max(1);
+            let width = 8 * bars.len().max(1);
+            let summary = bars
+                .iter()
+                .map(|(block, gas, _)| format!("block {block}: {gas}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            view! {
+                <svg class="gas-chart" data-testid="gas-chart" role="img"
+                    aria-label=format!("gas per block: {summary}")
+                    viewBox=format!("0 0 {width} 60") preserveAspectRatio="none">
+                    {bars.into_iter().enumerate().map(|(i, (block, gas, ok))| {
+                        let height = ((gas as f64 / max as f64) * 58.0).max(1.0);
+                        view! {
+                            <rect x=(i * 8).to_string() y=format!("{:.1}", 60.0 - height)
+                                width="6" height=format!("{height:.1}")
+                                class=if ok { "bar ok" } else { "bar failed" }>
+                                <title>{format!("block {block}: {gas} gas")}</title>
+                            </rect>
+                        }
+                    }).collect_view()}
+                </svg>
+            }
+        }}
+    }
+}
+
+/// One receipt: status, call, gas, fee; details with events and the trace;
+/// a button to see the chain as it was after it.
+#[component]
+pub(crate) fn ReceiptRow(
+    /// The receipt.
+    receipt: Receipt,
+) -> impl IntoView {
+    let shared = expect_context::<Shared>();
+    let ok = receipt.is_success();
+    let call = format!(
+        "{}.{}",
+        receipt.trace.contract_name, receipt.trace.entry_name
+    );
+    let names = shared.names();
+    // Each event with its ids named, and as written for hover.
+    let events: Vec<(String, String)> = receipt
+        .events
+        .iter()
+        .map(|event| {
+            let raw = show_event(event);
+            (names.text(&raw), raw)
+        })
+        .collect();
+    let error = receipt.error.as_ref().map(|e| {
+        let raw = e.to_string();
+        (names.text(&raw), raw)
+    });
+    let block = receipt.block_index;
+    let travel = move |_| {
+        shared.send(
+            &format!("reading block {block}"),
+            Command::ViewAt { block: Some(block) },
+            move |reply| {
+                if let Reply::Past { view } = reply {
+                    shared.past.set(Some(*view));
+                }
+            },
+        );
+    };
+    view! {
+        <li class=if ok { "receipt ok" } else { "receipt failed" } data-testid="receipt">
+            <span class="status" data-testid="receipt-status">{if ok { "ok" } else { "failed" }}</span>
+            <span class="block">"#" {block}</span>
+            <code>{call}</code>
+            <span class="gas">{receipt.gas_burned} " gas · fee " {receipt.gas_fee}</span>
+            <button class="link" data-testid="view-block" on:click=travel
+                aria-label=format!("state here, after block {block}")>"state here"</button>
+            {error.map(|(shown, raw)| view! { <p class="reason" data-testid="receipt-error" title=raw>{shown}</p> })}
+            <details>
+                <summary>"events and trace"</summary>
+                <ul class="events">{events.into_iter().map(|(shown, raw)| view! { <li data-testid="event" title=raw>{shown}</li> }).collect_view()}</ul>
+                <TraceTree trace=receipt.trace.clone() names/>
+            </details>
+        </li>
+    }
+}
+
+/// A call trace as a nested list, across VMs.
+#[component]
+pub(crate) fn TraceTree(
+    /// The root call.
+    trace: CallTrace,
+    /// Names for the ids in errors.
+    names: Names,
+) -> impl IntoView {
+    fn node(trace: CallTrace, names: &Names) -> AnyView {
+        let label = format!(
+            "{}.{} [{}] {} gas{}",
+            trace.contract_name,
+            trace.entry_name,
+            trace.vm,
+            trace.gas_burned,
+            trace
+                .error
+                .as_ref()
+                .map(|e| format!(" — {}", names.text(e)))
+                .unwrap_or_default()
+        );
+        view! {
+            <li data-testid="trace-node">
+                {label}
+                <ul>{trace.calls.into_iter().map(|call| node(call, names)).collect_view()}</ul>
+            </li>
+        }
+        .into_any()
+    }
+    view! { <ul class="trace" data-testid="trace">{node(trace, &names)}</ul> }
+}
