@@ -61,6 +61,10 @@ pub(crate) fn run() -> ExitCode {
             Cmd::new("cargo").args(["test", "--workspace"]).run()
         });
         step(
+            "committed example builds match their sources",
+            &mut crate::examples::check,
+        );
+        step(
             "fuzz smoke (every cargo fuzz target, 10 s each)",
             &mut || {
                 let targets: Vec<&str> =
