@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // ISC Playground's interface to the ISC magic contract, written here from
 // the ISC sandbox interface's signatures. Import it to reach the chain.
+// The engine reads its structs and interfaces from this very file (alloy's
+// `sol!`), so what contracts call is what the engine answers.
 pragma solidity ^0.8.24;
 
 /// A key/value pair of an ISC dict.
@@ -83,6 +85,8 @@ interface ISCBaseTokens {
     function transfer(address to, uint256 amount) external returns (bool);
     function approve(address spender, uint256 amount) external returns (bool);
     function transferFrom(address from, address to, uint256 amount) external returns (bool);
+    event Transfer(address indexed from, address indexed to, uint256 value);
+    event Approval(address indexed owner, address indexed spender, uint256 value);
 }
 
 library ISC {

@@ -29,47 +29,12 @@ use super::addresses::{BASE_TOKEN_ADDRESS, MAGIC_ADDRESS, is_magic};
 /// EVM gas a magic call costs, besides what its sandbox work burns.
 const MAGIC_CALL_GAS: u64 = 700;
 
+// The Solidity side's own declarations, read from the file contracts
+// import: the interface is written once.
+sol!("../contracts/solidity/ISC.sol");
+
 sol! {
-    struct ISCDictItem { bytes key; bytes value; }
-    struct ISCDict { ISCDictItem[] items; }
-    struct NativeTokenID { bytes data; }
-    struct NativeToken { NativeTokenID ID; uint256 amount; }
-    struct ISCAssets { uint64 baseTokens; NativeToken[] nativeTokens; bytes32[] nfts; }
-    struct ISCAgentID { bytes data; }
-    struct ISCRequestID { bytes data; }
-
-    interface ISCSandbox {
-        function getRequestID() external view returns (ISCRequestID memory);
-        function getSenderAccount() external view returns (ISCAgentID memory);
-        function triggerEvent(string memory s) external;
-        function getEntropy() external view returns (bytes32);
-        function getChainID() external view returns (bytes32);
-        function getChainOwnerID() external view returns (ISCAgentID memory);
-        function getTimestampUnixSeconds() external view returns (int64);
-        function call(uint32 contractHname, uint32 entryPoint, ISCDict memory params, ISCAssets memory allowance) external returns (ISCDict memory);
-        function callView(uint32 contractHname, uint32 entryPoint, ISCDict memory params) external view returns (ISCDict memory);
-        function allow(address target, ISCAssets memory allowance) external;
-        function getAllowanceFrom(address addr) external view returns (ISCAssets memory);
-        function getAllowanceTo(address target) external view returns (ISCAssets memory);
-        function getAllowance(address from, address to) external view returns (ISCAssets memory);
-        function takeAllowedFunds(address addr, ISCAssets memory allowance) external;
-    }
-
     error Error(string message);
-
-    interface IERC20BaseTokens {
-        function name() external view returns (string memory);
-        function symbol() external view returns (string memory);
-        function decimals() external view returns (uint8);
-        function totalSupply() external view returns (uint256);
-        function balanceOf(address account) external view returns (uint256);
-        function allowance(address owner, address spender) external view returns (uint256);
-        function transfer(address to, uint256 amount) external returns (bool);
-        function approve(address spender, uint256 amount) external returns (bool);
-        function transferFrom(address from, address to, uint256 amount) external returns (bool);
-        event Transfer(address indexed from, address indexed to, uint256 value);
-        event Approval(address indexed owner, address indexed spender, uint256 value);
-    }
 }
 
 /// The selector of a call to `who`, and how to report its decoding errors.
@@ -224,7 +189,7 @@ impl<'d, 's: 'd, CTX: ContextTr<Db = &'d mut SandboxDb<'s>>> Host<'_, 'd, 's, CT
 
     /// The base-token ERC-20: balances are the chain's accounts.
     fn base_token(&mut self, input: &[u8]) -> Result<Vec<u8>, VmError> {
-        use IERC20BaseTokens as T;
+        use ISCBaseTokens as T;
         let (selector, bad) = split_call(input, "base-token ERC-20")?;
         let caller = self.caller;
         Ok(match selector {
@@ -421,7 +386,7 @@ fn word(value: u64) -> Vec<u8> {
 
 fn transfer_topics(from: Address, to: Address) -> Vec<B256> {
     vec![
-        IERC20BaseTokens::Transfer::SIGNATURE_HASH,
+        ISCBaseTokens::Transfer::SIGNATURE_HASH,
         from.into_word(),
         to.into_word(),
     ]
