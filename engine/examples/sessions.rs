@@ -36,7 +36,8 @@ impl Builder {
 
     fn wasm(mut self, name: &str, init: Dict) -> Result<Self, String> {
         let wasm = self.read(&format!("examples/{name}/{name}.wasm"))?;
-        let schema = self.read(&format!("examples/{name}/schema.json"))?;
+        // The schema as written beside the contract (the site serves a copy).
+        let schema = self.read(&format!("../contracts/{name}/schema.json"))?;
         let receipt = self
             .chain
             .deploy(user("alice"), name, &VmType::WASM, &wasm, init)

@@ -108,10 +108,6 @@ pub(crate) fn build() -> Result<(), String> {
             built.join(format!("{name}.wasm")),
             out.join(format!("{name}.wasm")),
         )?;
-        copy(
-            contracts.join(name).join("schema.json"),
-            out.join("schema.json"),
-        )?;
         println!("examples: {name} -> public/examples/{name}/");
     }
     // The Solidity examples, with the pinned npm solc.
@@ -142,7 +138,8 @@ pub(crate) fn build() -> Result<(), String> {
 
 /// The sources the site serves, copied from `contracts/` (the one place
 /// they are written): each WasmLib example's Rust files as
-/// `examples/<name>/source.rs`, each Solidity example and `ISC.sol` into
+/// `examples/<name>/source.rs` and its `schema.json`, each Solidity
+/// example and `ISC.sol` into
 /// `examples/solidity/`; then `examples/index.json`.
 pub(crate) fn write_sources() -> Result<(), String> {
     let contracts = root().join("contracts");
@@ -154,6 +151,10 @@ pub(crate) fn write_sources() -> Result<(), String> {
         // The contract's logic first, then the generated files.
         let source = example_source(&contracts.join(name).join("src"), name)?;
         write(public.join(name).join("source.rs"), source)?;
+        let schema = contracts.join(name).join("schema.json");
+        let schema =
+            std::fs::read_to_string(&schema).map_err(|e| format!("{}: {e}", schema.display()))?;
+        write(public.join(name).join("schema.json"), schema)?;
     }
     let solidity = contracts.join("solidity");
     let mut files: Vec<_> = std::fs::read_dir(&solidity)

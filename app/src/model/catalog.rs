@@ -74,6 +74,22 @@ pub fn bundled_values(files: &[(String, Vec<u8>)]) -> Vec<Vec<u8>> {
         .unwrap_or_default()
 }
 
+/// Where a file the page fetches (`examples/…`) is written in the
+/// repository, for native tests: a schema beside its contract in
+/// `contracts/` (the site serves a copy the build makes), builds under
+/// `public/`.
+#[cfg(test)]
+pub(crate) fn repo_file(path: &str) -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    match path
+        .strip_prefix("examples/")
+        .and_then(|rest| rest.strip_suffix("/schema.json"))
+    {
+        Some(name) => root.join("contracts").join(name).join("schema.json"),
+        None => root.join("public").join(path),
+    }
+}
+
 /// The bundled examples, Wasm first.
 pub const EXAMPLES: &[Example] = &[
     Example {
@@ -140,7 +156,7 @@ mod tests {
     #[test]
     fn every_example_has_its_files_and_they_parse() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../public/");
-        let read = |path: &str| std::fs::read(format!("{root}{path}")).expect(path);
+        let read = |path: &str| std::fs::read(repo_file(path)).expect(path);
         assert_eq!(EXAMPLES.len(), 10);
         for example in EXAMPLES {
             let files: Vec<(String, Vec<u8>)> = example

@@ -752,8 +752,12 @@ mod tests {
 
     #[test]
     fn uploads_are_recognised_by_kind_with_clear_errors() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../public/examples/");
-        let read = |path: &str| std::fs::read(format!("{root}{path}")).expect("example");
+        let read = |path: &str| {
+            std::fs::read(crate::model::catalog::repo_file(&format!(
+                "examples/{path}"
+            )))
+            .expect("example")
+        };
         let wasm = read("inccounter/inccounter.wasm");
         let schema = read("inccounter/schema.json");
         let found = Deployable::from_files(&[
@@ -803,7 +807,7 @@ mod tests {
 
     #[test]
     fn a_schema_gives_init_params_funcs_and_views() {
-        let schema = include_str!("../../../public/examples/inccounter/schema.json");
+        let schema = include_str!("../../../contracts/inccounter/schema.json");
         let interface = Interface::from_schema(schema).expect("schema");
         assert_eq!(interface.init[0].name, "counter");
         let get = interface

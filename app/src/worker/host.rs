@@ -373,8 +373,10 @@ mod tests {
     use isc_engine::Dict;
 
     fn example(path: &str) -> Vec<u8> {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../public/examples/");
-        std::fs::read(format!("{root}{path}")).expect("bundled example")
+        std::fs::read(crate::model::catalog::repo_file(&format!(
+            "examples/{path}"
+        )))
+        .expect("bundled example")
     }
 
     fn deploy_counter(host: &mut Host) -> Reply {

@@ -1,6 +1,6 @@
 //! The guest side of the WasmLib host ABI: an `ScHost` over the two imports
 //! `WasmLib.hostStateGet` and `WasmLib.hostStateSet`, as a Wasp node expects
-//! them (see ISC-FACTS.md in the playground's shared notes).
+//! them (the ABI is described in ARCHITECTURE.md, `wasmvm/host.rs`).
 //!
 //! A contract calls [`connect`] at the start of `on_load` and `on_call`.
 
