@@ -217,6 +217,78 @@ pub(crate) fn host_state_set(
     })
 }
 
+/// The most iovecs a TinyGo panic's `fd_write` is read from.
+const MAX_IOVECS: usize = 16;
+/// The most bytes read of one AssemblyScript string (`env.abort`).
+const MAX_ABORT_STRING_BYTES: usize = 4 * 1024;
+
+/// `wasi_snapshot_preview1.fd_write(fd, iovs, iovs_len, nwritten) -> i32`,
+/// which TinyGo builds call only to print a panic: as on Wasp, the text
+/// the iovecs hold, without a leading `panic: `, is the contract's panic.
+pub(crate) fn fd_write(
+    mut caller: Ctx<'_, '_>,
+    _fd: i32,
+    iovs: i32,
+    iovs_len: i32,
+    _nwritten: i32,
+) -> Result<i32, wasmi::Error> {
+    guarded(&mut caller, |caller| {
+        let count = usize::try_from(iovs_len).unwrap_or(0).min(MAX_IOVECS);
+        let table = read(caller, iovs, i32::try_from(count * 8).unwrap_or(0))?;
+        let mut text = Vec::new();
+        for iovec in table.chunks_exact(8) {
+            let word = |at: usize| {
+                i32::from_le_bytes([iovec[at], iovec[at + 1], iovec[at + 2], iovec[at + 3]])
+            };
+            text.extend(read(caller, word(0), word(4))?);
+        }
+        let text = String::from_utf8_lossy(&text).into_owned();
+        let text = text.strip_prefix("panic: ").unwrap_or(&text).to_owned();
+        Err(VmError::panic(text))
+    })
+}
+
+/// `env.abort(message, file, line, column)`, AssemblyScript's failed
+/// assertion: as on Wasp, the contract's panic `message (file line:column)`,
+/// each string read as UTF-16LE up to its first zero code unit (a null
+/// pointer reads as empty).
+pub(crate) fn abort(
+    mut caller: Ctx<'_, '_>,
+    message: i32,
+    file: i32,
+    line: i32,
+    column: i32,
+) -> Result<(), wasmi::Error> {
+    guarded(&mut caller, |caller| {
+        let message = utf16_string(caller, message)?;
+        let file = utf16_string(caller, file)?;
+        Err(VmError::panic(format!(
+            "{message} ({file} {line}:{column})"
+        )))
+    })
+}
+
+/// An AssemblyScript string at `ptr`: UTF-16LE code units up to the first
+/// zero one, the end of memory, or [`MAX_ABORT_STRING_BYTES`].
+fn utf16_string(caller: &mut Ctx<'_, '_>, ptr: i32) -> Result<String, VmError> {
+    if ptr == 0 {
+        return Ok(String::new());
+    }
+    let size = memory(caller)?.data(&*caller).len();
+    let start = usize::try_from(ptr)
+        .ok()
+        .filter(|start| *start < size)
+        .ok_or_else(|| out_of_range(ptr, 2))?;
+    let len = (size - start).min(MAX_ABORT_STRING_BYTES) & !1;
+    let bytes = read(caller, ptr, i32::try_from(len).unwrap_or(0))?;
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+        .take_while(|unit| *unit != 0)
+        .collect();
+    Ok(String::from_utf16_lossy(&units))
+}
+
 /// `export_name(index, name)`, allowed only in `on_load`: `index` < 0 is
 /// the language tag, otherwise an entry point's index.
 fn export_name(caller: &mut Ctx<'_, '_>, index: i32, ptr: i32, len: i32) -> Result<(), VmError> {

@@ -88,6 +88,10 @@ fn check_interface(module: &Module) -> Result<(), VmError> {
         let expected = match (import.module(), import.name()) {
             ("WasmLib", "hostStateGet") => Some((4, true)),
             ("WasmLib", "hostStateSet") => Some((4, false)),
+            // TinyGo prints a panic through WASI's fd_write.
+            ("wasi_snapshot_preview1", "fd_write") => Some((4, true)),
+            // AssemblyScript aborts with message, file, line, column.
+            ("env", "abort") => Some((4, false)),
             _ => None,
         };
         let ok = match (expected, import.ty()) {
@@ -106,7 +110,9 @@ fn check_interface(module: &Module) -> Result<(), VmError> {
         if !ok {
             return Err(invalid(format!(
                 "unsupported import `{}.{}`: a WasmLib contract imports only \
-                 `WasmLib.hostStateGet` and `WasmLib.hostStateSet`",
+                 `WasmLib.hostStateGet` and `WasmLib.hostStateSet` (and, built \
+                 by TinyGo, `wasi_snapshot_preview1.fd_write`; by AssemblyScript, \
+                 `env.abort`)",
                 import.module(),
                 import.name()
             )));
@@ -181,6 +187,10 @@ impl WasmProcessor {
         linker
             .func_wrap("WasmLib", "hostStateGet", host::host_state_get)
             .and_then(|linker| linker.func_wrap("WasmLib", "hostStateSet", host::host_state_set))
+            .and_then(|linker| {
+                linker.func_wrap("wasi_snapshot_preview1", "fd_write", host::fd_write)
+            })
+            .and_then(|linker| linker.func_wrap("env", "abort", host::abort))
             .map_err(|err| Failure::Instantiate(err.into()))?;
         let instance = linker
             .instantiate_and_start(&mut *store, &self.module)

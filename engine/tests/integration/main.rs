@@ -6,6 +6,7 @@ mod determinism;
 mod evm;
 mod hostile;
 mod hostile_corpus;
+mod languages;
 mod session;
 mod sessions;
 mod testvm;

@@ -363,7 +363,8 @@ fn bad_modules_are_refused_at_deploy_with_their_own_messages() {
     assert_eq!(
         import.to_string(),
         "invalid wasmvm program: unsupported import `env.clock`: a WasmLib contract imports only \
-         `WasmLib.hostStateGet` and `WasmLib.hostStateSet`"
+         `WasmLib.hostStateGet` and `WasmLib.hostStateSet` (and, built by TinyGo, \
+         `wasi_snapshot_preview1.fd_write`; by AssemblyScript, `env.abort`)"
     );
 
     let no_on_call = deploy_error(&wat(
