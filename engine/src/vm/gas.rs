@@ -3,7 +3,8 @@
 /// What each operation costs, in chain gas.
 ///
 /// Engines add their own metering on top: the Wasm processor charges
-/// `wasm_instruction` per unit of wasmi fuel, the EVM processor charges EVM
+/// `wasm_instruction` per unit of fuel as Wasp (wasmtime) counts it
+/// (`wasmvm/meter.rs`), the EVM processor charges EVM
 /// gas divided by `evm_gas_ratio`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GasSchedule {
@@ -32,7 +33,7 @@ pub struct GasSchedule {
     pub deploy: u64,
     /// Storing a blob, plus `per_byte_written` per byte.
     pub blob: u64,
-    /// One unit of wasmi fuel (roughly one Wasm instruction).
+    /// One unit of fuel: one executed Wasm operator, as wasmtime counts.
     pub wasm_instruction: u64,
     /// EVM gas per chain gas unit.
     pub evm_gas_ratio: u64,

@@ -334,7 +334,7 @@ fn burn(caller: &mut Ctx<'_, '_>, gas: u64) -> Result<(), VmError> {
     if gas == 0 {
         return Ok(());
     }
-    let left = caller.get_fuel().unwrap_or(0);
+    let left = fuel_left(caller);
     if caller.data().sandbox.is_none() {
         let rest = left
             .checked_sub(gas / GAS.wasm_instruction)
@@ -357,9 +357,27 @@ fn refill(caller: &mut Ctx<'_, '_>) -> Result<(), VmError> {
     set_fuel(caller, fuel)
 }
 
-fn set_fuel(caller: &mut Ctx<'_, '_>, fuel: u64) -> Result<(), VmError> {
+/// The fuel the guest has left: the metered module's own counter (see
+/// `meter.rs`); below zero (a run that went past it since the last check)
+/// reads as none.
+fn fuel_left(caller: &Ctx<'_, '_>) -> u64 {
     caller
-        .set_fuel(fuel)
+        .get_export(super::meter::FUEL_GLOBAL)
+        .and_then(Extern::into_global)
+        .map_or(0, |global| match global.get(caller) {
+            wasmi::Val::I64(left) => u64::try_from(left).unwrap_or(0),
+            _ => 0,
+        })
+}
+
+fn set_fuel(caller: &mut Ctx<'_, '_>, fuel: u64) -> Result<(), VmError> {
+    let global = caller
+        .get_export(super::meter::FUEL_GLOBAL)
+        .and_then(Extern::into_global)
+        .ok_or_else(|| VmError::panic("the module is not metered"))?;
+    let fuel = i64::try_from(fuel).unwrap_or(i64::MAX);
+    global
+        .set(caller, wasmi::Val::I64(fuel))
         .map_err(|err| VmError::panic(format!("fuel: {err}")))
 }
 

@@ -4,6 +4,7 @@
 //! Everything it exposes is plain Rust ([`WasmLimits`], [`WasmRun`], [`WasmError`]).
 
 mod host;
+mod meter;
 mod processor;
 pub mod utils;
 
@@ -223,10 +224,28 @@ fn compile(engine: &Engine, wasm: &[u8]) -> Result<Module, wasmi::Error> {
     Module::new(engine, wasm)
 }
 
+/// Validates `wasm`, meters it as Wasp does ([`meter::instrument`]) and
+/// compiles the metered module.
+fn compile_metered(engine: &Engine, wasm: &[u8]) -> Result<Module, String> {
+    Module::validate(engine, wasm).map_err(|err| err.to_string())?;
+    let metered = meter::instrument(wasm)?;
+    Module::new(engine, &metered[..]).map_err(|err| format!("metering the module: {err}"))
+}
+
 fn engine(limits: &WasmLimits) -> Engine {
+    engine_with(limits, true)
+}
+
+/// A wasmi engine for modules metered by [`meter::instrument`]: they count
+/// their own fuel, so wasmi counts none.
+fn metered_engine(limits: &WasmLimits) -> Engine {
+    engine_with(limits, false)
+}
+
+fn engine_with(limits: &WasmLimits, wasmi_fuel: bool) -> Engine {
     let mut config = Config::default();
     config
-        .consume_fuel(true)
+        .consume_fuel(wasmi_fuel)
         .compilation_mode(CompilationMode::Eager)
         .set_max_recursion_depth(limits.max_recursion_depth);
     Engine::new(&config)

@@ -9,11 +9,12 @@
 
 use super::WasmLimits;
 use super::host::{self, HostState};
+use super::meter::{CALL_FROM_HOST, FUEL_GLOBAL, OUT_OF_FUEL_GLOBAL, START_EXPORT};
 use crate::Hname;
 use crate::codec::Dict;
 use crate::vm::{EntryPointInfo, GAS, Processor, ProcessorFactory, Sandbox, VmError, VmType};
 use wasmi::errors::ErrorKind;
-use wasmi::{Engine, ExternType, Linker, Module, Store, TrapCode, ValType};
+use wasmi::{Engine, ExternType, Instance, Linker, Module, Store, TrapCode, Val, ValType};
 
 /// Loads WasmLib contracts (VM type `wasmvm`).
 pub struct WasmFactory {
@@ -31,7 +32,7 @@ impl WasmFactory {
     /// A factory whose processors run within `limits`.
     pub fn new(limits: WasmLimits) -> Self {
         Self {
-            engine: super::engine(&limits),
+            engine: super::metered_engine(&limits),
             limits,
         }
     }
@@ -50,8 +51,7 @@ impl ProcessorFactory for WasmFactory {
                 self.limits.max_module_bytes
             )));
         }
-        let module =
-            super::compile(&self.engine, program).map_err(|err| invalid(err.to_string()))?;
+        let module = super::compile_metered(&self.engine, program).map_err(invalid)?;
         check_interface(&module)?;
         let mut processor = WasmProcessor {
             engine: self.engine.clone(),
@@ -155,14 +155,15 @@ impl WasmProcessor {
     /// returns the exported `(index, name)`s.
     fn on_load(&self) -> Result<Vec<(i32, String)>, VmError> {
         let mut store = self.store(HostState::new(None, &self.limits));
-        store
-            .set_fuel(self.limits.on_load_fuel)
-            .map_err(|err| invalid(err.to_string()))?;
-        let result = self.run(&mut store, "on_load", None);
+        let (result, _) = self.run(&mut store, "on_load", None, self.limits.on_load_fuel);
         let mut state = store.into_data();
         state.release();
         match result {
             Ok(()) => Ok(state.exports),
+            Err(Failure::OutOfFuel) => Err(invalid(format!(
+                "on_load failed: it ran past its budget of {} fuel",
+                self.limits.on_load_fuel
+            ))),
             Err(err) => Err(invalid(format!(
                 "on_load failed: {}",
                 state.error.unwrap_or_else(|| trap(err, &self.limits))
@@ -176,13 +177,67 @@ impl WasmProcessor {
         store
     }
 
-    /// Instantiates the module and calls `name` (with `index` for `on_call`).
+    /// Instantiates the module, gives it `fuel`, runs its start function
+    /// (if it has one) and calls `name` (with `index` for `on_call`).
+    /// Gives the outcome and the fuel left.
     fn run(
         &self,
         store: &mut Store<HostState<'_>>,
         name: &str,
         index: Option<i32>,
-    ) -> Result<(), Failure> {
+        fuel: u64,
+    ) -> (Result<(), Failure>, u64) {
+        store.data_mut().fuel_mark = fuel;
+        let instance = match self.instantiate(store) {
+            Ok(instance) => instance,
+            Err(err) => return (Err(Failure::Instantiate(err)), fuel),
+        };
+        let global = |name: &str| instance.get_global(&*store, name);
+        let (Some(fuel_global), Some(flag)) = (global(FUEL_GLOBAL), global(OUT_OF_FUEL_GLOBAL))
+        else {
+            return (
+                Err(Failure::Run(wasmi::Error::new("the module is not metered"))),
+                fuel,
+            );
+        };
+        let budget = i64::try_from(fuel).unwrap_or(i64::MAX);
+        if let Err(err) = fuel_global.set(&mut *store, Val::I64(budget)) {
+            return (Err(Failure::Run(wasmi::Error::new(err.to_string()))), fuel);
+        }
+        let start = instance
+            .get_typed_func::<(), ()>(&*store, START_EXPORT)
+            .ok();
+        let result = start
+            .map_or(Ok(()), |start| {
+                start.call(&mut *store, ()).map_err(Failure::Instantiate)
+            })
+            .and_then(|()| {
+                match index {
+                    Some(index) => instance
+                        .get_typed_func::<i32, ()>(&*store, name)
+                        .and_then(|func| func.call(&mut *store, index)),
+                    None => instance
+                        .get_typed_func::<(), ()>(&*store, name)
+                        .and_then(|func| func.call(&mut *store, ())),
+                }
+                .map_err(Failure::Run)
+            });
+        let left = match fuel_global.get(&*store) {
+            Val::I64(left) => u64::try_from(left).unwrap_or(0),
+            _ => 0,
+        };
+        // The host's call into the module costs fuel too (see meter.rs).
+        let left = left.saturating_sub(CALL_FROM_HOST);
+        let out_of_fuel = matches!(flag.get(&*store), Val::I32(1));
+        match result {
+            Err(_) if out_of_fuel => (Err(Failure::OutOfFuel), 0),
+            result => (result, left),
+        }
+    }
+
+    /// The module's instance, its host functions linked (no start function:
+    /// the metered module exports it instead).
+    fn instantiate(&self, store: &mut Store<HostState<'_>>) -> Result<Instance, wasmi::Error> {
         let mut linker = Linker::new(&self.engine);
         linker
             .func_wrap("WasmLib", "hostStateGet", host::host_state_get)
@@ -191,19 +246,8 @@ impl WasmProcessor {
                 linker.func_wrap("wasi_snapshot_preview1", "fd_write", host::fd_write)
             })
             .and_then(|linker| linker.func_wrap("env", "abort", host::abort))
-            .map_err(|err| Failure::Instantiate(err.into()))?;
-        let instance = linker
-            .instantiate_and_start(&mut *store, &self.module)
-            .map_err(Failure::Instantiate)?;
-        match index {
-            Some(index) => instance
-                .get_typed_func::<i32, ()>(&*store, name)
-                .and_then(|func| func.call(&mut *store, index)),
-            None => instance
-                .get_typed_func::<(), ()>(&*store, name)
-                .and_then(|func| func.call(&mut *store, ())),
-        }
-        .map_err(Failure::Run)
+            .map_err(wasmi::Error::from)?;
+        linker.instantiate_and_start(&mut *store, &self.module)
     }
 }
 
@@ -236,13 +280,7 @@ impl Processor for WasmProcessor {
         ctx.burn_gas(GAS.sandbox_call)?;
         let fuel = ctx.gas_remaining() / GAS.wasm_instruction;
         let mut store = self.store(HostState::new(Some(ctx), &self.limits));
-        store.data_mut().fuel_mark = fuel;
-        store.set_fuel(fuel).map_err(|err| VmError::Trap {
-            vm: VmType::WASM,
-            message: err.to_string(),
-        })?;
-        let result = self.run(&mut store, "on_call", Some(index));
-        let left = store.get_fuel().unwrap_or(0);
+        let (result, left) = self.run(&mut store, "on_call", Some(index), fuel);
         let mut state = store.into_data();
         state.release();
         let synced = state.charge_fuel(left);
@@ -271,12 +309,13 @@ impl Processor for WasmProcessor {
 enum Failure {
     Instantiate(wasmi::Error),
     Run(wasmi::Error),
+    /// A fuel check found none left (the metered module's own trap).
+    OutOfFuel,
 }
 
 impl Failure {
     fn is_out_of_fuel(&self) -> bool {
-        let (Self::Instantiate(err) | Self::Run(err)) = self;
-        err.as_trap_code() == Some(TrapCode::OutOfFuel)
+        matches!(self, Self::OutOfFuel)
     }
 }
 
@@ -300,6 +339,12 @@ fn trap(failure: Failure, limits: &WasmLimits) -> VmError {
             };
         }
         Failure::Run(err) => err,
+        Failure::OutOfFuel => {
+            return VmError::Trap {
+                vm: VmType::WASM,
+                message: "out of fuel".into(),
+            };
+        }
     };
     let message = match (err.as_trap_code(), err.kind()) {
         (Some(TrapCode::StackOverflow), _) => {
