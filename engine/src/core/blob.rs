@@ -12,7 +12,7 @@ use crate::Hname;
 use crate::chain::store::Store;
 use crate::codec::Dict;
 use crate::ids::Hash;
-use crate::vm::{EntryPointInfo, FieldInfo, GAS, Sandbox, VmError, VmType};
+use crate::vm::{EntryPointInfo, FieldInfo, Sandbox, VmError, VmType};
 
 pub(crate) const NAME: &str = "blob";
 /// Field holding a program's VM type.
@@ -100,7 +100,7 @@ fn store_blob(ctx: &mut dyn Sandbox) -> Result<Dict, VmError> {
             bytes.len()
         )));
     }
-    ctx.burn_gas(GAS.blob + GAS.per_byte_written * bytes.len() as u64)?;
+    // The bytes are paid for as the state they are written to, once.
     let hash = Hash::blake2b(&bytes);
     let size: usize = fields.iter().map(|(_, value)| value.len()).sum();
     for (field, value) in fields.iter() {

@@ -31,8 +31,6 @@ pub struct GasSchedule {
     pub hash: u64,
     /// Deploying a contract.
     pub deploy: u64,
-    /// Storing a blob, plus `per_byte_written` per byte.
-    pub blob: u64,
     /// One unit of fuel: one executed Wasm operator, as wasmtime counts.
     pub wasm_instruction: u64,
     /// EVM gas per chain gas unit.
@@ -52,7 +50,7 @@ pub struct GasSchedule {
 /// | token transfer | 100 |
 /// | hash | 50 + 1/byte |
 /// | deploy | 10 000 |
-/// | store blob | 1 000 + 10/byte |
+/// | store blob | its state writes only |
 /// | Wasm instruction (fuel unit) | 1 |
 /// | EVM gas | 1 chain gas per EVM gas |
 pub const GAS: GasSchedule = GasSchedule {
@@ -67,7 +65,6 @@ pub const GAS: GasSchedule = GasSchedule {
     transfer: 100,
     hash: 50,
     deploy: 10_000,
-    blob: 1_000,
     wasm_instruction: 1,
     evm_gas_ratio: 1,
 };

@@ -344,3 +344,21 @@ fn ok_receipt(chain: &mut isc_engine::Chain, request: Request) -> isc_engine::Re
     ok(&receipt);
     receipt
 }
+
+/// A blob's bytes are paid for once, as the state they are written to (ISC
+/// charges storage by what it writes; storeBlob used to add its own
+/// per-byte cost on top).
+#[test]
+fn a_blobs_bytes_are_charged_once() {
+    let mut chain = new_chain();
+    let mut gas = |size: usize, tag: u8| {
+        let receipt = ok_receipt(
+            &mut chain,
+            Request::new(alice(), "blob", "storeBlob").param("d", vec![tag; size]),
+        );
+        receipt.gas_burned
+    };
+    let (small, large) = (gas(20_000, 1), gas(40_000, 2));
+    let per_byte = isc_engine::vm::GAS.per_byte_written;
+    assert_eq!(large - small, per_byte * 20_000, "{small} → {large}");
+}
