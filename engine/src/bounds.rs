@@ -52,3 +52,13 @@ pub const MAX_EVM_FRAME_LOGS: usize = 256;
 /// The most bytes of one frame's input, output or log data a trace keeps
 /// (as hex, with the full length noted when cut).
 pub const MAX_EVM_FRAME_BYTES: usize = 512;
+
+/// The most EVM logs one request keeps as events. EVM logs are limited as
+/// Ethereum limits them, by gas (375 per log and more per topic and byte):
+/// within the block gas limit a transaction cannot emit this many, so the
+/// cap never binds a real contract; it bounds a receipt.
+pub const MAX_EVM_LOGS: usize = 100_000;
+
+/// The most bytes of one EVM log kept as an event payload (decoded as
+/// JSON); within the block gas limit no log's data comes near it.
+pub const MAX_EVM_LOG_BYTES: usize = 8 * 1024 * 1024;

@@ -612,6 +612,29 @@ impl Sandbox for Ctx<'_, '_> {
         Ok(())
     }
 
+    fn evm_log(&mut self, topic: &str, payload: &[u8]) -> Result<(), VmError> {
+        self.no_writes("event")?;
+        if payload.len() > crate::bounds::MAX_EVM_LOG_BYTES {
+            return Err(VmError::limit(format!(
+                "an EVM log of {} bytes; at most {}",
+                payload.len(),
+                crate::bounds::MAX_EVM_LOG_BYTES
+            )));
+        }
+        if self.exec.events.len() >= crate::bounds::MAX_EVM_LOGS {
+            return Err(VmError::limit(format!(
+                "more than {} events in one request",
+                crate::bounds::MAX_EVM_LOGS
+            )));
+        }
+        self.exec.events.push(Event {
+            contract: self.frame.contract,
+            topic: topic.to_owned(),
+            payload: payload.to_vec(),
+        });
+        Ok(())
+    }
+
     fn log(&mut self, message: &str) {
         let line = format!("[{}] {message}", self.frame.contract);
         self.exec.log_line(line);

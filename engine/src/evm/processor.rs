@@ -390,7 +390,7 @@ impl EvmProcessor {
                     } else {
                         decoded.event.clone()
                     };
-                    ctx.event(&topic, &serde_json::to_vec(&decoded).unwrap_or_default())?;
+                    ctx.evm_log(&topic, &serde_json::to_vec(&decoded).unwrap_or_default())?;
                 }
                 Ok(match output {
                     Output::Create(_, address) => address.map(|a| a.to_vec()).unwrap_or_default(),

@@ -142,6 +142,15 @@ pub trait Sandbox {
     /// # Errors
     /// [`VmError::WriteInView`] in a view; limits; gas.
     fn event(&mut self, topic: &str, payload: &[u8]) -> Result<(), VmError>;
+    /// Records an EVM log as an event. EVM logs are limited as Ethereum
+    /// limits them — by the EVM gas their transaction already paid — so
+    /// neither ISC's event caps nor its event gas apply (only the hard
+    /// bounds [`crate::bounds::MAX_EVM_LOGS`] and
+    /// [`crate::bounds::MAX_EVM_LOG_BYTES`], which gas keeps out of reach).
+    ///
+    /// # Errors
+    /// [`VmError::WriteInView`] in a view; the hard bounds.
+    fn evm_log(&mut self, topic: &str, payload: &[u8]) -> Result<(), VmError>;
     /// Appends a line to the request's log.
     fn log(&mut self, message: &str);
     /// Appends a debug trace line to the request's log.

@@ -688,3 +688,47 @@ fn contract_address(chain: &Chain, name: &str) -> String {
         .map(|(_, v)| format!("0x{}", hex::encode(v)))
         .expect("recorded address")
 }
+
+/// EVM logs are limited as Ethereum limits them — by gas — not by ISC's
+/// event caps (50 per request, 1 KiB each by default): 60 logs in one
+/// transaction, and one log of 16 words, both land as events.
+#[test]
+fn evm_logs_are_limited_by_gas_not_by_isc_event_caps() {
+    let mut chain = chain();
+    crate::deploy_program(
+        &mut chain,
+        "logs",
+        &VmType::EVM,
+        &crate::solidity_artifact("tests/fixtures/solidity", "Logs").to_json(),
+        Dict::new(),
+    );
+    let receipt = send(&mut chain, alice(), "logs", "many", json!(["60"]));
+    ok(&receipt);
+    assert_eq!(
+        receipt.events.iter().filter(|e| e.topic == "Tick").count(),
+        60
+    );
+    let receipt = send(&mut chain, alice(), "logs", "wide", json!([]));
+    ok(&receipt);
+    let wide = receipt
+        .events
+        .iter()
+        .find(|e| e.topic == "Wide")
+        .expect("the log");
+    assert!(wide.payload.len() > 1024, "{}", wide.payload.len());
+    // ISC's own events keep ISC's caps (testcore and the magic contract's
+    // triggerEvent are checked elsewhere); gas still bounds logs: a log
+    // storm runs out of the request's gas, it does not hit a cap.
+    let storm = chain
+        .post(
+            Request::new(alice(), "logs", "many")
+                .param("args", args(json!(["100000"])))
+                .gas_budget(2_000_000),
+        )
+        .expect("accepted");
+    assert!(
+        matches!(failed(&storm), VmError::OutOfGas { .. }),
+        "{:?}",
+        storm.error
+    );
+}
