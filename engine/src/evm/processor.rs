@@ -74,8 +74,9 @@ fn fields(params: &[alloy_json_abi::Param]) -> Vec<FieldInfo> {
 }
 
 /// The entry points of an EVM program: `init` with the constructor's
-/// params, then every ABI function (overloads after the first by full
-/// signature), with Solidity types as the field types.
+/// params, then every ABI function by name, and each overloaded one (the
+/// first included) by its full signature too, with Solidity types as the
+/// field types.
 pub fn entry_points(program: &EvmProgram) -> Vec<EntryPointInfo> {
     describe(program).0
 }
@@ -90,22 +91,30 @@ fn describe(program: &EvmProgram) -> (Vec<EntryPointInfo>, Vec<(Hname, Function)
     };
     let mut entry_points = vec![init];
     let mut functions: Vec<(Hname, Function)> = Vec::new();
+    let overloaded = |name: &str| program.abi.functions().filter(|f| f.name == name).count() > 1;
     for function in program.abi.functions() {
-        let name = if functions.iter().any(|(_, f)| f.name == function.name) {
-            function.signature()
-        } else {
-            function.name.clone()
-        };
-        let info = if abi::is_view(function) {
-            EntryPointInfo::view(&name)
-        } else {
-            EntryPointInfo::func(&name)
+        let first = !functions.iter().any(|(_, f)| f.name == function.name);
+        // The first of a name also answers to it bare; every overload, the
+        // first included, to its full signature.
+        let mut names = Vec::new();
+        if first {
+            names.push(function.name.clone());
         }
-        .params(fields(&function.inputs))
-        .results(fields(&function.outputs))
-        .payable(payable(function.state_mutability));
-        functions.push((info.hname, function.clone()));
-        entry_points.push(info);
+        if !first || overloaded(&function.name) {
+            names.push(function.signature());
+        }
+        for name in names {
+            let info = if abi::is_view(function) {
+                EntryPointInfo::view(&name)
+            } else {
+                EntryPointInfo::func(&name)
+            }
+            .params(fields(&function.inputs))
+            .results(fields(&function.outputs))
+            .payable(payable(function.state_mutability));
+            functions.push((info.hname, function.clone()));
+            entry_points.push(info);
+        }
     }
     (entry_points, functions)
 }

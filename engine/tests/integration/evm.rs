@@ -732,3 +732,54 @@ fn evm_logs_are_limited_by_gas_not_by_isc_event_caps() {
         storm.error
     );
 }
+
+/// Every overload can be called by its full signature, the first one too
+/// (it is also listed under its bare name).
+#[test]
+fn every_overload_is_callable_by_its_full_signature() {
+    let mut chain = chain();
+    crate::deploy_program(
+        &mut chain,
+        "overloads",
+        &VmType::EVM,
+        &crate::solidity_artifact("tests/fixtures/solidity", "Overloads").to_json(),
+        Dict::new(),
+    );
+    ok(&send(
+        &mut chain,
+        alice(),
+        "overloads",
+        "set(uint256)",
+        json!(["5"]),
+    ));
+    assert_eq!(
+        view(&mut chain, "overloads", "value", json!([])),
+        [("#0".to_owned(), "5".to_owned())]
+    );
+    ok(&send(
+        &mut chain,
+        alice(),
+        "overloads",
+        "set(uint256,uint256)",
+        json!(["5", "6"]),
+    ));
+    assert_eq!(
+        view(&mut chain, "overloads", "value", json!([])),
+        [("#0".to_owned(), "11".to_owned())]
+    );
+    // Listed: the bare name once (for the first in the ABI) and every
+    // overload's signature.
+    let program = crate::solidity_artifact("tests/fixtures/solidity", "Overloads");
+    let names: Vec<String> = isc_engine::evm::entry_points(&program)
+        .into_iter()
+        .map(|e| e.name)
+        .filter(|n| n.starts_with("set"))
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(names.contains(&"set".to_owned()), "{names:?}");
+    assert!(names.contains(&"set(uint256)".to_owned()), "{names:?}");
+    assert!(
+        names.contains(&"set(uint256,uint256)".to_owned()),
+        "{names:?}"
+    );
+}
