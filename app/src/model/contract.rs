@@ -221,8 +221,8 @@ pub struct Deployable {
 
 /// What an upload may hold, for the message when it holds none of it.
 pub const ACCEPTED_UPLOADS: &str = "a WasmLib contract (.wasm, optionally with its schema.json or \
-     schema.yaml), a Solidity artifact (.json: solc standard-JSON output, Foundry out/X.sol/X.json, \
-     Hardhat, Remix, or {abi, bytecode}), or creation bytecode (.bin/.hex) with its ABI (.abi/.json)";
+     schema.yaml), a Solidity artifact (.json: solc standard-JSON output or --combined-json, Foundry \
+     out/X.sol/X.json, Hardhat, Remix, or {abi, bytecode}), or creation bytecode (.bin/.hex) with its ABI (.abi/.json)";
 
 /// The language under which a Solidity contract's storage layout is kept
 /// among a session's sources: JSON `[{slot, offset, label}]`.
