@@ -92,6 +92,15 @@ impl<'s> SandboxDb<'s> {
     }
 }
 
+/// `address`'s nonce as stored (0 for an account never seen).
+pub(crate) fn nonce(ctx: &mut dyn Sandbox, address: &Address) -> Result<u64, VmError> {
+    Ok(ctx
+        .state_get(&account_key(address))?
+        .as_deref()
+        .and_then(decode_account)
+        .map_or(0, |(nonce, _)| nonce))
+}
+
 fn account_key(address: &Address) -> Vec<u8> {
     [b"a".as_slice(), address.as_slice()].concat()
 }

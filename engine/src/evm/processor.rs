@@ -116,8 +116,25 @@ fn describe(program: &EvmProgram) -> (Vec<EntryPointInfo>, Vec<(Hname, Function)
             entry_points.push(info);
         }
     }
+    // Ethereum's special functions: a plain value transfer and any other
+    // calldata (`args` `["0x…"]` or raw `i`).
+    if let Some(receive) = &program.abi.receive {
+        entry_points.push(EntryPointInfo::func(RECEIVE).payable(payable(receive.state_mutability)));
+    }
+    if let Some(fallback) = &program.abi.fallback {
+        entry_points.push(
+            EntryPointInfo::func(FALLBACK)
+                .params(vec![FieldInfo::new("data", "bytes")])
+                .payable(payable(fallback.state_mutability)),
+        );
+    }
     (entry_points, functions)
 }
+
+/// The entry point of a plain value transfer to a contract's `receive`.
+const RECEIVE: &str = "receive";
+/// The entry point of a call to a contract's `fallback`.
+const FALLBACK: &str = "fallback";
 
 struct EvmProcessor {
     program: EvmProgram,
@@ -233,6 +250,25 @@ impl EvmProcessor {
             }
             return Ok((None, code));
         }
+        if entry == Hname::of(RECEIVE) && self.program.abi.receive.is_some() {
+            return Ok((None, Vec::new()));
+        }
+        if entry == Hname::of(FALLBACK) && self.program.abi.fallback.is_some() {
+            let data = match (text_args(params)?, params.get("i")) {
+                (Some(args), _) => match args.first() {
+                    Some(hex) => {
+                        let digits = hex.trim().trim_start_matches("0x");
+                        hex::decode(digits).map_err(|err| {
+                            VmError::param("args", format!("fallback data `{hex}`: {err}"))
+                        })?
+                    }
+                    None => Vec::new(),
+                },
+                (None, Some(raw)) => raw.to_vec(),
+                (None, None) => Vec::new(),
+            };
+            return Ok((None, data));
+        }
         let (_, function) = self
             .functions
             .iter()
@@ -253,17 +289,26 @@ impl EvmProcessor {
         let (_, code) = self.input(Hname::of("init"), ctx.params())?;
         // msg.sender of the constructor is whoever sent the deploy request.
         let sender = ctx.request_sender();
-        let output = self.transact(ctx, &sender, TxKind::Create, code)?;
-        let address = output;
-        let key = db::contract_key(ctx.contract());
-        ctx.state_set(&key, &address)?;
-        if address.len() == 20 {
-            let own = ctx.account_id();
-            ctx.state_set(
-                &db::owner_key(&Address::from_slice(&address)),
-                &own.to_bytes(),
-            )?;
+        // The new address belongs to this contract before the constructor
+        // runs, so that value sent to a payable constructor settles into
+        // the contract's own account (as on Ethereum, it is the contract's).
+        let from = evm_address(ctx, &sender)?;
+        let expected = from.create(db::nonce(ctx, &from)?);
+        let own = ctx.account_id();
+        ctx.state_set(&db::owner_key(&expected), &own.to_bytes())?;
+        let address = self.transact(ctx, &sender, TxKind::Create, code)?;
+        if address.as_slice() != expected.as_slice() {
+            return Err(VmError::Trap {
+                vm: VmType::EVM,
+                message: format!(
+                    "the contract was created at 0x{}, not at the address its creator's nonce \
+                     gives (0x{})",
+                    hex::encode(&address),
+                    hex::encode(expected)
+                ),
+            });
         }
+        ctx.state_set(&db::contract_key(ctx.contract()), &address)?;
         Ok(Dict::new().with("address", address))
     }
 

@@ -783,3 +783,66 @@ fn every_overload_is_callable_by_its_full_signature() {
         "{names:?}"
     );
 }
+
+/// Value sent to a payable constructor belongs to the new contract: its
+/// chain account holds it and `address(this).balance` shows it.
+#[test]
+fn a_payable_constructor_keeps_the_value_it_is_sent() {
+    let mut chain = chain();
+    let program = crate::solidity_artifact("tests/fixtures/solidity", "Payable").to_json();
+    let receipt = chain
+        .deploy(
+            alice(),
+            "payable",
+            &VmType::EVM,
+            &program,
+            Dict::new().with("evm.value", 1_000u64.to_le_bytes().to_vec()),
+        )
+        .expect("accepted");
+    ok(&receipt);
+    assert_eq!(chain.balance(&chain.contract_agent("payable")), 1_000);
+    assert_eq!(
+        view(&mut chain, "payable", "balance", json!([])),
+        [("#0".to_owned(), (1_000 * u128::from(WEI)).to_string())]
+    );
+}
+
+/// `receive` takes a plain value transfer (empty calldata), `fallback` any
+/// calldata: both are entry points when the contract has them.
+#[test]
+fn receive_and_fallback_are_entry_points() {
+    let mut chain = chain();
+    let program = crate::solidity_artifact("tests/fixtures/solidity", "Payable");
+    let names: Vec<String> = isc_engine::evm::entry_points(&program)
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
+    assert!(
+        names.contains(&"receive".to_owned()) && names.contains(&"fallback".to_owned()),
+        "{names:?}"
+    );
+    crate::deploy_program(
+        &mut chain,
+        "payable",
+        &VmType::EVM,
+        &program.to_json(),
+        Dict::new(),
+    );
+    ok(&pay(&mut chain, bob(), "payable", "receive", json!([]), 50));
+    assert_eq!(
+        view(&mut chain, "payable", "received", json!([])),
+        [("#0".to_owned(), (50 * u128::from(WEI)).to_string())]
+    );
+    let receipt = send(
+        &mut chain,
+        bob(),
+        "payable",
+        "fallback",
+        json!(["0xdeadbeef"]),
+    );
+    ok(&receipt);
+    assert_eq!(
+        view(&mut chain, "payable", "lastData", json!([])),
+        [("#0".to_owned(), "0xdeadbeef".to_owned())]
+    );
+}
