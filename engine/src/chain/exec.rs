@@ -47,6 +47,8 @@ pub(crate) struct Exec<'a> {
     /// Trace nodes kept, and calls past the cap.
     trace_nodes: usize,
     omitted_calls: u64,
+    /// Writes that happen only if the request fails (partition, key, value).
+    on_failure: Vec<(Hname, Vec<u8>, Vec<u8>)>,
 }
 
 /// What an execution leaves behind.
@@ -84,6 +86,7 @@ impl<'a> Exec<'a> {
             trace: None,
             trace_nodes: 0,
             omitted_calls: 0,
+            on_failure: Vec::new(),
         }
     }
 
@@ -102,6 +105,9 @@ impl<'a> Exec<'a> {
         if result.is_err() {
             self.store.rollback(checkpoint);
             self.events.clear();
+            for (partition, key, value) in std::mem::take(&mut self.on_failure) {
+                self.store.set(partition, &key, value);
+            }
         }
         if self.dropped_logs > 0 {
             self.logs
@@ -480,6 +486,14 @@ impl Sandbox for Ctx<'_, '_> {
         self.exec
             .store
             .set(self.frame.partition, key, value.to_vec());
+        Ok(())
+    }
+
+    fn state_set_on_failure(&mut self, key: &[u8], value: &[u8]) -> Result<(), VmError> {
+        self.no_writes("state write")?;
+        self.exec
+            .on_failure
+            .push((self.frame.partition, key.to_vec(), value.to_vec()));
         Ok(())
     }
 

@@ -101,6 +101,26 @@ pub(crate) fn nonce(ctx: &mut dyn Sandbox, address: &Address) -> Result<u64, VmE
         .map_or(0, |(nonce, _)| nonce))
 }
 
+/// Keeps `address`'s nonce one higher if the request fails: as on
+/// Ethereum, a transaction that reverts or runs out of gas still uses up
+/// its sender's nonce.
+pub(crate) fn use_nonce_on_failure(
+    ctx: &mut dyn Sandbox,
+    address: &Address,
+) -> Result<(), VmError> {
+    let record = ctx.state_get(&account_key(address))?;
+    let (nonce, code_hash) = record
+        .as_deref()
+        .and_then(decode_account)
+        .unwrap_or((0, KECCAK_EMPTY));
+    let bumped = AccountInfo {
+        nonce: nonce.saturating_add(1),
+        code_hash,
+        ..AccountInfo::default()
+    };
+    ctx.state_set_on_failure(&account_key(address), &encode_account(&bumped))
+}
+
 fn account_key(address: &Address) -> Vec<u8> {
     [b"a".as_slice(), address.as_slice()].concat()
 }

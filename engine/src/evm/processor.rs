@@ -425,6 +425,11 @@ impl EvmProcessor {
             Err(err) => return Err(err),
         };
         let result = outcome.result;
+        // The request's own transaction (not one a contract makes through
+        // ISC) uses up its sender's nonce even when it fails.
+        if !view && !result.is_success() && *sender == ctx.request_sender() {
+            db::use_nonce_on_failure(ctx, &from)?;
+        }
         ctx.burn_gas(result.tx_gas_used().saturating_mul(ratio))?;
         match result {
             ExecutionResult::Success { output, logs, .. } => {

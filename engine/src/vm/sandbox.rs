@@ -142,6 +142,14 @@ pub trait Sandbox {
     /// # Errors
     /// [`VmError::WriteInView`] in a view; limits; gas.
     fn event(&mut self, topic: &str, payload: &[u8]) -> Result<(), VmError>;
+    /// Writes `key` of the own partition only if the request *fails*,
+    /// after its changes are reverted (and never if it succeeds): what a
+    /// failure must still leave behind, such as the nonce an EVM
+    /// transaction used up. Free of gas.
+    ///
+    /// # Errors
+    /// [`VmError::WriteInView`] in a view.
+    fn state_set_on_failure(&mut self, key: &[u8], value: &[u8]) -> Result<(), VmError>;
     /// Records an EVM log as an event. EVM logs are limited as Ethereum
     /// limits them — by the EVM gas their transaction already paid — so
     /// neither ISC's event caps nor its event gas apply (only the hard

@@ -153,9 +153,18 @@ fn erc20_transfers_approves_and_decodes_custom_errors() {
         }
         other => panic!("expected a revert, got {other}"),
     }
+    // Unchanged but for bob's nonce, which his failed transaction used up
+    // (as on Ethereum).
+    let bob_account = [b"a".as_slice(), &isc_engine::evm::agent_address(&bob())].concat();
+    let without_bob = |state: Vec<(Vec<u8>, Vec<u8>)>| -> Vec<(Vec<u8>, Vec<u8>)> {
+        state
+            .into_iter()
+            .filter(|(k, _)| *k != bob_account)
+            .collect()
+    };
     assert_eq!(
-        chain.contract_state(isc_engine::Hname::of("evm")),
-        evm_state
+        without_bob(chain.contract_state(isc_engine::Hname::of("evm"))),
+        without_bob(evm_state)
     );
     assert!(receipt.gas_fee > 0);
     assert_eq!(chain.balance(&bob()), before - receipt.gas_fee);
@@ -845,4 +854,43 @@ fn receive_and_fallback_are_entry_points() {
         view(&mut chain, "payable", "lastData", json!([])),
         [("#0".to_owned(), "0xdeadbeef".to_owned())]
     );
+}
+
+/// A reverted transaction still uses up its sender's nonce, as on
+/// Ethereum: the sender's next CREATE lands where Ethereum would put it.
+#[test]
+fn a_reverted_transaction_bumps_its_senders_nonce() {
+    let mut chain = chain();
+    let nonce = |chain: &Chain, who: &AgentId| {
+        let key = [b"a".as_slice(), &isc_engine::evm::agent_address(who)].concat();
+        chain
+            .contract_state(isc_engine::Hname::of("evm"))
+            .into_iter()
+            .find(|(k, _)| *k == key)
+            .map_or(0, |(_, v)| {
+                u64::from_le_bytes(v[..8].try_into().expect("8 bytes"))
+            })
+    };
+    deploy(&mut chain, "Reverter", json!([]));
+    let before = nonce(&chain, &alice());
+    assert!(before >= 1, "{before}");
+    failed(&send(
+        &mut chain,
+        alice(),
+        "reverter",
+        "failWithReason",
+        json!([]),
+    ));
+    assert_eq!(nonce(&chain, &alice()), before + 1);
+    // Bob's failure is his own.
+    let bob_before = nonce(&chain, &bob());
+    failed(&send(
+        &mut chain,
+        bob(),
+        "reverter",
+        "failWithReason",
+        json!([]),
+    ));
+    assert_eq!(nonce(&chain, &bob()), bob_before + 1);
+    assert_eq!(nonce(&chain, &alice()), before + 1);
 }
