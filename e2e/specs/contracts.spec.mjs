@@ -1,5 +1,6 @@
 // Deploying and calling the bundled contracts, as a person does: pick an
 // example, fill its form, press the buttons, read the page.
+import { fileURLToPath } from 'node:url';
 import { test, expect } from '../playground.mjs';
 
 test('deploy the Wasm counter, call a func, see the state change through a view', async ({ playground }) => {
@@ -100,4 +101,25 @@ test('trace a Solidity call opcode by opcode, as evm.codes shows it, without cha
   await expect(card.getByTestId('opcodes')).toContainText('LOG');
   await expect(page.getByTestId('chain-state-hash')).toHaveText(hash);
   await expect(await playground.call('get')).toHaveText('#0 = 0');
+});
+
+test('a payable constructor keeps its value; receive and fallback are entry points', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  const fixture = fileURLToPath(new URL('../../engine/tests/fixtures/solidity/Payable.json', import.meta.url));
+  await page.getByTestId('upload').setInputFiles(fixture);
+  const uploaded = page.getByTestId('uploaded');
+  await expect(uploaded).toContainText('Payable');
+  // The constructor is payable: the deploy form takes a value.
+  await uploaded.getByTestId('deploy-value').fill('2');
+  await uploaded.getByTestId('deploy-value-unit').selectOption('ether');
+  await expect(uploaded.getByTestId('deploy-value-shown')).toHaveText('= 2000000 base tokens = 2 IOTA = 2000000000000000000 wei');
+  await playground.deployFrom(uploaded);
+  await expect(page.getByTestId('balance-payable').locator('td').nth(1)).toHaveText('2000000');
+  await expect(await playground.call('balance')).toHaveText('#0 = 2000000000000000000');
+  // A plain value transfer, then any calldata.
+  await expect(await playground.call('receive', {}, { value: 5 })).toHaveText(/^block \d+: ok/);
+  await expect(page.getByTestId('balance-payable').locator('td').nth(1)).toHaveText('2000005');
+  await expect(await playground.call('fallback', { data: '0xc0ffee' })).toHaveText(/^block \d+: ok/);
+  await expect(await playground.call('lastData')).toHaveText('#0 = 0xc0ffee');
 });

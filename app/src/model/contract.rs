@@ -15,6 +15,9 @@ use serde::{Deserialize, Serialize};
 pub struct Interface {
     /// Init (Wasm) or constructor (EVM) params.
     pub init: Vec<Param>,
+    /// The constructor takes `msg.value` (a payable Solidity constructor).
+    #[serde(default)]
+    pub init_payable: bool,
     /// Every other entry point.
     pub entries: Vec<Entry>,
 }
@@ -67,6 +70,7 @@ impl Interface {
         for ep in entry_points {
             if ep.name == "init" {
                 interface.init = fields(&ep.params);
+                interface.init_payable = ep.payable;
             } else {
                 let mut entry = Entry::from(ep);
                 entry.raw = raw;

@@ -6,8 +6,9 @@ use super::Note;
 use super::Shared;
 use super::forms::ArgInputs;
 use super::forms::RawParams;
-use super::forms::optional_number;
+use super::forms::{ValueInput, optional_number};
 use isc_app::model::contract::{Deployable, encode_args, resolve_names};
+use isc_app::model::units::{self, Unit};
 use isc_app::protocol::{Command, Reply};
 use leptos::prelude::*;
 
@@ -61,13 +62,29 @@ pub(crate) fn DeployForm(
     let raw = program.raw_init;
     let args = RwSignal::new(vec![String::new(); if raw { 1 } else { init.len() }]);
     let gas = RwSignal::new(String::new());
+    let value = RwSignal::new(String::new());
+    let unit = RwSignal::new(Unit::Base);
+    let payable = program.interface.init_payable;
     let message: Note = RwSignal::new(None);
     let params = init.clone();
     let vm_label = format!("VM: {}", program.vm);
     let deploy = move |_| {
         let name = contract_name.get_untracked().trim().to_owned();
         let args = resolve_names(&params, &args.get_untracked(), &shared.accounts());
-        let init = match encode_args(&program.vm, &params, raw, &args) {
+        let value = if payable {
+            units::to_base(&value.get_untracked(), unit.get_untracked())
+                .map_err(|err| format!("Value: {err}"))
+        } else {
+            Ok(0)
+        };
+        let init = match encode_args(&program.vm, &params, raw, &args).and_then(|mut init| {
+            // A payable constructor's msg.value, in base tokens.
+            let value = value?;
+            if value > 0 {
+                init.set("evm.value", value.to_le_bytes().to_vec());
+            }
+            Ok(init)
+        }) {
             Ok(init) => init,
             Err(err) => {
                 message.set(Some(Err(err)));
@@ -102,6 +119,7 @@ pub(crate) fn DeployForm(
             } else {
                 view! { <ArgInputs params=init args prefix="init".to_owned()/> }.into_any()
             }}
+            {payable.then(|| view! { <ValueInput value unit id="deploy-value".to_owned()/> })}
             <label>
                 "Gas budget " <span class="ty">"optional"</span>
                 <input data-testid="deploy-gas" inputmode="numeric"

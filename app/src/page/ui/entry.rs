@@ -6,6 +6,7 @@ use super::Note;
 use super::Shared;
 use super::forms::ArgInputs;
 use super::forms::RawParams;
+use super::forms::ValueInput;
 use super::forms::base_tokens;
 use super::forms::optional_number;
 use super::glossary::Hint;
@@ -173,29 +174,7 @@ pub(crate) fn EntryCard(
                 </details>
             </Show>
             <Show when=move || payable>
-                <label>
-                    "Value " <span class="ty">"→ msg.value"</span>
-                    <Hint term="value"/>
-                    <span class="row">
-                        <input data-testid=ids.1.clone() inputmode="decimal"
-                            prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
-                        <select data-testid=format!("{}-unit", ids.1) aria-label="unit of the value"
-                            on:change=move |ev| unit.set(Unit::from_name(&event_target_value(&ev)).unwrap_or(Unit::Base))>
-                            {Unit::ALL.map(|u| view! { <option value=u.name()>{u.name()}</option> }).collect_view()}
-                        </select>
-                    </span>
-                </label>
-                <span class="hint" data-testid=format!("{}-shown", ids.1)>{move || {
-                    match units::to_base(&value.get(), unit.get()) {
-                        Ok(0) => String::new(),
-                        Ok(base) => format!(
-                            "= {base} base tokens = {} = {} wei",
-                            units::tokens(base),
-                            u128::from(base) * units::WEI_PER_BASE
-                        ),
-                        Err(err) => err.to_string(),
-                    }
-                }}</span>
+                <ValueInput value unit id=ids.1.clone()/>
             </Show>
             <div class="row">
                 <button data-testid=format!("call-{name}") on:click=send disabled=call_disabled

@@ -2,7 +2,9 @@
 //! numbers people type.
 
 use super::Shared;
+use super::glossary::Hint;
 use isc_app::model::contract::Param;
+use isc_app::model::units::{self, Unit};
 use leptos::prelude::*;
 
 /// A number typed by the user: empty is none.
@@ -107,5 +109,43 @@ pub(crate) fn RawParams(
                 on:input=move |ev| args.set(vec![event_target_value(&ev)])
             ></textarea>
         </label>
+    }
+}
+
+/// The value a payable Solidity function or constructor receives as
+/// `msg.value`: typed in base tokens, wei, gwei or ether, shown converted.
+#[component]
+pub(crate) fn ValueInput(
+    /// The amount as typed.
+    value: RwSignal<String>,
+    /// Its unit.
+    unit: RwSignal<Unit>,
+    /// The input's test id (`<id>-unit`, `<id>-shown` for the others).
+    id: String,
+) -> impl IntoView {
+    view! {
+        <label>
+            "Value " <span class="ty">"→ msg.value"</span>
+            <Hint term="value"/>
+            <span class="row">
+                <input data-testid=id.clone() inputmode="decimal"
+                    prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))/>
+                <select data-testid=format!("{id}-unit") aria-label="unit of the value"
+                    on:change=move |ev| unit.set(Unit::from_name(&event_target_value(&ev)).unwrap_or(Unit::Base))>
+                    {Unit::ALL.map(|u| view! { <option value=u.name()>{u.name()}</option> }).collect_view()}
+                </select>
+            </span>
+        </label>
+        <span class="hint" data-testid=format!("{id}-shown")>{move || {
+            match units::to_base(&value.get(), unit.get()) {
+                Ok(0) => String::new(),
+                Ok(base) => format!(
+                    "= {base} base tokens = {} = {} wei",
+                    units::tokens(base),
+                    u128::from(base) * units::WEI_PER_BASE
+                ),
+                Err(err) => err.to_string(),
+            }
+        }}</span>
     }
 }
