@@ -48,6 +48,19 @@ fn view(
     serde_json::from_slice(results.get("decoded").expect("decoded outputs")).expect("JSON")
 }
 
+/// Deploys the test fixture `engine/tests/fixtures/solidity/<name>.sol`
+/// as `name` in lower case.
+#[track_caller]
+fn deploy_fixture(chain: &mut Chain, name: &str) -> Receipt {
+    crate::deploy_program(
+        chain,
+        &name.to_lowercase(),
+        &VmType::EVM,
+        &crate::solidity_artifact("tests/fixtures/solidity", name).to_json(),
+        Dict::new(),
+    )
+}
+
 fn address(agent: &AgentId) -> String {
     format!("0x{}", hex::encode(isc_engine::evm::agent_address(agent)))
 }
@@ -704,13 +717,7 @@ fn contract_address(chain: &Chain, name: &str) -> String {
 #[test]
 fn evm_logs_are_limited_by_gas_not_by_isc_event_caps() {
     let mut chain = chain();
-    crate::deploy_program(
-        &mut chain,
-        "logs",
-        &VmType::EVM,
-        &crate::solidity_artifact("tests/fixtures/solidity", "Logs").to_json(),
-        Dict::new(),
-    );
+    deploy_fixture(&mut chain, "Logs");
     let receipt = send(&mut chain, alice(), "logs", "many", json!(["60"]));
     ok(&receipt);
     assert_eq!(
@@ -747,13 +754,7 @@ fn evm_logs_are_limited_by_gas_not_by_isc_event_caps() {
 #[test]
 fn every_overload_is_callable_by_its_full_signature() {
     let mut chain = chain();
-    crate::deploy_program(
-        &mut chain,
-        "overloads",
-        &VmType::EVM,
-        &crate::solidity_artifact("tests/fixtures/solidity", "Overloads").to_json(),
-        Dict::new(),
-    );
+    deploy_fixture(&mut chain, "Overloads");
     ok(&send(
         &mut chain,
         alice(),
@@ -830,13 +831,7 @@ fn receive_and_fallback_are_entry_points() {
         names.contains(&"receive".to_owned()) && names.contains(&"fallback".to_owned()),
         "{names:?}"
     );
-    crate::deploy_program(
-        &mut chain,
-        "payable",
-        &VmType::EVM,
-        &program.to_json(),
-        Dict::new(),
-    );
+    deploy_fixture(&mut chain, "Payable");
     ok(&pay(&mut chain, bob(), "payable", "receive", json!([]), 50));
     assert_eq!(
         view(&mut chain, "payable", "received", json!([])),
