@@ -49,6 +49,8 @@ pub(crate) struct Exec<'a> {
     omitted_calls: u64,
     /// Writes that happen only if the request fails (partition, key, value).
     on_failure: Vec<(Hname, Vec<u8>, Vec<u8>)>,
+    /// Keys the request has written or deleted: reading them is free.
+    written: std::collections::BTreeSet<(Hname, Vec<u8>)>,
 }
 
 /// What an execution leaves behind.
@@ -87,6 +89,7 @@ impl<'a> Exec<'a> {
             trace_nodes: 0,
             omitted_calls: 0,
             on_failure: Vec::new(),
+            written: std::collections::BTreeSet::new(),
         }
     }
 
@@ -475,14 +478,26 @@ impl Sandbox for Ctx<'_, '_> {
             .store
             .get(self.frame.partition, key)
             .map(<[u8]>::to_vec);
-        let read = key.len() + value.as_ref().map_or(0, Vec::len);
-        self.exec.burn(GAS.read(read))?;
+        // Wasp: a key the request wrote itself is read for free.
+        let written = self
+            .exec
+            .written
+            .contains(&(self.frame.partition, key.to_vec()));
+        if !written {
+            self.exec
+                .burn(GAS.read(value.as_ref().map_or(0, Vec::len)))?;
+        }
         Ok(value)
     }
 
     fn state_set(&mut self, key: &[u8], value: &[u8]) -> Result<(), VmError> {
         self.no_writes("state write")?;
-        self.exec.burn(GAS.write(key.len() + value.len()))?;
+        // The full key as the chain stores it: the partition's hname first.
+        let full_key = std::mem::size_of::<u32>() + key.len();
+        self.exec.burn(GAS.write(full_key + value.len()))?;
+        self.exec
+            .written
+            .insert((self.frame.partition, key.to_vec()));
         self.exec
             .store
             .set(self.frame.partition, key, value.to_vec());
@@ -499,21 +514,28 @@ impl Sandbox for Ctx<'_, '_> {
 
     fn state_delete(&mut self, key: &[u8]) -> Result<(), VmError> {
         self.no_writes("state delete")?;
-        self.exec.burn(GAS.write(key.len()))?;
+        // Wasp: deleting is free.
+        self.exec
+            .written
+            .insert((self.frame.partition, key.to_vec()));
         self.exec.store.delete(self.frame.partition, key);
         Ok(())
     }
 
     fn state_prefix(&mut self, prefix: &[u8]) -> Result<StateItems, VmError> {
         let items = self.exec.store.prefix(self.frame.partition, prefix);
-        let bytes: usize = items.iter().map(|(k, v)| k.len() + v.len()).sum();
-        self.exec
-            .burn(GAS.read(bytes) + GAS.state_read * items.len() as u64)?;
+        // Each item as a read of its value (and 1 for an empty scan).
+        let gas = items
+            .iter()
+            .map(|(_, value)| GAS.read(value.len()))
+            .sum::<u64>()
+            .max(GAS.state_read);
+        self.exec.burn(gas)?;
         Ok(items)
     }
 
     fn balance_of(&mut self, agent: &AgentId) -> Result<Assets, VmError> {
-        self.exec.burn(GAS.read(0))?;
+        self.exec.burn(GAS.balance)?;
         Ok(accounts::balance(self.exec.store, agent))
     }
 
@@ -616,8 +638,7 @@ impl Sandbox for Ctx<'_, '_> {
                 limits.max_events_per_request
             )));
         }
-        self.exec
-            .burn(GAS.event + GAS.per_byte * payload.len() as u64)?;
+        self.exec.burn(GAS.event)?;
         self.exec.events.push(Event {
             contract: self.frame.contract,
             topic: topic.to_owned(),

@@ -13,17 +13,24 @@ pub struct GasSchedule {
     pub request_base: u64,
     /// Every sandbox call a contract makes.
     pub sandbox_call: u64,
-    /// A state read, plus `per_byte` per byte read.
+    /// A state read: 1, plus 1 per `read_bytes_per_gas` bytes of the
+    /// value (Wasp: `len(value) / 100 + 1`); free for a key the request
+    /// has written itself.
     pub state_read: u64,
-    /// A state write or delete, plus `per_byte_written` per byte of key and value.
-    pub state_write: u64,
-    /// Per byte read.
-    pub per_byte: u64,
-    /// Per byte of key and value written.
+    /// Bytes of a value read per unit of gas.
+    pub read_bytes_per_gas: u64,
+    /// Per byte of a write: the full key (with the contract's 4-byte hname
+    /// prefix) and the value (Wasp). A delete is free.
     pub per_byte_written: u64,
+    /// Per byte a Wasm host call copies between guest memory and the host
+    /// (the playground's own charge: Wasp has none), and per byte of an
+    /// event's payload and of hashed input.
+    pub per_byte: u64,
+    /// A balance query (Wasp: 20).
+    pub balance: u64,
     /// A call into another contract.
     pub call: u64,
-    /// An event, plus `per_byte` per payload byte.
+    /// An event (Wasp: 10).
     pub event: u64,
     /// A token transfer between accounts.
     pub transfer: u64,
@@ -37,47 +44,51 @@ pub struct GasSchedule {
     pub evm_gas_ratio: u64,
 }
 
-/// The playground's gas schedule.
+/// The playground's gas schedule (Wasp's where the playground follows it).
 ///
 /// | operation | gas |
 /// |---|---|
-/// | request (minimum, a floor) | 10 000 |
-/// | sandbox call | 10 |
-/// | state read | 10 + 1/byte |
-/// | state write/delete | 50 + 10/byte |
-/// | call another contract | 1 000 |
-/// | event | 100 + 1/byte |
-/// | token transfer | 100 |
+/// | request (minimum, a floor) | 10 000 (Wasp) |
+/// | sandbox call | 10 (Wasp) |
+/// | state read | `len(value) / 100 + 1`; 0 for a key the request wrote (Wasp) |
+/// | state write | 1 per byte of full key (hname prefix included) and value (Wasp) |
+/// | state delete | 0 (Wasp) |
+/// | balance | 20 (Wasp) |
+/// | call another contract | 100 (Wasp) |
+/// | event | 10 (Wasp) |
+/// | token transfer | 10 (Wasp: transfer of allowance) |
 /// | hash | 50 + 1/byte |
-/// | deploy | 10 000 |
-/// | store blob | its state writes only |
-/// | Wasm instruction (fuel unit) | 1 |
+/// | deploy | 10 (Wasp) |
+/// | Wasm host copy | 1/byte (the playground's own) |
+/// | Wasm operator (fuel unit) | 1 (Wasp: wasmtime's fuel) |
 /// | EVM gas | 1 chain gas per EVM gas |
 pub const GAS: GasSchedule = GasSchedule {
     request_base: 10_000,
     sandbox_call: 10,
-    state_read: 10,
-    state_write: 50,
+    state_read: 1,
+    read_bytes_per_gas: 100,
+    per_byte_written: 1,
     per_byte: 1,
-    per_byte_written: 10,
-    call: 1_000,
-    event: 100,
-    transfer: 100,
+    balance: 20,
+    call: 100,
+    event: 10,
+    transfer: 10,
     hash: 50,
-    deploy: 10_000,
+    deploy: 10,
     wasm_instruction: 1,
     evm_gas_ratio: 1,
 };
 
 impl GasSchedule {
-    /// The cost of reading `bytes` bytes of state.
+    /// The cost of reading a value of `bytes` bytes (a key the request has
+    /// not written).
     pub const fn read(&self, bytes: usize) -> u64 {
-        self.state_read + self.per_byte * bytes as u64
+        self.state_read + bytes as u64 / self.read_bytes_per_gas
     }
 
-    /// The cost of writing `bytes` bytes of key and value.
+    /// The cost of writing `bytes` bytes of full key and value.
     pub const fn write(&self, bytes: usize) -> u64 {
-        self.state_write + self.per_byte_written * bytes as u64
+        self.per_byte_written * bytes as u64
     }
 
     /// The cost of hashing `bytes` bytes.

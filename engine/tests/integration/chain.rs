@@ -382,3 +382,45 @@ fn an_unloadable_program_cannot_be_deployed() {
             .all(|r| r.name != "bad" && r.name != "alien")
     );
 }
+
+/// State costs Wasp's gas: a write burns 1 per byte of the full key (the
+/// contract's 4-byte hname prefix included) plus the value; reading a key
+/// the request has not written burns `len(value) / 100 + 1` (one it wrote,
+/// nothing); a delete burns nothing.
+#[test]
+fn state_gas_follows_wasps_rules() {
+    let mut chain = new_chain();
+    let value = |c: char, n: usize| c.to_string().repeat(n);
+    deploy(
+        &mut chain,
+        "store",
+        json!({
+            "funcs": [
+                {"name": "nothing", "ops": []},
+                {"name": "set100", "ops": [{"set": {"key": "k", "value": value('x', 100)}}]},
+                {"name": "set250", "ops": [{"set": {"key": "k", "value": value('y', 250)}}]},
+                {"name": "read", "ops": [{"get": {"key": "k"}}]},
+                {"name": "writeThenRead", "ops": [
+                    {"set": {"key": "k", "value": value('z', 250)}},
+                    {"get": {"key": "k"}}
+                ]},
+                {"name": "delete", "ops": [{"delete": {"key": "k"}}]}
+            ],
+            "views": []
+        }),
+    );
+    let mut gas = |entry: &str| {
+        let receipt = chain
+            .post(Request::new(alice(), "store", entry))
+            .expect("accepted");
+        assert!(receipt.is_success(), "{entry}: {:?}", receipt.error);
+        receipt.trace.gas_burned
+    };
+    // The test VM burns 1 per operation it runs.
+    let nothing = gas("nothing");
+    assert_eq!(gas("set100") - nothing, 1 + 4 + 1 + 100);
+    assert_eq!(gas("set250") - nothing, 1 + 4 + 1 + 250);
+    assert_eq!(gas("read") - nothing, 1 + 250 / 100 + 1);
+    assert_eq!(gas("writeThenRead") - nothing, 2 + 4 + 1 + 250);
+    assert_eq!(gas("delete") - nothing, 1);
+}

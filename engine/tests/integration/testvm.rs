@@ -29,6 +29,8 @@ pub(crate) struct EntryPoint {
 pub(crate) enum Op {
     /// `state[key] = value`.
     Set { key: String, value: String },
+    /// Deletes `state[key]`.
+    Delete { key: String },
     /// Adds 1 to the u64 under `key`.
     Increment { key: String },
     /// `results[key] = state[key]`.
@@ -126,6 +128,7 @@ impl Processor for TestProcessor {
 fn run(ctx: &mut dyn Sandbox, op: &Op, results: &mut Dict) -> Result<(), VmError> {
     match op {
         Op::Set { key, value } => ctx.state_set(key.as_bytes(), value.as_bytes()),
+        Op::Delete { key } => ctx.state_delete(key.as_bytes()),
         Op::Increment { key } => {
             let old = ctx.state_get(key.as_bytes())?.unwrap_or_default();
             let old = isc_engine::codec::u64_from_bytes(&old)?;
