@@ -25,6 +25,7 @@
 //! come after every other).
 
 use std::ops::Range;
+use wasm_encoder::{BlockType, ConstExpr, Encode, ExportKind, GlobalType, Instruction, ValType};
 use wasmparser::{Operator, Parser, Payload, TypeRef};
 
 /// The exported global holding the fuel left (`i64`, mutable).
@@ -59,40 +60,9 @@ fn rank(id: u8) -> u8 {
     }
 }
 
-fn leb_u32(out: &mut Vec<u8>, mut value: u32) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-fn leb_i64(out: &mut Vec<u8>, mut value: i64) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        let done = (value == 0 && byte & 0x40 == 0) || (value == -1 && byte & 0x40 != 0);
-        if done {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
 fn section(out: &mut Vec<u8>, id: u8, content: &[u8]) {
     out.push(id);
-    leb_u32(out, u32::try_from(content.len()).unwrap_or(u32::MAX));
-    out.extend_from_slice(content);
-}
-
-fn name(out: &mut Vec<u8>, text: &str) {
-    leb_u32(out, u32::try_from(text.len()).unwrap_or(u32::MAX));
-    out.extend_from_slice(text.as_bytes());
+    content.encode(out);
 }
 
 /// The indices of the two globals the instrumentation adds.
@@ -108,23 +78,30 @@ impl Globals {
         if cost == 0 {
             return;
         }
-        out.push(0x23); // global.get
-        leb_u32(out, self.fuel);
-        out.push(0x42); // i64.const
-        leb_i64(out, i64::try_from(cost).unwrap_or(i64::MAX));
-        out.push(0x7d); // i64.sub
-        out.push(0x24); // global.set
-        leb_u32(out, self.fuel);
+        for instruction in [
+            Instruction::GlobalGet(self.fuel),
+            Instruction::I64Const(i64::try_from(cost).unwrap_or(i64::MAX)),
+            Instruction::I64Sub,
+            Instruction::GlobalSet(self.fuel),
+        ] {
+            instruction.encode(out);
+        }
     }
 
     /// `if fuel <= 0 { out_of_fuel = 1; unreachable }`.
     fn check(self, out: &mut Vec<u8>) {
-        out.push(0x23); // global.get
-        leb_u32(out, self.fuel);
-        out.extend_from_slice(&[0x42, 0x00, 0x57, 0x04, 0x40]); // i64.const 0, i64.le_s, if
-        out.extend_from_slice(&[0x41, 0x01, 0x24]); // i32.const 1, global.set
-        leb_u32(out, self.out_of_fuel);
-        out.extend_from_slice(&[0x00, 0x0b]); // unreachable, end
+        for instruction in [
+            Instruction::GlobalGet(self.fuel),
+            Instruction::I64Const(0),
+            Instruction::I64LeS,
+            Instruction::If(BlockType::Empty),
+            Instruction::I32Const(1),
+            Instruction::GlobalSet(self.out_of_fuel),
+            Instruction::Unreachable,
+            Instruction::End,
+        ] {
+            instruction.encode(out);
+        }
     }
 }
 
@@ -224,11 +201,7 @@ fn body(
         }
     }
     let mut sized = Vec::with_capacity(out.len() + 5);
-    leb_u32(
-        &mut sized,
-        u32::try_from(out.len()).map_err(|_| "function too large")?,
-    );
-    sized.extend_from_slice(&out);
+    out.as_slice().encode(&mut sized);
     Ok(sized)
 }
 
@@ -278,24 +251,32 @@ pub(crate) fn instrument(wasm: &[u8]) -> Result<Vec<u8>, String> {
         out_of_fuel: first_new + 1,
     };
     let new_globals = {
-        // (mut i64) = i64.const 0; (mut i32) = i32.const 0
         let mut out = Vec::new();
-        out.extend_from_slice(&[0x7e, 0x01, 0x42, 0x00, 0x0b]);
-        out.extend_from_slice(&[0x7f, 0x01, 0x41, 0x00, 0x0b]);
+        for (val_type, init) in [
+            (ValType::I64, ConstExpr::i64_const(0)),
+            (ValType::I32, ConstExpr::i32_const(0)),
+        ] {
+            let ty = GlobalType {
+                val_type,
+                mutable: true,
+                shared: false,
+            };
+            ty.encode(&mut out);
+            init.encode(&mut out);
+        }
         out
     };
     let new_exports = {
         let mut out = Vec::new();
-        name(&mut out, FUEL_GLOBAL);
-        out.push(0x03);
-        leb_u32(&mut out, globals.fuel);
-        name(&mut out, OUT_OF_FUEL_GLOBAL);
-        out.push(0x03);
-        leb_u32(&mut out, globals.out_of_fuel);
+        let mut export = |name: &str, kind: ExportKind, index: u32| {
+            name.encode(&mut out);
+            kind.encode(&mut out);
+            index.encode(&mut out);
+        };
+        export(FUEL_GLOBAL, ExportKind::Global, globals.fuel);
+        export(OUT_OF_FUEL_GLOBAL, ExportKind::Global, globals.out_of_fuel);
         if let Some(func) = start {
-            name(&mut out, START_EXPORT);
-            out.push(0x00);
-            leb_u32(&mut out, func);
+            export(START_EXPORT, ExportKind::Func, func);
         }
         out
     };
@@ -309,14 +290,14 @@ pub(crate) fn instrument(wasm: &[u8]) -> Result<Vec<u8>, String> {
         |out: &mut Vec<u8>, before: u8, wrote_globals: &mut bool, wrote_exports: &mut bool| {
             if !*wrote_globals && before > rank(GLOBAL_SECTION) {
                 let mut content = Vec::new();
-                leb_u32(&mut content, 2);
+                2u32.encode(&mut content);
                 content.extend_from_slice(&new_globals);
                 section(out, GLOBAL_SECTION, &content);
                 *wrote_globals = true;
             }
             if !*wrote_exports && before > rank(EXPORT_SECTION) {
                 let mut content = Vec::new();
-                leb_u32(&mut content, added_exports);
+                added_exports.encode(&mut content);
                 content.extend_from_slice(&new_exports);
                 section(out, EXPORT_SECTION, &content);
                 *wrote_exports = true;
@@ -347,7 +328,7 @@ pub(crate) fn instrument(wasm: &[u8]) -> Result<Vec<u8>, String> {
             GLOBAL_SECTION => {
                 let (count, rest) = entries(content, range.start)?;
                 let mut merged = Vec::new();
-                leb_u32(&mut merged, count + 2);
+                (count + 2).encode(&mut merged);
                 merged.extend_from_slice(rest);
                 merged.extend_from_slice(&new_globals);
                 section(&mut out, GLOBAL_SECTION, &merged);
@@ -356,7 +337,7 @@ pub(crate) fn instrument(wasm: &[u8]) -> Result<Vec<u8>, String> {
             EXPORT_SECTION => {
                 let (count, rest) = entries(content, range.start)?;
                 let mut merged = Vec::new();
-                leb_u32(&mut merged, count + added_exports);
+                (count + added_exports).encode(&mut merged);
                 merged.extend_from_slice(rest);
                 merged.extend_from_slice(&new_exports);
                 section(&mut out, EXPORT_SECTION, &merged);
@@ -370,7 +351,7 @@ pub(crate) fn instrument(wasm: &[u8]) -> Result<Vec<u8>, String> {
                 };
                 // The section is written whole once its last body is read.
                 let mut header = Vec::new();
-                leb_u32(&mut header, count);
+                count.encode(&mut header);
                 if count == 0 {
                     section(&mut out, CODE_SECTION, &header);
                 } else {
