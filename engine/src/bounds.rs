@@ -62,3 +62,17 @@ pub const MAX_EVM_LOGS: usize = 100_000;
 /// The most bytes of one EVM log kept as an event payload (decoded as
 /// JSON); within the block gas limit no log's data comes near it.
 pub const MAX_EVM_LOG_BYTES: usize = 8 * 1024 * 1024;
+
+/// The most requests waiting in the chain's queue (posted by contracts or
+/// queued by users). A contract that re-posts itself twice per run would
+/// otherwise grow the queue without end; a post past the cap fails the
+/// request that posts.
+pub const MAX_QUEUED_REQUESTS: usize = 1_000;
+
+/// The most requests one block takes from the queue (Solo batches the
+/// requests that are ready; the rest wait for the next block).
+pub const MAX_BLOCK_REQUESTS: usize = 100;
+
+/// The furthest one "advance time" step moves the clock: 10 years, in
+/// seconds (a time lock is at most `u32::MAX` seconds away).
+pub const MAX_ADVANCE_SECONDS: u64 = 315_360_000;

@@ -52,7 +52,10 @@ pub mod session;
 pub mod vm;
 pub mod wasmvm;
 
-pub use chain::receipt::{BlockInfo, CallTrace, DEFAULT_GAS_BUDGET, Event, Receipt, Request};
+pub use chain::queue::Pending;
+pub use chain::receipt::{
+    BlockInfo, CallTrace, DEFAULT_GAS_BUDGET, Event, Receipt, Request, Step, format_time,
+};
 pub use chain::{Chain, ChainConfig, ChainError, ConfigError, Snapshot, StateHash};
 pub use codec::{Assets, Dict};
 pub use core::governance::{FeePolicy, Limits};

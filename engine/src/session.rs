@@ -10,7 +10,7 @@
 //! `"version"`; a reader refuses versions it does not know with a message
 //! that says which it knows.
 
-use crate::chain::receipt::{Receipt, Request};
+use crate::chain::receipt::{Receipt, Step};
 use crate::chain::{Chain, ChainConfig, ChainError, ConfigError, StateHash};
 use crate::ids::Hash;
 use serde::{Deserialize, Serialize};
@@ -18,8 +18,13 @@ use std::collections::BTreeMap;
 
 /// The `format` tag of a session file.
 pub const SESSION_FORMAT: &str = "isc-playground-session";
-/// The session version this build writes (and the only one it reads).
-pub const SESSION_VERSION: u32 = 1;
+/// The newest session version, the one this build writes when a session
+/// needs it: 2 adds the steps besides requests (queue, run a block,
+/// advance time). A session of requests alone is written as version 1,
+/// which every earlier build reads.
+pub const SESSION_VERSION: u32 = 2;
+/// The session versions this build reads.
+pub const SESSION_VERSIONS: &[u32] = &[1, SESSION_VERSION];
 
 /// A contract's source, kept with the session for whoever opens it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,7 +44,7 @@ pub struct Source {
 }
 
 /// A replayable transcript of a chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Session {
     format: String,
@@ -49,8 +54,34 @@ pub struct Session {
     /// Sources of the deployed programs (informational).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<Source>,
-    /// The requests, in order: one block each.
-    pub requests: Vec<Request>,
+    /// What was done, in order: requests (each runs first in a block of
+    /// its own), and from version 2 requests queued, blocks run and time
+    /// advanced.
+    pub requests: Vec<Step>,
+}
+
+/// A session is written as the lowest version that holds it, so a file or
+/// link of requests alone opens in builds from before version 2.
+impl Serialize for Session {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Form<'a> {
+            format: &'a str,
+            version: u32,
+            config: &'a ChainConfig,
+            #[serde(skip_serializing_if = "<[Source]>::is_empty")]
+            sources: &'a [Source],
+            requests: &'a [Step],
+        }
+        Form {
+            format: &self.format,
+            version: self.lowest_version(),
+            config: &self.config,
+            sources: &self.sources,
+            requests: &self.requests,
+        }
+        .serialize(s)
+    }
 }
 
 /// Why a session could not be read or replayed.
@@ -63,9 +94,7 @@ pub enum SessionError {
     #[error("not a session file: expected \"format\": \"{SESSION_FORMAT}\"")]
     Format,
     /// A version this build does not know.
-    #[error(
-        "session version {found} is not supported (this build reads version {SESSION_VERSION})"
-    )]
+    #[error("session version {found} is not supported (this build reads versions 1 and 2)")]
     UnknownVersion {
         /// The file's version.
         found: u64,
@@ -73,8 +102,14 @@ pub enum SessionError {
     /// The chain config is out of bounds.
     #[error(transparent)]
     Config(#[from] ConfigError),
-    /// The chain refused a request while replaying.
-    #[error("request {index} could not be replayed: {source}")]
+    /// A version 1 session holds a step only version 2 has.
+    #[error("step {index} needs session version 2; the file says version 1")]
+    StepNeedsVersion2 {
+        /// The step's position, from 0.
+        index: usize,
+    },
+    /// The chain refused a step while replaying.
+    #[error("step {index} could not be replayed: {source}")]
     Request {
         /// The request's position, from 0.
         index: usize,
@@ -316,7 +351,10 @@ impl Link {
                 .then(|| Hash::blake2b(bytes))
                 .and_then(|hash| Some((hash, known.get(&hash)?.clone())))
         };
-        for (request, req) in self.session.requests.iter_mut().enumerate() {
+        for (request, step) in self.session.requests.iter_mut().enumerate() {
+            let Some(req) = step.request_mut() else {
+                continue;
+            };
             let found: Vec<(Vec<u8>, Hash, Origin)> = req
                 .params
                 .iter()
@@ -373,8 +411,10 @@ impl Link {
             match &omitted.at {
                 Slot::Param { request, key } => {
                     // Checked by `decode`: the request exists, the key is hex.
-                    let (Some(req), Ok(key)) =
-                        (session.requests.get_mut(*request), hex::decode(key))
+                    let (Some(req), Ok(key)) = (
+                        session.requests.get_mut(*request).and_then(Step::request_mut),
+                        hex::decode(key),
+                    )
                     else {
                         return true;
                     };
@@ -487,7 +527,7 @@ impl Link {
             }
             let empty = match &omitted.at {
                 Slot::Param { request, key } => {
-                    let req = self.session.requests.get(*request);
+                    let req = self.session.requests.get(*request).and_then(Step::request);
                     match (req, hex::decode(key)) {
                         (Some(req), Ok(key)) => req.params.get(key).is_none(),
                         _ => false,
@@ -534,10 +574,10 @@ impl Session {
         }
     }
 
-    /// The transcript of `chain`: its config and every request so far.
+    /// The transcript of `chain`: its config and every step so far.
     pub fn of(chain: &Chain) -> Self {
         Self {
-            requests: chain.requests(),
+            requests: chain.steps(),
             ..Self::new(chain.config().clone())
         }
     }
@@ -547,6 +587,15 @@ impl Session {
         // A session holds only strings, integers and maps with string keys:
         // serializing it cannot fail.
         serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The lowest version that holds this session: 1 for requests alone.
+    fn lowest_version(&self) -> u32 {
+        if self.requests.iter().all(|step| matches!(step, Step::Post(_))) {
+            1
+        } else {
+            SESSION_VERSION
+        }
     }
 
     /// Reads the JSON form, checking format and version first.
@@ -559,14 +608,24 @@ impl Session {
         if value.get("format").and_then(|f| f.as_str()) != Some(SESSION_FORMAT) {
             return Err(SessionError::Format);
         }
-        match value.get("version").and_then(serde_json::Value::as_u64) {
-            Some(version) if version == u64::from(SESSION_VERSION) => {}
+        let version = match value.get("version").and_then(serde_json::Value::as_u64) {
+            Some(version) if SESSION_VERSIONS.iter().any(|v| u64::from(*v) == version) => version,
             Some(found) => return Err(SessionError::UnknownVersion { found }),
             None => return Err(SessionError::Json("missing `version`".into())),
-        }
-        let session: Self =
+        };
+        let mut session: Self =
             serde_json::from_value(value).map_err(|err| SessionError::Json(brief(&err)))?;
+        if version == 1 {
+            if let Some(index) = session
+                .requests
+                .iter()
+                .position(|step| !matches!(step, Step::Post(_)))
+            {
+                return Err(SessionError::StepNeedsVersion2 { index });
+            }
+        }
         session.config.validate()?;
+        session.version = SESSION_VERSION;
         Ok(session)
     }
 
@@ -584,11 +643,11 @@ impl Session {
         let mut chain = Chain::new(self.config.clone());
         setup(&mut chain);
         let mut receipts = Vec::with_capacity(self.requests.len());
-        for (index, request) in self.requests.iter().enumerate() {
-            let receipt = chain
-                .post(request.clone())
+        for (index, step) in self.requests.iter().enumerate() {
+            let made = chain
+                .apply(step)
                 .map_err(|source| SessionError::Request { index, source })?;
-            receipts.push(receipt);
+            receipts.extend(made);
         }
         Ok(Replay { chain, receipts })
     }
@@ -611,7 +670,7 @@ mod tests {
             .expect_err("future");
         assert_eq!(
             err.to_string(),
-            "session version 99 is not supported (this build reads version 1)"
+            "session version 99 is not supported (this build reads versions 1 and 2)"
         );
         let err = Session::from_json(
             r#"{"format": "isc-playground-session", "version": 1, "config": {}, "requests": [{"sender": "0x00"}]}"#,
@@ -661,10 +720,11 @@ mod tests {
             .collect();
         let schema = "{\"name\": \"x\"}".repeat(40);
         let mut session = Session::new(ChainConfig::default());
-        let mut request = Request::new(crate::AgentId::user("alice"), "blob", "storeBlob");
+        let mut request =
+            crate::Request::new(crate::AgentId::user("alice"), "blob", "storeBlob");
         request.params.set("p", program.clone());
         request.params.set("v", b"wasmvm".to_vec());
-        session.requests.push(request);
+        session.requests.push(Step::Post(request));
         session.sources.push(Source {
             name: "x".into(),
             language: SCHEMA_LANGUAGE.into(),

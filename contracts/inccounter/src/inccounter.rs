@@ -38,6 +38,55 @@ pub fn func_call_increment_recurse5x(ctx: &ScFuncContext, f: &CallIncrementRecur
     }
 }
 
+/// Keeps the allowance in this contract's account: a posted request
+/// carries tokens from it (Wasp raises a transfer to 1 Mi base tokens).
+fn take_allowance(ctx: &ScFuncContext) {
+    let allowance = ScTransfer::from_balances(&ctx.allowance());
+    ctx.transfer_allowed(&ctx.account_id(), &allowance);
+}
+
+/// Posts `increment` to this contract, to run `delay` seconds from now.
+pub fn func_increment_with_delay(ctx: &ScFuncContext, f: &IncrementWithDelayContext) {
+    let delay = f.params.delay();
+    ctx.require(delay.exists(), "missing mandatory param: delay");
+    take_allowance(ctx);
+    ctx.post(
+        ctx.current_chain_id(),
+        ctx.contract(),
+        ScHname::new(FUNC_INCREMENT),
+        ScDict::new(&[]),
+        ScTransfer::new(),
+        ScTransfer::base_tokens(1),
+        delay.value(),
+    );
+}
+
+/// Increments, then posts itself again until it has run `numRepeats`
+/// more times (the count left is kept in state).
+pub fn func_repeat_many(ctx: &ScFuncContext, f: &RepeatManyContext) {
+    let counter = f.state.counter();
+    counter.set_value(counter.value() + 1);
+    take_allowance(ctx);
+    let left = f.state.num_repeats();
+    let mut repeats = f.params.num_repeats().value();
+    if repeats == 0 {
+        repeats = left.value();
+        if repeats == 0 {
+            return;
+        }
+    }
+    left.set_value(repeats - 1);
+    ctx.post(
+        ctx.current_chain_id(),
+        ctx.contract(),
+        ScHname::new(FUNC_REPEAT_MANY),
+        ScDict::new(&[]),
+        ScTransfer::new(),
+        ScTransfer::base_tokens(1),
+        0,
+    );
+}
+
 pub fn view_get_counter(_ctx: &ScViewContext, f: &GetCounterContext) {
     f.results.counter().set_value(f.state.counter().value());
 }

@@ -23,6 +23,8 @@ const EXPORT_MAP: ScExportMap = ScExportMap {
         FUNC_CALL_INCREMENT_RECURSE5X,
         FUNC_INCREMENT,
         FUNC_INCREMENT_BY,
+        FUNC_INCREMENT_WITH_DELAY,
+        FUNC_REPEAT_MANY,
         VIEW_GET_COUNTER,
     ],
     funcs: &[
@@ -31,6 +33,8 @@ const EXPORT_MAP: ScExportMap = ScExportMap {
         func_call_increment_recurse5x_thunk,
         func_increment_thunk,
         func_increment_by_thunk,
+        func_increment_with_delay_thunk,
+        func_repeat_many_thunk,
     ],
     views: &[view_get_counter_thunk],
 };
@@ -75,6 +79,29 @@ fn func_increment_by_thunk(ctx: &ScFuncContext) {
     let f = IncrementByContext { params: ImmutableIncrementByParams::new(), state: mutable_state() };
     func_increment_by(ctx, &f);
     ctx.log("inccounter.funcIncrementBy ok");
+}
+
+pub struct IncrementWithDelayContext {
+    pub params: ImmutableIncrementWithDelayParams,
+}
+
+fn func_increment_with_delay_thunk(ctx: &ScFuncContext) {
+    ctx.log("inccounter.funcIncrementWithDelay");
+    let f = IncrementWithDelayContext { params: ImmutableIncrementWithDelayParams::new() };
+    func_increment_with_delay(ctx, &f);
+    ctx.log("inccounter.funcIncrementWithDelay ok");
+}
+
+pub struct RepeatManyContext {
+    pub params: ImmutableRepeatManyParams,
+    pub state: MutableIncCounterState,
+}
+
+fn func_repeat_many_thunk(ctx: &ScFuncContext) {
+    ctx.log("inccounter.funcRepeatMany");
+    let f = RepeatManyContext { params: ImmutableRepeatManyParams::new(), state: mutable_state() };
+    func_repeat_many(ctx, &f);
+    ctx.log("inccounter.funcRepeatMany ok");
 }
 
 pub struct CallIncrementContext {

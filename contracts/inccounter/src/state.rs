@@ -21,4 +21,8 @@ impl MutableIncCounterState {
     pub fn counter(&self) -> ScMutableInt64 {
         ScMutableInt64::new(self.proxy.root(STATE_COUNTER))
     }
+
+    pub fn num_repeats(&self) -> ScMutableInt64 {
+        ScMutableInt64::new(self.proxy.root(STATE_NUM_REPEATS))
+    }
 }

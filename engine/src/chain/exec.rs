@@ -6,14 +6,23 @@ use crate::bounds::{
     MAX_ALLOCATED_MEMORY_BYTES, MAX_CALL_DEPTH, MAX_LIVE_MEMORY_BYTES, MAX_LOG_LINE_BYTES,
     MAX_LOG_LINES, MAX_TRACE_NODES,
 };
+use crate::bounds::MAX_QUEUED_REQUESTS;
 use crate::chain::l1;
+use crate::chain::queue::{self, Pending};
+use crate::chain::receipt::Request;
 use crate::chain::receipt::{CallTrace, Event};
 use crate::chain::registry::Registry;
 use crate::chain::store::Store;
 use crate::codec::{Assets, Dict};
 use crate::core::{accounts, governance, governance::Limits, root};
 use crate::ids::{AgentId, ChainId, Hash, RequestId};
-use crate::vm::{EntryKind, EntryPointInfo, GAS, Processor, Sandbox, StateItems, VmError, VmType};
+use crate::vm::{
+    EntryKind, EntryPointInfo, GAS, Post, Processor, Sandbox, StateItems, VmError, VmType,
+};
+
+/// The least a posted request's transfer carries, in base tokens, when it
+/// carries any (Wasp raises a smaller one to it).
+pub(crate) const MIN_POST_TRANSFER: u64 = 1_000_000;
 
 /// The block and request a call runs in.
 #[derive(Debug, Clone)]
@@ -24,6 +33,9 @@ pub(crate) struct BlockEnv {
     pub(crate) sender: AgentId,
     pub(crate) timestamp: u64,
     pub(crate) entropy: Hash,
+    /// The gas budget of a request a contract posts (Wasp: the most a
+    /// request may burn).
+    pub(crate) post_gas_budget: u64,
 }
 
 /// One request's execution: shared by all its nested calls.
@@ -51,6 +63,8 @@ pub(crate) struct Exec<'a> {
     on_failure: Vec<(Hname, Vec<u8>, Vec<u8>)>,
     /// Keys the request has written or deleted: reading them is free.
     written: std::collections::BTreeSet<(Hname, Vec<u8>)>,
+    /// Requests posted so far (their output indexes count from 1).
+    posts: u16,
 }
 
 /// What an execution leaves behind.
@@ -90,6 +104,7 @@ impl<'a> Exec<'a> {
             omitted_calls: 0,
             on_failure: Vec::new(),
             written: std::collections::BTreeSet::new(),
+            posts: 0,
         }
     }
 
@@ -596,10 +611,69 @@ impl Sandbox for Ctx<'_, '_> {
                 "sending to L1 address {user}: only users have L1 wallets here"
             )));
         }
-        self.exec.burn(GAS.transfer)?;
+        self.exec.burn(GAS.send)?;
         let own = self.account_id();
         accounts::burn(self.exec.store, &own, assets)?;
         l1::credit(self.exec.store, user, assets)
+    }
+
+    fn post(&mut self, post: Post) -> Result<RequestId, VmError> {
+        self.no_writes("posting a request")?;
+        if post.chain != self.exec.env.chain_id {
+            return Err(VmError::unsupported(format!(
+                "posting a request to chain {}: the playground runs one chain",
+                post.chain
+            )));
+        }
+        self.exec.burn(GAS.send)?;
+        if queue::len(self.exec.store) >= MAX_QUEUED_REQUESTS {
+            return Err(VmError::limit(format!(
+                "the queue already holds {MAX_QUEUED_REQUESTS} requests, the most it may"
+            )));
+        }
+        let Some(index) = self.exec.posts.checked_add(1) else {
+            return Err(VmError::limit("a request may post at most 65 535 requests"));
+        };
+        self.exec.posts = index;
+        let sender = self.account_id();
+        // As on Wasp: no allowance means the transfer, and a transfer
+        // carries at least 1 Mi base tokens (its storage deposit and gas).
+        let allowance = if post.allowance.is_empty() {
+            post.transfer
+        } else {
+            post.allowance
+        };
+        let mut transfer = post.transfer;
+        if !transfer.is_empty() {
+            transfer.base_tokens = transfer.base_tokens.max(MIN_POST_TRANSFER);
+        }
+        accounts::burn(self.exec.store, &sender, transfer)?;
+        let mut id = self.exec.env.request_id.0;
+        id[32..].copy_from_slice(&index.to_le_bytes());
+        let id = RequestId(id);
+        let unlock_time = match post.delay {
+            0 => 0,
+            delay => self
+                .exec
+                .env
+                .timestamp
+                .saturating_add(u64::from(delay).saturating_mul(1_000_000_000)),
+        };
+        let mut request = Request::to(sender, post.contract, post.entry)
+            .params(post.params)
+            .gas_budget(self.exec.env.post_gas_budget);
+        request.tokens = transfer;
+        request.allowance = allowance;
+        queue::push(
+            self.exec.store,
+            &Pending {
+                id,
+                request,
+                unlock_time,
+                posted_by: Some(self.exec.env.request_id),
+            },
+        );
+        Ok(id)
     }
 
     fn call(

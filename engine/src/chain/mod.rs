@@ -2,6 +2,7 @@
 
 mod exec;
 pub(crate) mod l1;
+pub(crate) mod queue;
 pub(crate) mod receipt;
 mod registry;
 pub(crate) mod store;
@@ -14,7 +15,8 @@ use crate::core::{self, accounts, blob, blocklog, governance, root};
 use crate::ids::{AgentId, ChainId, Hash, RequestId};
 use crate::vm::{EntryPointInfo, GAS, ProcessorFactory, VmError, VmType};
 use exec::{BlockEnv, Call, Exec};
-use receipt::{BlockInfo, Receipt, Request};
+use queue::Pending;
+use receipt::{BlockInfo, Receipt, Request, Step};
 use registry::Registry;
 use serde::{Deserialize, Serialize};
 use store::{Store, Undo};
@@ -286,6 +288,28 @@ pub enum ChainError {
         /// The gas burned since genesis.
         burned: u64,
     },
+    /// A block was asked for, but no queued request is ready.
+    #[error("{}", nothing_ready(*.waiting, *.next_unlock))]
+    NothingReady {
+        /// How many requests wait.
+        waiting: usize,
+        /// The time (ns since the epoch) the first time lock opens, if any.
+        next_unlock: Option<u64>,
+    },
+    /// The queue is full.
+    #[error("the queue already holds {max} requests, the most it may: run a block first")]
+    QueueFull {
+        /// The cap.
+        max: usize,
+    },
+    /// The clock was asked to move by nothing or too far.
+    #[error("time moves forward by 1 to {max} seconds at a time, not {seconds}")]
+    BadAdvance {
+        /// The seconds asked for.
+        seconds: u64,
+        /// The most allowed.
+        max: u64,
+    },
     /// A deposit would make a balance overflow.
     #[error("depositing {needed} base tokens would overflow the chain account of {sender}")]
     Overflow {
@@ -296,23 +320,39 @@ pub enum ChainError {
     },
 }
 
+fn nothing_ready(waiting: usize, next_unlock: Option<u64>) -> String {
+    match (waiting, next_unlock) {
+        (0, _) => "no request is queued: there is nothing for a block to run".into(),
+        (_, Some(time)) => format!(
+            "no queued request is ready yet: the first time lock opens at {} (advance time)",
+            crate::chain::receipt::format_time(time)
+        ),
+        (_, None) => "no queued request is ready yet (advance time)".into(),
+    }
+}
+
 /// What the chain keeps of each block besides its state: the hash, the
-/// undo log, and the request it ran (genesis has none) — kept here, not
-/// only in the blocklog, so a session never depends on reading a receipt
-/// back.
+/// undo log, and the steps that led to it (genesis has none) — kept here,
+/// not only in the blocklog, so a session never depends on reading a
+/// receipt back.
 #[derive(Clone)]
 struct BlockRecord {
     state_hash: StateHash,
+    /// Undoes the block and the steps before it since the previous block.
     undo: Vec<Undo>,
-    request: Option<Request>,
+    /// The steps since the previous block; the last one made this block.
+    steps: Vec<Step>,
     /// Gas burned by this block and all before it.
     total_gas: u64,
+    /// The block's time, nanoseconds since the Unix epoch.
+    timestamp: u64,
 }
 
 /// A copy of the chain's state and history, to [`Chain::restore`] later.
 pub struct Snapshot {
     store: Store,
     blocks: Vec<BlockRecord>,
+    steps: Vec<Step>,
 }
 
 /// A deterministic, single-process ISC chain.
@@ -326,6 +366,9 @@ pub struct Chain {
     store: Store,
     registry: Registry,
     blocks: Vec<BlockRecord>,
+    /// Steps since the last block (queued requests, time advanced): their
+    /// changes are the store's journal until a block takes it.
+    steps: Vec<Step>,
 }
 
 impl Chain {
@@ -379,7 +422,7 @@ impl Chain {
             gas_fee: 0,
             previous_state_hash: StateHash([0; 32]).to_string(),
         };
-        blocklog::put_block(&mut store, &genesis, None);
+        blocklog::put_block(&mut store, &genesis, &[]);
         store.take_journal();
         let state_hash = store.hash();
         Self {
@@ -389,9 +432,11 @@ impl Chain {
             blocks: vec![BlockRecord {
                 state_hash,
                 undo: Vec::new(),
-                request: None,
+                steps: Vec::new(),
                 total_gas: 0,
+                timestamp: genesis.timestamp,
             }],
+            steps: Vec::new(),
         }
     }
 
@@ -448,7 +493,8 @@ impl Chain {
             .map(|block| block.state_hash)
     }
 
-    /// Posts a request: it runs atomically and closes a new block.
+    /// Posts a request: it runs atomically, first in a new block; the
+    /// queued requests that are ready run after it in the same block.
     ///
     /// # Errors
     /// [`ChainError`] if the request cannot be processed at all; a request
@@ -461,13 +507,142 @@ impl Chain {
     /// with `evm.steps` stays in the receipt (only simulations keep it: a
     /// stored receipt holds no opcode trace, which can be 100 000 steps).
     fn post_traced(&mut self, request: Request, keep_steps: bool) -> Result<Receipt, ChainError> {
+        let receipts = self.run_block_with(Some(request), keep_steps)?;
+        // The sender's request is the block's first.
+        receipts
+            .into_iter()
+            .next()
+            .ok_or(ChainError::NothingReady {
+                waiting: 0,
+                next_unlock: None,
+            })
+    }
+
+    /// Puts `request` in the queue without running it: a later block runs
+    /// it. Its tokens leave the sender's L1 wallet now (an on-ledger
+    /// request). Returns its request id.
+    ///
+    /// # Errors
+    /// [`ChainError::InvalidSender`], [`ChainError::InsufficientL1Funds`],
+    /// [`ChainError::QueueFull`], [`ChainError::WorkLimit`].
+    pub fn queue(&mut self, request: Request) -> Result<crate::RequestId, ChainError> {
         let sender = request.sender;
         if !matches!(sender, AgentId::User(_) | AgentId::Ethereum(_)) {
             return Err(ChainError::InvalidSender(sender));
         }
+        self.check_work()?;
+        if queue::len(&self.store) >= crate::bounds::MAX_QUEUED_REQUESTS {
+            return Err(ChainError::QueueFull {
+                max: crate::bounds::MAX_QUEUED_REQUESTS,
+            });
+        }
+        let available = l1::balance(&self.store, &sender);
+        l1::debit(&mut self.store, &sender, request.tokens).map_err(|_| {
+            ChainError::InsufficientL1Funds {
+                sender,
+                available,
+                needed: request.tokens.base_tokens,
+            }
+        })?;
+        let nonce = accounts::nonce(&self.store, &sender);
+        let id = request_id(&self.state_hash(), &sender, nonce);
+        queue::push(
+            &mut self.store,
+            &Pending {
+                id,
+                request: request.clone(),
+                unlock_time: 0,
+                posted_by: None,
+            },
+        );
+        self.steps.push(Step::Queue(request));
+        Ok(id)
+    }
+
+    /// Runs a new block of the queued requests that are ready (at most
+    /// [`crate::bounds::MAX_BLOCK_REQUESTS`], oldest first) and returns
+    /// their receipts.
+    ///
+    /// # Errors
+    /// [`ChainError::NothingReady`]; [`ChainError::WorkLimit`].
+    pub fn run_block(&mut self) -> Result<Vec<Receipt>, ChainError> {
+        self.run_block_with(None, false)
+    }
+
+    /// Moves the clock `seconds` forward: the next block's time is the
+    /// last one's plus the block time plus every second advanced since.
+    ///
+    /// # Errors
+    /// [`ChainError::BadAdvance`] for 0 or more than
+    /// [`crate::bounds::MAX_ADVANCE_SECONDS`].
+    pub fn advance_time(&mut self, seconds: u64) -> Result<(), ChainError> {
+        let max = crate::bounds::MAX_ADVANCE_SECONDS;
+        if seconds == 0 || seconds > max {
+            return Err(ChainError::BadAdvance { seconds, max });
+        }
+        queue::add_advance(&mut self.store, seconds);
+        self.steps.push(Step::AdvanceTime { seconds });
+        Ok(())
+    }
+
+    /// Does `step`; the receipts of the block it made, if it made one.
+    ///
+    /// # Errors
+    /// As the method the step names.
+    pub fn apply(&mut self, step: &Step) -> Result<Vec<Receipt>, ChainError> {
+        match step {
+            Step::Post(request) => self.post(request.clone()).map(|receipt| vec![receipt]),
+            Step::Queue(request) => self.queue(request.clone()).map(|_| Vec::new()),
+            Step::RunBlock => self.run_block(),
+            Step::AdvanceTime { seconds } => self.advance_time(*seconds).map(|()| Vec::new()),
+        }
+    }
+
+    /// The requests waiting in the queue, oldest first.
+    pub fn pending(&self) -> Vec<Pending> {
+        queue::list(&self.store)
+            .into_iter()
+            .map(|(_, pending)| pending)
+            .collect()
+    }
+
+    /// The latest block's time, nanoseconds since the Unix epoch.
+    pub fn time(&self) -> u64 {
+        self.blocks
+            .last()
+            .map_or(self.config.genesis_time, |block| block.timestamp)
+    }
+
+    /// The time the next block will have (the block time after the last
+    /// one, plus any time advanced since).
+    pub fn next_block_time(&self) -> u64 {
+        let advanced = queue::advance(&self.store).saturating_mul(1_000_000_000);
+        self.time()
+            .saturating_add(self.config.block_time)
+            .saturating_add(advanced)
+    }
+
+    /// Base tokens carried by queued requests (out of every account until
+    /// their block runs them).
+    pub fn in_flight(&self) -> u64 {
+        queue::in_flight(&self.store)
+    }
+
+    fn check_work(&self) -> Result<(), ChainError> {
         let burned = self.blocks.last().map_or(0, |block| block.total_gas);
         if burned >= Self::MAX_TOTAL_GAS {
             return Err(ChainError::WorkLimit { burned });
+        }
+        Ok(())
+    }
+
+    /// Checks that `request`, sent by a person, can be processed: its
+    /// sender may send, its wallet covers its tokens, and its chain
+    /// account (with them) the minimum fee.
+    fn check_sendable(&self, request: &Request) -> Result<(), ChainError> {
+        let sender = request.sender;
+        if !matches!(sender, AgentId::User(_) | AgentId::Ethereum(_)) {
+            return Err(ChainError::InvalidSender(sender));
         }
         let l1_available = l1::balance(&self.store, &sender);
         if request.tokens.base_tokens > l1_available {
@@ -493,39 +668,148 @@ impl Chain {
                 fee: min_fee,
             });
         }
+        Ok(())
+    }
 
-        let index = self.block_index() + 1;
-        let previous = self.state_hash();
-        let nonce = accounts::nonce(&self.store, &sender);
-        let env = BlockEnv {
-            index,
-            chain_id: self.config.chain_id,
-            request_id: request_id(&previous, &sender, nonce),
-            sender,
-            timestamp: self.timestamp(index),
-            entropy: Hash::blake2b(
-                &[previous.as_bytes().as_slice(), &index.to_le_bytes()].concat(),
-            ),
-        };
-
-        // The on-ledger deposit happens whatever the call does.
-        // Minted first: it is the step that can fail (an overflow), and
-        // the wallet was checked above.
-        if !request.tokens.is_empty() {
-            accounts::mint(&mut self.store, &sender, request.tokens).map_err(|_| {
-                ChainError::Overflow {
-                    sender,
-                    needed: request.tokens.base_tokens,
-                }
-            })?;
-            l1::debit(&mut self.store, &sender, request.tokens).map_err(|_| {
-                ChainError::InsufficientL1Funds {
-                    sender,
-                    available: l1_available,
-                    needed: request.tokens.base_tokens,
-                }
-            })?;
+    /// Forms and runs a block: `first` (a person's request, checked
+    /// before anything changes), then the queued requests ready at the
+    /// block's time.
+    fn run_block_with(
+        &mut self,
+        first: Option<Request>,
+        keep_steps: bool,
+    ) -> Result<Vec<Receipt>, ChainError> {
+        self.check_work()?;
+        if let Some(request) = &first {
+            self.check_sendable(request)?;
         }
+        let index = self.block_index() + 1;
+        let timestamp = self.next_block_time();
+        let room = crate::bounds::MAX_BLOCK_REQUESTS - usize::from(first.is_some());
+        let queued = queue::list(&self.store);
+        let ready: Vec<(u64, Pending)> = queued
+            .iter()
+            .filter(|(_, pending)| pending.ready_at(timestamp))
+            .take(room)
+            .cloned()
+            .collect();
+        if first.is_none() && ready.is_empty() {
+            return Err(ChainError::NothingReady {
+                waiting: queued.len(),
+                next_unlock: queued
+                    .iter()
+                    .map(|(_, pending)| pending.unlock_time)
+                    .min(),
+            });
+        }
+        let previous = self.state_hash();
+        let burned_before = self.blocks.last().map_or(0, |block| block.total_gas);
+        queue::clear_advance(&mut self.store);
+
+        let mut receipts = Vec::with_capacity(ready.len() + 1);
+        let mut place = Place {
+            index,
+            request_index: 0,
+            timestamp,
+            previous,
+        };
+        if let Some(request) = first.clone() {
+            let sender = request.sender;
+            let nonce = accounts::nonce(&self.store, &sender);
+            // The on-ledger deposit happens whatever the call does.
+            // Minted first: it is the step that can fail (an overflow),
+            // and the wallet was checked above.
+            if !request.tokens.is_empty() {
+                accounts::mint(&mut self.store, &sender, request.tokens).map_err(|_| {
+                    ChainError::Overflow {
+                        sender,
+                        needed: request.tokens.base_tokens,
+                    }
+                })?;
+                let available = l1::balance(&self.store, &sender);
+                l1::debit(&mut self.store, &sender, request.tokens).map_err(|_| {
+                    ChainError::InsufficientL1Funds {
+                        sender,
+                        available,
+                        needed: request.tokens.base_tokens,
+                    }
+                })?;
+            }
+            let id = request_id(&previous, &sender, nonce);
+            receipts.push(self.run_request(request, id, None, &place, keep_steps));
+            place.request_index += 1;
+        }
+        for (sequence, pending) in ready {
+            queue::remove(&mut self.store, sequence);
+            let request = pending.request;
+            // The tokens in flight arrive in the sender's account; the
+            // supply bound keeps this from overflowing.
+            let _ = accounts::mint(&mut self.store, &request.sender, request.tokens);
+            receipts.push(self.run_request(
+                request,
+                pending.id,
+                pending.posted_by,
+                &place,
+                keep_steps,
+            ));
+            place.request_index += 1;
+        }
+
+        let gas_burned = receipts
+            .iter()
+            .map(|receipt| receipt.gas_burned)
+            .fold(0, u64::saturating_add);
+        let info = BlockInfo {
+            index,
+            timestamp,
+            requests: u16::try_from(receipts.len()).unwrap_or(u16::MAX),
+            gas_burned,
+            gas_fee: receipts
+                .iter()
+                .map(|receipt| receipt.gas_fee)
+                .fold(0, u64::saturating_add),
+            previous_state_hash: previous.to_string(),
+        };
+        blocklog::put_block(&mut self.store, &info, &receipts);
+        let undo = self.store.take_journal();
+        let mut steps = std::mem::take(&mut self.steps);
+        steps.push(first.map_or(Step::RunBlock, Step::Post));
+        self.blocks.push(BlockRecord {
+            state_hash: self.store.hash(),
+            undo,
+            steps,
+            total_gas: burned_before.saturating_add(gas_burned),
+            timestamp,
+        });
+        Ok(receipts)
+    }
+
+    /// Runs one request of a block whose tokens are already in the
+    /// sender's account; charges its fee.
+    fn run_request(
+        &mut self,
+        request: Request,
+        request_id: crate::RequestId,
+        posted_by: Option<crate::RequestId>,
+        place: &Place,
+        keep_steps: bool,
+    ) -> Receipt {
+        let sender = request.sender;
+        let policy = governance::fee_policy(&self.store);
+        let l2_available = accounts::balance(&self.store, &sender).base_tokens;
+        let mut entropy_input = [place.previous.as_bytes().as_slice(), &place.index.to_le_bytes()].concat();
+        if place.request_index > 0 {
+            entropy_input.extend_from_slice(&place.request_index.to_le_bytes());
+        }
+        let env = BlockEnv {
+            index: place.index,
+            chain_id: self.config.chain_id,
+            request_id,
+            sender,
+            timestamp: place.timestamp,
+            entropy: Hash::blake2b(&entropy_input),
+            post_gas_budget: self.config.max_gas_per_request,
+        };
         let budget = request
             .gas_budget
             .min(self.config.max_gas_per_request)
@@ -553,16 +837,21 @@ impl Chain {
         let owner = self.owner();
         // Cannot fail: the fee is capped by the balance.
         let _ = accounts::transfer(&mut self.store, &sender, &owner, Assets::base(fee));
-        accounts::bump_nonce(&mut self.store, &sender);
+        // Contracts send on-ledger requests, which have no nonce.
+        if !matches!(sender, AgentId::Contract { .. }) {
+            accounts::bump_nonce(&mut self.store, &sender);
+        }
 
         let (results, error) = match outcome.result {
             Ok(results) => (Some(results), None),
             Err(error) => (None, Some(error)),
         };
-        let receipt = Receipt {
-            block_index: index,
+        Receipt {
+            block_index: place.index,
+            request_index: place.request_index,
             request_id: env.request_id,
-            request: request.clone(),
+            posted_by,
+            request,
             results,
             error,
             gas_budget: budget,
@@ -571,24 +860,7 @@ impl Chain {
             events: outcome.events,
             trace: outcome.trace,
             logs: outcome.logs,
-        };
-        let info = BlockInfo {
-            index,
-            timestamp: env.timestamp,
-            requests: 1,
-            gas_burned: receipt.gas_burned,
-            gas_fee: fee,
-            previous_state_hash: previous.to_string(),
-        };
-        blocklog::put_block(&mut self.store, &info, Some(&receipt));
-        let undo = self.store.take_journal();
-        self.blocks.push(BlockRecord {
-            state_hash: self.store.hash(),
-            undo,
-            request: Some(request),
-            total_gas: burned.saturating_add(receipt.gas_burned),
-        });
-        Ok(receipt)
+        }
     }
 
     /// Runs `request` as [`Chain::post`] would, returns its receipt, and
@@ -601,12 +873,6 @@ impl Chain {
         let receipt = self.post_traced(request, true);
         self.restore(&snapshot);
         receipt
-    }
-
-    fn timestamp(&self, block: u32) -> u64 {
-        self.config
-            .genesis_time
-            .saturating_add(self.config.block_time.saturating_mul(u64::from(block)))
     }
 
     /// Calls view `entry` of `contract` on the latest state, as `caller`.
@@ -627,8 +893,9 @@ impl Chain {
             chain_id: self.config.chain_id,
             request_id: RequestId([0; 34]),
             sender: caller,
-            timestamp: self.timestamp(index),
+            timestamp: self.time(),
             entropy: Hash::blake2b(self.state_hash().as_bytes()),
+            post_gas_budget: 0,
         };
         let outcome = Exec::new(
             &mut self.store,
@@ -640,8 +907,8 @@ impl Chain {
             Call::top(caller, contract, entry, params, Assets::default(), true),
             0,
         );
-        // Views cannot write; drop the (empty) journal so no block sees it.
-        self.store.take_journal();
+        // Views cannot write: the journal holds only the steps since the
+        // last block, which the next block takes.
         outcome.result
     }
 
@@ -792,15 +1059,20 @@ impl Chain {
         accounts::total(&self.store)
     }
 
-    /// The receipt of the request in block `index`.
+    /// The receipt of the first request in block `index`.
     pub fn receipt(&self, index: u32) -> Option<Receipt> {
-        blocklog::receipt(&self.store, index)
+        self.block_receipts(index).into_iter().next()
+    }
+
+    /// The receipts of block `index`, in order.
+    pub fn block_receipts(&self, index: u32) -> Vec<Receipt> {
+        blocklog::receipts(&self.store, index)
     }
 
     /// Every receipt, oldest first.
     pub fn receipts(&self) -> Vec<Receipt> {
         (1..=self.block_index())
-            .filter_map(|index| self.receipt(index))
+            .flat_map(|index| self.block_receipts(index))
             .collect()
     }
 
@@ -838,12 +1110,13 @@ impl Chain {
         self.store.items()
     }
 
-    /// The requests of blocks 1..=latest, in order: replaying them on a new
-    /// chain with the same config rebuilds this one.
-    pub fn requests(&self) -> Vec<Request> {
+    /// Every step since genesis, in order: doing them again on a new chain
+    /// with the same config rebuilds this one.
+    pub fn steps(&self) -> Vec<Step> {
         self.blocks
             .iter()
-            .filter_map(|block| block.request.clone())
+            .flat_map(|block| block.steps.iter().cloned())
+            .chain(self.steps.iter().cloned())
             .collect()
     }
 
@@ -852,6 +1125,7 @@ impl Chain {
         Snapshot {
             store: self.store.clone(),
             blocks: self.blocks.clone(),
+            steps: self.steps.clone(),
         }
     }
 
@@ -859,9 +1133,11 @@ impl Chain {
     pub fn restore(&mut self, snapshot: &Snapshot) {
         self.store = snapshot.store.clone();
         self.blocks = snapshot.blocks.clone();
+        self.steps = snapshot.steps.clone();
     }
 
-    /// Undoes every block after `index`.
+    /// Undoes every block after `index`, and every step since the last
+    /// block (requests queued, time advanced).
     ///
     /// # Errors
     /// [`ChainError::NoSuchBlock`].
@@ -870,6 +1146,9 @@ impl Chain {
         if index > latest {
             return Err(ChainError::NoSuchBlock { index, latest });
         }
+        let since_last_block = self.store.take_journal();
+        self.store.apply_undo(since_last_block);
+        self.steps.clear();
         while self.block_index() > index {
             if let Some(block) = self.blocks.pop() {
                 self.store.apply_undo(block.undo);
@@ -877,6 +1156,14 @@ impl Chain {
         }
         Ok(())
     }
+}
+
+/// Where in the chain a request runs.
+struct Place {
+    index: u32,
+    request_index: u16,
+    timestamp: u64,
+    previous: StateHash,
 }
 
 /// Removes EVM opcode traces (`evm_steps`) from a trace tree.

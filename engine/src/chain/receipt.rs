@@ -145,13 +145,103 @@ fn is_zero(value: &u64) -> bool {
     *value == 0
 }
 
+fn is_zero_u16(value: &u16) -> bool {
+    *value == 0
+}
+
+/// One thing done to a chain: what a session records, in order.
+///
+/// In JSON a [`Step::Post`] is the request object itself (so sessions
+/// from before the queue read unchanged); the others are one-key objects:
+/// `{"queue": request}`, `{"run_block": {}}`, `{"advance_time":
+/// {"seconds": n}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// A request that runs now, first in a new block, followed by the
+    /// queued requests that are ready.
+    Post(Request),
+    /// A request put in the queue, to run in a later block.
+    Queue(Request),
+    /// A new block of the queued requests that are ready.
+    RunBlock,
+    /// The clock moves forward this many seconds before the next block.
+    AdvanceTime {
+        /// How far.
+        seconds: u64,
+    },
+}
+
+/// The one-key JSON forms of the steps that are not a bare request.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+enum StepForm {
+    Queue(Request),
+    RunBlock {},
+    AdvanceTime { seconds: u64 },
+}
+
+impl Serialize for Step {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Post(request) => request.serialize(s),
+            Self::Queue(request) => StepForm::Queue(request.clone()).serialize(s),
+            Self::RunBlock => StepForm::RunBlock {}.serialize(s),
+            Self::AdvanceTime { seconds } => {
+                StepForm::AdvanceTime { seconds: *seconds }.serialize(s)
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Step {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(d)?;
+        // A request names its sender; the other steps never do.
+        if value.get("sender").is_some() {
+            return Request::deserialize(value)
+                .map(Self::Post)
+                .map_err(D::Error::custom);
+        }
+        Ok(match StepForm::deserialize(value).map_err(D::Error::custom)? {
+            StepForm::Queue(request) => Self::Queue(request),
+            StepForm::RunBlock {} => Self::RunBlock,
+            StepForm::AdvanceTime { seconds } => Self::AdvanceTime { seconds },
+        })
+    }
+}
+
+impl Step {
+    /// The request this step sends, if it sends one.
+    pub fn request(&self) -> Option<&Request> {
+        match self {
+            Self::Post(request) | Self::Queue(request) => Some(request),
+            Self::RunBlock | Self::AdvanceTime { .. } => None,
+        }
+    }
+
+    /// The request this step sends, mutably.
+    pub fn request_mut(&mut self) -> Option<&mut Request> {
+        match self {
+            Self::Post(request) | Self::Queue(request) => Some(request),
+            Self::RunBlock | Self::AdvanceTime { .. } => None,
+        }
+    }
+}
+
 /// What became of a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
-    /// The block the request closed.
+    /// The block the request ran in.
     pub block_index: u32,
+    /// Its place in the block, from 0.
+    #[serde(default, skip_serializing_if = "is_zero_u16")]
+    pub request_index: u16,
     /// The request's id.
     pub request_id: RequestId,
+    /// The request that posted this one, for a request a contract posted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posted_by: Option<RequestId>,
     /// The request.
     pub request: Request,
     /// The results, if it succeeded.
@@ -202,7 +292,7 @@ pub struct BlockInfo {
     pub index: u32,
     /// Its timestamp, nanoseconds since the Unix epoch.
     pub timestamp: u64,
-    /// How many requests it holds (0 for genesis, else 1).
+    /// How many requests it holds (0 for genesis).
     pub requests: u16,
     /// Gas burned by its requests.
     pub gas_burned: u64,
@@ -225,4 +315,27 @@ pub(crate) mod hex_bytes {
         let digits = text.strip_prefix("0x").unwrap_or(&text);
         hex::decode(digits).map_err(serde::de::Error::custom)
     }
+}
+
+/// A time (nanoseconds since the Unix epoch) as people read it:
+/// `2024-01-01 00:00:05 UTC`.
+pub fn format_time(nanos: u64) -> String {
+    let seconds = nanos / 1_000_000_000;
+    let (days, rest) = (seconds / 86_400, seconds % 86_400);
+    // Howard Hinnant's civil-from-days, for days since 1970-01-01.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rest / 3_600,
+        rest / 60 % 60,
+        rest % 60
+    )
 }

@@ -1,9 +1,12 @@
 //! `blocklog`: blocks, request receipts and events.
 //!
-//! The chain writes a block's info and its receipt after each request; the
-//! views read them back. State layout: `b` + index (`u32` BE) → [`BlockInfo`]
-//! JSON; `r` + index (`u32` BE) → [`Receipt`] JSON; `q` + request id → block
-//! index (`u32` LE); `i` → latest block index (`u32` LE).
+//! The chain writes a block's info and its receipts when it closes the
+//! block; the views read them back. State layout: `b` + index (`u32` BE) →
+//! [`BlockInfo`] JSON; `r` + index (`u32` BE) → the first request's
+//! [`Receipt`] JSON, `r` + index + request index (`u16` BE) → each later
+//! one's; `q` + request id → block index (`u32` LE), followed by the
+//! request index (`u16` LE) when it is not 0; `i` → latest block index
+//! (`u32` LE).
 
 use super::{NativeContract, hname_param, u32_param, unsupported};
 use crate::Hname;
@@ -44,12 +47,14 @@ pub(crate) fn contract() -> NativeContract {
                     FieldInfo::new("r", "Uint16"),
                 ]),
             |ctx| {
-                let index = request_block(ctx)?;
-                let receipt = ctx.state_get(&receipt_key(index))?.unwrap_or_default();
+                let (index, request) = request_place(ctx)?;
+                let receipt = ctx
+                    .state_get(&receipt_key(index, request))?
+                    .unwrap_or_default();
                 Ok(Dict::new()
                     .with("d", receipt)
                     .with("n", index.to_le_bytes())
-                    .with("r", 0u16.to_le_bytes()))
+                    .with("r", request.to_le_bytes()))
             },
         )
         .with(
@@ -58,7 +63,7 @@ pub(crate) fn contract() -> NativeContract {
                 .results([FieldInfo::new("d", "[]Bytes")]),
             |ctx| {
                 let index = block_param(ctx)?;
-                let receipts = ctx.state_get(&receipt_key(index))?;
+                let receipts = block_receipt_bytes(ctx, index)?;
                 let mut out = Dict::new();
                 set_array(&mut out, "d", receipts);
                 Ok(out)
@@ -70,7 +75,9 @@ pub(crate) fn contract() -> NativeContract {
                 .results([FieldInfo::new("u", "[]RequestID")]),
             |ctx| {
                 let index = block_param(ctx)?;
-                let ids = receipt_at(ctx, index)?.map(|r| r.request_id.as_bytes().to_vec());
+                let ids = receipts_at(ctx, index)?
+                    .into_iter()
+                    .map(|r| r.request_id.as_bytes().to_vec());
                 let mut out = Dict::new();
                 set_array(&mut out, "u", ids);
                 Ok(out)
@@ -91,8 +98,20 @@ pub(crate) fn contract() -> NativeContract {
                 .params([request()])
                 .results([FieldInfo::new("e", "[]Bytes")]),
             |ctx| {
-                let index = request_block(ctx)?;
-                events(ctx, index..=index, None)
+                let (index, request) = request_place(ctx)?;
+                let receipt = ctx
+                    .state_get(&receipt_key(index, request))?
+                    .map(|bytes| decode_receipt(&bytes))
+                    .transpose()?;
+                let mut out = Dict::new();
+                set_array(
+                    &mut out,
+                    "e",
+                    receipt
+                        .into_iter()
+                        .flat_map(|r| r.events.into_iter().map(|event| event.payload)),
+                );
+                Ok(out)
             },
         )
         .with(
@@ -147,18 +166,38 @@ fn request_param(ctx: &dyn Sandbox) -> Result<RequestId, VmError> {
     RequestId::from_bytes(bytes).map_err(|err| VmError::param("u", err))
 }
 
-fn request_block(ctx: &mut dyn Sandbox) -> Result<u32, VmError> {
+/// The block and the place in it of the request named by param `u`.
+fn request_place(ctx: &mut dyn Sandbox) -> Result<(u32, u16), VmError> {
     let id = request_param(ctx)?;
-    let index = ctx
+    let place = ctx
         .state_get(&request_key(&id))?
         .ok_or_else(|| VmError::param("u", format!("request {id} not found")))?;
-    Ok(u32_from_bytes(&index)?)
+    let (block, request) = place.split_at(place.len().min(4));
+    let request = match request {
+        [] => 0,
+        [a, b] => u16::from_le_bytes([*a, *b]),
+        _ => return Err(VmError::codec("stored request place")),
+    };
+    Ok((u32_from_bytes(block)?, request))
 }
 
-fn receipt_at(ctx: &mut dyn Sandbox, index: u32) -> Result<Option<Receipt>, VmError> {
-    ctx.state_get(&receipt_key(index))?
-        .map(|bytes| decode_receipt(&bytes))
-        .transpose()
+/// The stored receipts of block `index`, in order.
+fn block_receipt_bytes(ctx: &mut dyn Sandbox, index: u32) -> Result<Vec<Vec<u8>>, VmError> {
+    let mut out = Vec::new();
+    for request in 0..=u16::MAX {
+        match ctx.state_get(&receipt_key(index, request))? {
+            Some(bytes) => out.push(bytes),
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+fn receipts_at(ctx: &mut dyn Sandbox, index: u32) -> Result<Vec<Receipt>, VmError> {
+    block_receipt_bytes(ctx, index)?
+        .iter()
+        .map(|bytes| decode_receipt(bytes))
+        .collect()
 }
 
 fn decode_receipt(bytes: &[u8]) -> Result<Receipt, VmError> {
@@ -172,7 +211,7 @@ fn events(
 ) -> Result<Dict, VmError> {
     let mut payloads = Vec::new();
     for index in blocks {
-        if let Some(receipt) = receipt_at(ctx, index)? {
+        for receipt in receipts_at(ctx, index)? {
             payloads.extend(
                 receipt
                     .events
@@ -191,34 +230,40 @@ fn block_key(index: u32) -> Vec<u8> {
     [b"b".as_slice(), &index.to_be_bytes()].concat()
 }
 
-fn receipt_key(index: u32) -> Vec<u8> {
-    [b"r".as_slice(), &index.to_be_bytes()].concat()
+fn receipt_key(index: u32, request: u16) -> Vec<u8> {
+    let mut key = [b"r".as_slice(), &index.to_be_bytes()].concat();
+    if request > 0 {
+        key.extend_from_slice(&request.to_be_bytes());
+    }
+    key
 }
 
 fn request_key(id: &RequestId) -> Vec<u8> {
     [b"q".as_slice(), id.as_bytes()].concat()
 }
 
-/// Records block `info` (genesis has no receipt).
-pub(crate) fn put_block(store: &mut Store, info: &BlockInfo, receipt: Option<&Receipt>) {
+/// Records block `info` and its receipts (genesis has none).
+pub(crate) fn put_block(store: &mut Store, info: &BlockInfo, receipts: &[Receipt]) {
     let json = |value: &dyn erased::Json| value.to_json();
     store.set(hname(), &block_key(info.index), json(info));
-    if let Some(receipt) = receipt {
-        store.set(hname(), &receipt_key(info.index), json(receipt));
-        store.set(
-            hname(),
-            &request_key(&receipt.request_id),
-            info.index.to_le_bytes().to_vec(),
-        );
+    for receipt in receipts {
+        let request = receipt.request_index;
+        store.set(hname(), &receipt_key(info.index, request), json(receipt));
+        let mut place = info.index.to_le_bytes().to_vec();
+        if request > 0 {
+            place.extend_from_slice(&request.to_le_bytes());
+        }
+        store.set(hname(), &request_key(&receipt.request_id), place);
     }
     store.set(hname(), b"i", info.index.to_le_bytes().to_vec());
 }
 
-/// The receipt of block `index`.
-pub(crate) fn receipt(store: &Store, index: u32) -> Option<Receipt> {
-    store
-        .get(hname(), &receipt_key(index))
-        .and_then(|bytes| decode_receipt(bytes).ok())
+/// The receipts of block `index`, in order.
+pub(crate) fn receipts(store: &Store, index: u32) -> Vec<Receipt> {
+    (0..=u16::MAX)
+        .map_while(|request| store.get(hname(), &receipt_key(index, request)))
+        .filter_map(|bytes| decode_receipt(bytes).ok())
+        .collect()
 }
 
 /// The info of block `index`.

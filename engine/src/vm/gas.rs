@@ -34,6 +34,9 @@ pub struct GasSchedule {
     pub event: u64,
     /// A token transfer between accounts.
     pub transfer: u64,
+    /// A request or tokens sent out of the call: to an L1 wallet, or a
+    /// request posted to the queue (Wasp: 200 per output).
+    pub send: u64,
     /// A hash, plus `per_byte` per input byte.
     pub hash: u64,
     /// Deploying a contract.
@@ -57,6 +60,7 @@ pub struct GasSchedule {
 /// | call another contract | 100 (Wasp) |
 /// | event | 10 (Wasp) |
 /// | token transfer | 10 (Wasp: transfer of allowance) |
+/// | send to L1, post a request | 200 (Wasp: per output) |
 /// | hash | 50 + 1/byte |
 /// | deploy | 10 (Wasp) |
 /// | Wasm host copy | 1/byte (the playground's own) |
@@ -73,6 +77,7 @@ pub const GAS: GasSchedule = GasSchedule {
     call: 100,
     event: 10,
     transfer: 10,
+    send: 200,
     hash: 50,
     deploy: 10,
     wasm_instruction: 1,

@@ -9,6 +9,27 @@ use sha3::Digest;
 /// Key/value pairs of state, sorted by key.
 pub type StateItems = Vec<(Vec<u8>, Vec<u8>)>;
 
+/// A request a contract posts (`FN_POST`): it does not run inside the
+/// current one but waits in the chain's queue for a later block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
+    /// The chain it goes to (only this chain is reachable here).
+    pub chain: ChainId,
+    /// The target contract.
+    pub contract: Hname,
+    /// The func.
+    pub entry: Hname,
+    /// Its params.
+    pub params: Dict,
+    /// Tokens taken from the posting contract's account now and deposited
+    /// into it again when the request arrives.
+    pub transfer: Assets,
+    /// What the target may take from the poster's account.
+    pub allowance: Assets,
+    /// The time lock, in seconds after the current block's time (0: none).
+    pub delay: u32,
+}
+
 /// What a running contract sees of the chain, the same for every VM.
 ///
 /// The chain implements it for the innermost call of a request; a
@@ -103,6 +124,16 @@ pub trait Sandbox {
     /// [`VmError::InsufficientFunds`]; [`VmError::Unsupported`] if the
     /// target is not a user; gas.
     fn send_to_l1(&mut self, user: &AgentId, assets: Assets) -> Result<(), VmError>;
+
+    /// Posts a request to this chain (`FN_POST`): it runs in a later
+    /// block, once its time lock has passed, with this contract as its
+    /// sender. Returns its request id. A failed request posts nothing.
+    ///
+    /// # Errors
+    /// [`VmError::Unsupported`] for another chain; [`VmError::WriteInView`];
+    /// [`VmError::InsufficientFunds`] for the transfer; [`VmError::Limit`]
+    /// when the queue is full; gas.
+    fn post(&mut self, post: Post) -> Result<RequestId, VmError>;
 
     // --- calls -------------------------------------------------------------
 

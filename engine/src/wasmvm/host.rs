@@ -10,8 +10,8 @@
 use super::WasmLimits;
 use crate::Hname;
 use crate::codec::{Assets, Decoder, Dict, string_from_bytes, u64_to_bytes};
-use crate::ids::{AgentId, Hash};
-use crate::vm::{GAS, Sandbox, VmError};
+use crate::ids::{AgentId, ChainId, Hash};
+use crate::vm::{GAS, Post, Sandbox, VmError};
 use wasmi::{Caller, Extern, ResourceLimiter};
 use wasmi_core::LimiterError;
 
@@ -595,9 +595,26 @@ fn run_sandbox(sandbox: &mut dyn Sandbox, func: i32, params: &[u8]) -> Result<Ve
         FN_MINTED => Assets::default().to_bytes(),
         FN_PARAMS => sandbox.params().to_bytes(),
         FN_POST => {
-            return Err(unsupported(
-                "posting requests from a contract (cross-chain or delayed requests need L1)",
-            ));
+            // wasmlib's `PostRequest`, fields in alphabetical order.
+            let mut dec = Decoder::new(params);
+            let allowance = Assets::from_bytes(dec.bytes()?)?;
+            let chain = ChainId::from_bytes(dec.fixed(32, "chain id")?)
+                .map_err(crate::codec::CodecError::from)?;
+            let contract = hname(dec.fixed(4, "contract hname")?);
+            let delay = u32::try_from(dec.vlu(32)?).unwrap_or(u32::MAX);
+            let entry = hname(dec.fixed(4, "function hname")?);
+            let post_params = Dict::from_bytes(dec.bytes()?)?;
+            let transfer = Assets::from_bytes(dec.bytes()?)?;
+            sandbox.post(Post {
+                chain,
+                contract,
+                entry,
+                params: post_params,
+                transfer,
+                allowance,
+                delay,
+            })?;
+            Vec::new()
         }
         FN_REQUEST => return Err(unsupported("the raw request (FN_REQUEST)")),
         FN_REQUEST_ID => sandbox.request_id().as_bytes().to_vec(),

@@ -332,8 +332,8 @@ fn the_same_requests_give_the_same_state_hash_on_a_new_chain() {
     post(&mut one, "counter", "fail");
 
     let mut two = new_chain();
-    for request in one.requests() {
-        two.post(request).expect("accepted");
+    for step in one.steps() {
+        two.apply(&step).expect("accepted");
     }
     assert_eq!(two.state_hash(), one.state_hash());
     assert_eq!(two.receipts(), one.receipts());

@@ -8,7 +8,9 @@
 
 use crate::{alice, bob, builtin_chain, failed, ok, testvm, wasm_example};
 use isc_engine::session::{Link, Session};
-use isc_engine::{AgentId, Chain, ChainConfig, Dict, Hname, Receipt, Request, VmError, VmType};
+use isc_engine::{
+    AgentId, Chain, ChainConfig, Dict, Hname, Receipt, Request, Step, VmError, VmType,
+};
 use serde_json::json;
 
 /// Hostile.sol, compiled into the committed fixture.
@@ -298,7 +300,7 @@ fn replaying_a_session_stops_at_its_work_bound() {
     let requests = Chain::MAX_TOTAL_GAS / ChainConfig::MAX_GAS + 2;
     session
         .requests
-        .extend(std::iter::repeat_n(spin, requests as usize));
+        .extend(std::iter::repeat_n(Step::Post(spin), requests as usize));
     let err = session
         .replay(|chain| chain.register_processor(Box::new(testvm::TestFactory)))
         .err()

@@ -189,11 +189,21 @@ fn cases() -> Vec<Case> {
             words: "contract panicked",
         },
         Case {
-            name: "posting a request",
-            program: testcore(),
-            act: request("testPost"),
+            // wasmlib's PostRequest: no allowance, chain id 01…01 (not
+            // this chain), contract, no delay, function, no params, no
+            // transfer.
+            name: "posting a request to another chain",
+            program: wasm(
+                1,
+                &format!(
+                    r#"(data (i32.const 64) "\00{}\01\02\03\04\00\05\06\07\08\04\00\00\00\00\00")"#,
+                    "\\01".repeat(32)
+                ),
+                "(drop (call $get (i32.const 0) (i32.const -19) (i32.const 64) (i32.const 48)))",
+            ),
+            act: request("go"),
             kind: "unsupported",
-            words: "not supported in the playground",
+            words: "the playground runs one chain",
         },
         Case {
             name: "out-of-range host pointer",
@@ -740,8 +750,8 @@ fn bad_links_and_session_files_get_their_own_short_messages() {
         ("no format", r#"{"version": 1}"#.into(), "not a session file"),
         (
             "a future version",
-            r#"{"format": "isc-playground-session", "version": 2}"#.into(),
-            "version 2 is not supported",
+            r#"{"format": "isc-playground-session", "version": 3}"#.into(),
+            "version 3 is not supported",
         ),
         (
             "an unknown field",

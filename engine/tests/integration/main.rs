@@ -7,6 +7,7 @@ mod evm;
 mod hostile;
 mod hostile_corpus;
 mod languages;
+mod queue;
 mod session;
 mod sessions;
 mod testvm;

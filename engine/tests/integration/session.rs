@@ -2,7 +2,7 @@
 
 use crate::{alice, bob, deploy, new_chain, post};
 use isc_engine::session::{Session, SessionError};
-use isc_engine::{Chain, Request};
+use isc_engine::{Chain, Request, Step};
 use serde_json::json;
 use std::process::Command;
 
@@ -101,11 +101,11 @@ fn isc_replay_prints_receipts_and_the_state_hash() {
 #[test]
 fn a_request_the_chain_refuses_stops_the_replay_with_its_index() {
     let mut session = Session::of(&core_only_chain());
-    session.requests.push(Request::new(
+    session.requests.push(Step::Post(Request::new(
         isc_engine::AgentId::user("nobody"),
         "accounts",
         "deposit",
-    ));
+    )));
     let err = session.replay(|_| {}).err().expect("refused");
     assert!(
         matches!(err, SessionError::Request { index: 3, .. }),

@@ -1,0 +1,279 @@
+//! Asynchronous requests: a contract posts to its own chain (`FN_POST`),
+//! the request waits in the queue — with its time lock — and a later block
+//! runs it with the contract as its sender; several share a block; the
+//! clock moves when a person advances it; sessions replay all of it.
+
+use crate::{alice, builtin_chain, failed, ok, wasm_example};
+use isc_engine::session::Session;
+use isc_engine::{
+    AgentId, Chain, ChainError, Dict, Hname, Receipt, Request, Step, VmError, VmType,
+};
+
+const MI: u64 = 1_000_000;
+
+fn counter_chain() -> Chain {
+    let mut chain = builtin_chain();
+    ok(&chain
+        .deploy(
+            alice(),
+            "inccounter",
+            &VmType::WASM,
+            &wasm_example("inccounter"),
+            Dict::new(),
+        )
+        .expect("deploys"));
+    chain
+}
+
+fn counter(chain: &mut Chain) -> i64 {
+    let results = chain
+        .call_view("inccounter", "getCounter", Dict::new())
+        .expect("view runs");
+    let bytes: [u8; 8] = results
+        .get("counter")
+        .unwrap_or(&[0; 8])
+        .try_into()
+        .expect("an i64");
+    i64::from_le_bytes(bytes)
+}
+
+fn contract() -> AgentId {
+    builtin_chain().contract_agent("inccounter")
+}
+
+/// `entry` of inccounter from alice, allowing it 1 Mi (what a post carries).
+#[track_caller]
+fn send(chain: &mut Chain, entry: &str, params: Dict) -> Receipt {
+    chain
+        .post(
+            Request::new(alice(), "inccounter", entry)
+                .params(params)
+                .allowance(MI),
+        )
+        .expect("accepted")
+}
+
+#[test]
+fn a_posted_request_runs_in_a_later_block_with_the_contract_as_sender() {
+    let mut chain = counter_chain();
+    let receipt = send(
+        &mut chain,
+        "repeatMany",
+        Dict::new().with("numRepeats", 2i64.to_le_bytes()),
+    );
+    ok(&receipt);
+    assert_eq!(counter(&mut chain), 1);
+    // The post took 1 Mi from the contract's account: it is in flight.
+    let pending = chain.pending();
+    assert_eq!(pending.len(), 1);
+    let posted = &pending[0];
+    assert_eq!(posted.request.sender, contract());
+    assert_eq!(posted.request.entry, Hname::of("repeatMany"));
+    assert_eq!(posted.request.tokens.base_tokens, MI);
+    assert_eq!(posted.posted_by, Some(receipt.request_id));
+    assert_eq!(&posted.id.0[..32], &receipt.request_id.0[..32]);
+    assert_eq!(posted.id.0[32..], [1, 0], "output index 1");
+    assert_eq!(chain.balance(&contract()), 0);
+    assert_eq!(chain.in_flight(), MI);
+
+    // Each block runs the one ready request, which posts the next.
+    let block = chain.run_block().expect("one is ready");
+    assert_eq!(block.len(), 1);
+    let mut fees = block[0].gas_fee;
+    let arrived = &block[0];
+    ok(arrived);
+    assert_eq!(arrived.request.sender, contract());
+    assert_eq!(arrived.posted_by, Some(receipt.request_id));
+    assert_eq!(arrived.request_id, posted.id);
+    assert_eq!(arrived.block_index, receipt.block_index + 1);
+    assert_eq!(counter(&mut chain), 2);
+    let last = chain.run_block().expect("the repeat is ready");
+    ok(&last[0]);
+    fees += last[0].gas_fee;
+    assert_eq!(counter(&mut chain), 3);
+    assert!(chain.pending().is_empty(), "two repeats, then none");
+    // The tokens came back; the contract paid the posted requests' fees
+    // (capped, as every fee, by what its account held at the end).
+    assert_eq!(chain.in_flight(), 0);
+    assert!(fees > 0);
+    assert_eq!(chain.balance(&contract()), MI - fees);
+
+    let err = chain.run_block().expect_err("nothing queued");
+    assert_eq!(
+        err.to_string(),
+        "no request is queued: there is nothing for a block to run"
+    );
+}
+
+#[test]
+fn a_time_locked_request_waits_until_time_is_advanced() {
+    let mut chain = counter_chain();
+    let before = chain.time();
+    ok(&send(
+        &mut chain,
+        "incrementWithDelay",
+        Dict::new().with("delay", 5u32.to_le_bytes()),
+    ));
+    let posted_at = chain.time();
+    assert_eq!(posted_at, before + 1_000_000_000, "one block, one second");
+    let pending = chain.pending();
+    assert_eq!(pending[0].unlock_time, posted_at + 5_000_000_000);
+    assert_eq!(pending[0].request.entry, Hname::of("increment"));
+
+    // The next block is one second later: too early.
+    let err = chain.run_block().expect_err("locked");
+    assert!(
+        matches!(err, ChainError::NothingReady { waiting: 1, next_unlock: Some(t) } if t == posted_at + 5_000_000_000),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("the first time lock opens at 2024-01-01 00:00:") && err.to_string().contains("(advance time)"),
+        "{err}"
+    );
+    // Blocks of other requests move time too, without running it early.
+    ok(&send(&mut chain, "increment", Dict::new()));
+    assert_eq!(chain.pending().len(), 1);
+    assert_eq!(counter(&mut chain), 1);
+
+    chain.advance_time(3).expect("advances");
+    assert_eq!(
+        chain.next_block_time(),
+        posted_at + 2_000_000_000 + 3_000_000_000
+    );
+    let ran = chain.run_block().expect("unlocked at exactly +5 s");
+    assert_eq!(ran.len(), 1);
+    ok(&ran[0]);
+    assert_eq!(counter(&mut chain), 2);
+    assert_eq!(chain.time(), posted_at + 5_000_000_000);
+
+    assert!(matches!(
+        chain.advance_time(0),
+        Err(ChainError::BadAdvance { .. })
+    ));
+}
+
+#[test]
+fn several_ready_requests_share_a_block_after_the_senders_own() {
+    let mut chain = counter_chain();
+    for _ in 0..3 {
+        ok(&send(
+            &mut chain,
+            "incrementWithDelay",
+            Dict::new().with("delay", 5u32.to_le_bytes()),
+        ));
+    }
+    assert_eq!(chain.pending().len(), 3);
+    // A person's request runs first; the queued ones whose time has come
+    // follow it in the same block (the last unlocks 5 s after its block:
+    // the next block is 1 s later, plus 4 advanced).
+    chain.advance_time(4).expect("advances");
+    let receipt = send(&mut chain, "increment", Dict::new());
+    ok(&receipt);
+    assert_eq!(receipt.request_index, 0);
+    let block = chain.block_receipts(receipt.block_index);
+    assert_eq!(block.len(), 4, "{block:#?}");
+    assert_eq!(
+        block.iter().map(|r| r.request_index).collect::<Vec<_>>(),
+        [0, 1, 2, 3]
+    );
+    assert!(block[1..].iter().all(|r| r.request.sender == contract()));
+    assert_eq!(counter(&mut chain), 4);
+    let info = chain.block(receipt.block_index).expect("block");
+    assert_eq!(info.requests, 4);
+    assert_eq!(
+        info.gas_burned,
+        block.iter().map(|r| r.gas_burned).sum::<u64>()
+    );
+    // The blocklog finds every one of them.
+    let ids = chain
+        .call_view(
+            "blocklog",
+            "getRequestIDsForBlock",
+            Dict::new().with("n", receipt.block_index.to_le_bytes()),
+        )
+        .expect("view");
+    assert_eq!(ids.get("u"), Some([4u8].as_slice()), "an array of 4");
+    let found = chain
+        .call_view(
+            "blocklog",
+            "getRequestReceipt",
+            Dict::new().with("u", block[3].request_id.as_bytes().to_vec()),
+        )
+        .expect("view");
+    assert_eq!(found.get("r"), Some(3u16.to_le_bytes().as_slice()));
+}
+
+#[test]
+fn a_failed_request_posts_nothing_and_a_poor_contract_cannot_post() {
+    let mut chain = counter_chain();
+    // No allowance: the contract's account is empty, and Wasp raises the
+    // 1-token transfer to 1 Mi.
+    let receipt = chain
+        .post(
+            Request::new(alice(), "inccounter", "incrementWithDelay")
+                .param("delay", 1u32.to_le_bytes()),
+        )
+        .expect("accepted");
+    assert!(
+        matches!(failed(&receipt), VmError::InsufficientFunds { needed: MI, .. }),
+        "{:?}",
+        receipt.error
+    );
+    assert!(chain.pending().is_empty());
+}
+
+#[test]
+fn a_person_can_queue_a_request_and_the_session_replays_every_step() {
+    let mut chain = counter_chain();
+    let id = chain
+        .queue(Request::new(alice(), "inccounter", "increment").tokens(5))
+        .expect("queued");
+    let l1 = chain.l1_balance(&alice());
+    assert_eq!(chain.pending()[0].id, id);
+    assert_eq!(counter(&mut chain), 0, "not run yet");
+    ok(&send(
+        &mut chain,
+        "incrementWithDelay",
+        Dict::new().with("delay", 10u32.to_le_bytes()),
+    ));
+    assert_eq!(counter(&mut chain), 1, "the queued one ran after it");
+    chain.advance_time(10).expect("advances");
+    ok(&chain.run_block().expect("ready")[0]);
+    assert_eq!(counter(&mut chain), 2);
+    assert_eq!(chain.l1_balance(&alice()), l1);
+
+    let session = Session::of(&chain);
+    let json = session.to_json();
+    assert!(json.contains("\"version\": 2"), "{json}");
+    assert!(json.contains("\"queue\""), "{json}");
+    assert!(json.contains("\"run_block\": {}"), "{json}");
+    assert!(json.contains("\"advance_time\": {\n"), "{json}");
+    let read = Session::from_json(&json).expect("reads");
+    assert_eq!(read, session);
+    let replay = read
+        .replay(isc_engine::register_builtin_vms)
+        .expect("replays");
+    assert_eq!(replay.state_hash(), chain.state_hash());
+    assert_eq!(replay.chain.receipts(), chain.receipts());
+
+    // Reverting drops the steps since the last block too.
+    let latest = chain.block_index();
+    chain.advance_time(7).expect("advances");
+    chain
+        .queue(Request::new(alice(), "inccounter", "increment"))
+        .expect("queued");
+    assert_ne!(chain.state_hash(), replay.state_hash());
+    chain.revert_to(latest).expect("reverts");
+    assert_eq!(chain.state_hash(), replay.state_hash());
+    assert_eq!(chain.steps(), replay.chain.steps());
+
+    // A session of requests alone is still written as version 1.
+    let plain = Session::of(&counter_chain()).to_json();
+    assert!(plain.contains("\"version\": 1"), "{plain}");
+    let mut old = read.clone();
+    old.requests.push(Step::RunBlock);
+    let v1 = old.to_json().replace("\"version\": 2", "\"version\": 1");
+    let err = Session::from_json(&v1).expect_err("v1 has no run_block");
+    assert!(err.to_string().contains("needs session version 2"), "{err}");
+}
