@@ -132,6 +132,17 @@ pub enum Command {
         /// travel); the latest state when absent.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         at: Option<u32>,
+        /// For a func: put the request in the queue instead of running it
+        /// (a later block runs it).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        queue: bool,
+    },
+    /// Runs a block of the queued requests that are ready.
+    RunBlock,
+    /// Moves the chain's clock forward before the next block.
+    AdvanceTime {
+        /// By how many seconds.
+        seconds: u64,
     },
     /// Reverts the chain to the state after block `block`, dropping the
     /// blocks after it.
@@ -218,6 +229,15 @@ pub struct ChainView {
     pub contracts: Vec<ContractView>,
     /// Every receipt, oldest first.
     pub receipts: Vec<Receipt>,
+    /// The requests waiting in the queue, oldest first.
+    #[serde(default)]
+    pub pending: Vec<isc_engine::Pending>,
+    /// The latest block's time, nanoseconds since the Unix epoch.
+    #[serde(default)]
+    pub time: u64,
+    /// The time the next block will have.
+    #[serde(default)]
+    pub next_block_time: u64,
 }
 
 /// An account and its tokens.

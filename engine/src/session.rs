@@ -412,10 +412,12 @@ impl Link {
                 Slot::Param { request, key } => {
                     // Checked by `decode`: the request exists, the key is hex.
                     let (Some(req), Ok(key)) = (
-                        session.requests.get_mut(*request).and_then(Step::request_mut),
+                        session
+                            .requests
+                            .get_mut(*request)
+                            .and_then(Step::request_mut),
                         hex::decode(key),
-                    )
-                    else {
+                    ) else {
                         return true;
                     };
                     req.params.set(key, value.to_vec());
@@ -589,9 +591,22 @@ impl Session {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
+    /// How many blocks replaying it makes (each request sent and each
+    /// block run makes one).
+    pub fn blocks(&self) -> usize {
+        self.requests
+            .iter()
+            .filter(|step| matches!(step, Step::Post(_) | Step::RunBlock))
+            .count()
+    }
+
     /// The lowest version that holds this session: 1 for requests alone.
     fn lowest_version(&self) -> u32 {
-        if self.requests.iter().all(|step| matches!(step, Step::Post(_))) {
+        if self
+            .requests
+            .iter()
+            .all(|step| matches!(step, Step::Post(_)))
+        {
             1
         } else {
             SESSION_VERSION
@@ -615,14 +630,13 @@ impl Session {
         };
         let mut session: Self =
             serde_json::from_value(value).map_err(|err| SessionError::Json(brief(&err)))?;
-        if version == 1 {
-            if let Some(index) = session
+        if version == 1
+            && let Some(index) = session
                 .requests
                 .iter()
                 .position(|step| !matches!(step, Step::Post(_)))
-            {
-                return Err(SessionError::StepNeedsVersion2 { index });
-            }
+        {
+            return Err(SessionError::StepNeedsVersion2 { index });
         }
         session.config.validate()?;
         session.version = SESSION_VERSION;
@@ -720,8 +734,7 @@ mod tests {
             .collect();
         let schema = "{\"name\": \"x\"}".repeat(40);
         let mut session = Session::new(ChainConfig::default());
-        let mut request =
-            crate::Request::new(crate::AgentId::user("alice"), "blob", "storeBlob");
+        let mut request = crate::Request::new(crate::AgentId::user("alice"), "blob", "storeBlob");
         request.params.set("p", program.clone());
         request.params.set("v", b"wasmvm".to_vec());
         session.requests.push(Step::Post(request));

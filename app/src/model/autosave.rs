@@ -90,7 +90,7 @@ impl Saved {
     /// unknown until it replays.
     pub fn migrate(legacy: &str) -> Option<Self> {
         let session = isc_engine::session::Session::from_json(legacy).ok()?;
-        let blocks = u32::try_from(session.requests.len()).unwrap_or(u32::MAX);
+        let blocks = u32::try_from(session.blocks()).unwrap_or(u32::MAX);
         Some(Self::new(legacy, "", blocks))
     }
 }

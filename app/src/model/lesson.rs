@@ -192,6 +192,7 @@ impl Check {
                         gas_budget: None,
                         trace: None,
                         at: None,
+                        queue: false,
                     }),
                     Err(_) => Verdict::Fail,
                 }
@@ -336,7 +337,11 @@ fn check_names(steps: &[Step], session: &str) -> Result<(), String> {
     if let Ok(session) = isc_engine::session::Session::from_json(session) {
         known.extend(session.config.accounts().into_iter().map(|(name, _)| name));
         let deploy = isc_engine::Hname::of("deployContract");
-        for request in &session.requests {
+        for request in session
+            .requests
+            .iter()
+            .filter_map(isc_engine::Step::request)
+        {
             if request.entry == deploy
                 && let Some(name) = request.params.get("nm")
             {

@@ -97,6 +97,18 @@ impl Names {
         self.ids.get(&text.to_ascii_lowercase()).map(String::as_str)
     }
 
+    /// The name of `hname` (a contract or entry point), or its hex.
+    pub fn hname(&self, hname: isc_engine::Hname) -> String {
+        let hex = hname.to_string();
+        self.hnames.get(&hex).cloned().unwrap_or(hex)
+    }
+
+    /// The name of `agent`, or its text.
+    pub fn agent(&self, agent: &AgentId) -> String {
+        let text = agent.to_string();
+        self.id(&text).map_or(text, str::to_owned)
+    }
+
     /// `text` with every known id replaced by its name, and every known
     /// hname followed by it: `contract af2438e9 not found` reads
     /// `contract inccounter (af2438e9) not found`.
@@ -164,6 +176,7 @@ mod tests {
                 variables: Vec::new(),
             }],
             receipts: Vec::new(),
+            ..ChainView::default()
         }
     }
 

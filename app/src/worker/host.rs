@@ -142,6 +142,7 @@ impl Host {
                 gas_budget,
                 trace,
                 at,
+                queue,
             } => {
                 let mut params = params;
                 if tokens.value > 0 {
@@ -178,11 +179,25 @@ impl Host {
                         Err(err) => failed(err),
                     };
                 }
+                if queue {
+                    return match self.chain.queue(request) {
+                        Ok(_) => self.changed(None),
+                        Err(err) => failed(format!("not queued: {err}")),
+                    };
+                }
                 match self.chain.post(request) {
                     Ok(receipt) => self.changed(Some(receipt)),
                     Err(err) => failed(err),
                 }
             }
+            Command::RunBlock => match self.chain.run_block() {
+                Ok(_) => self.changed(None),
+                Err(err) => failed(err),
+            },
+            Command::AdvanceTime { seconds } => match self.chain.advance_time(seconds) {
+                Ok(()) => self.changed(None),
+                Err(err) => failed(err),
+            },
             Command::RevertTo { block } => match self.chain.revert_to(block) {
                 Ok(()) => {
                     let names: Vec<String> =
@@ -296,6 +311,9 @@ impl Host {
             accounts: users.chain(owned).collect(),
             receipts: chain.receipts(),
             contracts,
+            pending: chain.pending(),
+            time: chain.time(),
+            next_block_time: chain.next_block_time(),
         }
     }
 
@@ -408,6 +426,7 @@ mod tests {
             gas_budget: None,
             trace: None,
             at: None,
+            queue: false,
         })
     }
 
@@ -470,6 +489,7 @@ mod tests {
             gas_budget: None,
             trace: None,
             at: Some(deployed_at),
+            queue: false,
         });
         assert_eq!(
             past_view,
@@ -498,6 +518,70 @@ mod tests {
     }
 
     #[test]
+    fn posted_and_queued_requests_wait_for_run_block_and_advance_time() {
+        let mut host = Host::default();
+        assert!(matches!(deploy_counter(&mut host), Reply::Chain { .. }));
+        let send = |host: &mut Host, entry: &str, params: Dict, queue: bool| {
+            host.handle(Command::Call {
+                sender: AgentId::user("alice"),
+                contract: "inccounter".into(),
+                entry: entry.into(),
+                params,
+                tokens: Tokens {
+                    allowance: 1_000_000,
+                    ..Tokens::default()
+                },
+                view: false,
+                gas_budget: None,
+                trace: None,
+                at: None,
+                queue,
+            })
+        };
+        let delay = Dict::new().with("delay", 30u32.to_le_bytes().to_vec());
+        let Reply::Chain { view, receipt } = send(&mut host, "incrementWithDelay", delay, false)
+        else {
+            panic!("posted");
+        };
+        assert!(receipt.is_some_and(|r| r.is_success()));
+        assert_eq!(view.pending.len(), 1);
+        assert_eq!(view.next_block_time, view.time + 1_000_000_000);
+        assert!(view.pending[0].unlock_time > view.next_block_time);
+        let Reply::Failed { message } = host.handle(Command::RunBlock) else {
+            panic!("nothing is ready");
+        };
+        assert!(message.contains("advance time"), "{message}");
+        let Reply::Chain { view, receipt } = send(&mut host, "increment", Dict::new(), true) else {
+            panic!("queued");
+        };
+        assert!(receipt.is_none());
+        assert_eq!(view.pending.len(), 2);
+        assert!(matches!(
+            host.handle(Command::AdvanceTime { seconds: 29 }),
+            Reply::Chain { .. }
+        ));
+        let Reply::Chain { view, .. } = host.handle(Command::RunBlock) else {
+            panic!("both are ready");
+        };
+        assert!(view.pending.is_empty());
+        let block: Vec<_> = view
+            .receipts
+            .iter()
+            .filter(|r| r.block_index == view.block_index)
+            .collect();
+        assert_eq!(block.len(), 2);
+        assert_eq!(counter(&view), 7i64.to_le_bytes());
+        // The session rebuilds all of it.
+        let mut other = Host::default();
+        let Reply::Chain { view: replayed, .. } = other.handle(Command::Open {
+            session: view.session.clone(),
+        }) else {
+            panic!("opens");
+        };
+        assert_eq!(replayed.state_hash, view.state_hash);
+    }
+
+    #[test]
     fn an_opcode_trace_is_a_simulation() {
         let mut host = Host::default();
         let session = std::fs::read_to_string(concat!(
@@ -523,6 +607,7 @@ mod tests {
             gas_budget: None,
             trace: Some(50),
             at: None,
+            queue: false,
         });
         let Reply::Simulated { receipt } = reply else {
             panic!("simulated: {reply:?}")
@@ -573,6 +658,7 @@ mod tests {
                 gas_budget: None,
                 trace: None,
                 at: None,
+                queue: false,
             });
             match through_the_wire(reply) {
                 Reply::Chain {

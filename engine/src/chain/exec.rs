@@ -2,11 +2,11 @@
 //! and the [`Sandbox`] every contract sees.
 
 use crate::Hname;
+use crate::bounds::MAX_QUEUED_REQUESTS;
 use crate::bounds::{
     MAX_ALLOCATED_MEMORY_BYTES, MAX_CALL_DEPTH, MAX_LIVE_MEMORY_BYTES, MAX_LOG_LINE_BYTES,
     MAX_LOG_LINES, MAX_TRACE_NODES,
 };
-use crate::bounds::MAX_QUEUED_REQUESTS;
 use crate::chain::l1;
 use crate::chain::queue::{self, Pending};
 use crate::chain::receipt::Request;

@@ -509,13 +509,10 @@ impl Chain {
     fn post_traced(&mut self, request: Request, keep_steps: bool) -> Result<Receipt, ChainError> {
         let receipts = self.run_block_with(Some(request), keep_steps)?;
         // The sender's request is the block's first.
-        receipts
-            .into_iter()
-            .next()
-            .ok_or(ChainError::NothingReady {
-                waiting: 0,
-                next_unlock: None,
-            })
+        receipts.into_iter().next().ok_or(ChainError::NothingReady {
+            waiting: 0,
+            next_unlock: None,
+        })
     }
 
     /// Puts `request` in the queue without running it: a later block runs
@@ -696,10 +693,7 @@ impl Chain {
         if first.is_none() && ready.is_empty() {
             return Err(ChainError::NothingReady {
                 waiting: queued.len(),
-                next_unlock: queued
-                    .iter()
-                    .map(|(_, pending)| pending.unlock_time)
-                    .min(),
+                next_unlock: queued.iter().map(|(_, pending)| pending.unlock_time).min(),
             });
         }
         let previous = self.state_hash();
@@ -797,7 +791,11 @@ impl Chain {
         let sender = request.sender;
         let policy = governance::fee_policy(&self.store);
         let l2_available = accounts::balance(&self.store, &sender).base_tokens;
-        let mut entropy_input = [place.previous.as_bytes().as_slice(), &place.index.to_le_bytes()].concat();
+        let mut entropy_input = [
+            place.previous.as_bytes().as_slice(),
+            &place.index.to_le_bytes(),
+        ]
+        .concat();
         if place.request_index > 0 {
             entropy_input.extend_from_slice(&place.request_index.to_le_bytes());
         }

@@ -203,11 +203,13 @@ impl<'de> Deserialize<'de> for Step {
                 .map(Self::Post)
                 .map_err(D::Error::custom);
         }
-        Ok(match StepForm::deserialize(value).map_err(D::Error::custom)? {
-            StepForm::Queue(request) => Self::Queue(request),
-            StepForm::RunBlock {} => Self::RunBlock,
-            StepForm::AdvanceTime { seconds } => Self::AdvanceTime { seconds },
-        })
+        Ok(
+            match StepForm::deserialize(value).map_err(D::Error::custom)? {
+                StepForm::Queue(request) => Self::Queue(request),
+                StepForm::RunBlock {} => Self::RunBlock,
+                StepForm::AdvanceTime { seconds } => Self::AdvanceTime { seconds },
+            },
+        )
     }
 }
 

@@ -128,7 +128,8 @@ fn a_time_locked_request_waits_until_time_is_advanced() {
     );
     assert!(
         err.to_string()
-            .contains("the first time lock opens at 2024-01-01 00:00:") && err.to_string().contains("(advance time)"),
+            .contains("the first time lock opens at 2024-01-01 00:00:")
+            && err.to_string().contains("(advance time)"),
         "{err}"
     );
     // Blocks of other requests move time too, without running it early.
@@ -216,7 +217,10 @@ fn a_failed_request_posts_nothing_and_a_poor_contract_cannot_post() {
         )
         .expect("accepted");
     assert!(
-        matches!(failed(&receipt), VmError::InsufficientFunds { needed: MI, .. }),
+        matches!(
+            failed(&receipt),
+            VmError::InsufficientFunds { needed: MI, .. }
+        ),
         "{:?}",
         receipt.error
     );

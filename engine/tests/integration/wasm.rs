@@ -267,7 +267,13 @@ fn testcore_failures_end_in_failed_receipts_with_clear_errors() {
     // contract's empty account cannot cover.
     let err = failed(&testcore(&mut chain, "testPost", Dict::new()));
     assert!(
-        matches!(err, VmError::InsufficientFunds { needed: 1_000_000, .. }),
+        matches!(
+            err,
+            VmError::InsufficientFunds {
+                needed: 1_000_000,
+                ..
+            }
+        ),
         "{err}"
     );
 

@@ -63,6 +63,7 @@ pub(crate) fn ChainPanel() -> impl IntoView {
         <super::sessions::SessionBox/>
         <Funding/>
         <ChainSettings/>
+        <super::queue::QueuePanel/>
         <h3>"Gas per block"</h3>
         <GasChart/>
         <h3>"Blocks and receipts " <Hint term="two-blocks"/> <Hint term="gas"/></h3>

@@ -47,7 +47,7 @@ pub(crate) fn EntryCard(
     let run = {
         let entry = entry.clone();
         let vm = vm.clone();
-        move |trace: Option<u32>| {
+        move |trace: Option<u32>, queue: bool| {
             let typed = resolve_names(&entry.params, &args.get_untracked(), &shared.accounts());
             let checked = encode_args(&vm, &entry.params, entry.raw, &typed).and_then(|params| {
                 let tokens = Tokens {
@@ -89,6 +89,7 @@ pub(crate) fn EntryCard(
                 } else {
                     None
                 },
+                queue,
             };
             let (entry, vm) = (entry.clone(), vm.clone());
             shared.send(
@@ -128,6 +129,9 @@ pub(crate) fn EntryCard(
                             }
                             Some(error) => Err(names.text(&format!("block {}: {error}", receipt.block_index))),
                         },
+                        Reply::Chain { receipt: None, .. } if queue => Ok(
+                            "queued: a later block runs it (see the queue in the Chain panel)".into(),
+                        ),
                         Reply::Failed { message } => Err(names.text(&message)),
                         other => Err(format!("unexpected reply {other:?}")),
                     }));
@@ -138,7 +142,11 @@ pub(crate) fn EntryCard(
     let run = std::rc::Rc::new(run);
     let send = {
         let run = run.clone();
-        move |_| run(None)
+        move |_| run(None, false)
+    };
+    let queue = {
+        let run = run.clone();
+        move |_| run(None, true)
     };
     let traceable = vm == isc_engine::VmType::EVM && !view_only;
     let in_past = move || shared.past.get().is_some();
@@ -181,11 +189,18 @@ pub(crate) fn EntryCard(
                     title=move || call_disabled().then_some("Back to now to send requests: the past is read-only")>
                     {if view_only { "Call view" } else { "Send request" }}
                 </button>
+                {(!view_only).then(|| view! {
+                    <button data-testid=format!("queue-{name}") on:click=queue.clone()
+                        disabled=call_disabled
+                        title="Put the request in the queue without running it: a later block runs it">
+                        "Queue"
+                    </button>
+                })}
                 {traceable.then(|| {
                     let run = run.clone();
                     view! {
                         <button data-testid=format!("trace-{name}") disabled=in_past
-                            on:click=move |_| run(Some(TRACE_STEPS))>"Trace opcodes"</button>
+                            on:click=move |_| run(Some(TRACE_STEPS), false)>"Trace opcodes"</button>
                     }
                 })}
             </div>

@@ -40,6 +40,7 @@ pub(crate) fn Funding() -> impl IntoView {
             gas_budget: None,
             trace: None,
             at: None,
+            queue: false,
         };
         shared.send(&format!("depositing for {sender}"), command, move |reply| {
             note.set(Some(match reply {

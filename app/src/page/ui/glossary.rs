@@ -32,6 +32,12 @@ const TERMS: &[Term] = &[
         text: "In ISC a program is stored first, as a blob (blob.storeBlob: its bytes, identified by their hash), and root.deployContract then creates a contract from that program hash and runs its init. Each is a request and, here, each request closes a block. Deploying a program the chain already stores skips the first step.",
     },
     Term {
+        id: "queue",
+        name: "The queue and asynchronous requests",
+        line: "Requests waiting for a block: posted by contracts (with a time lock) or queued by you.",
+        text: "A contract can post a request to its own chain instead of calling: it does not run now but waits in the queue, with the contract as its sender, the tokens it carries in flight, and an optional time lock (a delay in seconds). A later block runs the queued requests whose time has come, several to a block, after the request that made the block. \"Run next block\" makes a block of just the ready ones; \"Advance time\" moves the clock so a time lock opens. \"Queue\" on a func puts your own request there.",
+    },
+    Term {
         id: "allowance",
         name: "Allowance",
         line: "How much of your on-chain account the called contract may take during this request.",

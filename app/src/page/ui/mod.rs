@@ -17,6 +17,7 @@ pub(crate) mod forms;
 pub(crate) mod funding;
 pub(crate) mod gallery;
 pub(crate) mod glossary;
+pub(crate) mod queue;
 pub(crate) mod receipts;
 pub(crate) mod sessions;
 pub(crate) mod settings;

@@ -78,6 +78,29 @@ pub(crate) fn ReceiptRow(
         (names.text(&raw), raw)
     });
     let block = receipt.block_index;
+    let place = if receipt.request_index > 0 {
+        format!("#{block}·{}", receipt.request_index)
+    } else {
+        format!("#{block}")
+    };
+    let short = |id: &isc_engine::RequestId| id.to_string().chars().take(10).collect::<String>();
+    // A posted request names the request that posted it; the button
+    // brings that receipt into view.
+    let posted_by = receipt.posted_by.as_ref().map(|poster| {
+        let anchor = anchor(poster);
+        let jump = move |_| {
+            if let Some(element) = document().get_element_by_id(&anchor) {
+                element.scroll_into_view();
+            }
+        };
+        view! {
+            <button class="link posted" data-testid="posted-by" on:click=jump
+                title=format!("posted by request {poster}")>
+                {format!("posted by request {}…", short(poster))}
+            </button>
+        }
+    });
+    let request_id = short(&receipt.request_id);
     let travel = move |_| {
         shared.send(
             &format!("reading block {block}"),
@@ -90,10 +113,12 @@ pub(crate) fn ReceiptRow(
         );
     };
     view! {
-        <li class=if ok { "receipt ok" } else { "receipt failed" } data-testid="receipt">
+        <li class=if ok { "receipt ok" } else { "receipt failed" } data-testid="receipt"
+            id=anchor(&receipt.request_id)>
             <span class="status" data-testid="receipt-status">{if ok { "ok" } else { "failed" }}</span>
-            <span class="block">"#" {block}</span>
+            <span class="block" title=format!("request {request_id}…")>{place}</span>
             <code>{call}</code>
+            {posted_by}
             <span class="gas">{receipt.gas_burned} " gas · fee " {receipt.gas_fee}</span>
             <button class="link" data-testid="view-block" on:click=travel
                 aria-label=format!("state here, after block {block}")>"state here"</button>
@@ -105,6 +130,11 @@ pub(crate) fn ReceiptRow(
             </details>
         </li>
     }
+}
+
+/// The element id of a request's receipt.
+fn anchor(id: &isc_engine::RequestId) -> String {
+    format!("request-{id}")
 }
 
 /// A call trace as a nested list, across VMs.

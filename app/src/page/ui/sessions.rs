@@ -209,7 +209,7 @@ fn open_link(
     banner: Banner,
     saving: RwSignal<bool>,
 ) {
-    let blocks = session.requests.len();
+    let blocks = session.blocks();
     shared.send(
         "opening the shared session",
         Command::Open {
