@@ -120,26 +120,22 @@ pub(crate) fn QueuePanel() -> impl IntoView {
                 view! { <p class="hint" data-testid="queue-empty">"No request waits. A contract's posted requests, and requests you queue, wait here for a block."</p> }.into_any()
             } else {
                 view! {
-                    <div class="scroll">
-                    <table class="balances" data-testid="queue">
-                        <thead><tr>
-                            <th scope="col">"request"</th><th scope="col">"sender"</th>
-                            <th scope="col">"calls"</th><th scope="col">"tokens"</th>
-                            <th scope="col">"runs"</th>
-                        </tr></thead>
-                        <tbody>
-                            {rows.into_iter().map(|(id, sender, target, tokens, waits, posted_by)| view! {
-                                <tr data-testid="pending">
-                                    <td title=posted_by.map(|p| format!("posted by request {p}…"))><code>{id} "…"</code></td>
-                                    <td data-testid="pending-sender">{sender}</td>
-                                    <td><code data-testid="pending-target">{target}</code></td>
-                                    <td class="num">{tokens}</td>
-                                    <td data-testid="pending-waits">{waits}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                    </div>
+                    <ul class="queue" data-testid="queue">
+                        {rows.into_iter().map(|(id, sender, target, tokens, waits, posted_by)| view! {
+                            <li data-testid="pending"
+                                title=posted_by.map_or_else(
+                                    || format!("request {id}…, queued by a person"),
+                                    |p| format!("request {id}…, posted by request {p}…"),
+                                )>
+                                <span data-testid="pending-sender">{sender}</span>
+                                " → "
+                                <code data-testid="pending-target">{target}</code>
+                                <span class="tokens">{format!(" · {tokens} base tokens")}</span>
+                                <br/>
+                                <span class="waits" data-testid="pending-waits">{waits}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
                 }.into_any()
             }
         }}
