@@ -12,7 +12,7 @@ test('requests that break limits fail with a receipt; the engine keeps answering
   for (const [entry, words] of [
     ['testGrowMemory', 'linear memory may not grow past 256 pages'],
     ['testDeepRecursion', 'call stack exhausted'],
-    ['testPost', 'not supported in the playground'],
+    ['testPost', 'needs 1000000'],
     ['testEndlessLoop', 'out of gas'],
   ]) {
     const blocks = Number(await page.getByTestId('block-index').textContent());
@@ -46,6 +46,56 @@ test('Solidity recursing past the EVM depth fails cleanly in the browser', async
   await expect(playground.receipts().first().getByTestId('receipt-status')).toHaveText('failed');
   await expect(playground.status()).toHaveText('engine ready');
   await expect(await playground.call('down', { n: '3' })).toHaveText(/ok #0 = 3/);
+});
+
+// A contract that counts its nesting in state and calls itself again
+// through the sandbox until it is `depth` deep (engine/tests/integration/depth.rs).
+const recursive = (depth) => `(module
+  (import "WasmLib" "hostStateGet" (func $get (param i32 i32 i32 i32) (result i32)))
+  (import "WasmLib" "hostStateSet" (func $set (param i32 i32 i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "go")
+  (data (i32.const 24) "d")
+  (data (i32.const 64) "\\00\\00\\00\\00\\00\\56\\c2\\ec\\ec\\04\\00\\00\\00\\00")
+  (func (export "on_load") (call $set (i32.const 0) (i32.const 0) (i32.const 16) (i32.const 2)))
+  (func (export "on_call") (param i32) (local $d i32)
+    (if (i32.ge_s (call $get (i32.const 24) (i32.const 1) (i32.const 32) (i32.const 4)) (i32.const 0))
+      (then (local.set $d (i32.load (i32.const 32)))))
+    (local.set $d (i32.add (local.get $d) (i32.const 1)))
+    (i32.store (i32.const 32) (local.get $d))
+    (call $set (i32.const 24) (i32.const 1) (i32.const 32) (i32.const 4))
+    (if (i32.lt_s (local.get $d) (i32.const ${depth}))
+      (then
+        (drop (call $get (i32.const 0) (i32.const -10) (i32.const 0) (i32.const 0)))
+        (drop (call $get (i32.const 0) (i32.const 0) (i32.const 65) (i32.const 4)))
+        (drop (call $get (i32.const 0) (i32.const -6) (i32.const 64) (i32.const 14)))))))`;
+
+test('nested calls go 128 deep in the browser, the next fails with a receipt, and the EVM counts four', async ({ playground }) => {
+  const { page } = playground;
+  const editor = page.locator('section.editor-panel');
+  await playground.open();
+  await page.getByTestId('editor-language').selectOption('wat');
+  for (const [depth, outcome] of [
+    [128, /^block \d+: ok/],
+    [129, /call depth limit of 128/],
+  ]) {
+    await playground.typeCode(recursive(depth));
+    await page.getByTestId('compile').click();
+    await playground.deployFrom(editor, `deep${depth}`);
+    await expect(await playground.call('go', {}, { gas: 50_000_000 })).toHaveText(outcome);
+    await expect(playground.status()).toHaveText('engine ready');
+  }
+  await expect(playground.receipts().first().getByTestId('receipt-status')).toHaveText('failed');
+
+  await page.getByTestId('editor-language').selectOption('solidity');
+  await playground.typeCode(await (await import('node:fs/promises')).readFile(
+    new URL('../../engine/tests/fixtures/solidity/Deep.sol', import.meta.url), 'utf8'));
+  await page.getByTestId('compile').click();
+  await expect(page.getByTestId('compile-status')).toHaveText(/^compiled: Deep/, { timeout: 30_000 });
+  await playground.deployFrom(editor, 'deep');
+  await expect(await playground.call('down', {}, { gas: 50_000_000 })).toContainText('call depth limit of 128');
+  await expect(playground.status()).toHaveText('engine ready');
+  expect(playground.consoleErrors).toEqual([]);
 });
 
 const b64url = (bytes) => Buffer.from(bytes).toString('base64url');

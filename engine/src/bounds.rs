@@ -26,15 +26,29 @@ pub const MAX_LIVE_MEMORY_BYTES: u64 = 128 * 1024 * 1024;
 /// contract that calls a big module over and over.
 pub const MAX_ALLOCATED_MEMORY_BYTES: u64 = 1024 * 1024 * 1024;
 
-/// How deep nested ISC calls may go. Each level re-enters a processor on
-/// the host's own stack (a Wasm instance, or a whole EVM), and a browser
-/// worker's stack is about 1 MiB.
-pub const MAX_CALL_DEPTH: usize = 32;
+/// How deep nested ISC calls may go, in units of host stack: each call
+/// counts its processor's [`Processor::stack_cost`] (a Wasm or core call 1,
+/// an EVM call 4). Every nested call re-enters a processor on the host's
+/// own stack — in a browser worker about 1 MiB, where a Wasm level takes
+/// about 4 KiB and an EVM level four times that (measured in Chromium: 230
+/// nested Wasm calls ran, 260 overflowed). Wasp has no such limit (gas
+/// bounds recursion there); here it must hold on every machine, so that
+/// a session replays the same everywhere: 128 leaves half the stack
+/// spare. Going past it is a failed request, never a crashed worker.
+///
+/// [`Processor::stack_cost`]: crate::Processor::stack_cost
+pub const MAX_CALL_DEPTH: usize = 128;
 
 /// How many call-trace nodes a receipt keeps; later calls are counted in
 /// the root node's `omitted_calls`, not kept. (Gas alone would allow tens
 /// of thousands of cheap nested calls, each a node in stored state.)
 pub const MAX_TRACE_NODES: usize = 1_000;
+
+/// How deep a receipt's call trace goes: calls nested deeper are counted in
+/// the root's `omitted_calls`, not kept. A receipt is JSON (in state, in
+/// the page's messages), and JSON readers refuse nesting past 128 levels;
+/// each trace level is two.
+pub const MAX_TRACE_DEPTH: usize = 40;
 
 /// How many log lines a receipt keeps (more are counted, not kept).
 pub const MAX_LOG_LINES: usize = 1_000;

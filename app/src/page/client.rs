@@ -99,8 +99,13 @@ impl Engine {
             this.receive(&text);
         });
         let this = self.clone();
-        let on_error = Handler::new(move |_event: MessageEvent| {
-            this.crashed();
+        let on_error = Handler::new(move |event: MessageEvent| {
+            // An `ErrorEvent`: its message says what broke the worker.
+            let message = js_sys::Reflect::get(&event, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or_default();
+            this.crashed(&message);
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -203,8 +208,16 @@ impl Engine {
         self.restart("stopped: the chain was rebuilt as of the last finished request");
     }
 
-    fn crashed(&self) {
-        self.restart("the engine failed; the chain was rebuilt as of the last finished request");
+    fn crashed(&self, cause: &str) {
+        let cause = cause.trim();
+        let cause = if cause.is_empty() {
+            String::new()
+        } else {
+            format!(" ({cause})")
+        };
+        self.restart(&format!(
+            "the engine failed{cause}; the chain was rebuilt as of the last finished request"
+        ));
     }
 
     fn restart(&self, why: &str) {

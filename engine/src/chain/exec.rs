@@ -5,7 +5,7 @@ use crate::Hname;
 use crate::bounds::MAX_QUEUED_REQUESTS;
 use crate::bounds::{
     MAX_ALLOCATED_MEMORY_BYTES, MAX_CALL_DEPTH, MAX_LIVE_MEMORY_BYTES, MAX_LOG_LINE_BYTES,
-    MAX_LOG_LINES, MAX_TRACE_NODES,
+    MAX_LOG_LINES, MAX_TRACE_DEPTH, MAX_TRACE_NODES,
 };
 use crate::chain::l1;
 use crate::chain::queue::{self, Pending};
@@ -19,6 +19,7 @@ use crate::ids::{AgentId, ChainId, Hash, RequestId};
 use crate::vm::{
     EntryKind, EntryPointInfo, GAS, Post, Processor, Sandbox, StateItems, VmError, VmType,
 };
+use std::rc::Rc;
 
 /// The least a posted request's transfer carries, in base tokens, when it
 /// carries any (Wasp raises a smaller one to it).
@@ -170,8 +171,19 @@ impl<'a> Exec<'a> {
 
     /// Calls into a contract, atomically: a failure reverts the callee's
     /// state changes and events, and is returned to the caller.
+    ///
+    /// Nested calls re-enter here on the host's stack: the bookkeeping
+    /// around the call is out of line, so each level's frame stays small.
     fn enter(&mut self, call: Call) -> Result<Dict, VmError> {
-        let gas_at_start = self.burned;
+        let (gas_at_start, checkpoint, events) = self.open_node(&call);
+        let result = self.dispatch(call);
+        self.close_node(gas_at_start, checkpoint, events, &result);
+        result
+    }
+
+    /// Opens the call's trace node; what [`Exec::close_node`] needs.
+    #[inline(never)]
+    fn open_node(&mut self, call: &Call) -> (u64, crate::chain::store::Checkpoint, usize) {
         self.open.push(CallTrace {
             contract: call.contract,
             contract_name: String::new(),
@@ -185,9 +197,18 @@ impl<'a> Exec<'a> {
             calls: Vec::new(),
             omitted_calls: 0,
         });
-        let checkpoint = self.store.checkpoint();
-        let events = self.events.len();
-        let result = self.dispatch(call);
+        (self.burned, self.store.checkpoint(), self.events.len())
+    }
+
+    /// Reverts a failed call's changes and closes its trace node.
+    #[inline(never)]
+    fn close_node(
+        &mut self,
+        gas_at_start: u64,
+        checkpoint: crate::chain::store::Checkpoint,
+        events: usize,
+        result: &Result<Dict, VmError>,
+    ) {
         if result.is_err() {
             self.store.rollback(checkpoint);
             self.events.truncate(events);
@@ -195,8 +216,9 @@ impl<'a> Exec<'a> {
         if let Some(mut node) = self.open.pop() {
             node.gas_burned = self.burned - gas_at_start;
             node.error = result.as_ref().err().map(ToString::to_string);
+            let too_deep = self.open.len() > MAX_TRACE_DEPTH;
             match self.open.last_mut() {
-                Some(_) if self.trace_nodes >= MAX_TRACE_NODES => {
+                Some(_) if self.trace_nodes >= MAX_TRACE_NODES || too_deep => {
                     self.omitted_calls += 1 + count_calls(&node);
                 }
                 Some(parent) => {
@@ -206,18 +228,34 @@ impl<'a> Exec<'a> {
                 None => self.trace = Some(node),
             }
         }
-        result
     }
 
     fn dispatch(&mut self, call: Call) -> Result<Dict, VmError> {
+        let Some((processor, frame)) = self.frame_for(call)? else {
+            // `init` is optional: a contract without one deploys as is.
+            return Ok(Dict::new());
+        };
+        let (entry, cost) = (frame.entry, processor.stack_cost());
+        let mut ctx = Ctx { frame, exec: self };
+        ctx.exec.depth += cost;
+        let result = processor.call(&mut ctx, entry);
+        ctx.exec.depth -= cost;
+        result
+    }
+
+    /// The checks of a call, and the processor and frame it runs in (none
+    /// for an `init` the contract does not have). Out of line: see
+    /// [`Exec::enter`].
+    #[inline(never)]
+    fn frame_for(&mut self, call: Call) -> Result<Option<Callee>, VmError> {
         // Params a contract cannot read back byte for byte are refused.
         call.params.check()?;
-        if self.depth >= MAX_CALL_DEPTH {
+        let (processor, record) = self.registry.resolve(self.store, call.contract)?;
+        if self.depth + processor.stack_cost() > MAX_CALL_DEPTH {
             return Err(VmError::CallDepth {
                 max: MAX_CALL_DEPTH,
             });
         }
-        let (processor, record) = self.registry.resolve(self.store, call.contract)?;
         if let Some(node) = self.open.last_mut() {
             node.contract_name.clone_from(&record.name);
             node.vm = processor.vm_type();
@@ -231,8 +269,7 @@ impl<'a> Exec<'a> {
             call.top_level,
         )?
         else {
-            // `init` is optional: a contract without one deploys as is.
-            return Ok(Dict::new());
+            return Ok(None);
         };
         if let Some(node) = self.open.last_mut() {
             node.entry_name.clone_from(&info.name);
@@ -249,21 +286,16 @@ impl<'a> Exec<'a> {
                 });
             }
         }
-        let mut ctx = Ctx {
-            frame: Frame {
-                contract: call.contract,
-                partition: processor.state_partition().unwrap_or(call.contract),
-                caller: call.caller,
-                params: call.params,
-                allowance: call.allowance,
-                view,
-            },
-            exec: self,
+        let frame = Frame {
+            contract: call.contract,
+            entry: call.entry,
+            partition: processor.state_partition().unwrap_or(call.contract),
+            caller: call.caller,
+            params: call.params,
+            allowance: call.allowance,
+            view,
         };
-        ctx.exec.depth += 1;
-        let result = processor.call(&mut ctx, call.entry);
-        ctx.exec.depth -= 1;
-        result
+        Ok(Some((processor, frame)))
     }
 
     fn log_line(&mut self, mut line: String) {
@@ -379,8 +411,13 @@ impl Call {
     }
 }
 
+/// The processor a call runs on, and its frame.
+type Callee = (Rc<dyn Processor>, Frame);
+
 struct Frame {
     contract: Hname,
+    /// The entry point called.
+    entry: Hname,
     /// Where the contract's state lives (its own partition unless its
     /// processor says otherwise).
     partition: Hname,

@@ -169,6 +169,12 @@ impl Processor for EvmProcessor {
         VmType::EVM
     }
 
+    /// An EVM call (revm with its context and inspector) takes about four
+    /// times a Wasm call's host stack.
+    fn stack_cost(&self) -> usize {
+        4
+    }
+
     fn entry_points(&self) -> &[EntryPointInfo] {
         &self.entry_points
     }
@@ -367,21 +373,25 @@ impl EvmProcessor {
             .map_or(0, |info| info.nonce);
         let mut tx = super::transaction(from, kind, Bytes::from(input), gas_limit, nonce);
         tx.value = U256::from(value) * U256::from(db::WEI_PER_BASE_TOKEN);
-        let mut evm = Context::mainnet()
-            .with_db(&mut database)
-            .modify_cfg_chained(super::playground_cfg)
-            .modify_block_chained(|block| {
-                block.number = U256::from(block_number);
-                block.timestamp = U256::from(timestamp);
-                block.prevrandao = Some(prevrandao);
-                block.gas_limit = BLOCK_GAS_LIMIT;
-                block.basefee = 0;
-            })
-            .build_mainnet_with_inspector(Magic {
-                max_steps,
-                request,
-                ..Magic::default()
-            });
+        // On the heap: nested ISC calls re-enter the EVM on the host's
+        // stack, and an EVM with its context is kilobytes.
+        let mut evm = Box::new(
+            Context::mainnet()
+                .with_db(&mut database)
+                .modify_cfg_chained(super::playground_cfg)
+                .modify_block_chained(|block| {
+                    block.number = U256::from(block_number);
+                    block.timestamp = U256::from(timestamp);
+                    block.prevrandao = Some(prevrandao);
+                    block.gas_limit = BLOCK_GAS_LIMIT;
+                    block.basefee = 0;
+                })
+                .build_mainnet_with_inspector(Magic {
+                    max_steps,
+                    request,
+                    ..Magic::default()
+                }),
+        );
         let outcome = evm.inspect_tx(tx);
         let fatal = evm.inspector.fatal.take();
         let frames = std::mem::take(&mut evm.inspector.frames);

@@ -192,6 +192,13 @@ pub trait Processor {
         None
     }
 
+    /// How much of the host's stack a call into this processor takes, in
+    /// units of [`crate::bounds::MAX_CALL_DEPTH`]: nested calls re-enter
+    /// processors on the host stack, and a heavy VM counts more.
+    fn stack_cost(&self) -> usize {
+        1
+    }
+
     /// Checks, without running anything, that `params` are input `entry`
     /// can take (an EVM call's arguments coerce to its ABI types): a dry
     /// check the page uses so that a typo costs no block. The default
@@ -312,7 +319,9 @@ pub enum VmError {
         allowed: u64,
     },
     /// Nested calls went too deep.
-    #[error("call depth limit of {max} exceeded")]
+    #[error(
+        "nested calls exceed the call depth limit of {max} (a call counts its VM's host-stack cost)"
+    )]
     CallDepth {
         /// The limit.
         max: usize,

@@ -531,9 +531,29 @@ fn sandbox_call(caller: &mut Ctx<'_, '_>, func: i32, params: &[u8]) -> Result<Ve
         caller.data_mut().results = Some(results);
         return Ok(Vec::new());
     }
+    if func == FN_CALL {
+        // Out of the big match: a nested call keeps only a small frame on
+        // the host's stack.
+        return with_sandbox(caller, |sandbox| nested_call(sandbox, params));
+    }
     with_sandbox(caller, |sandbox| run_sandbox(sandbox, func, params))
 }
 
+/// `FN_CALL`: wasmlib's `CallRequest` (allowance, contract, function,
+/// params), run as a nested call; its results' bytes.
+#[inline(never)]
+fn nested_call(sandbox: &mut dyn Sandbox, params: &[u8]) -> Result<Vec<u8>, VmError> {
+    let mut dec = Decoder::new(params);
+    let allowance = Assets::from_bytes(dec.bytes()?)?;
+    let contract = hname(dec.fixed(4, "contract hname")?);
+    let function = hname(dec.fixed(4, "function hname")?);
+    let call_params = Dict::from_bytes(dec.bytes()?)?;
+    Ok(sandbox
+        .call(contract, function, call_params, allowance)?
+        .to_bytes())
+}
+
+#[inline(never)]
 fn run_sandbox(sandbox: &mut dyn Sandbox, func: i32, params: &[u8]) -> Result<Vec<u8>, VmError> {
     Ok(match func {
         FN_ACCOUNT_ID => sandbox.account_id().to_bytes(),
@@ -547,16 +567,7 @@ fn run_sandbox(sandbox: &mut dyn Sandbox, func: i32, params: &[u8]) -> Result<Ve
         FN_BLOCK_CONTEXT => {
             return Err(unsupported("block contexts: each request is its own block"));
         }
-        FN_CALL => {
-            let mut dec = Decoder::new(params);
-            let allowance = Assets::from_bytes(dec.bytes()?)?;
-            let contract = hname(dec.fixed(4, "contract hname")?);
-            let function = hname(dec.fixed(4, "function hname")?);
-            let call_params = Dict::from_bytes(dec.bytes()?)?;
-            sandbox
-                .call(contract, function, call_params, allowance)?
-                .to_bytes()
-        }
+        FN_CALL => nested_call(sandbox, params)?,
         FN_CALLER => sandbox.caller().to_bytes(),
         FN_CHAIN_ID => sandbox.chain_id().as_bytes().to_vec(),
         FN_CHAIN_OWNER_ID => sandbox.chain_owner().to_bytes(),

@@ -171,8 +171,11 @@ impl WasmProcessor {
         }
     }
 
-    fn store<'a>(&self, state: HostState<'a>) -> Store<HostState<'a>> {
-        let mut store = Store::new(&self.engine, state);
+    /// A store for one call, on the heap: nested ISC calls re-enter this
+    /// processor on the host's stack, and a store is kilobytes (a browser
+    /// worker's stack holds about 1 MiB).
+    fn store<'a>(&self, state: HostState<'a>) -> Box<Store<HostState<'a>>> {
+        let mut store = Box::new(Store::new(&self.engine, state));
         store.limiter(|state| state);
         store
     }
@@ -180,6 +183,10 @@ impl WasmProcessor {
     /// Instantiates the module, gives it `fuel`, runs its start function
     /// (if it has one) and calls `name` (with `index` for `on_call`).
     /// Gives the outcome and the fuel left.
+    ///
+    /// Nested ISC calls re-enter this on the host's stack, so what runs
+    /// while the guest does keeps a small frame: setting up and reading the
+    /// outcome are out of line.
     fn run(
         &self,
         store: &mut Store<HostState<'_>>,
@@ -187,56 +194,40 @@ impl WasmProcessor {
         index: Option<i32>,
         fuel: u64,
     ) -> (Result<(), Failure>, u64) {
-        store.data_mut().fuel_mark = fuel;
-        let instance = match self.instantiate(store) {
-            Ok(instance) => instance,
-            Err(err) => return (Err(Failure::Instantiate(err)), fuel),
+        let (instance, globals) = match self.prepare(store, fuel) {
+            Ok(prepared) => prepared,
+            Err(failure) => return (Err(failure), fuel),
         };
+        let result = call_export(store, instance, name, index);
+        read_fuel(store, globals, result)
+    }
+
+    /// Instantiates the module and gives it `fuel`: the instance and its
+    /// fuel globals (counter, out-of-fuel flag).
+    #[inline(never)]
+    fn prepare(
+        &self,
+        store: &mut Store<HostState<'_>>,
+        fuel: u64,
+    ) -> Result<(Instance, (wasmi::Global, wasmi::Global)), Failure> {
+        store.data_mut().fuel_mark = fuel;
+        let instance = self.instantiate(store).map_err(Failure::Instantiate)?;
         let global = |name: &str| instance.get_global(&*store, name);
         let (Some(fuel_global), Some(flag)) = (global(FUEL_GLOBAL), global(OUT_OF_FUEL_GLOBAL))
         else {
-            return (
-                Err(Failure::Run(wasmi::Error::new("the module is not metered"))),
-                fuel,
-            );
+            return Err(Failure::Run(wasmi::Error::new("the module is not metered")));
         };
         let budget = i64::try_from(fuel).unwrap_or(i64::MAX);
-        if let Err(err) = fuel_global.set(&mut *store, Val::I64(budget)) {
-            return (Err(Failure::Run(wasmi::Error::new(err.to_string()))), fuel);
-        }
-        let start = instance
-            .get_typed_func::<(), ()>(&*store, START_EXPORT)
-            .ok();
-        let result = start
-            .map_or(Ok(()), |start| {
-                start.call(&mut *store, ()).map_err(Failure::Instantiate)
-            })
-            .and_then(|()| {
-                match index {
-                    Some(index) => instance
-                        .get_typed_func::<i32, ()>(&*store, name)
-                        .and_then(|func| func.call(&mut *store, index)),
-                    None => instance
-                        .get_typed_func::<(), ()>(&*store, name)
-                        .and_then(|func| func.call(&mut *store, ())),
-                }
-                .map_err(Failure::Run)
-            });
-        let left = match fuel_global.get(&*store) {
-            Val::I64(left) => u64::try_from(left).unwrap_or(0),
-            _ => 0,
-        };
-        // The host's call into the module costs fuel too (see meter.rs).
-        let left = left.saturating_sub(CALL_FROM_HOST);
-        let out_of_fuel = matches!(flag.get(&*store), Val::I32(1));
-        match result {
-            Err(_) if out_of_fuel => (Err(Failure::OutOfFuel), 0),
-            result => (result, left),
-        }
+        fuel_global
+            .set(&mut *store, Val::I64(budget))
+            .map_err(|err| Failure::Run(wasmi::Error::new(err.to_string())))?;
+        Ok((instance, (fuel_global, flag)))
     }
 
     /// The module's instance, its host functions linked (no start function:
     /// the metered module exports it instead).
+    /// Kept out of line: its frame is not on the stack while the guest runs.
+    #[inline(never)]
     fn instantiate(&self, store: &mut Store<HostState<'_>>) -> Result<Instance, wasmi::Error> {
         let mut linker = Linker::new(&self.engine);
         linker
@@ -251,6 +242,48 @@ impl WasmProcessor {
     }
 }
 
+/// Runs the module's start function (if it has one), then export `name`
+/// (with `index` for `on_call`).
+fn call_export(
+    store: &mut Store<HostState<'_>>,
+    instance: Instance,
+    name: &str,
+    index: Option<i32>,
+) -> Result<(), Failure> {
+    if let Ok(start) = instance.get_typed_func::<(), ()>(&*store, START_EXPORT) {
+        start.call(&mut *store, ()).map_err(Failure::Instantiate)?;
+    }
+    match index {
+        Some(index) => instance
+            .get_typed_func::<i32, ()>(&*store, name)
+            .and_then(|func| func.call(&mut *store, index)),
+        None => instance
+            .get_typed_func::<(), ()>(&*store, name)
+            .and_then(|func| func.call(&mut *store, ())),
+    }
+    .map_err(Failure::Run)
+}
+
+/// The outcome of a call and the fuel left, from the module's fuel globals.
+#[inline(never)]
+fn read_fuel(
+    store: &Store<HostState<'_>>,
+    (fuel_global, flag): (wasmi::Global, wasmi::Global),
+    result: Result<(), Failure>,
+) -> (Result<(), Failure>, u64) {
+    let left = match fuel_global.get(store) {
+        Val::I64(left) => u64::try_from(left).unwrap_or(0),
+        _ => 0,
+    };
+    // The host's call into the module costs fuel too (see meter.rs).
+    let left = left.saturating_sub(CALL_FROM_HOST);
+    let out_of_fuel = matches!(flag.get(store), Val::I32(1));
+    match result {
+        Err(_) if out_of_fuel => (Err(Failure::OutOfFuel), 0),
+        result => (result, left),
+    }
+}
+
 impl Processor for WasmProcessor {
     fn vm_type(&self) -> VmType {
         VmType::WASM
@@ -261,6 +294,19 @@ impl Processor for WasmProcessor {
     }
 
     fn call(&self, ctx: &mut dyn Sandbox, entry: Hname) -> Result<Dict, VmError> {
+        // Small frame while the guest runs (see `run`).
+        let (index, fuel) = self.prepare_call(ctx, entry)?;
+        let mut store = self.store(HostState::new(Some(ctx), &self.limits));
+        let (result, left) = self.run(&mut store, "on_call", Some(index), fuel);
+        self.finish_call(store, result, left)
+    }
+}
+
+impl WasmProcessor {
+    /// The export index of `entry`, after the checks and charges of a
+    /// call, and the fuel the guest gets.
+    #[inline(never)]
+    fn prepare_call(&self, ctx: &mut dyn Sandbox, entry: Hname) -> Result<(i32, u64), VmError> {
         let index = self
             .indices
             .iter()
@@ -278,9 +324,17 @@ impl Processor for WasmProcessor {
             )));
         }
         ctx.burn_gas(GAS.sandbox_call)?;
-        let fuel = ctx.gas_remaining() / GAS.wasm_instruction;
-        let mut store = self.store(HostState::new(Some(ctx), &self.limits));
-        let (result, left) = self.run(&mut store, "on_call", Some(index), fuel);
+        Ok((index, ctx.gas_remaining() / GAS.wasm_instruction))
+    }
+
+    /// A call's results or error, from its outcome and the fuel left.
+    #[inline(never)]
+    fn finish_call(
+        &self,
+        store: Box<Store<HostState<'_>>>,
+        result: Result<(), Failure>,
+        left: u64,
+    ) -> Result<Dict, VmError> {
         let mut state = store.into_data();
         state.release();
         let synced = state.charge_fuel(left);

@@ -222,7 +222,7 @@ fn deep_recursion_stops_at_the_call_depth_limit() {
         json!({"funcs": [{"name": "again", "ops": [{"call": {"contract": "loop", "entry": "again"}}]}]}),
     );
     let receipt = post(&mut chain, "loop", "again");
-    assert_eq!(failed(&receipt), VmError::CallDepth { max: 32 });
+    assert_eq!(failed(&receipt), VmError::CallDepth { max: 128 });
 }
 
 #[test]

@@ -2,6 +2,7 @@
 
 mod chain;
 mod core_contracts;
+mod depth;
 mod determinism;
 mod evm;
 mod hostile;
