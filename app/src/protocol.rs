@@ -137,6 +137,14 @@ pub enum Command {
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         queue: bool,
     },
+    /// What a program says of itself before it is deployed: its language.
+    Inspect {
+        /// Its VM.
+        vm: VmType,
+        /// The program.
+        #[serde(with = "hex_bytes")]
+        binary: Vec<u8>,
+    },
     /// Runs a block of the queued requests that are ready.
     RunBlock,
     /// Moves the chain's clock forward before the next block.
@@ -194,6 +202,12 @@ pub enum Reply {
     Past {
         /// That chain.
         view: Box<ChainView>,
+    },
+    /// What an inspected program says of itself.
+    Inspected {
+        /// Its source language, if it says (WasmLib's tag, the producers
+        /// section).
+        language: Option<String>,
     },
     /// The first-light demo's report.
     FirstLight {
@@ -277,6 +291,9 @@ pub struct ContractView {
     /// layout came with it.
     #[serde(default)]
     pub variables: Vec<Variable>,
+    /// The language its program was written in, if the program says.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// A Solidity state variable: where it lives and what it is called.

@@ -13,8 +13,11 @@ test('upload a .wasm with its schema and deploy it', async ({ playground }) => {
   const uploaded = page.getByTestId('uploaded');
   await expect(uploaded).toHaveCount(1);
   await expect(uploaded).toContainText('inccounter');
+  // The module says what it was written in (WasmLib's language tag).
+  await expect(uploaded.getByTestId('uploaded-language')).toHaveText('Rust');
   await playground.deployFrom(uploaded, 'uploaded', { counter: '40' });
   await expect(page.getByTestId('contract-uploaded')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('contract-uploaded').getByTestId('language')).toHaveText('Rust');
   await expect(await playground.call('incrementBy', { amount: '2' })).toHaveText(/^block \d+: ok/);
   await expect(await playground.call('getCounter')).toHaveText('counter = 42');
 });

@@ -35,6 +35,14 @@ impl Example {
         }
     }
 
+    /// The language it is written in, for people.
+    pub fn language(&self) -> &'static str {
+        match self.kind {
+            Kind::Wasm => "Rust",
+            Kind::Solidity => "Solidity",
+        }
+    }
+
     /// The files to fetch for deploying it, relative to the page.
     pub fn program_files(&self) -> Vec<String> {
         let name = self.name;

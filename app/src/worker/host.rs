@@ -190,6 +190,10 @@ impl Host {
                     Err(err) => failed(err),
                 }
             }
+            Command::Inspect { vm, binary } => match self.chain.inspect_program(&vm, &binary) {
+                Ok((language, _)) => Reply::Inspected { language },
+                Err(err) => failed(err),
+            },
             Command::RunBlock => match self.chain.run_block() {
                 Ok(_) => self.changed(None),
                 Err(err) => failed(err),
@@ -347,6 +351,7 @@ impl Host {
             .and_then(|text| serde_json::from_str(text).ok())
             .unwrap_or_default();
         ContractView {
+            language: chain.language(record.hname),
             hname: record.hname.to_string(),
             name: record.name,
             vm: record.vm_type,

@@ -1093,6 +1093,29 @@ impl Chain {
         Ok(processor.entry_points().to_vec())
     }
 
+    /// The language contract `hname`'s program was written in, if it says.
+    pub fn language(&self, hname: Hname) -> Option<String> {
+        let (processor, _) = self.registry.resolve(&self.store, hname).ok()?;
+        processor.language().map(str::to_owned)
+    }
+
+    /// What a program not on the chain says of itself: its language and
+    /// entry points, as its VM loads it.
+    ///
+    /// # Errors
+    /// The [`VmError`] loading it fails with.
+    pub fn inspect_program(
+        &self,
+        vm_type: &VmType,
+        program: &[u8],
+    ) -> Result<(Option<String>, Vec<EntryPointInfo>), VmError> {
+        let processor = self.registry.load_unstored(vm_type, program)?;
+        Ok((
+            processor.language().map(str::to_owned),
+            processor.entry_points().to_vec(),
+        ))
+    }
+
     /// The state of contract `hname` (its partition), sorted by key.
     pub fn contract_state(&self, hname: Hname) -> Vec<(Vec<u8>, Vec<u8>)> {
         self.store.prefix(hname, b"")

@@ -192,6 +192,12 @@ pub trait Processor {
         None
     }
 
+    /// The language the program was written in, if the program says
+    /// (WasmLib's language tag, a toolchain's notes).
+    fn language(&self) -> Option<&str> {
+        None
+    }
+
     /// How much of the host's stack a call into this processor takes, in
     /// units of [`crate::bounds::MAX_CALL_DEPTH`]: nested calls re-enter
     /// processors on the host stack, and a heavy VM counts more.

@@ -36,6 +36,8 @@ pub(crate) struct HostState<'a> {
     pub(crate) results: Option<Dict>,
     /// What `on_load` exported: (index, name).
     pub(crate) exports: Vec<(i32, String)>,
+    /// The language tag `on_load` exported (`WASM::RUST`, `WASM::GO`, …).
+    pub(crate) language: Option<String>,
     /// The real reason a host call or a growth failed (wasmi only carries text).
     pub(crate) error: Option<VmError>,
     /// Fuel the guest had after the last synchronisation.
@@ -53,6 +55,7 @@ impl<'a> HostState<'a> {
             cached: None,
             results: None,
             exports: Vec::new(),
+            language: None,
             error: None,
             fuel_mark: 0,
         }
@@ -311,6 +314,8 @@ fn export_name(caller: &mut Ctx<'_, '_>, index: i32, ptr: i32, len: i32) -> Resu
     let name = string_from_bytes(&read(caller, ptr, len)?)?;
     if index >= 0 {
         caller.data_mut().exports.push((index, name));
+    } else {
+        caller.data_mut().language = Some(name);
     }
     Ok(())
 }

@@ -59,8 +59,10 @@ impl ProcessorFactory for WasmFactory {
             limits: self.limits,
             entry_points: Vec::new(),
             indices: Vec::new(),
+            language: None,
         };
-        let exports = processor.on_load()?;
+        let (exports, tag) = processor.on_load()?;
+        processor.language = language(tag.as_deref(), program);
         for (index, name) in exports {
             let info = if index & 0x8000 == 0 {
                 EntryPointInfo::func(&name)
@@ -72,6 +74,40 @@ impl ProcessorFactory for WasmFactory {
         }
         Ok(Box::new(processor))
     }
+}
+
+/// A module's source language, for people: from WasmLib's language tag
+/// (`WASM::RUST` → `Rust`, `WASM::GO` → `Go`, `WASM::TYPESCRIPT` →
+/// `TypeScript`), else from the `language` field of the module's
+/// `producers` section (what the toolchain wrote), else unknown.
+fn language(tag: Option<&str>, program: &[u8]) -> Option<String> {
+    if let Some(tag) = tag {
+        let name = tag.strip_prefix("WASM::").unwrap_or(tag);
+        return Some(
+            match name.to_ascii_uppercase().as_str() {
+                "RUST" => "Rust",
+                "GO" => "Go",
+                "TYPESCRIPT" | "TS" => "TypeScript",
+                _ => name,
+            }
+            .to_owned(),
+        );
+    }
+    for payload in wasmparser::Parser::new(0).parse_all(program) {
+        let Ok(wasmparser::Payload::CustomSection(section)) = payload else {
+            continue;
+        };
+        let wasmparser::KnownCustom::Producers(reader) = section.as_known() else {
+            continue;
+        };
+        for field in reader.into_iter().flatten() {
+            if field.name == "language" {
+                let value = field.values.into_iter().flatten().next()?;
+                return Some(value.name.to_owned());
+            }
+        }
+    }
+    None
 }
 
 fn invalid(message: impl Into<String>) -> VmError {
@@ -148,18 +184,20 @@ struct WasmProcessor {
     limits: WasmLimits,
     entry_points: Vec<EntryPointInfo>,
     indices: Vec<(Hname, i32)>,
+    /// The source language, as the module says it.
+    language: Option<String>,
 }
 
 impl WasmProcessor {
     /// Runs `on_load` (no sandbox: only `export_name` and logging work) and
-    /// returns the exported `(index, name)`s.
-    fn on_load(&self) -> Result<Vec<(i32, String)>, VmError> {
+    /// returns the exported `(index, name)`s and the language tag.
+    fn on_load(&self) -> Result<(Vec<(i32, String)>, Option<String>), VmError> {
         let mut store = self.store(HostState::new(None, &self.limits));
         let (result, _) = self.run(&mut store, "on_load", None, self.limits.on_load_fuel);
         let mut state = store.into_data();
         state.release();
         match result {
-            Ok(()) => Ok(state.exports),
+            Ok(()) => Ok((state.exports, state.language)),
             Err(Failure::OutOfFuel) => Err(invalid(format!(
                 "on_load failed: it ran past its budget of {} fuel",
                 self.limits.on_load_fuel
@@ -287,6 +325,10 @@ fn read_fuel(
 impl Processor for WasmProcessor {
     fn vm_type(&self) -> VmType {
         VmType::WASM
+    }
+
+    fn language(&self) -> Option<&str> {
+        self.language.as_deref()
     }
 
     fn entry_points(&self) -> &[EntryPointInfo] {

@@ -83,3 +83,53 @@ fn other_imports_are_still_refused_by_name() {
         "{err}"
     );
 }
+
+#[test]
+fn a_contract_says_its_language_by_wasmlib_tag_or_producers_section() {
+    let mut chain = builtin_chain();
+    // WasmLib's Go and TypeScript libraries export their tag in on_load.
+    let tagged = |tag: &str| {
+        wat(&format!(
+            r#"(module
+                (import "WasmLib" "hostStateSet" (func $set (param i32 i32 i32 i32)))
+                (memory (export "memory") 1)
+                (data (i32.const 8) "go")
+                (data (i32.const 16) "{tag}")
+                (func (export "on_load")
+                    (call $set (i32.const 0) (i32.const -1) (i32.const 16) (i32.const {len}))
+                    (call $set (i32.const 0) (i32.const 0) (i32.const 8) (i32.const 2)))
+                (func (export "on_call") (param i32)))"#,
+            len = tag.len()
+        ))
+    };
+    let inspect = |chain: &isc_engine::Chain, module: &[u8]| {
+        chain
+            .inspect_program(&VmType::WASM, module)
+            .expect("loads")
+            .0
+    };
+    assert_eq!(inspect(&chain, &tagged("WASM::GO")).as_deref(), Some("Go"));
+    assert_eq!(
+        inspect(&chain, &tagged("WASM::TYPESCRIPT")).as_deref(),
+        Some("TypeScript")
+    );
+    // Without a tag, what the toolchain wrote in the producers section.
+    let noted = wat(r#"(module
+            (@producers (language "AssemblyScript" "0.27"))
+            (import "WasmLib" "hostStateSet" (func $set (param i32 i32 i32 i32)))
+            (memory (export "memory") 1)
+            (func (export "on_load"))
+            (func (export "on_call") (param i32)))"#);
+    assert_eq!(inspect(&chain, &noted).as_deref(), Some("AssemblyScript"));
+    assert_eq!(inspect(&chain, &contract("", "", "")), None);
+    // The bundled Rust example, deployed.
+    let rust = crate::wasm_example("inccounter");
+    assert_eq!(inspect(&chain, &rust).as_deref(), Some("Rust"));
+    deploy(&mut chain, "inccounter", &rust);
+    assert_eq!(
+        chain
+            .language(isc_engine::Hname::of("inccounter"))
+            .as_deref(),
+        Some("Rust")
+    );
+}

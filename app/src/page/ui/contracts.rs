@@ -15,7 +15,7 @@ pub(crate) fn Contracts() -> impl IntoView {
     let names = move || {
         contracts()
             .into_iter()
-            .map(|c| (c.name, c.vm.to_string()))
+            .map(|c| (c.name, c.vm.to_string(), c.language))
             .collect::<Vec<_>>()
     };
     let current = move || {
@@ -32,7 +32,7 @@ pub(crate) fn Contracts() -> impl IntoView {
                 {move || {
                     names()
                         .into_iter()
-                        .map(|(name, vm)| {
+                        .map(|(name, vm, language)| {
                             let selected = name.clone();
                             let is = name.clone();
                             view! {
@@ -43,6 +43,7 @@ pub(crate) fn Contracts() -> impl IntoView {
                                     on:click=move |_| shared.selected.set(Some(selected.clone()))
                                 >
                                     {name.clone()}
+                                    {language.map(|language| view! { <span class="lang" data-testid="language">{language}</span> })}
                                     <span class=format!("vm vm-{vm}")>{vm.clone()}</span>
                                 </button>
                             }

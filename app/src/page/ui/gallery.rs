@@ -30,6 +30,7 @@ pub(crate) fn Gallery() -> impl IntoView {
                                 on:click=move |_| chosen.set(Some(name))
                             >
                                 <span class="name">{name}</span>
+                                <span class="lang" data-testid="language">{example.language()}</span>
                                 <span class=format!("vm vm-{vm}")>{vm.clone()}</span>
                             </button>
                             <Show when=move || chosen.get() == Some(name)>

@@ -1,9 +1,11 @@
 //! Uploads by file picker or drop: WasmLib modules with their schema, Solidity
 //! artifacts, bytecode with its ABI.
 
+use super::Shared;
 use super::deploy::DeployForm;
 use isc_app::model::contract::Deployable;
 use isc_app::page::web;
+use isc_app::protocol::{Command, Reply};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -52,6 +54,7 @@ pub(crate) fn Upload() -> impl IntoView {
                     <div class="uploaded" data-testid="uploaded">
                         <p>
                             <b>{program.name.clone()}</b>
+                            <Language program=program.clone()/>
                             <span class=format!("vm vm-{}", program.vm)>{program.vm.to_string()}</span>
                         </p>
                         <DeployForm program/>
@@ -61,5 +64,35 @@ pub(crate) fn Upload() -> impl IntoView {
                 .into_any(),
             Err(err) => view! { <p class="error" role="alert" data-testid="upload-error">{err}</p> }.into_any(),
         })}
+    }
+}
+
+/// The language an uploaded program says it is written in (a Wasm
+/// module's WasmLib tag or producers section), as its VM loads it.
+#[component]
+fn Language(
+    /// The program.
+    program: Deployable,
+) -> impl IntoView {
+    let language = RwSignal::new(None::<String>);
+    if program.vm == isc_engine::VmType::WASM {
+        let shared = expect_context::<Shared>();
+        let command = Command::Inspect {
+            vm: program.vm.clone(),
+            binary: program.binary.clone(),
+        };
+        shared.send("reading the module", command, move |reply| {
+            if let Reply::Inspected {
+                language: Some(found),
+            } = reply
+            {
+                language.set(Some(found));
+            }
+        });
+    }
+    move || {
+        language
+            .get()
+            .map(|language| view! { <span class="lang" data-testid="uploaded-language">{language}</span> })
     }
 }
