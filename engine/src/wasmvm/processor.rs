@@ -61,9 +61,9 @@ impl ProcessorFactory for WasmFactory {
             indices: Vec::new(),
             language: None,
         };
-        let (exports, tag) = processor.on_load()?;
-        processor.language = language(tag.as_deref(), program);
-        for (index, name) in exports {
+        let exported = processor.on_load()?;
+        processor.language = language(exported.language.as_deref(), program);
+        for (index, name) in exported.names {
             let info = if index & 0x8000 == 0 {
                 EntryPointInfo::func(&name)
             } else {
@@ -74,6 +74,14 @@ impl ProcessorFactory for WasmFactory {
         }
         Ok(Box::new(processor))
     }
+}
+
+/// What a module's `on_load` exported.
+struct Exported {
+    /// Entry points: (index, name).
+    names: Vec<(i32, String)>,
+    /// The language tag, if it gave one.
+    language: Option<String>,
 }
 
 /// A module's source language, for people: from WasmLib's language tag
@@ -190,14 +198,17 @@ struct WasmProcessor {
 
 impl WasmProcessor {
     /// Runs `on_load` (no sandbox: only `export_name` and logging work) and
-    /// returns the exported `(index, name)`s and the language tag.
-    fn on_load(&self) -> Result<(Vec<(i32, String)>, Option<String>), VmError> {
+    /// returns what it exported.
+    fn on_load(&self) -> Result<Exported, VmError> {
         let mut store = self.store(HostState::new(None, &self.limits));
         let (result, _) = self.run(&mut store, "on_load", None, self.limits.on_load_fuel);
         let mut state = store.into_data();
         state.release();
         match result {
-            Ok(()) => Ok((state.exports, state.language)),
+            Ok(()) => Ok(Exported {
+                names: state.exports,
+                language: state.language,
+            }),
             Err(Failure::OutOfFuel) => Err(invalid(format!(
                 "on_load failed: it ran past its budget of {} fuel",
                 self.limits.on_load_fuel
