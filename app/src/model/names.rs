@@ -174,6 +174,7 @@ mod tests {
                 entries: Vec::new(),
                 state: Vec::new(),
                 variables: Vec::new(),
+                language: None,
             }],
             receipts: Vec::new(),
             ..ChainView::default()
