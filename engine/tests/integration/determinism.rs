@@ -1,5 +1,7 @@
 //! Determinism as a property: random request sequences across core, Wasm
-//! and EVM contracts — failing requests, reverts and restores included —
+//! and EVM contracts — failing requests, reverts and restores, requests
+//! contracts post, queued requests, blocks of them and time advanced
+//! included —
 //! replay to the same receipts and state hash, through session JSON and
 //! through a share link, every time.
 //!
@@ -45,7 +47,7 @@ fn step(chain: &mut Chain, rng: &mut Rng, snapshot: &mut Option<isc_engine::Snap
     let users = [alice(), bob(), AgentId::user("carol")];
     let sender = *rng.pick(&users);
     let amount = rng.below(2_000).to_string();
-    let request = match rng.below(14) {
+    let request = match rng.below(19) {
         0 => {
             let _ = chain.deploy(
                 sender,
@@ -94,6 +96,25 @@ fn step(chain: &mut Chain, rng: &mut Rng, snapshot: &mut Option<isc_engine::Snap
             *snapshot = None;
             return;
         }
+        13 => Request::new(sender, "inccounter", "repeatMany")
+            .param("numRepeats", rng.below(4).to_le_bytes().to_vec())
+            .allowance(1_000_000),
+        14 => Request::new(sender, "inccounter", "incrementWithDelay")
+            .param("delay", (rng.below(8) as u32).to_le_bytes().to_vec())
+            .allowance(1_000_000),
+        15 => {
+            let _ =
+                chain.queue(Request::new(sender, "inccounter", "increment").tokens(rng.below(50)));
+            return;
+        }
+        16 => {
+            let _ = chain.run_block();
+            return;
+        }
+        17 => {
+            let _ = chain.advance_time(rng.below(10) + 1);
+            return;
+        }
         _ => Request::new(sender, "inccounter", "init"),
     };
     // Refused requests (no fee, no block) leave no trace: fine too.
@@ -106,6 +127,7 @@ fn random_sessions_replay_identically_through_json_and_links() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(12);
+    let mut posted = 0;
     for seed in 0..seeds {
         let mut rng = Rng(seed);
         let mut chain = builtin_chain();
@@ -114,12 +136,16 @@ fn random_sessions_replay_identically_through_json_and_links() {
             step(&mut chain, &mut rng, &mut snapshot);
         }
         let receipts = chain.receipts();
+        posted += receipts.iter().filter(|r| r.posted_by.is_some()).count();
         let receipts_json = serde_json::to_string(&receipts).expect("receipts serialize");
-        assert_eq!(
-            receipts.len() as u32,
-            chain.block_index(),
-            "seed {seed}: every block's receipt is readable"
-        );
+        for block in 1..=chain.block_index() {
+            let held = chain.block(block).expect("block info").requests;
+            assert_eq!(
+                chain.block_receipts(block).len(),
+                usize::from(held),
+                "seed {seed}: every receipt of block {block} is readable"
+            );
+        }
         let hash = chain.state_hash();
 
         let json = Session::of(&chain).to_json();
@@ -145,4 +171,5 @@ fn random_sessions_replay_identically_through_json_and_links() {
             "seed {seed}"
         );
     }
+    assert!(posted > 0, "the sequences include requests contracts posted");
 }
