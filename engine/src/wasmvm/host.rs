@@ -570,7 +570,7 @@ fn run_sandbox(sandbox: &mut dyn Sandbox, func: i32, params: &[u8]) -> Result<Ve
             sandbox.balance_of(&own)?.to_bytes()
         }
         FN_BLOCK_CONTEXT => {
-            return Err(unsupported("block contexts: each request is its own block"));
+            return Err(unsupported("block contexts (FN_BLOCK_CONTEXT)"));
         }
         FN_CALL => nested_call(sandbox, params)?,
         FN_CALLER => sandbox.caller().to_bytes(),
