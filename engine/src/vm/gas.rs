@@ -24,7 +24,7 @@ pub struct GasSchedule {
     pub per_byte_written: u64,
     /// Per byte a Wasm host call copies between guest memory and the host
     /// (the playground's own charge: Wasp has none), and per byte of an
-    /// event's payload and of hashed input.
+    /// event's payload and of bech32 input.
     pub per_byte: u64,
     /// A balance query (Wasp: 20).
     pub balance: u64,
@@ -37,8 +37,19 @@ pub struct GasSchedule {
     /// A request or tokens sent out of the call: to an L1 wallet, or a
     /// request posted to the queue (Wasp: 200 per output).
     pub send: u64,
-    /// A hash, plus `per_byte` per input byte.
-    pub hash: u64,
+    /// A blake2b-256 hash (Wasp: 50, whatever the input).
+    pub blake2b: u64,
+    /// A SHA3-256 (or Keccak-256) hash (Wasp: 80).
+    pub sha3: u64,
+    /// An hname (Wasp: 50).
+    pub hname: u64,
+    /// Checking an Ed25519 signature (Wasp: 200).
+    pub ed25519_valid: u64,
+    /// An address from an Ed25519 public key (Wasp: 50).
+    pub ed25519_address: u64,
+    /// Bech32 encoding or decoding, plus `per_byte` per input byte (the
+    /// playground's own).
+    pub bech32: u64,
     /// Deploying a contract.
     pub deploy: u64,
     /// One unit of fuel: one executed Wasm operator, as wasmtime counts.
@@ -61,7 +72,10 @@ pub struct GasSchedule {
 /// | event | 10 (Wasp) |
 /// | token transfer | 10 (Wasp: transfer of allowance) |
 /// | send to L1, post a request | 200 (Wasp: per output) |
-/// | hash | 50 + 1/byte |
+/// | blake2b, hname | 50 (Wasp) |
+/// | sha3 (and keccak) | 80 (Wasp) |
+/// | Ed25519: signature check 200, address 50 | (Wasp) |
+/// | bech32 encode/decode | 50 + 1/byte (the playground's own) |
 /// | deploy | 10 (Wasp) |
 /// | Wasm host copy | 1/byte (the playground's own) |
 /// | Wasm operator (fuel unit) | 1 (Wasp: wasmtime's fuel) |
@@ -78,7 +92,12 @@ pub const GAS: GasSchedule = GasSchedule {
     event: 10,
     transfer: 10,
     send: 200,
-    hash: 50,
+    blake2b: 50,
+    sha3: 80,
+    hname: 50,
+    ed25519_valid: 200,
+    ed25519_address: 50,
+    bech32: 50,
     deploy: 10,
     wasm_instruction: 1,
     evm_gas_ratio: 1,
@@ -96,8 +115,8 @@ impl GasSchedule {
         self.per_byte_written * bytes as u64
     }
 
-    /// The cost of hashing `bytes` bytes.
-    pub const fn hashing(&self, bytes: usize) -> u64 {
-        self.hash + self.per_byte * bytes as u64
+    /// The cost of bech32-coding `bytes` bytes.
+    pub const fn bech32_coding(&self, bytes: usize) -> u64 {
+        self.bech32 + self.per_byte * bytes as u64
     }
 }

@@ -224,7 +224,7 @@ pub trait Sandbox {
     /// # Errors
     /// Gas.
     fn blake2b(&mut self, data: &[u8]) -> Result<Hash, VmError> {
-        self.burn_gas(GAS.hashing(data.len()))?;
+        self.burn_gas(GAS.blake2b)?;
         Ok(Hash::blake2b(data))
     }
 
@@ -233,7 +233,7 @@ pub trait Sandbox {
     /// # Errors
     /// Gas.
     fn sha3(&mut self, data: &[u8]) -> Result<Hash, VmError> {
-        self.burn_gas(GAS.hashing(data.len()))?;
+        self.burn_gas(GAS.sha3)?;
         Ok(Hash(sha3::Sha3_256::digest(data).into()))
     }
 
@@ -242,7 +242,7 @@ pub trait Sandbox {
     /// # Errors
     /// Gas.
     fn keccak256(&mut self, data: &[u8]) -> Result<Hash, VmError> {
-        self.burn_gas(GAS.hashing(data.len()))?;
+        self.burn_gas(GAS.sha3)?;
         Ok(Hash(sha3::Keccak256::digest(data).into()))
     }
 
@@ -251,7 +251,7 @@ pub trait Sandbox {
     /// # Errors
     /// Gas.
     fn hname(&mut self, name: &str) -> Result<Hname, VmError> {
-        self.burn_gas(GAS.hashing(name.len()))?;
+        self.burn_gas(GAS.hname)?;
         Ok(Hname::of(name))
     }
 

@@ -656,22 +656,22 @@ fn run_sandbox(sandbox: &mut dyn Sandbox, func: i32, params: &[u8]) -> Result<Ve
             Vec::new()
         }
         FN_UTILS_BECH32_DECODE => {
-            sandbox.burn_gas(GAS.hashing(params.len()))?;
+            sandbox.burn_gas(GAS.bech32_coding(params.len()))?;
             super::utils::bech32_decode(&string_from_bytes(params)?)?
         }
         FN_UTILS_BECH32_ENCODE => {
-            sandbox.burn_gas(GAS.hashing(params.len()))?;
+            sandbox.burn_gas(GAS.bech32_coding(params.len()))?;
             super::utils::bech32_encode(params)?.into_bytes()
         }
         FN_UTILS_BLS_ADDRESS | FN_UTILS_BLS_AGGREGATE | FN_UTILS_BLS_VALID => {
             return Err(unsupported("BLS signatures"));
         }
         FN_UTILS_ED25519_ADDRESS => {
-            sandbox.burn_gas(GAS.hashing(params.len()))?;
+            sandbox.burn_gas(GAS.ed25519_address)?;
             super::utils::ed25519_address(params)?
         }
         FN_UTILS_ED25519_VALID => {
-            sandbox.burn_gas(GAS.hashing(params.len()) * 10)?;
+            sandbox.burn_gas(GAS.ed25519_valid)?;
             let mut dec = Decoder::new(params);
             let data = dec.bytes()?;
             let key = dec.bytes()?;

@@ -171,5 +171,8 @@ fn random_sessions_replay_identically_through_json_and_links() {
             "seed {seed}"
         );
     }
-    assert!(posted > 0, "the sequences include requests contracts posted");
+    assert!(
+        posted > 0,
+        "the sequences include requests contracts posted"
+    );
 }

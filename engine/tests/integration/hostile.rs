@@ -420,6 +420,39 @@ fn re_copying_the_cached_value_costs_gas_per_byte() {
     );
 }
 
+#[test]
+fn hashes_cost_wasps_flat_gas_whatever_their_input() {
+    // 200 hashes of `len` bytes by sandbox function `func` (blake2b -36,
+    // sha3 -38), as one request's gas.
+    let gas = |chain: &mut Chain, name: &str, func: i32, len: u32| {
+        let hasher = module(
+            1,
+            "",
+            "",
+            &repeat(
+                200,
+                &format!(
+                    "(drop (call $get (i32.const 0) (i32.const {func}) (i32.const 1024) (i32.const {len})))"
+                ),
+            ),
+        );
+        ok(&deploy_wasm(chain, name, &hasher));
+        let receipt = send(chain, alice(), name, "go", Dict::new());
+        ok(&receipt);
+        receipt.gas_burned
+    };
+    let mut chain = builtin_chain();
+    let short = gas(&mut chain, "short", -36, 10);
+    let long = gas(&mut chain, "long", -36, 1_000);
+    let sha3 = gas(&mut chain, "sha3", -38, 10);
+    assert!(short > 10_000, "above the floor: {short}");
+    // blake2b is 50 whatever the input: a longer input costs only its copy
+    // out of guest memory (1 per byte).
+    assert_eq!(long - short, 200 * 990);
+    // SHA3 is 80.
+    assert_eq!(sha3 - short, 200 * 30);
+}
+
 // --- 6. instantiating modules is bounded ------------------------------------
 
 #[test]
