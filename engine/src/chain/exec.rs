@@ -17,13 +17,9 @@ use crate::codec::{Assets, Dict};
 use crate::core::{accounts, governance, governance::Limits, root};
 use crate::ids::{AgentId, ChainId, Hash, RequestId};
 use crate::vm::{
-    EntryKind, EntryPointInfo, GAS, Post, Processor, Sandbox, StateItems, VmError, VmType,
+    EntryKind, EntryPointInfo, GAS, Post, Processor, Sandbox, StateItems, TimeLock, VmError, VmType,
 };
 use std::rc::Rc;
-
-/// The least a posted request's transfer carries, in base tokens, when it
-/// carries any (Wasp raises a smaller one to it).
-pub(crate) const MIN_POST_TRANSFER: u64 = 1_000_000;
 
 /// The block and request a call runs in.
 #[derive(Debug, Clone)]
@@ -662,6 +658,7 @@ impl Sandbox for Ctx<'_, '_> {
                 post.chain
             )));
         }
+        let sender = self.account_id();
         self.exec.burn(GAS.send)?;
         if queue::len(self.exec.store) >= MAX_QUEUED_REQUESTS {
             return Err(VmError::limit(format!(
@@ -672,35 +669,27 @@ impl Sandbox for Ctx<'_, '_> {
             return Err(VmError::limit("a request may post at most 65 535 requests"));
         };
         self.exec.posts = index;
-        let sender = self.account_id();
-        // As on Wasp: no allowance means the transfer, and a transfer
-        // carries at least 1 Mi base tokens (its storage deposit and gas).
-        let allowance = if post.allowance.is_empty() {
-            post.transfer
-        } else {
-            post.allowance
-        };
-        let mut transfer = post.transfer;
-        if !transfer.is_empty() {
-            transfer.base_tokens = transfer.base_tokens.max(MIN_POST_TRANSFER);
-        }
-        accounts::burn(self.exec.store, &sender, transfer)?;
+        accounts::burn(self.exec.store, &sender, post.transfer)?;
         let mut id = self.exec.env.request_id.0;
         id[32..].copy_from_slice(&index.to_le_bytes());
         let id = RequestId(id);
-        let unlock_time = match post.delay {
-            0 => 0,
-            delay => self
+        let unlock_time = match post.time_lock {
+            TimeLock::None => 0,
+            TimeLock::After(delay) => self
                 .exec
                 .env
                 .timestamp
                 .saturating_add(u64::from(delay).saturating_mul(1_000_000_000)),
         };
+        let budget = post
+            .gas_budget
+            .unwrap_or(self.exec.env.post_gas_budget)
+            .min(self.exec.env.post_gas_budget);
         let mut request = Request::to(sender, post.contract, post.entry)
             .params(post.params)
-            .gas_budget(self.exec.env.post_gas_budget);
-        request.tokens = transfer;
-        request.allowance = allowance;
+            .gas_budget(budget);
+        request.tokens = post.transfer;
+        request.allowance = post.allowance;
         queue::push(
             self.exec.store,
             &Pending {

@@ -835,8 +835,9 @@ impl Chain {
         let owner = self.owner();
         // Cannot fail: the fee is capped by the balance.
         let _ = accounts::transfer(&mut self.store, &sender, &owner, Assets::base(fee));
-        // Contracts send on-ledger requests, which have no nonce.
-        if !matches!(sender, AgentId::Contract { .. }) {
+        // A person's request uses a nonce; one a contract posted (an
+        // on-ledger request, also for an EVM contract) does not.
+        if posted_by.is_none() {
             accounts::bump_nonce(&mut self.store, &sender);
         }
 

@@ -17,7 +17,7 @@ mod sandbox;
 
 pub use gas::{GAS, GasSchedule};
 
-pub use sandbox::{Post, Sandbox, StateItems};
+pub use sandbox::{Post, Sandbox, StateItems, TimeLock};
 
 use crate::Hname;
 use crate::codec::{CodecError, Dict};

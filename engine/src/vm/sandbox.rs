@@ -9,8 +9,9 @@ use sha3::Digest;
 /// Key/value pairs of state, sorted by key.
 pub type StateItems = Vec<(Vec<u8>, Vec<u8>)>;
 
-/// A request a contract posts (`FN_POST`): it does not run inside the
-/// current one but waits in the chain's queue for a later block.
+/// A request a contract posts (WasmLib's `FN_POST`): it does not run
+/// inside the current one but waits in the chain's queue for a later
+/// block, with the contract as its sender.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Post {
     /// The chain it goes to (only this chain is reachable here).
@@ -21,13 +22,24 @@ pub struct Post {
     pub entry: Hname,
     /// Its params.
     pub params: Dict,
-    /// Tokens taken from the posting contract's account now and deposited
-    /// into it again when the request arrives.
+    /// Tokens taken from the contract's account now and deposited into it
+    /// again when the request arrives.
     pub transfer: Assets,
-    /// What the target may take from the poster's account.
+    /// What the target may take from the contract's account.
     pub allowance: Assets,
-    /// The time lock, in seconds after the current block's time (0: none).
-    pub delay: u32,
+    /// Its gas budget; `None` is the chain's maximum per request.
+    pub gas_budget: Option<u64>,
+    /// When it may run.
+    pub time_lock: TimeLock,
+}
+
+/// When a posted request may run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeLock {
+    /// In the next block.
+    None,
+    /// This many seconds after the current block's time (WasmLib's delay).
+    After(u32),
 }
 
 /// What a running contract sees of the chain, the same for every VM.

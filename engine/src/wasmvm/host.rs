@@ -11,7 +11,7 @@ use super::WasmLimits;
 use crate::Hname;
 use crate::codec::{Assets, Decoder, Dict, string_from_bytes, u64_to_bytes};
 use crate::ids::{AgentId, ChainId, Hash};
-use crate::vm::{GAS, Post, Sandbox, VmError};
+use crate::vm::{GAS, Post, Sandbox, TimeLock, VmError};
 use wasmi::{Caller, Extern, ResourceLimiter};
 use wasmi_core::LimiterError;
 
@@ -459,6 +459,10 @@ fn write(caller: &mut Ctx<'_, '_>, ptr: i32, bytes: &[u8]) -> Result<(), VmError
 
 // --- the sandbox functions (`wasmlib::sandbox::FN_*`) ------------------------
 
+/// The least a posted request's transfer carries, in base tokens, when it
+/// carries any: Wasp's host raises a smaller one to it.
+const MIN_POST_TRANSFER: u64 = 1_000_000;
+
 const FN_ACCOUNT_ID: i32 = -1;
 const FN_ALLOWANCE: i32 = -2;
 const FN_BALANCE: i32 = -3;
@@ -621,6 +625,18 @@ fn run_sandbox(sandbox: &mut dyn Sandbox, func: i32, params: &[u8]) -> Result<Ve
             let entry = hname(dec.fixed(4, "function hname")?);
             let post_params = Dict::from_bytes(dec.bytes()?)?;
             let transfer = Assets::from_bytes(dec.bytes()?)?;
+            // As Wasp's host: no allowance means the transfer, and a
+            // transfer carries at least 1 Mi base tokens (its storage
+            // deposit and gas).
+            let allowance = if allowance.is_empty() {
+                transfer
+            } else {
+                allowance
+            };
+            let mut transfer = transfer;
+            if !transfer.is_empty() {
+                transfer.base_tokens = transfer.base_tokens.max(MIN_POST_TRANSFER);
+            }
             sandbox.post(Post {
                 chain,
                 contract,
@@ -628,7 +644,11 @@ fn run_sandbox(sandbox: &mut dyn Sandbox, func: i32, params: &[u8]) -> Result<Ve
                 params: post_params,
                 transfer,
                 allowance,
-                delay,
+                gas_budget: None,
+                time_lock: match delay {
+                    0 => TimeLock::None,
+                    delay => TimeLock::After(delay),
+                },
             })?;
             Vec::new()
         }
