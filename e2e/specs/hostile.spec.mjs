@@ -2,6 +2,7 @@
 // limits end in a failed receipt with a readable message, the worker
 // survives and takes the next request; links that are bombs, too big or
 // out of bounds say so and leave the autosaved work alone.
+import { readFileSync } from 'node:fs';
 import zlib from 'node:zlib';
 import { test, expect } from '../playground.mjs';
 
@@ -49,26 +50,10 @@ test('Solidity recursing past the EVM depth fails cleanly in the browser', async
 });
 
 // A contract that counts its nesting in state and calls itself again
-// through the sandbox until it is `depth` deep (engine/tests/integration/depth.rs).
-const recursive = (depth) => `(module
-  (import "WasmLib" "hostStateGet" (func $get (param i32 i32 i32 i32) (result i32)))
-  (import "WasmLib" "hostStateSet" (func $set (param i32 i32 i32 i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 16) "go")
-  (data (i32.const 24) "d")
-  (data (i32.const 64) "\\00\\00\\00\\00\\00\\56\\c2\\ec\\ec\\04\\00\\00\\00\\00")
-  (func (export "on_load") (call $set (i32.const 0) (i32.const 0) (i32.const 16) (i32.const 2)))
-  (func (export "on_call") (param i32) (local $d i32)
-    (if (i32.ge_s (call $get (i32.const 24) (i32.const 1) (i32.const 32) (i32.const 4)) (i32.const 0))
-      (then (local.set $d (i32.load (i32.const 32)))))
-    (local.set $d (i32.add (local.get $d) (i32.const 1)))
-    (i32.store (i32.const 32) (local.get $d))
-    (call $set (i32.const 24) (i32.const 1) (i32.const 32) (i32.const 4))
-    (if (i32.lt_s (local.get $d) (i32.const ${depth}))
-      (then
-        (drop (call $get (i32.const 0) (i32.const -10) (i32.const 0) (i32.const 0)))
-        (drop (call $get (i32.const 0) (i32.const 0) (i32.const 65) (i32.const 4)))
-        (drop (call $get (i32.const 0) (i32.const -6) (i32.const 64) (i32.const 14)))))))`;
+// through the sandbox until it is `depth` deep (the engine's test fixture).
+const recursive = (depth) =>
+  readFileSync(new URL('../../engine/tests/fixtures/wasm/recursive.wat', import.meta.url), 'utf8')
+    .replaceAll('DEPTH', String(depth));
 
 test('nested calls go 128 deep in the browser, the next fails with a receipt, and the EVM counts four', async ({ playground }) => {
   const { page } = playground;
@@ -88,8 +73,8 @@ test('nested calls go 128 deep in the browser, the next fails with a receipt, an
   await expect(playground.receipts().first().getByTestId('receipt-status')).toHaveText('failed');
 
   await page.getByTestId('editor-language').selectOption('solidity');
-  await playground.typeCode(await (await import('node:fs/promises')).readFile(
-    new URL('../../engine/tests/fixtures/solidity/Deep.sol', import.meta.url), 'utf8'));
+  await playground.typeCode(
+    readFileSync(new URL('../../engine/tests/fixtures/solidity/Deep.sol', import.meta.url), 'utf8'));
   await page.getByTestId('compile').click();
   await expect(page.getByTestId('compile-status')).toHaveText(/^compiled: Deep/, { timeout: 30_000 });
   await playground.deployFrom(editor, 'deep');

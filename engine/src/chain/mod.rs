@@ -533,14 +533,7 @@ impl Chain {
                 max: crate::bounds::MAX_QUEUED_REQUESTS,
             });
         }
-        let available = l1::balance(&self.store, &sender);
-        l1::debit(&mut self.store, &sender, request.tokens).map_err(|_| {
-            ChainError::InsufficientL1Funds {
-                sender,
-                available,
-                needed: request.tokens.base_tokens,
-            }
-        })?;
+        self.take_from_wallet(&request)?;
         let nonce = accounts::nonce(&self.store, &sender);
         let id = request_id(&self.state_hash(), &sender, nonce);
         queue::push(
@@ -623,6 +616,20 @@ impl Chain {
     /// their block runs them).
     pub fn in_flight(&self) -> u64 {
         queue::in_flight(&self.store)
+    }
+
+    /// Takes `request`'s tokens out of its sender's L1 wallet (an
+    /// on-ledger request carries them).
+    fn take_from_wallet(&mut self, request: &Request) -> Result<(), ChainError> {
+        let sender = request.sender;
+        let available = l1::balance(&self.store, &sender);
+        l1::debit(&mut self.store, &sender, request.tokens).map_err(|_| {
+            ChainError::InsufficientL1Funds {
+                sender,
+                available,
+                needed: request.tokens.base_tokens,
+            }
+        })
     }
 
     fn check_work(&self) -> Result<(), ChainError> {
@@ -720,14 +727,7 @@ impl Chain {
                         needed: request.tokens.base_tokens,
                     }
                 })?;
-                let available = l1::balance(&self.store, &sender);
-                l1::debit(&mut self.store, &sender, request.tokens).map_err(|_| {
-                    ChainError::InsufficientL1Funds {
-                        sender,
-                        available,
-                        needed: request.tokens.base_tokens,
-                    }
-                })?;
+                self.take_from_wallet(&request)?;
             }
             let id = request_id(&previous, &sender, nonce);
             receipts.push(self.run_request(request, id, None, &place, keep_steps));

@@ -10,36 +10,19 @@ use isc_engine::bounds::MAX_CALL_DEPTH;
 use isc_engine::{Chain, Dict, Hname, Request, VmError, VmType};
 
 /// A contract that counts its nesting in state key `d` and calls its own
-/// `go` again (through `FN_CONTRACT` and `FN_CALL`) until `d` is `depth`.
+/// `go` again until `d` is `depth` (`tests/fixtures/wasm/recursive.wat`).
 pub(crate) fn recursive(depth: usize) -> Vec<u8> {
-    let go: String = Hname::of("go")
-        .as_u32()
-        .to_le_bytes()
-        .iter()
-        .map(|b| format!("\\{b:02x}"))
-        .collect();
-    wat(&format!(
-        r#"(module
-            (import "WasmLib" "hostStateGet" (func $get (param i32 i32 i32 i32) (result i32)))
-            (import "WasmLib" "hostStateSet" (func $set (param i32 i32 i32 i32)))
-            (memory (export "memory") 1)
-            (data (i32.const 16) "go")
-            (data (i32.const 24) "d")
-            ;; a CallRequest: no allowance, this contract (filled in), go, no params
-            (data (i32.const 64) "\00\00\00\00\00{go}\04\00\00\00\00")
-            (func (export "on_load") (call $set (i32.const 0) (i32.const 0) (i32.const 16) (i32.const 2)))
-            (func (export "on_call") (param i32) (local $d i32)
-                (if (i32.ge_s (call $get (i32.const 24) (i32.const 1) (i32.const 32) (i32.const 4)) (i32.const 0))
-                    (then (local.set $d (i32.load (i32.const 32)))))
-                (local.set $d (i32.add (local.get $d) (i32.const 1)))
-                (i32.store (i32.const 32) (local.get $d))
-                (call $set (i32.const 24) (i32.const 1) (i32.const 32) (i32.const 4))
-                (if (i32.lt_s (local.get $d) (i32.const {depth}))
-                    (then
-                        (drop (call $get (i32.const 0) (i32.const -10) (i32.const 0) (i32.const 0)))
-                        (drop (call $get (i32.const 0) (i32.const 0) (i32.const 65) (i32.const 4)))
-                        (drop (call $get (i32.const 0) (i32.const -6) (i32.const 64) (i32.const 14)))))))"#
-    ))
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/wasm/recursive.wat"
+    );
+    let text = std::fs::read_to_string(path).expect("the fixture");
+    // The hname of `go` is spelled in the fixture's data.
+    assert_eq!(
+        Hname::of("go").as_u32().to_le_bytes(),
+        [0x56, 0xc2, 0xec, 0xec]
+    );
+    wat(&text.replace("DEPTH", &depth.to_string()))
 }
 
 fn run(chain: &mut Chain, name: &str, depth: usize) -> isc_engine::Receipt {

@@ -100,6 +100,19 @@ pub(crate) fn deploy(chain: &mut Chain, name: &str, program: serde_json::Value) 
     )
 }
 
+/// The bundled `inccounter`'s counter, by its view.
+pub(crate) fn inccounter_value(chain: &mut Chain) -> i64 {
+    let results = chain
+        .call_view("inccounter", "getCounter", Dict::new())
+        .expect("view runs");
+    let bytes: [u8; 8] = results
+        .get("counter")
+        .unwrap_or(&[0; 8])
+        .try_into()
+        .expect("an i64");
+    i64::from_le_bytes(bytes)
+}
+
 /// Posts a request from alice and returns its receipt.
 #[track_caller]
 pub(crate) fn post(chain: &mut Chain, contract: &str, entry: &str) -> Receipt {

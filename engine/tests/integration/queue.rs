@@ -26,15 +26,7 @@ fn counter_chain() -> Chain {
 }
 
 fn counter(chain: &mut Chain) -> i64 {
-    let results = chain
-        .call_view("inccounter", "getCounter", Dict::new())
-        .expect("view runs");
-    let bytes: [u8; 8] = results
-        .get("counter")
-        .unwrap_or(&[0; 8])
-        .try_into()
-        .expect("an i64");
-    i64::from_le_bytes(bytes)
+    crate::inccounter_value(chain)
 }
 
 fn contract() -> AgentId {
