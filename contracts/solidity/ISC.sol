@@ -43,6 +43,34 @@ struct ISCRequestID {
 
 type ISCHname is uint32;
 
+/// An L1 address, serialized: a type byte and its bytes. This chain's is
+/// 8 followed by its chain id (`ISC.chainAddress()`).
+struct L1Address {
+    bytes data;
+}
+
+/// The request `send` posts: its target, params, allowance and gas budget
+/// (0: the chain's maximum).
+struct ISCSendMetadata {
+    uint32 targetContract;
+    uint32 entrypoint;
+    ISCDict params;
+    ISCAssets allowance;
+    uint64 gasBudget;
+}
+
+/// When an on-ledger output expires (no L1 here: ignored).
+struct ISCExpiration {
+    int64 time;
+    L1Address returnAddress;
+}
+
+/// The request's time lock (Unix seconds; 0: none) and expiration.
+struct ISCSendOptions {
+    int64 timelock;
+    ISCExpiration expiration;
+}
+
 /// The ISC sandbox, at the magic address.
 interface ISCSandbox {
     function getRequestID() external view returns (ISCRequestID memory);
@@ -71,6 +99,17 @@ interface ISCSandbox {
     /// Moves `allowance` from `addr`'s account into the caller's, within
     /// what `addr` allowed it.
     function takeAllowedFunds(address addr, ISCAssets memory allowance) external;
+    /// Posts a request to this chain (`targetAddress` = `ISC.chainAddress()`)
+    /// with the caller as its sender, carrying `assets` from the caller's
+    /// account: a later block runs it, once `sendOptions.timelock` has
+    /// passed. The allowance may not exceed `assets`.
+    function send(
+        L1Address memory targetAddress,
+        ISCAssets memory assets,
+        bool adjustMinimumStorageDeposit,
+        ISCSendMetadata memory metadata,
+        ISCSendOptions memory sendOptions
+    ) external payable;
 }
 
 /// The chain's base token as an ERC-20: balances are the chain's accounts.
@@ -100,6 +139,11 @@ library ISC {
     function noAssets() internal pure returns (ISCAssets memory assets) {
         assets.nativeTokens = new NativeToken[](0);
         assets.nfts = new bytes32[](0);
+    }
+
+    /// This chain's L1 address: where `sandbox.send` posts a request to.
+    function chainAddress() internal view returns (L1Address memory) {
+        return L1Address(abi.encodePacked(uint8(8), sandbox.getChainID()));
     }
 
     /// `amount` base tokens as assets.

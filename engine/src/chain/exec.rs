@@ -658,7 +658,16 @@ impl Sandbox for Ctx<'_, '_> {
                 post.chain
             )));
         }
-        let sender = self.account_id();
+        let (sender, payer) = match post.on_behalf_of {
+            None => (self.account_id(), self.account_id()),
+            Some(accounts) if self.frame.partition == Hname::of("evm") => accounts,
+            Some(_) => {
+                return Err(VmError::unsupported(format!(
+                    "posting on behalf of another account from {}: only the EVM may",
+                    self.frame.contract
+                )));
+            }
+        };
         self.exec.burn(GAS.send)?;
         if queue::len(self.exec.store) >= MAX_QUEUED_REQUESTS {
             return Err(VmError::limit(format!(
@@ -669,7 +678,7 @@ impl Sandbox for Ctx<'_, '_> {
             return Err(VmError::limit("a request may post at most 65 535 requests"));
         };
         self.exec.posts = index;
-        accounts::burn(self.exec.store, &sender, post.transfer)?;
+        accounts::burn(self.exec.store, &payer, post.transfer)?;
         let mut id = self.exec.env.request_id.0;
         id[32..].copy_from_slice(&index.to_le_bytes());
         let id = RequestId(id);
@@ -680,6 +689,7 @@ impl Sandbox for Ctx<'_, '_> {
                 .env
                 .timestamp
                 .saturating_add(u64::from(delay).saturating_mul(1_000_000_000)),
+            TimeLock::At(seconds) => seconds.saturating_mul(1_000_000_000),
         };
         let budget = post
             .gas_budget

@@ -68,6 +68,24 @@ struct Host<'c, 'd, 's: 'd, CTX: ContextTr<Db = &'d mut SandboxDb<'s>>> {
     caller: Address,
     is_static: bool,
     request: &'c mut RequestAllowance,
+    /// Requests posted with `send`, waiting for the transaction to commit.
+    sends: &'c mut Vec<Send>,
+    /// The depth of the frame that called the magic contract.
+    depth: usize,
+}
+
+/// A request Solidity posted with `send`: posted to the chain's queue once
+/// the transaction commits (its tokens go to the magic contract, which
+/// settling puts in the `evm` reserve), dropped if the frame that sent it
+/// reverts.
+#[derive(Debug, Clone)]
+pub(crate) struct Send {
+    /// The depth of the frame that sent it.
+    pub(crate) depth: usize,
+    /// The sending contract: the request's sender.
+    pub(crate) from: Address,
+    /// The request.
+    pub(crate) post: crate::vm::Post,
 }
 
 fn journal_error(err: super::db::DbError) -> VmError {
@@ -268,6 +286,52 @@ impl<'d, 's: 'd, CTX: ContextTr<Db = &'d mut SandboxDb<'s>>> Host<'_, 'd, 's, CT
         })
     }
 
+    /// `send`: a request to this chain, posted when the transaction
+    /// commits. Its tokens move from the caller to the magic contract now
+    /// (journaled: a revert undoes it), and on to the queue at commit.
+    fn send(&mut self, call: ISCSandbox::sendCall) -> Result<(), VmError> {
+        let chain = self.sandbox().chain_id();
+        let target = call.targetAddress.data.to_vec();
+        if target.first() != Some(&8) || target.get(1..) != Some(chain.as_bytes().as_slice()) {
+            return Err(VmError::unsupported(format!(
+                "sending to L1 address 0x{}: the playground runs one chain (send to ISC.chainAddress())",
+                hex::encode(&target)
+            )));
+        }
+        let assets = to_assets(&call.assets)?;
+        let metadata = &call.metadata;
+        let allowance = to_assets(&metadata.allowance)?;
+        if allowance.base_tokens > assets.base_tokens {
+            return Err(VmError::panic(
+                "allowance must not be greater than sent tokens",
+            ));
+        }
+        let caller = self.caller;
+        if assets.base_tokens > 0 {
+            self.transfer(caller, MAGIC_ADDRESS, assets.base_tokens)?;
+        }
+        let timelock = call.sendOptions.timelock;
+        self.sends.push(Send {
+            depth: self.depth,
+            from: caller,
+            post: crate::vm::Post {
+                chain,
+                on_behalf_of: None,
+                contract: Hname::from_u32(metadata.targetContract),
+                entry: Hname::from_u32(metadata.entrypoint),
+                params: to_dict(&metadata.params),
+                transfer: assets,
+                allowance,
+                gas_budget: (metadata.gasBudget > 0).then_some(metadata.gasBudget),
+                time_lock: match u64::try_from(timelock) {
+                    Ok(seconds) if seconds > 0 => crate::vm::TimeLock::At(seconds),
+                    _ => crate::vm::TimeLock::None,
+                },
+            },
+        });
+        Ok(())
+    }
+
     /// One call of the ISC sandbox interface.
     fn sandbox_call(&mut self, input: &[u8]) -> Result<Vec<u8>, VmError> {
         use ISCSandbox as S;
@@ -362,6 +426,12 @@ impl<'d, 's: 'd, CTX: ContextTr<Db = &'d mut SandboxDb<'s>>> Host<'_, 'd, 's, CT
                 let call = S::takeAllowedFundsCall::abi_decode(input).map_err(bad)?;
                 let amount = to_assets(&call.allowance)?.base_tokens;
                 self.take(call.addr, amount)?;
+                Vec::new()
+            }
+            S::sendCall::SELECTOR => {
+                self.writes("ISC magic contract: send")?;
+                let call = S::sendCall::abi_decode(input).map_err(bad)?;
+                self.send(call)?;
                 Vec::new()
             }
             other => {
@@ -479,6 +549,8 @@ pub(crate) struct Magic {
     pub(crate) logs_kept: usize,
     /// Indices into `frames` of the open frames (`usize::MAX`: not kept).
     pub(crate) open: Vec<usize>,
+    /// Requests posted with `send`, in order.
+    pub(crate) sends: Vec<Send>,
 }
 
 fn hex0x(bytes: &[u8]) -> String {
@@ -528,6 +600,11 @@ impl Magic {
     }
 
     fn close_frame(&mut self, result: &InterpreterResult, to: Option<Address>) {
+        // A frame that fails takes back what it (and its callees) sent.
+        let depth = self.open.len().saturating_sub(1);
+        if !result.result.is_ok() {
+            self.sends.retain(|send| send.depth < depth);
+        }
         if let Some(frame) = self.open.pop().and_then(|i| self.frames.get_mut(i)) {
             frame.output = hex_capped(&result.output);
             frame.gas_used = result.gas.total_gas_spent();
@@ -568,6 +645,9 @@ where
                 caller: inputs.caller,
                 is_static: inputs.is_static,
                 request: &mut self.request,
+                sends: &mut self.sends,
+                // The magic call's own frame is the last one open.
+                depth: self.open.len().saturating_sub(2),
             };
             if inputs.target_address == MAGIC_ADDRESS {
                 host.sandbox_call(&input)

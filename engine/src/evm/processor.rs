@@ -397,6 +397,7 @@ impl EvmProcessor {
         let frames = std::mem::take(&mut evm.inspector.frames);
         let frames_total = evm.inspector.frames_total;
         let steps = std::mem::take(&mut evm.inspector.steps);
+        let sends = std::mem::take(&mut evm.inspector.sends);
         drop(evm);
         let SandboxDb {
             ctx, error, loaded, ..
@@ -445,6 +446,7 @@ impl EvmProcessor {
             ExecutionResult::Success { output, logs, .. } => {
                 if !view {
                     db::commit(ctx, outcome.state, &loaded)?;
+                    post_sends(ctx, sends)?;
                 }
                 for log in logs {
                     let topics: Vec<[u8; 32]> = log.data.topics().iter().map(|t| t.0).collect();
@@ -490,4 +492,23 @@ impl EvmProcessor {
             }
         }
     }
+}
+
+/// Posts the requests the transaction sent (after it committed: their
+/// tokens are in the `evm` reserve), each with its sending contract as
+/// sender.
+fn post_sends(ctx: &mut dyn Sandbox, sends: Vec<super::magic::Send>) -> Result<(), VmError> {
+    // Settling the transaction moved what the senders sent to the magic
+    // contract (which keeps no balance) into the `evm` reserve.
+    let escrow = AgentId::Contract {
+        chain: ctx.chain_id(),
+        hname: crate::Hname::of("evm"),
+    };
+    for send in sends {
+        let sender = super::address_agent(ctx, &send.from)?;
+        let mut post = send.post;
+        post.on_behalf_of = Some((sender, escrow));
+        ctx.post(post)?;
+    }
+    Ok(())
 }

@@ -9,21 +9,26 @@ use sha3::Digest;
 /// Key/value pairs of state, sorted by key.
 pub type StateItems = Vec<(Vec<u8>, Vec<u8>)>;
 
-/// A request a contract posts (WasmLib's `FN_POST`): it does not run
-/// inside the current one but waits in the chain's queue for a later
-/// block, with the contract as its sender.
+/// A request a contract posts (WasmLib's `FN_POST`, the EVM magic
+/// contract's `send`): it does not run inside the current one but waits in
+/// the chain's queue for a later block.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Post {
     /// The chain it goes to (only this chain is reachable here).
     pub chain: ChainId,
+    /// Who sends it and whose account its tokens come from: this contract
+    /// (`None`), or — only for the EVM, whose accounts live in its
+    /// partition — an Ethereum account as the sender and the account that
+    /// holds the tokens it carries.
+    pub on_behalf_of: Option<(AgentId, AgentId)>,
     /// The target contract.
     pub contract: Hname,
     /// The func.
     pub entry: Hname,
     /// Its params.
     pub params: Dict,
-    /// Tokens taken from the contract's account now and deposited into it
-    /// again when the request arrives.
+    /// Tokens taken from the contract's account now and deposited into the
+    /// sender's when the request arrives.
     pub transfer: Assets,
     /// What the target may take from the contract's account.
     pub allowance: Assets,
@@ -40,6 +45,9 @@ pub enum TimeLock {
     None,
     /// This many seconds after the current block's time (WasmLib's delay).
     After(u32),
+    /// Not before this time, in seconds since the Unix epoch (the EVM's
+    /// `ISCSendOptions.timelock`).
+    At(u64),
 }
 
 /// What a running contract sees of the chain, the same for every VM.

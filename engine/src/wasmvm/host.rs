@@ -639,6 +639,7 @@ fn run_sandbox(sandbox: &mut dyn Sandbox, func: i32, params: &[u8]) -> Result<Ve
             }
             sandbox.post(Post {
                 chain,
+                on_behalf_of: None,
                 contract,
                 entry,
                 params: post_params,

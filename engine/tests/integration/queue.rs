@@ -273,3 +273,81 @@ fn a_person_can_queue_a_request_and_the_session_replays_every_step() {
     let err = Session::from_json(&v1).expect_err("v1 has no run_block");
     assert!(err.to_string().contains("needs session version 2"), "{err}");
 }
+
+/// Solidity posts with the magic contract's `send`.
+mod solidity {
+    use super::*;
+
+    fn chain() -> Chain {
+        let mut chain = counter_chain();
+        let program = crate::solidity_artifact("tests/fixtures/solidity", "Poster").to_json();
+        ok(&chain
+            .deploy(alice(), "poster", &VmType::EVM, &program, Dict::new())
+            .expect("deploys"));
+        chain
+    }
+
+    fn call(chain: &mut Chain, entry: &str, args: &str, value: u64) -> Receipt {
+        chain
+            .post(
+                Request::new(alice(), "poster", entry)
+                    .param("args", args.as_bytes().to_vec())
+                    .param("evm.value", value.to_le_bytes().to_vec()),
+            )
+            .expect("accepted")
+    }
+
+    #[test]
+    fn send_posts_a_request_with_the_contract_as_sender_after_the_transaction() {
+        let mut chain = chain();
+        let receipt = call(&mut chain, "later", "[1000, 0]", 5_000);
+        ok(&receipt);
+        let pending = chain.pending();
+        assert_eq!(pending.len(), 1, "{pending:#?}");
+        let posted = &pending[0];
+        let poster = chain.contract_agent("poster");
+        assert_eq!(posted.request.sender, poster);
+        assert_eq!(posted.request.contract, Hname::of("inccounter"));
+        assert_eq!(posted.request.tokens.base_tokens, 1_000);
+        assert_eq!(posted.posted_by, Some(receipt.request_id));
+        assert_eq!(chain.in_flight(), 1_000);
+        // The tokens left the contract (it keeps the rest of the value).
+        assert_eq!(chain.balance(&poster), 4_000);
+
+        let ran = chain.run_block().expect("ready");
+        ok(&ran[0]);
+        assert_eq!(ran[0].request.sender, poster);
+        assert_eq!(counter(&mut chain), 1);
+        assert_eq!(chain.in_flight(), 0);
+    }
+
+    #[test]
+    fn a_reverted_send_posts_nothing_and_a_caught_one_only_its_own() {
+        let mut chain = chain();
+        let receipt = call(&mut chain, "laterThenRevert", "[10]", 100);
+        assert!(failed(&receipt).to_string().contains("changed my mind"));
+        assert!(chain.pending().is_empty());
+        ok(&call(&mut chain, "laterTwiceOneCaught", "[10]", 100));
+        assert_eq!(chain.pending().len(), 1);
+        assert_eq!(chain.in_flight(), 10);
+    }
+
+    #[test]
+    fn a_send_waits_for_its_time_lock_and_other_chains_are_refused() {
+        let mut chain = chain();
+        let at = chain.time() / 1_000_000_000 + 100;
+        // The value pays the posted request's fee.
+        ok(&call(&mut chain, "later", &format!("[0, {at}]"), 1_000));
+        assert_eq!(chain.pending()[0].unlock_time, at * 1_000_000_000);
+        assert!(matches!(
+            chain.run_block(),
+            Err(ChainError::NothingReady { waiting: 1, .. })
+        ));
+        chain.advance_time(100).expect("advances");
+        ok(&chain.run_block().expect("unlocked")[0]);
+        assert_eq!(counter(&mut chain), 1);
+
+        let error = failed(&call(&mut chain, "elsewhere", "[]", 0)).to_string();
+        assert!(error.contains("the playground runs one chain"), "{error}");
+    }
+}
