@@ -26,6 +26,8 @@ test('a counter re-posts itself, the queue drains block by block, and a time loc
   await expect(pending.first().getByTestId('pending-target')).toHaveText('inccounter.repeatMany');
   await expect(pending.first().getByTestId('pending-waits')).toHaveText('ready: the next block runs it');
   await expect(lesson.getByTestId('step-done')).toBeVisible();
+  // The receipt of the request that posted says so.
+  await expect(playground.receipts().first().getByTestId('posted')).toHaveText('posted: 1 request in the queue');
   await lesson.getByTestId('step-next').click();
 
   const checks = lesson.getByTestId('check');
@@ -37,8 +39,12 @@ test('a counter re-posts itself, the queue drains block by block, and a time loc
   await expect(page.getByTestId('queue-empty')).toBeVisible();
   await expect(checks.nth(0)).toContainText('(done)');
   await expect(checks.nth(1)).toContainText('(done)');
-  // The posted requests' receipts name the request that posted them.
+  // The posted requests' receipts name the request that posted them, and
+  // each poster links to what it posted.
   await expect(page.getByTestId('posted-by')).toHaveCount(3);
+  await expect(page.getByTestId('posted')).toHaveCount(3);
+  await expect(page.getByTestId('posted-request')).toHaveCount(3);
+  await expect(page.getByTestId('posted').filter({ hasText: 'in the queue' })).toHaveCount(0);
   await page.getByTestId('run-block').click();
   await expect(note).toHaveText('no request is queued: there is nothing for a block to run');
   await lesson.getByTestId('step-next').click();

@@ -679,7 +679,12 @@ impl Sandbox for Ctx<'_, '_> {
         };
         self.exec.posts = index;
         accounts::burn(self.exec.store, &payer, post.transfer)?;
-        let mut id = self.exec.env.request_id.0;
+        // As an output of the posting request's own transaction: its
+        // transaction part derives from the posting request's id (so
+        // requests posted by posted requests get ids of their own), the
+        // output index counts the request's posts from 1.
+        let mut id = [0; 34];
+        id[..32].copy_from_slice(Hash::blake2b(self.exec.env.request_id.as_bytes()).as_bytes());
         id[32..].copy_from_slice(&index.to_le_bytes());
         let id = RequestId(id);
         let unlock_time = match post.time_lock {

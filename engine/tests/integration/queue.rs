@@ -63,7 +63,10 @@ fn a_posted_request_runs_in_a_later_block_with_the_contract_as_sender() {
     assert_eq!(posted.request.entry, Hname::of("repeatMany"));
     assert_eq!(posted.request.tokens.base_tokens, MI);
     assert_eq!(posted.posted_by, Some(receipt.request_id));
-    assert_eq!(&posted.id.0[..32], &receipt.request_id.0[..32]);
+    assert_eq!(
+        &posted.id.0[..32],
+        isc_engine::Hash::blake2b(receipt.request_id.as_bytes()).as_bytes()
+    );
     assert_eq!(posted.id.0[32..], [1, 0], "output index 1");
     assert_eq!(chain.balance(&contract()), 0);
     assert_eq!(chain.in_flight(), MI);
@@ -84,6 +87,10 @@ fn a_posted_request_runs_in_a_later_block_with_the_contract_as_sender() {
     fees += last[0].gas_fee;
     assert_eq!(counter(&mut chain), 3);
     assert!(chain.pending().is_empty(), "two repeats, then none");
+    // Every request has its own id, posted ones included.
+    let ids: std::collections::BTreeSet<_> =
+        chain.receipts().iter().map(|r| r.request_id).collect();
+    assert_eq!(ids.len(), chain.receipts().len(), "request ids are unique");
     // The tokens came back; the contract paid the posted requests' fees
     // (capped, as every fee, by what its account held at the end).
     assert_eq!(chain.in_flight(), 0);

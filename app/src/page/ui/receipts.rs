@@ -58,6 +58,49 @@ pub(crate) fn ReceiptRow(
     receipt: Receipt,
 ) -> impl IntoView {
     let shared = expect_context::<Shared>();
+    // What this request posted: receipts of those that ran, and how many
+    // still wait in the queue (kept current as the queue drains).
+    let id = receipt.request_id;
+    let posted = move || {
+        let (ran, waiting) = shared
+            .shown()
+            .map(|view| {
+                let ran: Vec<_> = view
+                    .receipts
+                    .iter()
+                    .filter(|r| r.posted_by == Some(id))
+                    .map(|r| (r.request_id, place(r.block_index, r.request_index)))
+                    .collect();
+                let waiting = view
+                    .pending
+                    .iter()
+                    .filter(|p| p.posted_by == Some(id))
+                    .count();
+                (ran, waiting)
+            })
+            .unwrap_or_default();
+        (!ran.is_empty() || waiting > 0).then(|| {
+            let jumps = ran
+                .into_iter()
+                .map(|(id, label)| {
+                    let anchor = anchor(&id);
+                    let jump = move |_| {
+                        if let Some(element) = document().get_element_by_id(&anchor) {
+                            element.scroll_into_view();
+                        }
+                    };
+                    view! { <button class="link" data-testid="posted-request" on:click=jump>{label}</button> }
+                })
+                .collect_view();
+            let waits = (waiting > 0).then(|| {
+                format!(
+                    " {} in the queue",
+                    isc_app::model::words::count(waiting as u64, "request")
+                )
+            });
+            view! { <p class="posted" data-testid="posted">"posted: " {jumps} {waits}</p> }
+        })
+    };
     let ok = receipt.is_success();
     let call = format!(
         "{}.{}",
@@ -78,11 +121,7 @@ pub(crate) fn ReceiptRow(
         (names.text(&raw), raw)
     });
     let block = receipt.block_index;
-    let place = if receipt.request_index > 0 {
-        format!("#{block}·{}", receipt.request_index)
-    } else {
-        format!("#{block}")
-    };
+    let place = place(block, receipt.request_index);
     let short = |id: &isc_engine::RequestId| id.to_string().chars().take(10).collect::<String>();
     // A posted request names the request that posted it; the button
     // brings that receipt into view.
@@ -123,12 +162,22 @@ pub(crate) fn ReceiptRow(
             <button class="link" data-testid="view-block" on:click=travel
                 aria-label=format!("state here, after block {block}")>"state here"</button>
             {error.map(|(shown, raw)| view! { <p class="reason" data-testid="receipt-error" title=raw>{shown}</p> })}
+            {posted}
             <details>
                 <summary>"events and trace"</summary>
                 <ul class="events">{events.into_iter().map(|(shown, raw)| view! { <li data-testid="event" title=raw>{shown}</li> }).collect_view()}</ul>
                 <TraceTree trace=receipt.trace.clone() names/>
             </details>
         </li>
+    }
+}
+
+/// Where a request ran, as the receipts list shows it: `#7`, `#7·2`.
+fn place(block: u32, index: u16) -> String {
+    if index > 0 {
+        format!("#{block}·{index}")
+    } else {
+        format!("#{block}")
     }
 }
 
