@@ -705,7 +705,6 @@ impl Chain {
         }
         let previous = self.state_hash();
         let burned_before = self.blocks.last().map_or(0, |block| block.total_gas);
-        queue::clear_advance(&mut self.store);
 
         let mut receipts = Vec::with_capacity(ready.len() + 1);
         let mut place = Place {
@@ -733,6 +732,9 @@ impl Chain {
             receipts.push(self.run_request(request, id, None, &place, keep_steps));
             place.request_index += 1;
         }
+        // The block has used the time advanced (only now: nothing above may
+        // refuse the block after a change).
+        queue::clear_advance(&mut self.store);
         for (sequence, pending) in ready {
             queue::remove(&mut self.store, sequence);
             let request = pending.request;

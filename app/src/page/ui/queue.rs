@@ -31,6 +31,27 @@ pub(crate) fn QueuePanel() -> impl IntoView {
     let shared = expect_context::<Shared>();
     let note: Note = RwSignal::new(None);
     let seconds = RwSignal::new("10".to_owned());
+    // A message speaks of the chain as it was when it came: once the queue,
+    // the blocks or the clock change, it goes.
+    let moment = move || {
+        shared.view.with(|view| {
+            view.as_ref()
+                .map(|v| (v.block_index, v.pending.len(), v.next_block_time))
+        })
+    };
+    let noted_at = RwSignal::new(None);
+    Effect::new(move |_| {
+        if moment() != noted_at.get_untracked() {
+            note.set(None);
+        }
+    });
+    let say = move |message: Result<String, String>| {
+        noted_at.set(shared.view.with_untracked(|view| {
+            view.as_ref()
+                .map(|v| (v.block_index, v.pending.len(), v.next_block_time))
+        }));
+        note.set(Some(message));
+    };
     let clock = move || {
         shared
             .shown()
@@ -66,7 +87,7 @@ pub(crate) fn QueuePanel() -> impl IntoView {
     let in_past = move || shared.past.get().is_some();
     let run_block = move |_| {
         shared.send("running the next block", Command::RunBlock, move |reply| {
-            note.set(Some(match reply {
+            say(match reply {
                 Reply::Chain { view, .. } => {
                     let ran = view
                         .receipts
@@ -81,30 +102,30 @@ pub(crate) fn QueuePanel() -> impl IntoView {
                 }
                 Reply::Failed { message } => Err(message),
                 other => Err(format!("unexpected reply {other:?}")),
-            }));
+            });
         });
     };
     let advance = move |_| {
         let text = seconds.get_untracked();
         let Ok(amount) = text.trim().parse::<u64>() else {
-            note.set(Some(Err(format!(
+            say(Err(format!(
                 "Seconds: `{}` is not a whole number of seconds",
                 text.trim()
-            ))));
+            )));
             return;
         };
         shared.send(
             "advancing time",
             Command::AdvanceTime { seconds: amount },
             move |reply| {
-                note.set(Some(match reply {
+                say(match reply {
                     Reply::Chain { view, .. } => Ok(format!(
                         "the next block's time is {}",
                         format_time(view.next_block_time)
                     )),
                     Reply::Failed { message } => Err(message),
                     other => Err(format!("unexpected reply {other:?}")),
-                }));
+                });
             },
         );
     };
@@ -148,6 +169,6 @@ pub(crate) fn QueuePanel() -> impl IntoView {
             </label>
             <button data-testid="advance-time" on:click=advance disabled=in_past>"Advance time"</button>
         </div>
-        <Message message=note/>
+        <div data-testid="queue-message"><Message message=note/></div>
     }
 }
