@@ -600,16 +600,19 @@ impl Session {
             .count()
     }
 
+    /// The first step only version 2 holds (queue, run a block, advance
+    /// time), if any.
+    fn first_version_2_step(&self) -> Option<usize> {
+        self.requests
+            .iter()
+            .position(|step| !matches!(step, Step::Post(_)))
+    }
+
     /// The lowest version that holds this session: 1 for requests alone.
     fn lowest_version(&self) -> u32 {
-        if self
-            .requests
-            .iter()
-            .all(|step| matches!(step, Step::Post(_)))
-        {
-            1
-        } else {
-            SESSION_VERSION
+        match self.first_version_2_step() {
+            None => 1,
+            Some(_) => SESSION_VERSION,
         }
     }
 
@@ -631,10 +634,7 @@ impl Session {
         let mut session: Self =
             serde_json::from_value(value).map_err(|err| SessionError::Json(brief(&err)))?;
         if version == 1
-            && let Some(index) = session
-                .requests
-                .iter()
-                .position(|step| !matches!(step, Step::Post(_)))
+            && let Some(index) = session.first_version_2_step()
         {
             return Err(SessionError::StepNeedsVersion2 { index });
         }

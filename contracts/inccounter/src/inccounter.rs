@@ -45,20 +45,26 @@ fn take_allowance(ctx: &ScFuncContext) {
     ctx.transfer_allowed(&ctx.account_id(), &allowance);
 }
 
+/// Posts `function` of this contract, to run `delay` seconds from now,
+/// carrying 1 base token (Wasp raises it to 1 Mi).
+fn post_to_self(ctx: &ScFuncContext, function: &str, delay: u32) {
+    ctx.post(
+        ctx.current_chain_id(),
+        ctx.contract(),
+        ScHname::new(function),
+        ScDict::new(&[]),
+        ScTransfer::new(),
+        ScTransfer::base_tokens(1),
+        delay,
+    );
+}
+
 /// Posts `increment` to this contract, to run `delay` seconds from now.
 pub fn func_increment_with_delay(ctx: &ScFuncContext, f: &IncrementWithDelayContext) {
     let delay = f.params.delay();
     ctx.require(delay.exists(), "missing mandatory param: delay");
     take_allowance(ctx);
-    ctx.post(
-        ctx.current_chain_id(),
-        ctx.contract(),
-        ScHname::new(FUNC_INCREMENT),
-        ScDict::new(&[]),
-        ScTransfer::new(),
-        ScTransfer::base_tokens(1),
-        delay.value(),
-    );
+    post_to_self(ctx, FUNC_INCREMENT, delay.value());
 }
 
 /// Increments, then posts itself again until it has run `numRepeats`
@@ -76,15 +82,7 @@ pub fn func_repeat_many(ctx: &ScFuncContext, f: &RepeatManyContext) {
         }
     }
     left.set_value(repeats - 1);
-    ctx.post(
-        ctx.current_chain_id(),
-        ctx.contract(),
-        ScHname::new(FUNC_REPEAT_MANY),
-        ScDict::new(&[]),
-        ScTransfer::new(),
-        ScTransfer::base_tokens(1),
-        0,
-    );
+    post_to_self(ctx, FUNC_REPEAT_MANY, 0);
 }
 
 pub fn view_get_counter(_ctx: &ScViewContext, f: &GetCounterContext) {

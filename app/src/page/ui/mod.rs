@@ -94,6 +94,11 @@ impl Shared {
     }
 }
 
+/// A request id as lists show it: its first 10 characters.
+pub(crate) fn short_id(id: &isc_engine::RequestId) -> String {
+    id.to_string().chars().take(10).collect()
+}
+
 /// A success or error line.
 pub(crate) type Note = RwSignal<Option<Result<String, String>>>;
 

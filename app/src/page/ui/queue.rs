@@ -7,9 +7,15 @@ use super::Message;
 use super::Note;
 use super::Shared;
 use super::glossary::Hint;
+use super::short_id;
 use isc_app::protocol::{Command, Reply};
 use isc_engine::format_time;
 use leptos::prelude::*;
+
+/// What the queue's message speaks of: the blocks, the queue, the clock.
+fn moment_of(view: &isc_app::protocol::ChainView) -> (u32, usize, u64) {
+    (view.block_index, view.pending.len(), view.next_block_time)
+}
 
 /// What a queued request waits for, as people read it.
 fn waits_for(unlock_time: u64, next_block_time: u64) -> String {
@@ -33,12 +39,7 @@ pub(crate) fn QueuePanel() -> impl IntoView {
     let seconds = RwSignal::new("10".to_owned());
     // A message speaks of the chain as it was when it came: once the queue,
     // the blocks or the clock change, it goes.
-    let moment = move || {
-        shared.view.with(|view| {
-            view.as_ref()
-                .map(|v| (v.block_index, v.pending.len(), v.next_block_time))
-        })
-    };
+    let moment = move || shared.view.with(|view| view.as_ref().map(moment_of));
     let noted_at = RwSignal::new(None);
     Effect::new(move |_| {
         if moment() != noted_at.get_untracked() {
@@ -46,10 +47,11 @@ pub(crate) fn QueuePanel() -> impl IntoView {
         }
     });
     let say = move |message: Result<String, String>| {
-        noted_at.set(shared.view.with_untracked(|view| {
-            view.as_ref()
-                .map(|v| (v.block_index, v.pending.len(), v.next_block_time))
-        }));
+        noted_at.set(
+            shared
+                .view
+                .with_untracked(|view| view.as_ref().map(moment_of)),
+        );
         note.set(Some(message));
     };
     let clock = move || {
@@ -63,14 +65,12 @@ pub(crate) fn QueuePanel() -> impl IntoView {
             return Vec::new();
         };
         let names = shared.names();
-        let short =
-            |id: &isc_engine::RequestId| id.to_string().chars().take(10).collect::<String>();
         view.pending
             .iter()
             .map(|pending| {
                 let request = &pending.request;
                 (
-                    short(&pending.id),
+                    short_id(&pending.id),
                     names.agent(&request.sender),
                     format!(
                         "{}.{}",
@@ -79,7 +79,7 @@ pub(crate) fn QueuePanel() -> impl IntoView {
                     ),
                     request.tokens.base_tokens,
                     waits_for(pending.unlock_time, view.next_block_time),
-                    pending.posted_by.as_ref().map(short),
+                    pending.posted_by.as_ref().map(short_id),
                 )
             })
             .collect::<Vec<_>>()

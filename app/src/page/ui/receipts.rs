@@ -2,6 +2,7 @@
 //! cross-VM call trace.
 
 use super::Shared;
+use super::short_id;
 use isc_app::model::contract::show_event;
 use isc_app::model::names::Names;
 use isc_app::protocol::{Command, Reply};
@@ -83,12 +84,7 @@ pub(crate) fn ReceiptRow(
             let jumps = ran
                 .into_iter()
                 .map(|(id, label)| {
-                    let anchor = anchor(&id);
-                    let jump = move |_| {
-                        if let Some(element) = document().get_element_by_id(&anchor) {
-                            element.scroll_into_view();
-                        }
-                    };
+                    let jump = jump_to(anchor(&id));
                     view! { <button class="link" data-testid="posted-request" on:click=jump>{label}</button> }
                 })
                 .collect_view();
@@ -122,24 +118,18 @@ pub(crate) fn ReceiptRow(
     });
     let block = receipt.block_index;
     let place = place(block, receipt.request_index);
-    let short = |id: &isc_engine::RequestId| id.to_string().chars().take(10).collect::<String>();
     // A posted request names the request that posted it; the button
     // brings that receipt into view.
     let posted_by = receipt.posted_by.as_ref().map(|poster| {
-        let anchor = anchor(poster);
-        let jump = move |_| {
-            if let Some(element) = document().get_element_by_id(&anchor) {
-                element.scroll_into_view();
-            }
-        };
+        let jump = jump_to(anchor(poster));
         view! {
             <button class="link posted" data-testid="posted-by" on:click=jump
                 title=format!("posted by request {poster}")>
-                {format!("posted by request {}…", short(poster))}
+                {format!("posted by request {}…", short_id(poster))}
             </button>
         }
     });
-    let request_id = short(&receipt.request_id);
+    let request_id = short_id(&receipt.request_id);
     let travel = move |_| {
         shared.send(
             &format!("reading block {block}"),
@@ -178,6 +168,15 @@ fn place(block: u32, index: u16) -> String {
         format!("#{block}·{index}")
     } else {
         format!("#{block}")
+    }
+}
+
+/// A click handler that brings the element `anchor` into view.
+fn jump_to(anchor: String) -> impl Fn(leptos::ev::MouseEvent) + Clone + 'static {
+    move |_| {
+        if let Some(element) = document().get_element_by_id(&anchor) {
+            element.scroll_into_view();
+        }
     }
 }
 
