@@ -55,14 +55,14 @@ const recursive = (depth) =>
   readFileSync(new URL('../../engine/tests/fixtures/wasm/recursive.wat', import.meta.url), 'utf8')
     .replaceAll('DEPTH', String(depth));
 
-test('nested calls go 128 deep in the browser, the next fails with a receipt, and the EVM counts four', async ({ playground }) => {
+test('Wasm calls nest 1024 deep in the browser, the next fails with a receipt; EVM calls nest on the stack and count four', async ({ playground }) => {
   const { page } = playground;
   const editor = page.locator('section.editor-panel');
   await playground.open();
   await page.getByTestId('editor-language').selectOption('wat');
   for (const [depth, outcome] of [
-    [128, /^block \d+: ok/],
-    [129, /call depth limit of 128/],
+    [1024, /^block \d+: ok/],
+    [1025, /call depth limit of 1024/],
   ]) {
     await playground.typeCode(recursive(depth));
     await page.getByTestId('compile').click();
@@ -78,7 +78,7 @@ test('nested calls go 128 deep in the browser, the next fails with a receipt, an
   await page.getByTestId('compile').click();
   await expect(page.getByTestId('compile-status')).toHaveText(/^compiled: Deep/, { timeout: 30_000 });
   await playground.deployFrom(editor, 'deep');
-  await expect(await playground.call('down', {}, { gas: 50_000_000 })).toContainText('call depth limit of 128');
+  await expect(await playground.call('down', {}, { gas: 50_000_000 })).toContainText('host-stack bound of 128 units');
   await expect(playground.status()).toHaveText('engine ready');
   expect(playground.consoleErrors).toEqual([]);
 });

@@ -26,18 +26,28 @@ pub const MAX_LIVE_MEMORY_BYTES: u64 = 128 * 1024 * 1024;
 /// contract that calls a big module over and over.
 pub const MAX_ALLOCATED_MEMORY_BYTES: u64 = 1024 * 1024 * 1024;
 
-/// How deep nested ISC calls may go, in units of host stack: each call
-/// counts its processor's [`Processor::stack_cost`] (a Wasm or core call 1,
-/// an EVM call 4). Every nested call re-enters a processor on the host's
-/// own stack — in a browser worker about 1 MiB, where a Wasm level takes
-/// about 4 KiB and an EVM level four times that (measured in Chromium: 230
-/// nested Wasm calls ran, 260 overflowed). Wasp has no such limit (gas
-/// bounds recursion there); here it must hold on every machine, so that
-/// a session replays the same everywhere: 128 leaves half the stack
-/// spare. Going past it is a failed request, never a crashed worker.
+/// How deep nested ISC calls may go, counting every VM: 1 024 calls (the
+/// request's own call is the first), as deep as the EVM lets its own
+/// calls go. Wasp has no such bound — gas bounds recursion there — but
+/// each waiting call holds engine memory (a Wasm instance, its stack), so
+/// the chain needs one, and it must hold on every machine so that a
+/// session replays the same everywhere. A Wasm contract's nested calls
+/// wait off the host's stack (wasmi's resumable calls: see
+/// [`crate::vm::Step`]), so Wasm contracts reach it in a browser worker
+/// too. Going past it is a failed request.
+pub const MAX_CALL_DEPTH: usize = 1_024;
+
+/// How much of the host's stack nested calls may hold at once, in units:
+/// a call holds its processor's [`Processor::stack_cost`] while it runs on
+/// the stack (an EVM call 4, a Wasm or core call 1; a Wasm call waiting
+/// for a nested one holds none). Calls through the EVM and core contracts
+/// nest on the host's stack — in a browser worker about 1 MiB, where one
+/// unit is about 4 KiB (measured in Chromium: 230 nested calls of a unit
+/// each ran, 260 overflowed): 128 leaves half of it spare, 32 nested EVM
+/// calls. Going past it is a failed request, never a crashed worker.
 ///
 /// [`Processor::stack_cost`]: crate::Processor::stack_cost
-pub const MAX_CALL_DEPTH: usize = 128;
+pub const MAX_HOST_STACK: usize = 128;
 
 /// How many call-trace nodes a receipt keeps; later calls are counted in
 /// the root node's `omitted_calls`, not kept. (Gas alone would allow tens

@@ -4,8 +4,8 @@
 use crate::Hname;
 use crate::bounds::MAX_QUEUED_REQUESTS;
 use crate::bounds::{
-    MAX_ALLOCATED_MEMORY_BYTES, MAX_CALL_DEPTH, MAX_LIVE_MEMORY_BYTES, MAX_LOG_LINE_BYTES,
-    MAX_LOG_LINES, MAX_TRACE_DEPTH, MAX_TRACE_NODES,
+    MAX_ALLOCATED_MEMORY_BYTES, MAX_CALL_DEPTH, MAX_HOST_STACK, MAX_LIVE_MEMORY_BYTES,
+    MAX_LOG_LINE_BYTES, MAX_LOG_LINES, MAX_TRACE_DEPTH, MAX_TRACE_NODES,
 };
 use crate::chain::l1;
 use crate::chain::queue::{self, Pending};
@@ -17,7 +17,8 @@ use crate::codec::{Assets, Dict};
 use crate::core::{accounts, governance, governance::Limits, root};
 use crate::ids::{AgentId, ChainId, Hash, RequestId};
 use crate::vm::{
-    EntryKind, EntryPointInfo, GAS, Post, Processor, Sandbox, StateItems, TimeLock, VmError, VmType,
+    EntryKind, EntryPointInfo, GAS, NestedCall, Opened, Post, Processor, Sandbox, StateItems, Step,
+    Suspended, TimeLock, VmError, VmType,
 };
 use std::rc::Rc;
 
@@ -44,7 +45,9 @@ pub(crate) struct Exec<'a> {
     budget: u64,
     burned: u64,
     exhausted: bool,
-    depth: usize,
+    /// Units of host stack the calls running on it hold (see
+    /// [`MAX_HOST_STACK`]).
+    stack: usize,
     /// Engine memory the open calls hold, and all ever allocated.
     memory_live: u64,
     memory_allocated: u64,
@@ -89,7 +92,7 @@ impl<'a> Exec<'a> {
             budget,
             burned: 0,
             exhausted: false,
-            depth: 0,
+            stack: 0,
             memory_live: 0,
             memory_allocated: 0,
             events: Vec::new(),
@@ -168,18 +171,56 @@ impl<'a> Exec<'a> {
     /// Calls into a contract, atomically: a failure reverts the callee's
     /// state changes and events, and is returned to the caller.
     ///
-    /// Nested calls re-enter here on the host's stack: the bookkeeping
-    /// around the call is out of line, so each level's frame stays small.
+    /// Calls through [`Sandbox::call`] (the request's own, the EVM's and
+    /// core contracts' nested ones) re-enter here on the host's stack; the
+    /// nested calls of a processor that suspends for them ([`Step::Calls`])
+    /// run in [`drive`]'s loop instead. The bookkeeping is out of line, so
+    /// each level's frame stays small.
     fn enter(&mut self, call: Call) -> Result<Dict, VmError> {
-        let (gas_at_start, checkpoint, events) = self.open_node(&call);
-        let result = self.dispatch(call);
-        self.close_node(gas_at_start, checkpoint, events, &result);
-        result
+        let (opened, callee) = self.open(call);
+        match callee {
+            Ok(Some((processor, frame))) => {
+                let entry = frame.entry;
+                let mut ctx = Ctx {
+                    frame,
+                    opened,
+                    waiting: Vec::new(),
+                    exec: self,
+                };
+                drive(&mut ctx, processor, entry)
+            }
+            other => {
+                let result = other.map(|_| Dict::new());
+                self.close(opened, &result);
+                result
+            }
+        }
+    }
+
+    /// Opens a call: its trace node, then its checks; on success the
+    /// processor and frame it runs in (none for an `init` the contract does
+    /// not have), holding the processor's units of host stack. Whatever the
+    /// outcome, [`Exec::close`] closes it with the call's result.
+    #[inline(never)]
+    fn open(&mut self, call: Call) -> (Open, Result<Option<Callee>, VmError>) {
+        let mut open = self.open_node(&call);
+        let callee = self.frame_for(call);
+        if let Ok(Some((processor, _))) = &callee {
+            open.stack = processor.stack_cost();
+            self.stack += open.stack;
+        }
+        (open, callee)
+    }
+
+    /// Closes a call [`Exec::open`] opened, with its result.
+    #[inline(never)]
+    fn close(&mut self, open: Open, result: &Result<Dict, VmError>) {
+        self.stack -= open.stack;
+        self.close_node(open, result);
     }
 
     /// Opens the call's trace node; what [`Exec::close_node`] needs.
-    #[inline(never)]
-    fn open_node(&mut self, call: &Call) -> (u64, crate::chain::store::Checkpoint, usize) {
+    fn open_node(&mut self, call: &Call) -> Open {
         self.open.push(CallTrace {
             contract: call.contract,
             contract_name: String::new(),
@@ -193,24 +234,22 @@ impl<'a> Exec<'a> {
             calls: Vec::new(),
             omitted_calls: 0,
         });
-        (self.burned, self.store.checkpoint(), self.events.len())
+        Open {
+            gas_at_start: self.burned,
+            checkpoint: self.store.checkpoint(),
+            events: self.events.len(),
+            stack: 0,
+        }
     }
 
     /// Reverts a failed call's changes and closes its trace node.
-    #[inline(never)]
-    fn close_node(
-        &mut self,
-        gas_at_start: u64,
-        checkpoint: crate::chain::store::Checkpoint,
-        events: usize,
-        result: &Result<Dict, VmError>,
-    ) {
+    fn close_node(&mut self, open: Open, result: &Result<Dict, VmError>) {
         if result.is_err() {
-            self.store.rollback(checkpoint);
-            self.events.truncate(events);
+            self.store.rollback(open.checkpoint);
+            self.events.truncate(open.events);
         }
         if let Some(mut node) = self.open.pop() {
-            node.gas_burned = self.burned - gas_at_start;
+            node.gas_burned = self.burned - open.gas_at_start;
             node.error = result.as_ref().err().map(ToString::to_string);
             let too_deep = self.open.len() > MAX_TRACE_DEPTH;
             match self.open.last_mut() {
@@ -226,30 +265,21 @@ impl<'a> Exec<'a> {
         }
     }
 
-    fn dispatch(&mut self, call: Call) -> Result<Dict, VmError> {
-        let Some((processor, frame)) = self.frame_for(call)? else {
-            // `init` is optional: a contract without one deploys as is.
-            return Ok(Dict::new());
-        };
-        let (entry, cost) = (frame.entry, processor.stack_cost());
-        let mut ctx = Ctx { frame, exec: self };
-        ctx.exec.depth += cost;
-        let result = processor.call(&mut ctx, entry);
-        ctx.exec.depth -= cost;
-        result
-    }
-
     /// The checks of a call, and the processor and frame it runs in (none
-    /// for an `init` the contract does not have). Out of line: see
-    /// [`Exec::enter`].
-    #[inline(never)]
+    /// for an `init` the contract does not have).
     fn frame_for(&mut self, call: Call) -> Result<Option<Callee>, VmError> {
         // Params a contract cannot read back byte for byte are refused.
         call.params.check()?;
         let (processor, record) = self.registry.resolve(self.store, call.contract)?;
-        if self.depth + processor.stack_cost() > MAX_CALL_DEPTH {
+        // The open trace nodes are the calls open now, this one included.
+        if self.open.len() > MAX_CALL_DEPTH {
             return Err(VmError::CallDepth {
                 max: MAX_CALL_DEPTH,
+            });
+        }
+        if self.stack + processor.stack_cost() > MAX_HOST_STACK {
+            return Err(VmError::HostStack {
+                max: MAX_HOST_STACK,
             });
         }
         if let Some(node) = self.open.last_mut() {
@@ -423,33 +453,79 @@ struct Frame {
     view: bool,
 }
 
-/// The sandbox of one call: its frame plus the shared execution.
+/// What closing an open call needs: where it started (gas, state,
+/// events) and the units of host stack it holds.
+#[derive(Clone, Copy)]
+struct Open {
+    gas_at_start: u64,
+    checkpoint: crate::chain::store::Checkpoint,
+    events: usize,
+    stack: usize,
+}
+
+/// The sandbox of the innermost call of one [`drive`] loop: its frame,
+/// the frames of the calls waiting off the host's stack for it, and the
+/// shared execution.
 struct Ctx<'e, 'a> {
     frame: Frame,
+    opened: Open,
+    /// The calls waiting for the innermost one, outermost first.
+    waiting: Vec<(Frame, Open)>,
     exec: &'e mut Exec<'a>,
 }
 
+/// Runs a call a processor starts, and every nested call it and its
+/// callees suspend for ([`Step::Calls`]), in one loop: a waiting program
+/// is kept on the heap, not on the host's stack, so such calls nest as
+/// deep as [`MAX_CALL_DEPTH`] on any machine. Closes each call it runs,
+/// the first one (already open in `sandbox`) included.
+fn drive<'s>(
+    sandbox: &'s mut dyn Sandbox,
+    processor: Rc<dyn Processor>,
+    entry: Hname,
+) -> Result<Dict, VmError> {
+    let mut waiting: Vec<Box<dyn Suspended<'s> + 's>> = Vec::new();
+    let mut step = processor.start(sandbox, entry);
+    loop {
+        step = match step {
+            Step::Done(result, sandbox) => {
+                let result = sandbox.close_call(result);
+                match waiting.pop() {
+                    None => return result,
+                    Some(caller) => caller.resume(sandbox, result),
+                }
+            }
+            Step::Calls(call, caller, sandbox) => match sandbox.open_call(call) {
+                Ok(Some((processor, entry))) => {
+                    waiting.push(caller);
+                    processor.start(sandbox, entry)
+                }
+                Ok(None) => caller.resume(sandbox, Ok(Dict::new())),
+                Err(err) => caller.resume(sandbox, Err(err)),
+            },
+        };
+    }
+}
+
 impl Ctx<'_, '_> {
-    /// A nested call from this contract, read-only if `from_view`.
-    fn nested(
-        &mut self,
-        contract: Hname,
-        entry: Hname,
-        params: Dict,
-        allowance: Assets,
-        from_view: bool,
-    ) -> Result<Dict, VmError> {
-        self.exec.burn(GAS.call)?;
-        let caller = self.account_id();
-        self.exec.enter(Call {
-            caller,
-            contract,
-            entry,
-            params,
-            allowance,
+    /// The nested call `call` from this contract, read-only if `from_view`.
+    fn nested_call(&self, call: NestedCall, from_view: bool) -> Call {
+        Call {
+            caller: self.account_id(),
+            contract: call.contract,
+            entry: call.entry,
+            params: call.params,
+            allowance: call.allowance,
             from_view,
             top_level: false,
-        })
+        }
+    }
+
+    /// A nested call on the host's stack, read-only if `from_view`.
+    fn nested(&mut self, call: NestedCall, from_view: bool) -> Result<Dict, VmError> {
+        self.exec.burn(GAS.call)?;
+        let call = self.nested_call(call, from_view);
+        self.exec.enter(call)
     }
 
     fn no_writes(&self, action: &'static str) -> Result<(), VmError> {
@@ -724,12 +800,58 @@ impl Sandbox for Ctx<'_, '_> {
         params: Dict,
         allowance: Assets,
     ) -> Result<Dict, VmError> {
-        let from_view = self.frame.view;
-        self.nested(contract, entry, params, allowance, from_view)
+        let call = NestedCall {
+            contract,
+            entry,
+            params,
+            allowance,
+        };
+        self.nested(call, self.frame.view)
     }
 
     fn call_view(&mut self, contract: Hname, entry: Hname, params: Dict) -> Result<Dict, VmError> {
-        self.nested(contract, entry, params, Assets::default(), true)
+        let call = NestedCall {
+            contract,
+            entry,
+            params,
+            allowance: Assets::default(),
+        };
+        self.nested(call, true)
+    }
+
+    fn open_call(&mut self, call: NestedCall) -> Result<Option<Opened>, VmError> {
+        self.exec.burn(GAS.call)?;
+        let call = self.nested_call(call, self.frame.view);
+        // The caller waits off the host's stack.
+        self.exec.stack -= self.opened.stack;
+        let (open, callee) = self.exec.open(call);
+        match callee {
+            Ok(Some((processor, frame))) => {
+                let entry = frame.entry;
+                let caller = (
+                    std::mem::replace(&mut self.frame, frame),
+                    std::mem::replace(&mut self.opened, open),
+                );
+                self.waiting.push(caller);
+                Ok(Some((processor, entry)))
+            }
+            other => {
+                let result = other.map(|_| Dict::new());
+                self.exec.close(open, &result);
+                self.exec.stack += self.opened.stack;
+                result.map(|_| None)
+            }
+        }
+    }
+
+    fn close_call(&mut self, result: Result<Dict, VmError>) -> Result<Dict, VmError> {
+        self.exec.close(self.opened, &result);
+        if let Some((frame, open)) = self.waiting.pop() {
+            self.frame = frame;
+            self.opened = open;
+            self.exec.stack += open.stack;
+        }
+        result
     }
 
     fn load_program(&mut self, hash: Hash) -> Result<VmType, VmError> {

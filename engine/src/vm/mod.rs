@@ -17,7 +17,7 @@ mod sandbox;
 
 pub use gas::{GAS, GasSchedule};
 
-pub use sandbox::{Post, Sandbox, StateItems, TimeLock};
+pub use sandbox::{NestedCall, Opened, Post, Sandbox, StateItems, TimeLock};
 
 use crate::Hname;
 use crate::codec::{CodecError, Dict};
@@ -178,11 +178,25 @@ pub trait Processor {
     /// Its entry points.
     fn entry_points(&self) -> &[EntryPointInfo];
 
-    /// Runs entry point `entry` against `ctx` and returns its results.
+    /// Runs entry point `entry` against `ctx` to the end and returns its
+    /// results; its nested calls run through [`Sandbox::call`].
     ///
     /// # Errors
     /// Any [`VmError`]: the chain reverts the call's state changes.
     fn call(&self, ctx: &mut dyn Sandbox, entry: Hname) -> Result<Dict, VmError>;
+
+    /// Starts entry point `entry` against `ctx`, as the chain runs every
+    /// call: to the end ([`Step::Done`], what the default does through
+    /// [`Processor::call`]), or until the program makes a nested call it
+    /// can wait for off the host's stack ([`Step::Calls`]: the chain runs
+    /// the callee and resumes the program with its result). A processor
+    /// that suspends this way lets contracts nest deeply whatever the
+    /// host's stack (the Wasm processor does; the EVM and core contracts
+    /// nest on the stack, through [`Sandbox::call`]).
+    fn start<'s>(&self, ctx: &'s mut dyn Sandbox, entry: Hname) -> Step<'s> {
+        let result = self.call(&mut *ctx, entry);
+        Step::Done(result, ctx)
+    }
 
     /// Where the program's state lives: `None` (the default) for the
     /// contract's own partition, or the partition of a core contract that
@@ -198,9 +212,11 @@ pub trait Processor {
         None
     }
 
-    /// How much of the host's stack a call into this processor takes, in
-    /// units of [`crate::bounds::MAX_CALL_DEPTH`]: nested calls re-enter
-    /// processors on the host stack, and a heavy VM counts more.
+    /// How much of the host's stack a call into this processor takes while
+    /// it runs, in units of [`crate::bounds::MAX_HOST_STACK`]: calls
+    /// through [`Sandbox::call`] nest on the host's stack, and a heavy VM
+    /// counts more. A call waiting off the stack ([`Step::Calls`]) holds
+    /// none.
     fn stack_cost(&self) -> usize {
         1
     }
@@ -221,6 +237,26 @@ pub trait Processor {
     fn entry_point(&self, entry: Hname) -> Option<&EntryPointInfo> {
         self.entry_points().iter().find(|ep| ep.hname == entry)
     }
+}
+
+/// Where a started or resumed call stands. Either way the sandbox goes
+/// back to the chain, which needs it to run the next step.
+pub enum Step<'s> {
+    /// The call finished with this result.
+    Done(Result<Dict, VmError>, &'s mut dyn Sandbox),
+    /// The program waits for a nested call: the chain opens it
+    /// ([`Sandbox::open_call`]), runs it, closes it and resumes the waiting
+    /// program with its result.
+    Calls(NestedCall, Box<dyn Suspended<'s> + 's>, &'s mut dyn Sandbox),
+}
+
+/// A program waiting for a nested call's result, off the host's stack.
+pub trait Suspended<'s> {
+    /// Continues with the nested call's `result` (an error fails the
+    /// waiting call, as on Wasp, where a failed nested call panics its
+    /// caller).
+    fn resume(self: Box<Self>, ctx: &'s mut dyn Sandbox, result: Result<Dict, VmError>)
+    -> Step<'s>;
 }
 
 /// Loads program binaries of one VM type.
@@ -325,11 +361,18 @@ pub enum VmError {
         allowed: u64,
     },
     /// Nested calls went too deep.
-    #[error(
-        "nested calls exceed the call depth limit of {max} (a call counts its VM's host-stack cost)"
-    )]
+    #[error("nested calls exceed the call depth limit of {max}")]
     CallDepth {
         /// The limit.
+        max: usize,
+    },
+    /// Calls that nest on the host's stack (through the EVM and core
+    /// contracts) went past its bound.
+    #[error(
+        "nested calls through the EVM and core contracts exceed the host-stack bound of {max} units (an EVM call counts 4, any other 1)"
+    )]
+    HostStack {
+        /// The bound, in units.
         max: usize,
     },
     /// The program cannot be loaded.
@@ -448,6 +491,7 @@ impl VmError {
             Self::InsufficientFunds { .. } => "insufficient_funds",
             Self::AllowanceExceeded { .. } => "allowance_exceeded",
             Self::CallDepth { .. } => "call_depth",
+            Self::HostStack { .. } => "host_stack",
             Self::InvalidProgram { .. } => "invalid_program",
             Self::UnknownVmType { .. } => "unknown_vm_type",
             Self::Limit { .. } => "limit",
@@ -506,6 +550,7 @@ mod tests {
                 allowed: 1,
             },
             VmError::CallDepth { max: 1 },
+            VmError::HostStack { max: 1 },
             VmError::InvalidProgram {
                 vm: VmType::EVM,
                 message: "m".into(),

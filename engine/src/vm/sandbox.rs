@@ -1,6 +1,6 @@
 //! The sandbox: all a running contract may ask of the chain.
 
-use super::{GAS, VmError};
+use super::{GAS, Processor, VmError};
 use crate::Hname;
 use crate::codec::{Assets, Dict};
 use crate::ids::{AgentId, ChainId, Hash, RequestId};
@@ -37,6 +37,26 @@ pub struct Post {
     /// When it may run.
     pub time_lock: TimeLock,
 }
+
+/// A call a running contract makes into another, handed to the chain's
+/// call driver (see [`super::Step::Calls`]) instead of run on the host's
+/// stack, so that nesting is bounded by gas and a rule of the chain, not by
+/// the machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NestedCall {
+    /// The callee.
+    pub contract: Hname,
+    /// Its entry point.
+    pub entry: Hname,
+    /// The params.
+    pub params: Dict,
+    /// What the callee may take from the caller's account.
+    pub allowance: Assets,
+}
+
+/// A nested call [`Sandbox::open_call`] opened: the callee's processor and
+/// the entry point to start.
+pub type Opened = (std::rc::Rc<dyn Processor>, Hname);
 
 /// When a posted request may run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,6 +191,28 @@ pub trait Sandbox {
         params: Dict,
         allowance: Assets,
     ) -> Result<Dict, VmError>;
+
+    /// Opens `call` from the running contract as the innermost call,
+    /// without running it: from here until [`Sandbox::close_call`] this
+    /// sandbox is the callee's. Gives the processor to start and the entry
+    /// point, or `None` when nothing runs (an `init` the contract does not
+    /// have: the call's result is empty). This and `close_call` are the
+    /// chain's side of [`super::Step::Calls`], for the call driver; a
+    /// contract's nested calls go through [`Sandbox::call`].
+    ///
+    /// # Errors
+    /// Why the call cannot start (unknown contract or entry, depth, gas,
+    /// funds): its trace node is already closed, and the caller resumes
+    /// with the error.
+    fn open_call(&mut self, call: NestedCall) -> Result<Option<Opened>, VmError>;
+
+    /// Closes the innermost call with `result` (a failure reverts its state
+    /// changes and events) and gives `result` back; the sandbox is its
+    /// caller's again.
+    ///
+    /// # Errors
+    /// `result`'s error.
+    fn close_call(&mut self, result: Result<Dict, VmError>) -> Result<Dict, VmError>;
 
     /// Calls view `entry` of `contract` (any VM) read-only, even from a func:
     /// a func there fails with [`VmError::FuncFromView`].

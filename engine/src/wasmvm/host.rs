@@ -11,7 +11,7 @@ use super::WasmLimits;
 use crate::Hname;
 use crate::codec::{Assets, Decoder, Dict, string_from_bytes, u64_to_bytes};
 use crate::ids::{AgentId, ChainId, Hash};
-use crate::vm::{GAS, Post, Sandbox, TimeLock, VmError};
+use crate::vm::{GAS, NestedCall, Post, Sandbox, TimeLock, VmError};
 use wasmi::{Caller, Extern, ResourceLimiter};
 use wasmi_core::LimiterError;
 
@@ -42,6 +42,11 @@ pub(crate) struct HostState<'a> {
     pub(crate) error: Option<VmError>,
     /// Fuel the guest had after the last synchronisation.
     pub(crate) fuel_mark: u64,
+    /// Whether a nested call suspends the guest (it runs resumably:
+    /// `on_call`) rather than run on the host's stack (a start function).
+    pub(crate) suspends: bool,
+    /// The nested call the guest suspended for.
+    pub(crate) pending: Option<NestedCall>,
 }
 
 impl<'a> HostState<'a> {
@@ -58,7 +63,19 @@ impl<'a> HostState<'a> {
             language: None,
             error: None,
             fuel_mark: 0,
+            suspends: false,
+            pending: None,
         }
+    }
+
+    /// Lends the store the sandbox for a run (a start or a resume).
+    pub(crate) fn lend(&mut self, sandbox: &'a mut dyn Sandbox) {
+        self.sandbox = Some(sandbox);
+    }
+
+    /// Takes the sandbox back: the call is over, or waits for a nested one.
+    pub(crate) fn take_back(&mut self) -> Option<&'a mut dyn Sandbox> {
+        self.sandbox.take()
     }
 
     fn sandbox(&mut self) -> Result<&mut dyn Sandbox, VmError> {
@@ -168,6 +185,9 @@ pub(crate) fn host_state_get(
     val_ref: i32,
     val_len: i32,
 ) -> Result<i32, wasmi::Error> {
+    if key_len == FN_CALL && caller.data().suspends {
+        return suspend(&mut caller, val_ref, val_len);
+    }
     guarded(&mut caller, |caller| {
         if key_len < 0 {
             // A sandbox call: key_len is the function number.
@@ -548,17 +568,65 @@ fn sandbox_call(caller: &mut Ctx<'_, '_>, func: i32, params: &[u8]) -> Result<Ve
     with_sandbox(caller, |sandbox| run_sandbox(sandbox, func, params))
 }
 
-/// `FN_CALL`: wasmlib's `CallRequest` (allowance, contract, function,
-/// params), run as a nested call; its results' bytes.
-#[inline(never)]
-fn nested_call(sandbox: &mut dyn Sandbox, params: &[u8]) -> Result<Vec<u8>, VmError> {
+/// `FN_CALL` in a resumable run: charges the sandbox call, decodes the
+/// request and keeps it in the state, then stops the guest with a host
+/// error — the processor sees `pending` and hands the call to the chain
+/// ([`crate::vm::Step::Calls`]); [`resumed`] finishes the host call.
+fn suspend(caller: &mut Ctx<'_, '_>, val_ref: i32, val_len: i32) -> Result<i32, wasmi::Error> {
+    let call = guarded(caller, |caller| {
+        let params = read(caller, val_ref, val_len)?;
+        burn(caller, GAS.sandbox_call)?;
+        call_request(&params)
+    })?;
+    caller.data_mut().pending = Some(call);
+    Err(wasmi::Error::new("waiting for a nested call"))
+}
+
+/// The end of a suspended `FN_CALL`, given the nested call's results: keeps
+/// their bytes for the guest to fetch, hands it the fuel the request's gas
+/// still pays for, and gives `hostStateGet`'s return value (their length).
+pub(crate) fn resumed(
+    store: &mut wasmi::Store<HostState<'_>>,
+    fuel_global: wasmi::Global,
+    results: &Dict,
+) -> Result<i32, VmError> {
+    let bytes = results.to_bytes();
+    let len = to_i32(bytes.len())?;
+    let state = store.data_mut();
+    state.cached = Some(bytes);
+    let fuel = state.sandbox()?.gas_remaining() / GAS.wasm_instruction;
+    state.fuel_mark = fuel;
+    fuel_global
+        .set(
+            &mut *store,
+            wasmi::Val::I64(i64::try_from(fuel).unwrap_or(i64::MAX)),
+        )
+        .map_err(|err| VmError::panic(format!("fuel: {err}")))?;
+    Ok(len)
+}
+
+/// wasmlib's `CallRequest`: allowance, contract, function, params.
+fn call_request(params: &[u8]) -> Result<NestedCall, VmError> {
     let mut dec = Decoder::new(params);
     let allowance = Assets::from_bytes(dec.bytes()?)?;
     let contract = hname(dec.fixed(4, "contract hname")?);
-    let function = hname(dec.fixed(4, "function hname")?);
-    let call_params = Dict::from_bytes(dec.bytes()?)?;
+    let entry = hname(dec.fixed(4, "function hname")?);
+    let params = Dict::from_bytes(dec.bytes()?)?;
+    Ok(NestedCall {
+        contract,
+        entry,
+        params,
+        allowance,
+    })
+}
+
+/// `FN_CALL` run on the host's stack (from a start function): its
+/// results' bytes.
+#[inline(never)]
+fn nested_call(sandbox: &mut dyn Sandbox, params: &[u8]) -> Result<Vec<u8>, VmError> {
+    let call = call_request(params)?;
     Ok(sandbox
-        .call(contract, function, call_params, allowance)?
+        .call(call.contract, call.entry, call.params, call.allowance)?
         .to_bytes())
 }
 

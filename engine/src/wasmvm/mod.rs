@@ -236,6 +236,15 @@ fn engine(limits: &WasmLimits) -> Engine {
     engine_with(limits, true)
 }
 
+/// The most bytes of wasmi's value stack (locals and temporaries of every
+/// frame) one call may hold: 256 KiB, a quarter of wasmi's default. A
+/// call waiting for a nested one keeps its stack, so this is what bounds
+/// the engine memory of 1 024 nested calls (with their instances' linear
+/// memories, counted in the request's memory budget) to about 320 MiB
+/// whatever the contracts do: a frame with tens of thousands of locals
+/// costs almost no gas. Real contracts' frames are a few hundred bytes.
+pub(crate) const MAX_VALUE_STACK_BYTES: usize = 256 * 1024;
+
 /// A wasmi engine for modules metered by [`meter::instrument`]: they count
 /// their own fuel, so wasmi counts none.
 fn metered_engine(limits: &WasmLimits) -> Engine {
@@ -247,7 +256,8 @@ fn engine_with(limits: &WasmLimits, wasmi_fuel: bool) -> Engine {
     config
         .consume_fuel(wasmi_fuel)
         .compilation_mode(CompilationMode::Eager)
-        .set_max_recursion_depth(limits.max_recursion_depth);
+        .set_max_recursion_depth(limits.max_recursion_depth)
+        .set_max_stack_height(MAX_VALUE_STACK_BYTES);
     Engine::new(&config)
 }
 

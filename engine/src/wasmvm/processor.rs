@@ -12,9 +12,14 @@ use super::host::{self, HostState};
 use super::meter::{CALL_FROM_HOST, FUEL_GLOBAL, OUT_OF_FUEL_GLOBAL, START_EXPORT};
 use crate::Hname;
 use crate::codec::Dict;
-use crate::vm::{EntryPointInfo, GAS, Processor, ProcessorFactory, Sandbox, VmError, VmType};
+use crate::vm::{
+    EntryPointInfo, GAS, Processor, ProcessorFactory, Sandbox, Step, Suspended, VmError, VmType,
+};
 use wasmi::errors::ErrorKind;
-use wasmi::{Engine, ExternType, Instance, Linker, Module, Store, TrapCode, Val, ValType};
+use wasmi::{
+    Engine, ExternType, Instance, Linker, Module, Store, TrapCode, TypedResumableCall,
+    TypedResumableCallHostTrap, Val, ValType,
+};
 
 /// Loads WasmLib contracts (VM type `wasmvm`).
 pub struct WasmFactory {
@@ -346,16 +351,72 @@ impl Processor for WasmProcessor {
         &self.entry_points
     }
 
+    /// Runs to the end, each nested call through the sandbox on the host's
+    /// stack (the chain itself uses [`Processor::start`]).
     fn call(&self, ctx: &mut dyn Sandbox, entry: Hname) -> Result<Dict, VmError> {
-        // Small frame while the guest runs (see `run`).
-        let (index, fuel) = self.prepare_call(ctx, entry)?;
+        let mut step = self.start(ctx, entry);
+        loop {
+            step = match step {
+                Step::Done(result, _) => return result,
+                Step::Calls(call, waiting, ctx) => {
+                    let result = ctx.call(call.contract, call.entry, call.params, call.allowance);
+                    waiting.resume(ctx, result)
+                }
+            };
+        }
+    }
+
+    /// Instantiates the module and runs `on_call` resumably: a nested call
+    /// (`FN_CALL`) suspends it, off the host's stack, until the chain
+    /// resumes it with the callee's results.
+    fn start<'s>(&self, ctx: &'s mut dyn Sandbox, entry: Hname) -> Step<'s> {
+        let (index, fuel) = match self.prepare_call(ctx, entry) {
+            Ok(ready) => ready,
+            Err(err) => return Step::Done(Err(err), ctx),
+        };
         let mut store = self.store(HostState::new(Some(ctx), &self.limits));
-        let (result, left) = self.run(&mut store, "on_call", Some(index), fuel);
-        self.finish_call(store, result, left)
+        let (globals, outcome) = match self.begin(&mut store, index, fuel) {
+            Ok(begun) => begun,
+            Err((failure, left)) => return finish(store, Err(failure), left, &self.limits),
+        };
+        settle(store, globals, outcome, self.limits)
     }
 }
 
+/// The module's fuel globals: its counter and its out-of-fuel flag.
+type Globals = (wasmi::Global, wasmi::Global);
+
+/// How a resumable run of `on_call` stopped.
+type Outcome = Result<TypedResumableCall<()>, Failure>;
+
 impl WasmProcessor {
+    /// Instantiates the module with `fuel`, runs its start function (if it
+    /// has one) and starts `on_call(index)` resumably. A failure before
+    /// `on_call` comes with the fuel left.
+    #[inline(never)]
+    fn begin(
+        &self,
+        store: &mut Store<HostState<'_>>,
+        index: i32,
+        fuel: u64,
+    ) -> Result<(Globals, Outcome), (Failure, u64)> {
+        let (instance, globals) = self
+            .prepare(store, fuel)
+            .map_err(|failure| (failure, fuel))?;
+        if let Ok(start) = instance.get_typed_func::<(), ()>(&*store, START_EXPORT)
+            && let Err(err) = start.call(&mut *store, ())
+        {
+            let (result, left) = read_fuel(store, globals, Err(Failure::Instantiate(err)));
+            return Err((result.err().unwrap_or(Failure::OutOfFuel), left));
+        }
+        store.data_mut().suspends = true;
+        let outcome = instance
+            .get_typed_func::<i32, ()>(&*store, "on_call")
+            .and_then(|on_call| on_call.call_resumable(&mut *store, index))
+            .map_err(Failure::Run);
+        Ok((globals, outcome))
+    }
+
     /// The export index of `entry`, after the checks and charges of a
     /// call, and the fuel the guest gets.
     #[inline(never)]
@@ -379,36 +440,111 @@ impl WasmProcessor {
         ctx.burn_gas(GAS.sandbox_call)?;
         Ok((index, ctx.gas_remaining() / GAS.wasm_instruction))
     }
+}
 
-    /// A call's results or error, from its outcome and the fuel left.
-    #[inline(never)]
-    fn finish_call(
-        &self,
-        store: Box<Store<HostState<'_>>>,
-        result: Result<(), Failure>,
-        left: u64,
-    ) -> Result<Dict, VmError> {
-        let mut state = store.into_data();
-        state.release();
-        let synced = state.charge_fuel(left);
-        match result {
-            Ok(()) => {
-                synced?;
-                Ok(state.results.take().unwrap_or_default())
-            }
-            Err(err) => {
-                if let Some(error) = state.error.take() {
-                    return Err(error);
+/// A Wasm call waiting for a nested call: its store (instance, memory,
+/// host state) and wasmi's resumable invocation, all on the heap.
+struct Waiting<'s> {
+    store: Box<Store<HostState<'s>>>,
+    invocation: TypedResumableCallHostTrap<()>,
+    globals: Globals,
+    limits: WasmLimits,
+}
+
+impl<'s> Suspended<'s> for Waiting<'s> {
+    fn resume(
+        self: Box<Self>,
+        ctx: &'s mut dyn Sandbox,
+        result: Result<Dict, VmError>,
+    ) -> Step<'s> {
+        let Waiting {
+            mut store,
+            invocation,
+            globals,
+            limits,
+        } = *self;
+        store.data_mut().lend(ctx);
+        let outcome =
+            match result.and_then(|results| host::resumed(&mut store, globals.0, &results)) {
+                Ok(len) => invocation
+                    .resume(&mut *store, &[Val::I32(len)])
+                    .map_err(Failure::Run),
+                // A failed nested call fails its caller with the callee's error.
+                Err(err) => {
+                    let message = err.to_string();
+                    store.data_mut().error = Some(err);
+                    Err(Failure::Run(wasmi::Error::new(message)))
                 }
-                if err.is_out_of_fuel() {
-                    // The guest used every unit of fuel it had: the budget is gone.
-                    return Err(state.exhaust());
-                }
-                synced?;
-                Err(trap(err, &self.limits))
-            }
-        }
+            };
+        settle(store, globals, outcome, limits)
     }
+}
+
+/// Where a resumable run of `on_call` stands: waiting for the nested call
+/// the guest asked for, or over.
+fn settle<'s>(
+    mut store: Box<Store<HostState<'s>>>,
+    globals: Globals,
+    outcome: Outcome,
+    limits: WasmLimits,
+) -> Step<'s> {
+    let result = match outcome {
+        Ok(TypedResumableCall::Finished(())) => Ok(()),
+        Ok(TypedResumableCall::HostTrap(invocation)) => match store.data_mut().pending.take() {
+            Some(call) => {
+                let Some(ctx) = store.data_mut().take_back() else {
+                    unreachable!("a call's store holds its sandbox");
+                };
+                let waiting = Waiting {
+                    store,
+                    invocation,
+                    globals,
+                    limits,
+                };
+                return Step::Calls(call, Box::new(waiting), ctx);
+            }
+            None => Err(Failure::Run(wasmi::Error::new(
+                invocation.host_error().to_string(),
+            ))),
+        },
+        // wasmi's own fuel is off: the metered module counts its fuel.
+        Ok(TypedResumableCall::OutOfFuel(_)) => Err(Failure::OutOfFuel),
+        Err(failure) => Err(failure),
+    };
+    let (result, left) = read_fuel(&store, globals, result);
+    finish(store, result, left, &limits)
+}
+
+/// A call's results or error, from its outcome and the fuel left, with
+/// the sandbox it gives back.
+#[inline(never)]
+fn finish<'s>(
+    store: Box<Store<HostState<'s>>>,
+    result: Result<(), Failure>,
+    left: u64,
+    limits: &WasmLimits,
+) -> Step<'s> {
+    let mut state = store.into_data();
+    state.release();
+    let synced = state.charge_fuel(left);
+    let result = match result {
+        Ok(()) => synced.map(|()| state.results.take().unwrap_or_default()),
+        Err(err) => Err(if let Some(error) = state.error.take() {
+            error
+        } else if err.is_out_of_fuel() {
+            // The guest used every unit of fuel it had: the budget is gone.
+            state.exhaust()
+        } else {
+            match synced {
+                Err(error) => error,
+                Ok(()) => trap(err, limits),
+            }
+        }),
+    };
+    let Some(ctx) = state.take_back() else {
+        unreachable!("a call's store holds its sandbox");
+    };
+    Step::Done(result, ctx)
 }
 
 /// How running a module failed: while instantiating it (its segments, its
@@ -456,8 +592,10 @@ fn trap(failure: Failure, limits: &WasmLimits) -> VmError {
     let message = match (err.as_trap_code(), err.kind()) {
         (Some(TrapCode::StackOverflow), _) => {
             return VmError::limit(format!(
-                "Wasm call stack exhausted (recursion deeper than {} frames)",
-                limits.max_recursion_depth
+                "Wasm call stack exhausted (deeper than {} frames, or more than {} KiB of \
+                 locals and temporaries)",
+                limits.max_recursion_depth,
+                super::MAX_VALUE_STACK_BYTES / 1024
             ));
         }
         (_, ErrorKind::Memory(inner)) => format!("linear memory: {inner}"),

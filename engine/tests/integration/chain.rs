@@ -214,7 +214,8 @@ fn calls_into_nothing_fail_with_clear_errors() {
 }
 
 #[test]
-fn deep_recursion_stops_at_the_call_depth_limit() {
+fn deep_recursion_on_the_host_stack_stops_at_its_bound() {
+    // The test processor nests through `Sandbox::call`, on the host's stack.
     let mut chain = new_chain();
     deploy(
         &mut chain,
@@ -222,7 +223,7 @@ fn deep_recursion_stops_at_the_call_depth_limit() {
         json!({"funcs": [{"name": "again", "ops": [{"call": {"contract": "loop", "entry": "again"}}]}]}),
     );
     let receipt = post(&mut chain, "loop", "again");
-    assert_eq!(failed(&receipt), VmError::CallDepth { max: 128 });
+    assert_eq!(failed(&receipt), VmError::HostStack { max: 128 });
 }
 
 #[test]
