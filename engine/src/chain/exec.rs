@@ -819,6 +819,25 @@ impl Sandbox for Ctx<'_, '_> {
         self.nested(call, true)
     }
 
+    fn deployed_programs(&mut self, vm: &VmType) -> Vec<Rc<dyn Processor>> {
+        let mut hashes = Vec::new();
+        let mut programs = Vec::new();
+        for record in root::records(self.exec.store) {
+            if record.vm_type != *vm || hashes.contains(&record.program_hash) {
+                continue;
+            }
+            hashes.push(record.program_hash);
+            if let Ok(program) = self
+                .exec
+                .registry
+                .load(self.exec.store, record.program_hash)
+            {
+                programs.push(program);
+            }
+        }
+        programs
+    }
+
     fn open_call(&mut self, call: NestedCall) -> Result<Option<Opened>, VmError> {
         self.exec.burn(GAS.call)?;
         let call = self.nested_call(call, self.frame.view);

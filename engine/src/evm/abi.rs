@@ -230,36 +230,47 @@ pub fn decode_log(
         topics: raw_topics,
         data: format!("0x{}", hex::encode(data)),
     };
-    let Some(first) = topics.first() else {
-        return log;
-    };
-    let Some(event) = abi.and_then(|abi| abi.events().find(|e| e.selector().0 == *first)) else {
-        return log;
-    };
-    let topic_words = topics.iter().map(|t| revm::primitives::B256::from(*t));
-    if let Ok(decoded) = event.decode_log_parts(topic_words, data) {
-        let (mut indexed, mut body) = (decoded.indexed.into_iter(), decoded.body.into_iter());
-        log.args = event
-            .inputs
-            .iter()
-            .enumerate()
-            .map(|(i, input)| {
-                let value = if input.indexed {
-                    indexed.next()
-                } else {
-                    body.next()
-                };
-                let name = if input.name.is_empty() {
-                    format!("#{i}")
-                } else {
-                    input.name.clone()
-                };
-                (name, value.map(|v| show(&v)).unwrap_or_default())
-            })
-            .collect();
-        log.event.clone_from(&event.name);
+    if let Some((event, args)) = abi.and_then(|abi| describe_log(abi, topics, data)) {
+        log.event = event;
+        log.args = args;
     }
     log
+}
+
+/// The event of `abi` a log is (by its first topic, and its topics and
+/// data decoding as that event's): its name and fields by name.
+pub(crate) fn describe_log(
+    abi: &JsonAbi,
+    topics: &[[u8; 32]],
+    data: &[u8],
+) -> Option<(String, Vec<(String, String)>)> {
+    let first = topics.first()?;
+    abi.events()
+        .filter(|event| event.selector().0 == *first)
+        .find_map(|event| {
+            let words = topics.iter().map(|t| revm::primitives::B256::from(*t));
+            let decoded = event.decode_log_parts(words, data).ok()?;
+            let (mut indexed, mut body) = (decoded.indexed.into_iter(), decoded.body.into_iter());
+            let args = event
+                .inputs
+                .iter()
+                .enumerate()
+                .map(|(i, input)| {
+                    let value = if input.indexed {
+                        indexed.next()
+                    } else {
+                        body.next()
+                    };
+                    let name = if input.name.is_empty() {
+                        format!("#{i}")
+                    } else {
+                        input.name.clone()
+                    };
+                    (name, value.map(|v| show(&v)).unwrap_or_default())
+                })
+                .collect();
+            Some((event.name.clone(), args))
+        })
 }
 
 /// The meaning of a Solidity `Panic(uint256)` code.
@@ -302,16 +313,26 @@ pub fn revert_reason(abi: Option<&JsonAbi>, data: &[u8]) -> String {
         let code: u64 = code.try_into().unwrap_or(u64::MAX);
         return format!("Panic(0x{code:02x}): {}", panic_meaning(code));
     }
-    if let Some(error) = abi.and_then(|abi| abi.errors().find(|e| e.selector().0 == *selector))
-        && let Ok(values) = error.abi_decode_input(body)
-    {
-        let args: Vec<String> = name_values(&error.inputs, values)
-            .into_iter()
-            .map(|(name, value)| format!("{name}: {value}"))
-            .collect();
-        return format!("{}({})", error.name, args.join(", "));
+    if let Some(reason) = abi.and_then(|abi| describe_error(abi, data)) {
+        return reason;
     }
     format!("0x{}", hex::encode(data))
+}
+
+/// The custom error of `abi` revert data is, with its arguments:
+/// `Name(arg: value, …)`.
+pub(crate) fn describe_error(abi: &JsonAbi, data: &[u8]) -> Option<String> {
+    let (selector, body) = data.split_first_chunk::<4>()?;
+    abi.errors()
+        .filter(|error| error.selector().0 == *selector)
+        .find_map(|error| {
+            let values = error.abi_decode_input(body).ok()?;
+            let args: Vec<String> = name_values(&error.inputs, values)
+                .into_iter()
+                .map(|(name, value)| format!("{name}: {value}"))
+                .collect();
+            Some(format!("{}({})", error.name, args.join(", ")))
+        })
 }
 
 /// A value as people write it: decimal integers, `0x` hex, checksummed

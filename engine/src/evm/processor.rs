@@ -187,6 +187,18 @@ impl Processor for EvmProcessor {
         self.input(entry, params).map(|_| ())
     }
 
+    fn describe_log(
+        &self,
+        topics: &[[u8; 32]],
+        data: &[u8],
+    ) -> Option<(String, Vec<(String, String)>)> {
+        abi::describe_log(&self.program.abi, topics, data)
+    }
+
+    fn describe_revert(&self, data: &[u8]) -> Option<String> {
+        abi::describe_error(&self.program.abi, data)
+    }
+
     fn call(&self, ctx: &mut dyn Sandbox, entry: Hname) -> Result<Dict, VmError> {
         if entry == Hname::of("init") {
             return self.deploy(ctx);
@@ -448,14 +460,24 @@ impl EvmProcessor {
                     db::commit(ctx, outcome.state, &loaded)?;
                     post_sends(ctx, sends)?;
                 }
+                let mut others = Others::default();
                 for log in logs {
                     let topics: Vec<[u8; 32]> = log.data.topics().iter().map(|t| t.0).collect();
-                    let decoded = abi::decode_log(
+                    let mut decoded = abi::decode_log(
                         Some(&self.program.abi),
                         log.address.0.0,
                         &topics,
                         &log.data.data,
                     );
+                    if decoded.event.is_empty()
+                        && let Some((event, args)) = others
+                            .get(ctx)
+                            .iter()
+                            .find_map(|p| p.describe_log(&topics, &log.data.data))
+                    {
+                        decoded.event = event;
+                        decoded.args = args;
+                    }
                     let topic = if decoded.event.is_empty() {
                         "evm.log".to_owned()
                     } else {
@@ -468,10 +490,24 @@ impl EvmProcessor {
                     Output::Call(data) => data.to_vec(),
                 })
             }
-            ExecutionResult::Revert { output, .. } => Err(VmError::Revert {
-                reason: self.program.revert_reason(&output),
-                data: format!("0x{}", hex::encode(&output)),
-            }),
+            ExecutionResult::Revert { output, .. } => {
+                let own = self.program.revert_reason(&output);
+                // A custom error of another contract (bubbled up from an
+                // inner call): named with that contract's ABI.
+                let reason = if own.starts_with("0x") {
+                    Others::default()
+                        .get(ctx)
+                        .iter()
+                        .find_map(|p| p.describe_revert(&output))
+                        .unwrap_or(own)
+                } else {
+                    own
+                };
+                Err(VmError::Revert {
+                    reason,
+                    data: format!("0x{}", hex::encode(&output)),
+                })
+            }
             ExecutionResult::Halt { reason, .. } => {
                 let message = format!("{reason:?}");
                 if message.starts_with("OutOfGas") {
@@ -491,6 +527,18 @@ impl EvmProcessor {
                 })
             }
         }
+    }
+}
+
+/// The programs of the chain's other EVM contracts, looked up once and
+/// only when a log or a revert is not in the running contract's ABI.
+#[derive(Default)]
+struct Others(Option<Vec<std::rc::Rc<dyn Processor>>>);
+
+impl Others {
+    fn get(&mut self, ctx: &mut dyn Sandbox) -> &[std::rc::Rc<dyn Processor>] {
+        self.0
+            .get_or_insert_with(|| ctx.deployed_programs(&VmType::EVM))
     }
 }
 

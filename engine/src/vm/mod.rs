@@ -233,6 +233,28 @@ pub trait Processor {
         Ok(())
     }
 
+    /// What the program's interface names a log by its topics and data (an
+    /// EVM log: the first topic the event's selector): the event's name
+    /// and its fields by name, as text. `None` (the default) if it declares
+    /// no such event. A receipt names a log that one contract emitted
+    /// while another ran with the interface of any contract deployed.
+    fn describe_log(
+        &self,
+        topics: &[[u8; 32]],
+        data: &[u8],
+    ) -> Option<(String, Vec<(String, String)>)> {
+        let _ = (topics, data);
+        None
+    }
+
+    /// What the program's interface names revert data (an EVM custom
+    /// error by its selector): `Name(arg: value, …)`. `None` (the default)
+    /// if it declares no such error.
+    fn describe_revert(&self, data: &[u8]) -> Option<String> {
+        let _ = data;
+        None
+    }
+
     /// The entry point `entry`, if the program has it.
     fn entry_point(&self, entry: Hname) -> Option<&EntryPointInfo> {
         self.entry_points().iter().find(|ep| ep.hname == entry)

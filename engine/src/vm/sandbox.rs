@@ -214,6 +214,13 @@ pub trait Sandbox {
     /// `result`'s error.
     fn close_call(&mut self, result: Result<Dict, VmError>) -> Result<Dict, VmError>;
 
+    /// The programs of the contracts deployed with VM `vm`, once each, in
+    /// the order of their contracts' hnames: what a processor names what a
+    /// contract emitted with (see [`Processor::describe_log`]). Costs no
+    /// gas: it reads only what the chain already holds, and only to name
+    /// things in the receipt.
+    fn deployed_programs(&mut self, vm: &super::VmType) -> Vec<std::rc::Rc<dyn Processor>>;
+
     /// Calls view `entry` of `contract` (any VM) read-only, even from a func:
     /// a func there fails with [`VmError::FuncFromView`].
     ///

@@ -889,3 +889,55 @@ fn a_reverted_transaction_bumps_its_senders_nonce() {
     assert_eq!(nonce(&chain, &bob()), bob_before + 1);
     assert_eq!(nonce(&chain, &alice()), before + 1);
 }
+
+/// Logs and reverts are decoded with every ABI the chain knows: the
+/// token's `Transfer` and its custom error, met while the relay (whose ABI
+/// declares neither) runs, are named as the token names them.
+#[test]
+fn logs_and_bubbled_errors_of_inner_contracts_are_decoded_with_their_own_abi() {
+    let mut chain = chain();
+    deploy(&mut chain, "Token", json!(["T", "T", "1000"]));
+    deploy_fixture(&mut chain, "Relay");
+    let (token, relay) = (
+        contract_address(&chain, "token"),
+        contract_address(&chain, "relay"),
+    );
+    ok(&send(
+        &mut chain,
+        alice(),
+        "token",
+        "transfer",
+        json!([relay, "10"]),
+    ));
+
+    let receipt = send(
+        &mut chain,
+        alice(),
+        "relay",
+        "pay",
+        json!([token, address(&bob()), "4"]),
+    );
+    ok(&receipt);
+    let event = &receipt.events[0];
+    assert_eq!(event.topic, "Transfer");
+    let log: serde_json::Value = serde_json::from_slice(&event.payload).expect("JSON");
+    assert_eq!(log["event"], "Transfer");
+    assert_eq!(log["address"], token);
+    assert_eq!(log["args"][2], json!(["value", "4"]));
+
+    let receipt = send(
+        &mut chain,
+        alice(),
+        "relay",
+        "pay",
+        json!([token, address(&bob()), "7"]),
+    );
+    let VmError::Revert { reason, .. } = failed(&receipt) else {
+        panic!("a revert");
+    };
+    // (The address is checksummed: compare without case.)
+    assert_eq!(
+        reason.to_lowercase(),
+        format!("ERC20InsufficientBalance(sender: {relay}, balance: 6, needed: 7)").to_lowercase()
+    );
+}
