@@ -28,6 +28,9 @@ pub(crate) struct NativeContract {
     pub(crate) description: &'static str,
     entry_points: Vec<EntryPointInfo>,
     handlers: Vec<Handler>,
+    /// Its share of the host-stack bound (`evm`'s entry points run EVM
+    /// transactions: an EVM call's).
+    stack_cost: usize,
 }
 
 impl NativeContract {
@@ -37,7 +40,14 @@ impl NativeContract {
             description,
             entry_points: Vec::new(),
             handlers: Vec::new(),
+            stack_cost: 1,
         }
+    }
+
+    /// Sets its share of the host-stack bound (builder style).
+    pub(crate) fn stack_cost(mut self, units: usize) -> Self {
+        self.stack_cost = units;
+        self
     }
 
     /// Adds an entry point (builder style).
@@ -59,6 +69,10 @@ impl Processor for NativeContract {
 
     fn entry_points(&self) -> &[EntryPointInfo] {
         &self.entry_points
+    }
+
+    fn stack_cost(&self) -> usize {
+        self.stack_cost
     }
 
     fn call(&self, ctx: &mut dyn Sandbox, entry: Hname) -> Result<Dict, VmError> {

@@ -17,6 +17,7 @@ pub use abi::{
 pub use addresses::MAGIC_ADDRESS_HEX;
 pub use artifact::{ACCEPTED_SHAPES, programs_from_artifact};
 pub use db::WEI_PER_BASE_TOKEN;
+pub(crate) use processor::call_address;
 pub use processor::{BLOCK_GAS_LIMIT, EvmFactory, MAX_TRACED_STEPS, entry_points};
 
 use crate::ids::AgentId;

@@ -212,7 +212,13 @@ impl Processor for EvmProcessor {
         })?;
         let address = contract_address(ctx)?;
         let caller = ctx.caller();
-        let output = self.transact(ctx, &caller, TxKind::Call(address), input)?;
+        let output = transact(
+            ctx,
+            Some(&self.program.abi),
+            &caller,
+            TxKind::Call(address),
+            input,
+        )?;
         let mut results = Dict::new().with("o", output.clone());
         if let Some(function) = function
             && let Ok(decoded) = abi::decode_output(function, &output)
@@ -314,7 +320,7 @@ impl EvmProcessor {
         let expected = from.create(db::nonce(ctx, &from)?);
         let own = ctx.account_id();
         ctx.state_set(&db::owner_key(&expected), &own.to_bytes())?;
-        let address = self.transact(ctx, &sender, TxKind::Create, code)?;
+        let address = transact(ctx, Some(&self.program.abi), &sender, TxKind::Create, code)?;
         if address.as_slice() != expected.as_slice() {
             return Err(VmError::Trap {
                 vm: VmType::EVM,
@@ -329,203 +335,214 @@ impl EvmProcessor {
         ctx.state_set(&db::contract_key(ctx.contract()), &address)?;
         Ok(Dict::new().with("address", address))
     }
+}
 
-    /// Runs one transaction; on success commits it (unless in a view) and
-    /// returns the output (for a create: the new address).
-    fn transact(
-        &self,
-        ctx: &mut dyn Sandbox,
-        sender: &AgentId,
-        kind: TxKind,
-        input: Vec<u8>,
-    ) -> Result<Vec<u8>, VmError> {
-        let from = evm_address(ctx, sender)?;
-        let ratio = GAS.evm_gas_ratio.max(1);
-        let gas_limit = (ctx.gas_remaining() / ratio).min(BLOCK_GAS_LIMIT);
-        // Whether the request's budget, not the block gas limit, bounds the call.
-        let budget_bound = gas_limit < BLOCK_GAS_LIMIT;
-        let view = ctx.is_view();
-        let block_number = u64::from(ctx.block_index());
-        let timestamp = ctx.timestamp() / 1_000_000_000;
-        let prevrandao = B256::from(*ctx.entropy().as_bytes());
+/// Calls the EVM address `to` with `input` from the caller (see
+/// `core::evm`'s `callAddress`): the return data.
+pub(crate) fn call_address(
+    ctx: &mut dyn Sandbox,
+    to: [u8; 20],
+    input: Vec<u8>,
+) -> Result<Vec<u8>, VmError> {
+    let caller = ctx.caller();
+    transact(ctx, None, &caller, TxKind::Call(Address::from(to)), input)
+}
 
-        // `evm.steps` (u32 LE): record that many instructions for the trace.
-        let max_steps = ctx
-            .params()
-            .get("evm.steps")
-            .and_then(|b| crate::codec::u32_from_bytes(b).ok())
-            .map_or(0, |n| n.min(MAX_TRACED_STEPS) as usize);
-        // `evm.value` (`u64` LE, base tokens): the call's `msg.value`.
-        let value = match ctx.params().get("evm.value") {
-            Some(bytes) => crate::codec::u64_from_bytes(bytes)
-                .map_err(|err| VmError::param("evm.value", err))?,
-            None => 0,
-        };
-        if value > 0 && view {
-            return Err(VmError::param("evm.value", "a view cannot receive value"));
+/// Runs one EVM transaction from `sender` (its address: [`evm_address`])
+/// with `input`, `evm.value` and `evm.steps` from the params, and commits
+/// it unless the call is a view. `abi` is the called contract's, when
+/// known: its logs and custom errors are named with it first, then with
+/// any deployed contract's. Gives the output (for a create: the new
+/// address).
+pub(crate) fn transact(
+    ctx: &mut dyn Sandbox,
+    abi: Option<&alloy_json_abi::JsonAbi>,
+    sender: &AgentId,
+    kind: TxKind,
+    input: Vec<u8>,
+) -> Result<Vec<u8>, VmError> {
+    let from = evm_address(ctx, sender)?;
+    let ratio = GAS.evm_gas_ratio.max(1);
+    let gas_limit = (ctx.gas_remaining() / ratio).min(BLOCK_GAS_LIMIT);
+    // Whether the request's budget, not the block gas limit, bounds the call.
+    let budget_bound = gas_limit < BLOCK_GAS_LIMIT;
+    let view = ctx.is_view();
+    let block_number = u64::from(ctx.block_index());
+    let timestamp = ctx.timestamp() / 1_000_000_000;
+    let prevrandao = B256::from(*ctx.entropy().as_bytes());
+
+    // `evm.steps` (u32 LE): record that many instructions for the trace.
+    let max_steps = ctx
+        .params()
+        .get("evm.steps")
+        .and_then(|b| crate::codec::u32_from_bytes(b).ok())
+        .map_or(0, |n| n.min(MAX_TRACED_STEPS) as usize);
+    // `evm.value` (`u64` LE, base tokens): the call's `msg.value`.
+    let value = match ctx.params().get("evm.value") {
+        Some(bytes) => {
+            crate::codec::u64_from_bytes(bytes).map_err(|err| VmError::param("evm.value", err))?
         }
-        if !view {
-            remember_owner(ctx, &from, sender)?;
-        }
-        let request = match kind {
-            TxKind::Call(to) => RequestAllowance {
-                from,
-                to,
-                left: ctx.allowance().base_tokens,
-            },
-            TxKind::Create => RequestAllowance::default(),
-        };
-        let mut database = SandboxDb::new(ctx);
-        let nonce = database
-            .basic(from)
-            .map_err(|err| VmError::Trap {
+        None => 0,
+    };
+    if value > 0 && view {
+        return Err(VmError::param("evm.value", "a view cannot receive value"));
+    }
+    if !view {
+        remember_owner(ctx, &from, sender)?;
+    }
+    let request = match kind {
+        TxKind::Call(to) => RequestAllowance {
+            from,
+            to,
+            left: ctx.allowance().base_tokens,
+        },
+        TxKind::Create => RequestAllowance::default(),
+    };
+    let mut database = SandboxDb::new(ctx);
+    let nonce = database
+        .basic(from)
+        .map_err(|err| VmError::Trap {
+            vm: VmType::EVM,
+            message: err.to_string(),
+        })?
+        .map_or(0, |info| info.nonce);
+    let mut tx = super::transaction(from, kind, Bytes::from(input), gas_limit, nonce);
+    tx.value = U256::from(value) * U256::from(db::WEI_PER_BASE_TOKEN);
+    // On the heap: nested ISC calls re-enter the EVM on the host's
+    // stack, and an EVM with its context is kilobytes.
+    let mut evm = Box::new(
+        Context::mainnet()
+            .with_db(&mut database)
+            .modify_cfg_chained(super::playground_cfg)
+            .modify_block_chained(|block| {
+                block.number = U256::from(block_number);
+                block.timestamp = U256::from(timestamp);
+                block.prevrandao = Some(prevrandao);
+                block.gas_limit = BLOCK_GAS_LIMIT;
+                block.basefee = 0;
+            })
+            .build_mainnet_with_inspector(Magic {
+                max_steps,
+                request,
+                ..Magic::default()
+            }),
+    );
+    let outcome = evm.inspect_tx(tx);
+    let fatal = evm.inspector.fatal.take();
+    let frames = std::mem::take(&mut evm.inspector.frames);
+    let frames_total = evm.inspector.frames_total;
+    let steps = std::mem::take(&mut evm.inspector.steps);
+    let sends = std::mem::take(&mut evm.inspector.sends);
+    drop(evm);
+    let SandboxDb {
+        ctx, error, loaded, ..
+    } = database;
+    let frames_kept = frames.len();
+    let mut detail = serde_json::json!({ "evm_frames": frames });
+    if frames_total > frames_kept {
+        detail["evm_frames_total"] = serde_json::json!(frames_total);
+        detail["evm_frames_truncated"] = serde_json::json!(true);
+    }
+    if max_steps > 0 {
+        detail["evm_steps"] = serde_json::json!(steps);
+    }
+    ctx.trace_detail(detail);
+    if let Some(error) = fatal.or(error) {
+        return Err(error);
+    }
+    let outcome = outcome.map_err(|err| {
+        if gas_limit < 21_000 {
+            VmError::OutOfGas { budget: 0 }
+        } else {
+            VmError::Trap {
                 vm: VmType::EVM,
                 message: err.to_string(),
-            })?
-            .map_or(0, |info| info.nonce);
-        let mut tx = super::transaction(from, kind, Bytes::from(input), gas_limit, nonce);
-        tx.value = U256::from(value) * U256::from(db::WEI_PER_BASE_TOKEN);
-        // On the heap: nested ISC calls re-enter the EVM on the host's
-        // stack, and an EVM with its context is kilobytes.
-        let mut evm = Box::new(
-            Context::mainnet()
-                .with_db(&mut database)
-                .modify_cfg_chained(super::playground_cfg)
-                .modify_block_chained(|block| {
-                    block.number = U256::from(block_number);
-                    block.timestamp = U256::from(timestamp);
-                    block.prevrandao = Some(prevrandao);
-                    block.gas_limit = BLOCK_GAS_LIMIT;
-                    block.basefee = 0;
-                })
-                .build_mainnet_with_inspector(Magic {
-                    max_steps,
-                    request,
-                    ..Magic::default()
-                }),
-        );
-        let outcome = evm.inspect_tx(tx);
-        let fatal = evm.inspector.fatal.take();
-        let frames = std::mem::take(&mut evm.inspector.frames);
-        let frames_total = evm.inspector.frames_total;
-        let steps = std::mem::take(&mut evm.inspector.steps);
-        let sends = std::mem::take(&mut evm.inspector.sends);
-        drop(evm);
-        let SandboxDb {
-            ctx, error, loaded, ..
-        } = database;
-        let frames_kept = frames.len();
-        let mut detail = serde_json::json!({ "evm_frames": frames });
-        if frames_total > frames_kept {
-            detail["evm_frames_total"] = serde_json::json!(frames_total);
-            detail["evm_frames_truncated"] = serde_json::json!(true);
-        }
-        if max_steps > 0 {
-            detail["evm_steps"] = serde_json::json!(steps);
-        }
-        ctx.trace_detail(detail);
-        if let Some(error) = fatal.or(error) {
-            return Err(error);
-        }
-        let outcome = outcome.map_err(|err| {
-            if gas_limit < 21_000 {
-                VmError::OutOfGas { budget: 0 }
-            } else {
-                VmError::Trap {
-                    vm: VmType::EVM,
-                    message: err.to_string(),
-                }
             }
-        });
-        let outcome = match outcome {
-            Ok(outcome) => outcome,
-            Err(VmError::OutOfGas { .. }) => {
-                return Err(ctx
-                    .burn_gas(u64::MAX)
-                    .err()
-                    .unwrap_or(VmError::OutOfGas { budget: 0 }));
-            }
-            Err(err) => return Err(err),
-        };
-        let result = outcome.result;
-        // The request's own transaction (not one a contract makes through
-        // ISC) uses up its sender's nonce even when it fails.
-        if !view && !result.is_success() && *sender == ctx.request_sender() {
-            db::use_nonce_on_failure(ctx, &from)?;
         }
-        ctx.burn_gas(result.tx_gas_used().saturating_mul(ratio))?;
-        match result {
-            ExecutionResult::Success { output, logs, .. } => {
-                if !view {
-                    db::commit(ctx, outcome.state, &loaded)?;
-                    post_sends(ctx, sends)?;
-                }
-                let mut others = Others::default();
-                for log in logs {
-                    let topics: Vec<[u8; 32]> = log.data.topics().iter().map(|t| t.0).collect();
-                    let mut decoded = abi::decode_log(
-                        Some(&self.program.abi),
-                        log.address.0.0,
-                        &topics,
-                        &log.data.data,
-                    );
-                    if decoded.event.is_empty()
-                        && let Some((event, args)) = others
-                            .get(ctx)
-                            .iter()
-                            .find_map(|p| p.describe_log(&topics, &log.data.data))
-                    {
-                        decoded.event = event;
-                        decoded.args = args;
-                    }
-                    let topic = if decoded.event.is_empty() {
-                        "evm.log".to_owned()
-                    } else {
-                        decoded.event.clone()
-                    };
-                    ctx.evm_log(&topic, &serde_json::to_vec(&decoded).unwrap_or_default())?;
-                }
-                Ok(match output {
-                    Output::Create(_, address) => address.map(|a| a.to_vec()).unwrap_or_default(),
-                    Output::Call(data) => data.to_vec(),
-                })
+    });
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(VmError::OutOfGas { .. }) => {
+            return Err(ctx
+                .burn_gas(u64::MAX)
+                .err()
+                .unwrap_or(VmError::OutOfGas { budget: 0 }));
+        }
+        Err(err) => return Err(err),
+    };
+    let result = outcome.result;
+    // The request's own transaction (not one a contract makes through
+    // ISC) uses up its sender's nonce even when it fails.
+    if !view && !result.is_success() && *sender == ctx.request_sender() {
+        db::use_nonce_on_failure(ctx, &from)?;
+    }
+    ctx.burn_gas(result.tx_gas_used().saturating_mul(ratio))?;
+    match result {
+        ExecutionResult::Success { output, logs, .. } => {
+            if !view {
+                db::commit(ctx, outcome.state, &loaded)?;
+                post_sends(ctx, sends)?;
             }
-            ExecutionResult::Revert { output, .. } => {
-                let own = self.program.revert_reason(&output);
-                // A custom error of another contract (bubbled up from an
-                // inner call): named with that contract's ABI.
-                let reason = if own.starts_with("0x") {
-                    Others::default()
+            let mut others = Others::default();
+            for log in logs {
+                let topics: Vec<[u8; 32]> = log.data.topics().iter().map(|t| t.0).collect();
+                let mut decoded = abi::decode_log(abi, log.address.0.0, &topics, &log.data.data);
+                if decoded.event.is_empty()
+                    && let Some((event, args)) = others
                         .get(ctx)
                         .iter()
-                        .find_map(|p| p.describe_revert(&output))
-                        .unwrap_or(own)
-                } else {
-                    own
-                };
-                Err(VmError::Revert {
-                    reason,
-                    data: format!("0x{}", hex::encode(&output)),
-                })
-            }
-            ExecutionResult::Halt { reason, .. } => {
-                let message = format!("{reason:?}");
-                if message.starts_with("OutOfGas") {
-                    if budget_bound {
-                        return Err(ctx
-                            .burn_gas(u64::MAX)
-                            .err()
-                            .unwrap_or(VmError::OutOfGas { budget: 0 }));
-                    }
-                    // The EVM's own limit (the block gas limit) ran out
-                    // first: out of gas all the same, with that budget.
-                    return Err(VmError::OutOfGas { budget: gas_limit });
+                        .find_map(|p| p.describe_log(&topics, &log.data.data))
+                {
+                    decoded.event = event;
+                    decoded.args = args;
                 }
-                Err(VmError::Trap {
-                    vm: VmType::EVM,
-                    message,
-                })
+                let topic = if decoded.event.is_empty() {
+                    "evm.log".to_owned()
+                } else {
+                    decoded.event.clone()
+                };
+                ctx.evm_log(&topic, &serde_json::to_vec(&decoded).unwrap_or_default())?;
             }
+            Ok(match output {
+                Output::Create(_, address) => address.map(|a| a.to_vec()).unwrap_or_default(),
+                Output::Call(data) => data.to_vec(),
+            })
+        }
+        ExecutionResult::Revert { output, .. } => {
+            let own = abi::revert_reason(abi, &output);
+            // A custom error of another contract (bubbled up from an
+            // inner call): named with that contract's ABI.
+            let reason = if own.starts_with("0x") {
+                Others::default()
+                    .get(ctx)
+                    .iter()
+                    .find_map(|p| p.describe_revert(&output))
+                    .unwrap_or(own)
+            } else {
+                own
+            };
+            Err(VmError::Revert {
+                reason,
+                data: format!("0x{}", hex::encode(&output)),
+            })
+        }
+        ExecutionResult::Halt { reason, .. } => {
+            let message = format!("{reason:?}");
+            if message.starts_with("OutOfGas") {
+                if budget_bound {
+                    return Err(ctx
+                        .burn_gas(u64::MAX)
+                        .err()
+                        .unwrap_or(VmError::OutOfGas { budget: 0 }));
+                }
+                // The EVM's own limit (the block gas limit) ran out
+                // first: out of gas all the same, with that budget.
+                return Err(VmError::OutOfGas { budget: gas_limit });
+            }
+            Err(VmError::Trap {
+                vm: VmType::EVM,
+                message,
+            })
         }
     }
 }

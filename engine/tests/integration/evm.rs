@@ -941,3 +941,93 @@ fn logs_and_bubbled_errors_of_inner_contracts_are_decoded_with_their_own_abi() {
         format!("ERC20InsufficientBalance(sender: {relay}, balance: 6, needed: 7)").to_lowercase()
     );
 }
+
+/// `args` as calldata for `function` of `program`.
+fn calldata(program: &isc_engine::evm::EvmProgram, function: &str, values: &[&str]) -> Vec<u8> {
+    let function = program.function(function).expect("the function");
+    let values: Vec<String> = values.iter().map(|v| (*v).to_owned()).collect();
+    isc_engine::evm::encode_call(function, &values).expect("encodes")
+}
+
+/// A word of return data as a decimal number.
+fn word(results: &Dict) -> String {
+    isc_engine::evm::word_to_decimal(results.get("o").expect("return data"))
+}
+
+/// A factory's children have no ISC name: they are called and viewed by
+/// address through the `evm` core contract, value sent to their payable
+/// constructor is theirs, and their nonces and state are the EVM's.
+#[test]
+fn a_factorys_children_are_called_and_viewed_by_address() {
+    let mut chain = chain();
+    deploy_fixture(&mut chain, "Factory");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/solidity/Factory.json"
+    ))
+    .expect("the fixture");
+    let (_, child_program) = isc_engine::evm::programs_from_artifact(&text)
+        .expect("solc output")
+        .into_iter()
+        .find(|(name, _)| name == "Child")
+        .expect("Child is in Factory.sol's output");
+    let receipt = chain
+        .post(
+            Request::new(alice(), "factory", "make")
+                .param("args", args(json!(["7"])))
+                .param("evm.value", 5u64.to_le_bytes()),
+        )
+        .expect("accepted");
+    let results = ok(&receipt);
+    let decoded: Vec<(String, String)> =
+        serde_json::from_slice(results.get("decoded").expect("decoded")).expect("JSON");
+    let child = decoded[0].1.to_lowercase();
+    let child_bytes = hex::decode(child.trim_start_matches("0x")).expect("hex");
+    assert_eq!(receipt.events[0].topic, "Created");
+
+    let view = |chain: &mut Chain, function: &str| {
+        chain
+            .call_view(
+                "evm",
+                "callContract",
+                Dict::new()
+                    .with("a", child_bytes.clone())
+                    .with("i", calldata(&child_program, function, &[])),
+            )
+            .expect("the view runs")
+    };
+    assert_eq!(word(&view(&mut chain, "value")), "7");
+    // The value sent to the payable constructor is the child's.
+    assert_eq!(
+        word(&view(&mut chain, "held")),
+        (5 * isc_engine::evm::WEI_PER_BASE_TOKEN).to_string()
+    );
+
+    let receipt = chain
+        .post(
+            Request::new(bob(), "evm", "callAddress")
+                .param("a", child_bytes.clone())
+                .param("i", calldata(&child_program, "set", &["9"])),
+        )
+        .expect("accepted");
+    ok(&receipt);
+    assert_eq!(receipt.events.len(), 1, "the child's Set log");
+    assert_eq!(word(&view(&mut chain, "value")), "9");
+
+    // A call that reverts fails its request, and changes nothing.
+    let receipt = chain
+        .post(
+            Request::new(bob(), "evm", "callAddress")
+                .param("a", child_bytes.clone())
+                .param("i", vec![0xde, 0xad, 0xbe, 0xef]),
+        )
+        .expect("accepted");
+    assert!(matches!(failed(&receipt), VmError::Revert { .. }));
+    assert_eq!(word(&view(&mut chain, "value")), "9");
+
+    // A malformed address is refused by name.
+    let receipt = chain
+        .post(Request::new(bob(), "evm", "callAddress").param("a", vec![1, 2, 3]))
+        .expect("accepted");
+    assert!(failed(&receipt).to_string().contains("20 bytes"), "{:?}", receipt.error);
+}
