@@ -136,6 +136,16 @@ pub enum Command {
         /// (a later block runs it).
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         queue: bool,
+        /// Call code at an EVM address instead (`contract` is ignored):
+        /// `entry` is a function of the target's ABI, and the request goes
+        /// to `evm.callAddress` (a view: `evm.callContract`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        target: Option<AddressTarget>,
+    },
+    /// The funcs and views of an ABI, to call code at an address with.
+    Interface {
+        /// Where the ABI comes from.
+        source: AbiSource,
     },
     /// What a program says of itself before it is deployed: its language.
     Inspect {
@@ -203,6 +213,13 @@ pub enum Reply {
         /// That chain.
         view: Box<ChainView>,
     },
+    /// An ABI's funcs and views.
+    Interface {
+        /// The ABI, as JSON.
+        abi: String,
+        /// Its entry points, as contract cards show them.
+        entries: Vec<Entry>,
+    },
     /// What an inspected program says of itself.
     Inspected {
         /// Its source language, if it says (WasmLib's tag, the producers
@@ -252,6 +269,47 @@ pub struct ChainView {
     /// The time the next block will have.
     #[serde(default)]
     pub next_block_time: u64,
+    /// EVM contracts that contracts created (a factory's children): they
+    /// have no ISC name, only an address.
+    #[serde(default)]
+    pub evm_children: Vec<EvmChild>,
+}
+
+/// An EVM contract another contract created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvmChild {
+    /// Its address, checksummed.
+    pub address: String,
+    /// Who created it: a deployed contract's name, or another child's
+    /// address.
+    pub creator: Option<String>,
+    /// The deployed contract whose code it runs, if one does (its ABI fits).
+    pub code_of: Option<String>,
+}
+
+/// Code at an EVM address and the ABI to call it with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressTarget {
+    /// The address, `0x` and 40 hex digits.
+    pub address: String,
+    /// The ABI, as JSON.
+    pub abi: String,
+}
+
+/// Where an ABI comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AbiSource {
+    /// A deployed EVM contract's.
+    Contract {
+        /// Its name.
+        name: String,
+    },
+    /// ABI JSON (pasted, or from a compile).
+    Json {
+        /// The text.
+        text: String,
+    },
 }
 
 /// An account and its tokens.

@@ -193,6 +193,7 @@ impl Check {
                         trace: None,
                         at: None,
                         queue: false,
+                        target: None,
                     }),
                     Err(_) => Verdict::Fail,
                 }

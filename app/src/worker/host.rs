@@ -5,7 +5,8 @@
 
 use crate::model::contract::{Interface, show_results};
 use crate::protocol::{
-    AccountView, ChainView, Command, ContractView, FirstLightReport, Reply, StateItem,
+    AbiSource, AccountView, AddressTarget, ChainView, Command, ContractView, EvmChild,
+    FirstLightReport, Reply, StateItem,
 };
 use isc_engine::session::{Session, Source};
 use isc_engine::{AgentId, Chain, ChainConfig, Hname, Request, VmType};
@@ -143,17 +144,35 @@ impl Host {
                 trace,
                 at,
                 queue,
+                target,
             } => {
                 let mut params = params;
                 if tokens.value > 0 {
                     params.set("evm.value", tokens.value.to_le_bytes().to_vec());
                 }
+                // Code at an address: a request to the evm core contract,
+                // its return data decoded with the chosen ABI.
+                let (contract, entry, params, called) = match target {
+                    None => (contract, entry, params, None),
+                    Some(target) => match address_call(&target, &entry, params) {
+                        Ok((params, called)) => {
+                            let entry = if view { "callContract" } else { "callAddress" };
+                            ("evm".to_owned(), entry.to_owned(), params, Some(called))
+                        }
+                        Err(err) => return failed(format!("not sent: {err}")),
+                    },
+                };
                 let (hname, entry_hname) = (Hname::of(&contract), Hname::of(&entry));
                 if view {
                     // At a past block (time travel) the view reads that state.
                     return self.at_block(at, |host| {
                         match host.chain.call_view_as(sender, hname, entry_hname, params) {
-                            Ok(results) => host.show_values(&contract, &entry, &results),
+                            Ok(results) => match &called {
+                                Some(called) => Reply::Values {
+                                    values: called.decode(&results),
+                                },
+                                None => host.show_values(&contract, &entry, &results),
+                            },
                             Err(err) => failed(err),
                         }
                     });
@@ -186,10 +205,36 @@ impl Host {
                     };
                 }
                 match self.chain.post(request) {
-                    Ok(receipt) => self.changed(Some(receipt)),
+                    Ok(mut receipt) => {
+                        // What the page shows of this receipt names the
+                        // outputs (the chain's own copy keeps the raw ones).
+                        if let (Some(called), Some(results)) = (&called, &mut receipt.results) {
+                            let decoded = called.decode(results);
+                            results
+                                .set("decoded", serde_json::to_vec(&decoded).unwrap_or_default());
+                        }
+                        self.changed(Some(receipt))
+                    }
                     Err(err) => failed(err),
                 }
             }
+            Command::Interface { source } => match self.abi_text(source) {
+                Ok(abi) => match isc_engine::evm::EvmProgram::interface(&abi) {
+                    Ok(program) => Reply::Interface {
+                        entries: Interface::from_entry_points(
+                            isc_engine::evm::entry_points(&program),
+                            false,
+                        )
+                        .entries
+                        .into_iter()
+                        .filter(|e| e.name != "init")
+                        .collect(),
+                        abi,
+                    },
+                    Err(err) => failed(err),
+                },
+                Err(err) => failed(err),
+            },
             Command::Inspect { vm, binary } => match self.chain.inspect_program(&vm, &binary) {
                 Ok((language, _)) => Reply::Inspected { language },
                 Err(err) => failed(err),
@@ -308,7 +353,9 @@ impl Host {
                 address: c.address.clone().unwrap_or_else(|| evm_address(&agent)),
             }
         });
+        let evm_children = self.evm_children(&contracts);
         ChainView {
+            evm_children,
             block_index: chain.block_index(),
             state_hash: chain.state_hash().to_string(),
             session: self.session().to_json(),
@@ -319,6 +366,81 @@ impl Host {
             time: chain.time(),
             next_block_time: chain.next_block_time(),
         }
+    }
+
+    /// The ABI `source` names, as JSON.
+    fn abi_text(&self, source: AbiSource) -> Result<String, String> {
+        let name = match source {
+            AbiSource::Json { text } => return Ok(text),
+            AbiSource::Contract { name } => name,
+        };
+        let record = self
+            .chain
+            .contracts()
+            .into_iter()
+            .find(|c| c.name == name && c.vm_type == VmType::EVM)
+            .ok_or_else(|| format!("no Solidity contract `{name}` is deployed"))?;
+        let (_, program) = self
+            .chain
+            .program(&record.program_hash)
+            .ok_or_else(|| format!("the program of `{name}` is not stored"))?;
+        isc_engine::evm::EvmProgram::from_json(&program)
+            .map(|program| program.abi_json())
+            .map_err(|err| err.to_string())
+    }
+
+    /// The EVM contracts that contracts created: every account with code
+    /// that no deployed contract's name points to, with its creator (from
+    /// the receipts' EVM frames) and the deployed contract running the same
+    /// code, if one does.
+    fn evm_children(&self, contracts: &[ContractView]) -> Vec<EvmChild> {
+        let evm = self.chain.contract_state(Hname::of("evm"));
+        let accounts = isc_engine::evm::code_accounts(&evm);
+        let named = |address: &[u8; 20]| {
+            let hex = format!("0x{}", hex::encode(address));
+            contracts
+                .iter()
+                .find(|c| {
+                    c.address
+                        .as_deref()
+                        .is_some_and(|a| a.eq_ignore_ascii_case(&hex))
+                })
+                .map(|c| c.name.clone())
+        };
+        let code_hash = |name: &str| {
+            accounts
+                .iter()
+                .find(|(address, _)| named(address).as_deref() == Some(name))
+                .map(|(_, hash)| *hash)
+        };
+        let creators = creations(&self.chain.receipts());
+        accounts
+            .iter()
+            .filter(|(address, _)| named(address).is_none())
+            .map(|(address, hash)| {
+                let hex = format!("0x{}", hex::encode(address));
+                let creator = creators
+                    .iter()
+                    .find(|(child, _)| child.eq_ignore_ascii_case(&hex))
+                    .map(|(_, creator)| {
+                        let bytes = hex::decode(creator.trim_start_matches("0x")).ok();
+                        bytes
+                            .and_then(|b| <[u8; 20]>::try_from(b).ok())
+                            .and_then(|b| named(&b))
+                            .unwrap_or_else(|| creator.clone())
+                    });
+                let code_of = contracts
+                    .iter()
+                    .filter(|c| c.vm == VmType::EVM)
+                    .find(|c| code_hash(&c.name) == Some(*hash))
+                    .map(|c| c.name.clone());
+                EvmChild {
+                    address: checksummed(address),
+                    creator,
+                    code_of,
+                }
+            })
+            .collect()
     }
 
     /// A contract's entry points: from its schema when the session has
@@ -361,6 +483,98 @@ impl Host {
             variables,
         }
     }
+}
+
+/// A call of code at an address, as the worker sends it: the function to
+/// decode its return data with.
+struct AddressCall {
+    interface: isc_engine::evm::EvmProgram,
+    function: String,
+}
+
+impl AddressCall {
+    /// The return data `o` of `results`, decoded.
+    fn decode(&self, results: &isc_engine::Dict) -> Vec<(String, String)> {
+        let output = results.get("o").unwrap_or_default();
+        self.interface
+            .function(&self.function)
+            .ok()
+            .and_then(|function| isc_engine::evm::decode_output(function, output).ok())
+            .unwrap_or_else(|| vec![("o".to_owned(), format!("0x{}", hex::encode(output)))])
+    }
+}
+
+/// The params of `evm.callAddress` for calling `entry` of the target with
+/// `params` (`args` or raw `i`, and `evm.value`).
+fn address_call(
+    target: &AddressTarget,
+    entry: &str,
+    params: isc_engine::Dict,
+) -> Result<(isc_engine::Dict, AddressCall), String> {
+    let digits = target.address.trim().trim_start_matches("0x");
+    let address = hex::decode(digits)
+        .ok()
+        .filter(|bytes| bytes.len() == 20)
+        .ok_or_else(|| {
+            format!(
+                "`{}` is not an EVM address (0x and 40 hex digits)",
+                target.address
+            )
+        })?;
+    let interface =
+        isc_engine::evm::EvmProgram::interface(&target.abi).map_err(|err| err.to_string())?;
+    let (_, calldata) =
+        isc_engine::evm::calldata(&interface, entry, &params).map_err(|err| err.to_string())?;
+    let mut call = isc_engine::Dict::new()
+        .with("a", address)
+        .with("i", calldata);
+    if let Some(value) = params.get("evm.value") {
+        call.set("evm.value", value.to_vec());
+    }
+    Ok((
+        call,
+        AddressCall {
+            interface,
+            function: entry.to_owned(),
+        },
+    ))
+}
+
+/// Every contract an EVM frame of the receipts created: (child, creator),
+/// addresses as the trace writes them.
+fn creations(receipts: &[isc_engine::Receipt]) -> Vec<(String, String)> {
+    fn walk(trace: &isc_engine::CallTrace, out: &mut Vec<(String, String)>) {
+        if let Some(frames) = trace
+            .detail
+            .as_ref()
+            .and_then(|detail| detail.get("evm_frames"))
+            .and_then(serde_json::Value::as_array)
+        {
+            for frame in frames {
+                let kind = frame.get("kind").and_then(serde_json::Value::as_str);
+                let text = |key: &str| frame.get(key).and_then(serde_json::Value::as_str);
+                if kind.is_some_and(|k| k.to_ascii_lowercase().starts_with("create"))
+                    && frame.get("success").and_then(serde_json::Value::as_bool) == Some(true)
+                    && let (Some(from), Some(to)) = (text("from"), text("to"))
+                {
+                    out.push((to.to_owned(), from.to_owned()));
+                }
+            }
+        }
+        for call in &trace.calls {
+            walk(call, out);
+        }
+    }
+    let mut out = Vec::new();
+    for receipt in receipts {
+        walk(&receipt.trace, &mut out);
+    }
+    out
+}
+
+/// An address as EIP-55 writes it.
+fn checksummed(address: &[u8; 20]) -> String {
+    isc_engine::evm::checksum(address)
 }
 
 /// An EVM contract's address and storage slots, from the `evm` partition
@@ -432,6 +646,7 @@ mod tests {
             trace: None,
             at: None,
             queue: false,
+            target: None,
         })
     }
 
@@ -495,6 +710,7 @@ mod tests {
             trace: None,
             at: Some(deployed_at),
             queue: false,
+            target: None,
         });
         assert_eq!(
             past_view,
@@ -541,6 +757,7 @@ mod tests {
                 trace: None,
                 at: None,
                 queue,
+                target: None,
             })
         };
         let delay = Dict::new().with("delay", 30u32.to_le_bytes().to_vec());
@@ -613,6 +830,7 @@ mod tests {
             trace: Some(50),
             at: None,
             queue: false,
+            target: None,
         });
         let Reply::Simulated { receipt } = reply else {
             panic!("simulated: {reply:?}")
@@ -664,6 +882,7 @@ mod tests {
                 trace: None,
                 at: None,
                 queue: false,
+                target: None,
             });
             match through_the_wire(reply) {
                 Reply::Chain {
@@ -767,5 +986,109 @@ mod tests {
             }
         }
         assert_eq!(host.view(), before);
+    }
+
+    /// A factory's child: listed with its creator, its ABI picked from the
+    /// compile, and called and viewed at its address.
+    #[test]
+    fn a_factorys_child_is_listed_and_called_at_its_address() {
+        let mut host = Host::default();
+        let artifact = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../engine/tests/fixtures/solidity/Factory.json"
+        ))
+        .expect("the fixture");
+        let programs = isc_engine::evm::programs_from_artifact(&artifact).expect("artifact");
+        let program = |name: &str| {
+            programs
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, p)| p.clone())
+                .expect("in the artifact")
+        };
+        let deployed = host.handle(Command::Deploy {
+            sender: AgentId::user("alice"),
+            name: "factory".into(),
+            vm: VmType::EVM,
+            binary: program("Factory").to_json(),
+            init: Dict::new(),
+            sources: Vec::new(),
+            gas_budget: None,
+        });
+        assert!(matches!(deployed, Reply::Chain { .. }), "{deployed:?}");
+        let call = |host: &mut Host, entry: &str, args: &str, view: bool, target| {
+            host.handle(Command::Call {
+                sender: AgentId::user("alice"),
+                contract: "factory".into(),
+                entry: entry.into(),
+                params: Dict::new().with("args", args),
+                tokens: Tokens::default(),
+                view,
+                gas_budget: None,
+                trace: None,
+                at: None,
+                queue: false,
+                target,
+            })
+        };
+        let made = call(&mut host, "make", r#"["7"]"#, false, None);
+        assert!(matches!(made, Reply::Chain { .. }), "{made:?}");
+
+        let view = host.view();
+        assert_eq!(view.evm_children.len(), 1);
+        let child = &view.evm_children[0];
+        assert_eq!(child.creator.as_deref(), Some("factory"));
+        assert_eq!(child.code_of, None);
+
+        let abi = program("Child").abi_json();
+        let Reply::Interface { entries, .. } = host.handle(Command::Interface {
+            source: AbiSource::Json { text: abi.clone() },
+        }) else {
+            panic!("an interface");
+        };
+        let names: Vec<_> = entries.iter().map(|e| e.name.as_str()).collect();
+        assert!(
+            names.contains(&"value") && names.contains(&"set"),
+            "{names:?}"
+        );
+
+        let target = || {
+            Some(AddressTarget {
+                address: child.address.clone(),
+                abi: abi.clone(),
+            })
+        };
+        let set = call(&mut host, "set", r#"["9"]"#, false, target());
+        let Reply::Chain {
+            receipt: Some(receipt),
+            ..
+        } = set
+        else {
+            panic!("a receipt: {set:?}");
+        };
+        assert!(receipt.is_success(), "{:?}", receipt.error);
+        assert_eq!(
+            call(&mut host, "value", "[]", true, target()),
+            Reply::Values {
+                values: vec![("#0".into(), "9".into())]
+            }
+        );
+        // The factory's ABI from the chain, and a wrong address, by name.
+        assert!(matches!(
+            host.handle(Command::Interface {
+                source: AbiSource::Contract {
+                    name: "factory".into()
+                }
+            }),
+            Reply::Interface { .. }
+        ));
+        let wrong = Some(AddressTarget {
+            address: "0x1234".into(),
+            abi,
+        });
+        let Reply::Failed { message } = call(&mut host, "value", "[]", true, wrong) else {
+            panic!("refused");
+        };
+        assert!(message.contains("not an EVM address"), "{message}");
     }
 }

@@ -1087,6 +1087,13 @@ impl Chain {
         root::records(&self.store)
     }
 
+    /// The program stored in the blob contract under `hash`, with its VM
+    /// type (a contract record's `program_hash`: an EVM contract's is its
+    /// program's JSON, ABI included).
+    pub fn program(&self, hash: &crate::Hash) -> Option<(VmType, Vec<u8>)> {
+        crate::core::blob::program(&self.store, hash).ok()
+    }
+
     /// The entry points of contract `hname`.
     ///
     /// # Errors

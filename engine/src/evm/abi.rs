@@ -50,6 +50,25 @@ pub enum AbiError {
 }
 
 impl EvmProgram {
+    /// An interface without code, from ABI JSON (an array of entries): to
+    /// call, decode and list the functions of code deployed elsewhere.
+    ///
+    /// # Errors
+    /// [`AbiError::Program`] if it is not an ABI.
+    pub fn interface(abi_json: &str) -> Result<Self, AbiError> {
+        let abi = serde_json::from_str(abi_json)
+            .map_err(|err| AbiError::Program(format!("the ABI is not valid: {err}")))?;
+        Ok(Self {
+            abi,
+            bytecode: String::new(),
+        })
+    }
+
+    /// The ABI as JSON text.
+    pub fn abi_json(&self) -> String {
+        serde_json::to_string(&self.abi).unwrap_or_default()
+    }
+
     /// Parses the stored JSON form.
     ///
     /// # Errors

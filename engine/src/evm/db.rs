@@ -148,6 +148,20 @@ pub(crate) fn owner_key(address: &Address) -> Vec<u8> {
     [b"u".as_slice(), address.as_slice()].concat()
 }
 
+/// The EVM accounts that hold code — every contract, named or created by
+/// another — from the items of the `evm` partition: each address and its
+/// code hash, in address order.
+pub fn code_accounts(evm_state: &[(Vec<u8>, Vec<u8>)]) -> Vec<([u8; 20], [u8; 32])> {
+    evm_state
+        .iter()
+        .filter_map(|(key, value)| {
+            let address = <[u8; 20]>::try_from(key.strip_prefix(b"a")?).ok()?;
+            let (_, code_hash) = decode_account(value)?;
+            (code_hash != KECCAK_EMPTY).then_some((address, code_hash.0))
+        })
+        .collect()
+}
+
 /// An account record: nonce and code hash (the balance lives in the
 /// chain's accounts).
 fn decode_account(bytes: &[u8]) -> Option<(u64, B256)> {

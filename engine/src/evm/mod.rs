@@ -16,9 +16,9 @@ pub use abi::{
 };
 pub use addresses::MAGIC_ADDRESS_HEX;
 pub use artifact::{ACCEPTED_SHAPES, programs_from_artifact};
-pub use db::WEI_PER_BASE_TOKEN;
+pub use db::{WEI_PER_BASE_TOKEN, code_accounts};
 pub(crate) use processor::call_address;
-pub use processor::{BLOCK_GAS_LIMIT, EvmFactory, MAX_TRACED_STEPS, entry_points};
+pub use processor::{BLOCK_GAS_LIMIT, EvmFactory, MAX_TRACED_STEPS, calldata, entry_points};
 
 use crate::ids::AgentId;
 use crate::vm::{Sandbox, VmError};
@@ -93,6 +93,11 @@ pub fn word_to_decimal(bytes: &[u8]) -> String {
         0..=32 => U256::from_be_slice(bytes).to_string(),
         _ => format!("0x{}", hex::encode(bytes)),
     }
+}
+
+/// `address` as EIP-55 writes it (mixed-case checksum).
+pub fn checksum(address: &[u8; 20]) -> String {
+    Address::from(*address).to_checksum(None)
 }
 
 /// The Ethereum address of an agent: its own for an Ethereum account, the

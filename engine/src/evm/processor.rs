@@ -160,6 +160,38 @@ fn text_args(params: &Dict) -> Result<Option<Vec<String>>, VmError> {
     ))
 }
 
+/// The calldata of a call of `function` from `params`: `args` coerced to
+/// its ABI types, or raw `i`.
+fn function_input(function: &Function, params: &Dict) -> Result<Vec<u8>, VmError> {
+    Ok(match (text_args(params)?, params.get("i")) {
+        (Some(args), _) => abi::encode_call(function, &args).map_err(abi_error("args"))?,
+        (None, Some(raw)) => raw.to_vec(),
+        (None, None) => abi::encode_call(function, &[]).map_err(abi_error("args"))?,
+    })
+}
+
+/// The calldata of a call of `entry` (a function's name, or its full
+/// signature for any overload) of `interface` from `params` (`args` or raw
+/// `i`, as an EVM contract's entry points take them), and the function:
+/// for calling code at an address through `evm.callAddress`.
+///
+/// # Errors
+/// [`VmError::EntryPointNotFound`] for a function the ABI lacks;
+/// [`VmError::Param`] for arguments that do not fit it.
+pub fn calldata<'p>(
+    interface: &'p EvmProgram,
+    entry: &str,
+    params: &Dict,
+) -> Result<(&'p Function, Vec<u8>), VmError> {
+    let function = interface
+        .function(entry)
+        .map_err(|_| VmError::EntryPointNotFound {
+            contract: "the ABI".into(),
+            entry: Hname::of(entry),
+        })?;
+    Ok((function, function_input(function, params)?))
+}
+
 fn abi_error(key: &str) -> impl Fn(abi::AbiError) -> VmError + '_ {
     move |err| VmError::param(key, err)
 }
@@ -301,12 +333,7 @@ impl EvmProcessor {
                 contract: String::new(),
                 entry,
             })?;
-        let input = match (text_args(params)?, params.get("i")) {
-            (Some(args), _) => abi::encode_call(function, &args).map_err(abi_error("args"))?,
-            (None, Some(raw)) => raw.to_vec(),
-            (None, None) => abi::encode_call(function, &[]).map_err(abi_error("args"))?,
-        };
-        Ok((Some(function), input))
+        Ok((Some(function), function_input(function, params)?))
     }
 
     fn deploy(&self, ctx: &mut dyn Sandbox) -> Result<Dict, VmError> {

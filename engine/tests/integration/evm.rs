@@ -1029,5 +1029,9 @@ fn a_factorys_children_are_called_and_viewed_by_address() {
     let receipt = chain
         .post(Request::new(bob(), "evm", "callAddress").param("a", vec![1, 2, 3]))
         .expect("accepted");
-    assert!(failed(&receipt).to_string().contains("20 bytes"), "{:?}", receipt.error);
+    assert!(
+        failed(&receipt).to_string().contains("20 bytes"),
+        "{:?}",
+        receipt.error
+    );
 }

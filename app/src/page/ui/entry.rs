@@ -14,7 +14,7 @@ use isc_app::model::contract::{
     Entry, OpStep, Tokens, encode_args, evm_steps, resolve_names, show_results, show_values,
 };
 use isc_app::model::units::{self, Unit};
-use isc_app::protocol::{Command, Reply};
+use isc_app::protocol::{AddressTarget, Command, Reply};
 use leptos::prelude::*;
 
 /// One func or view: its params and a button to call it.
@@ -26,6 +26,9 @@ pub(crate) fn EntryCard(
     vm: isc_engine::VmType,
     /// The entry point.
     entry: Entry,
+    /// Code at an EVM address this card calls instead of `contract`.
+    #[prop(optional)]
+    target: Option<AddressTarget>,
 ) -> impl IntoView {
     let shared = expect_context::<Shared>();
     let args = RwSignal::new(vec![
@@ -90,6 +93,7 @@ pub(crate) fn EntryCard(
                     None
                 },
                 queue,
+                target: target.clone(),
             };
             let (entry, vm) = (entry.clone(), vm.clone());
             shared.send(

@@ -41,6 +41,7 @@ pub(crate) fn Funding() -> impl IntoView {
             trace: None,
             at: None,
             queue: false,
+            target: None,
         };
         shared.send(&format!("depositing for {sender}"), command, move |reply| {
             note.set(Some(match reply {
