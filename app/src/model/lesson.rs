@@ -115,7 +115,7 @@ pub enum Verdict {
     Fail,
     /// Ask the engine this view call, then judge its values with
     /// [`Check::judge_values`].
-    Ask(Command),
+    Ask(Box<Command>),
 }
 
 impl Check {
@@ -182,7 +182,7 @@ impl Check {
                     .map(|arg| resolve_account(arg, view, evm))
                     .collect();
                 match encode_args(&deployed.vm, &found.params, found.raw, &args) {
-                    Ok(params) => Verdict::Ask(Command::Call {
+                    Ok(params) => Verdict::Ask(Box::new(Command::Call {
                         sender: AgentId::user("owner"),
                         contract: contract.clone(),
                         entry: entry.clone(),
@@ -194,7 +194,7 @@ impl Check {
                         at: None,
                         queue: false,
                         target: None,
-                    }),
+                    })),
                     Err(_) => Verdict::Fail,
                 }
             }
@@ -491,7 +491,7 @@ mod tests {
         for step in &lesson.steps {
             for check in &step.checks {
                 outcomes.push(match check.judge(&view) {
-                    Verdict::Ask(command) => match host.handle(command) {
+                    Verdict::Ask(command) => match host.handle(*command) {
                         Reply::Values { values } => check.judge_values(&values),
                         other => panic!("{other:?}"),
                     },

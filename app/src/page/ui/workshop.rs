@@ -168,7 +168,7 @@ fn LessonSteps(active: ActiveLesson, lesson: Lesson) -> impl IntoView {
             match check.judge(&view) {
                 Verdict::Pass => set(true),
                 Verdict::Fail => set(false),
-                Verdict::Ask(command) => shared.send("checking the lesson", command, move |reply| {
+                Verdict::Ask(command) => shared.send("checking the lesson", *command, move |reply| {
                     set(matches!(reply, Reply::Values { ref values } if check.judge_values(values)));
                 }),
             }
