@@ -223,6 +223,13 @@ pub struct Deployable {
     pub sources: Vec<Source>,
 }
 
+/// The ABI (JSON) of an EVM program's stored JSON form; `None` for other
+/// programs.
+pub fn abi_of_program(binary: &[u8]) -> Option<String> {
+    let program: serde_json::Value = serde_json::from_slice(binary).ok()?;
+    program.get("abi").map(ToString::to_string)
+}
+
 /// What an upload may hold, for the message when it holds none of it.
 pub const ACCEPTED_UPLOADS: &str = "a WasmLib contract (.wasm, optionally with its schema.json or \
      schema.yaml), a Solidity artifact (.json: solc standard-JSON output or --combined-json, Foundry \

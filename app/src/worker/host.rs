@@ -18,6 +18,10 @@ pub use isc_engine::session::SCHEMA_LANGUAGE;
 pub struct Host {
     chain: Chain,
     sources: Vec<Source>,
+    /// ABIs the page called code at an address with: what the page shows
+    /// of receipts names those contracts' logs and errors with them too
+    /// (the chain names them with the ABIs deployed on it).
+    abis: Vec<isc_engine::evm::EvmProgram>,
 }
 
 impl Default for Host {
@@ -40,6 +44,7 @@ impl Host {
         Self {
             chain,
             sources: Vec::new(),
+            abis: Vec::new(),
         }
     }
 
@@ -220,17 +225,22 @@ impl Host {
             }
             Command::Interface { source } => match self.abi_text(source) {
                 Ok(abi) => match isc_engine::evm::EvmProgram::interface(&abi) {
-                    Ok(program) => Reply::Interface {
-                        entries: Interface::from_entry_points(
-                            isc_engine::evm::entry_points(&program),
-                            false,
-                        )
-                        .entries
-                        .into_iter()
-                        .filter(|e| e.name != "init")
-                        .collect(),
-                        abi,
-                    },
+                    Ok(program) => {
+                        if !self.abis.contains(&program) {
+                            self.abis.push(program.clone());
+                        }
+                        Reply::Interface {
+                            entries: Interface::from_entry_points(
+                                isc_engine::evm::entry_points(&program),
+                                false,
+                            )
+                            .entries
+                            .into_iter()
+                            .filter(|e| e.name != "init")
+                            .collect(),
+                            abi,
+                        }
+                    }
                     Err(err) => failed(err),
                 },
                 Err(err) => failed(err),
@@ -296,8 +306,57 @@ impl Host {
     fn changed(&self, receipt: Option<isc_engine::Receipt>) -> Reply {
         Reply::Chain {
             view: Box::new(self.view()),
-            receipt: receipt.map(Box::new),
+            receipt: receipt.map(|receipt| Box::new(self.named(receipt))),
         }
+    }
+
+    /// `receipt` as the page shows it: logs and custom errors the chain
+    /// could not name (no deployed contract declares them) named with the
+    /// ABIs the page opened code at an address with.
+    fn named(&self, mut receipt: isc_engine::Receipt) -> isc_engine::Receipt {
+        if self.abis.is_empty() {
+            return receipt;
+        }
+        for event in &mut receipt.events {
+            if event.topic != "evm.log" {
+                continue;
+            }
+            let Ok(log) = serde_json::from_slice::<isc_engine::evm::DecodedLog>(&event.payload)
+            else {
+                continue;
+            };
+            let unhex = |text: &str| hex::decode(text.trim_start_matches("0x")).unwrap_or_default();
+            let topics: Vec<[u8; 32]> = log
+                .topics
+                .iter()
+                .filter_map(|t| <[u8; 32]>::try_from(unhex(t)).ok())
+                .collect();
+            let address = <[u8; 20]>::try_from(unhex(&log.address)).unwrap_or_default();
+            let data = unhex(&log.data);
+            if let Some(named) = self
+                .abis
+                .iter()
+                .map(|p| isc_engine::evm::decode_log(Some(&p.abi), address, &topics, &data))
+                .find(|named| !named.event.is_empty())
+            {
+                event.topic.clone_from(&named.event);
+                event.payload = serde_json::to_vec(&named).unwrap_or_default();
+            }
+        }
+        if let Some(isc_engine::VmError::Revert { reason, data }) = &mut receipt.error
+            && reason.starts_with("0x")
+        {
+            let bytes = hex::decode(data.trim_start_matches("0x")).unwrap_or_default();
+            if let Some(named) = self
+                .abis
+                .iter()
+                .map(|p| isc_engine::evm::revert_reason(Some(&p.abi), &bytes))
+                .find(|named| !named.starts_with("0x"))
+            {
+                *reason = named;
+            }
+        }
+        receipt
     }
 
     /// The session that rebuilds this chain, sources included.
@@ -360,7 +419,11 @@ impl Host {
             state_hash: chain.state_hash().to_string(),
             session: self.session().to_json(),
             accounts: users.chain(owned).collect(),
-            receipts: chain.receipts(),
+            receipts: chain
+                .receipts()
+                .into_iter()
+                .map(|r| self.named(r))
+                .collect(),
             contracts,
             pending: chain.pending(),
             time: chain.time(),
@@ -1067,6 +1130,13 @@ mod tests {
             panic!("a receipt: {set:?}");
         };
         assert!(receipt.is_success(), "{:?}", receipt.error);
+        // No deployed contract declares the child's event: the page names it
+        // with the ABI it opened the child with; the chain keeps it raw.
+        assert_eq!(receipt.events[0].topic, "Set");
+        let shown = host.view().receipts.pop().expect("a receipt");
+        assert_eq!(shown.events[0].topic, "Set");
+        let stored = host.chain.receipts().pop().expect("a receipt");
+        assert_eq!(stored.events[0].topic, "evm.log");
         assert_eq!(
             call(&mut host, "value", "[]", true, target()),
             Reply::Values {

@@ -26,6 +26,8 @@ pub(crate) fn App() -> impl IntoView {
         sender: RwSignal::new("alice".to_owned()),
         selected: RwSignal::new(None),
         past: RwSignal::new(None),
+        at_tabs: RwSignal::new(Vec::new()),
+        compiled_abis: RwSignal::new(Vec::new()),
     };
     provide_context(shared);
     provide_context(Display {

@@ -11,7 +11,7 @@ use isc_app::model::autosave::{self, Drafts};
 use isc_app::model::compile::{
     Compiled, ISC_SOL, Problem, compiler_name, solidity_input, solidity_output, wat_problem,
 };
-use isc_app::model::contract::Deployable;
+use isc_app::model::contract::{Deployable, abi_of_program};
 use isc_app::page::editor::{Editor, Language};
 use isc_app::page::solc::{SOLJSON, Solc};
 use isc_app::page::web;
@@ -154,6 +154,14 @@ pub(crate) fn EditorPanel() -> impl IntoView {
                 send_deploy(shared, program, &name, Dict::new(), None, move |outcome| {
                     status.set(Some(outcome));
                 });
+            }
+            if let Ok(programs) = &result {
+                shared.compiled_abis.set(
+                    programs
+                        .iter()
+                        .filter_map(|p| Some((p.name.clone(), abi_of_program(&p.binary)?)))
+                        .collect(),
+                );
             }
             compiled.set(Some(result));
         };

@@ -45,6 +45,10 @@ pub(crate) struct Shared {
     pub(crate) selected: RwSignal<Option<String>>,
     /// Time travel: the chain as it was after an earlier block.
     pub(crate) past: RwSignal<Option<ChainView>>,
+    /// EVM code opened at an address, as extra contract tabs.
+    pub(crate) at_tabs: RwSignal<Vec<contracts::AtTab>>,
+    /// The ABIs of the editor's last Solidity compile: (contract, JSON).
+    pub(crate) compiled_abis: RwSignal<Vec<(String, String)>>,
 }
 
 impl Shared {
