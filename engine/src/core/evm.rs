@@ -5,7 +5,10 @@
 //! learnt at run time: `callAddress` (a func: a transaction from the
 //! caller, committed) and `callContract` (a view: ISC's `eth_call`), with
 //! the address in `a` (20 bytes), the calldata in `i` and the value in
-//! `evm.value`; the return data is `o`. Signed Ethereum transactions
+//! `evm.value`; the return data is `o`. `createContract` creates a
+//! contract from the caller with creation code `i` (and `evm.value`), as an
+//! Ethereum transaction without a recipient does: `o` is its address, and
+//! it has no ISC name. Signed Ethereum transactions
 //! (`sendTransaction`) need a JSON-RPC client and L1 fees; here the
 //! request's sender is the transaction's.
 
@@ -42,6 +45,13 @@ pub(crate) fn contract() -> NativeContract {
                 .results([FieldInfo::new("o", "Bytes")]),
             call_address,
         )
+        .with(
+            EntryPointInfo::func("createContract")
+                .payable(true)
+                .params([FieldInfo::new("i", "Bytes")])
+                .results([FieldInfo::new("o", "Bytes")]),
+            create_contract,
+        )
         .with(EntryPointInfo::func("sendTransaction"), |_| {
             Err(VmError::unsupported(
                 "signed Ethereum transactions: request an EVM contract's function by its name, \
@@ -65,4 +75,19 @@ fn call_address(ctx: &mut dyn Sandbox) -> Result<Dict, VmError> {
         .unwrap_or_default();
     let output = crate::evm::call_address(ctx, to, input)?;
     Ok(Dict::new().with("o", output))
+}
+
+/// `createContract`: a CREATE from the caller with creation code `i`; the
+/// new contract's address.
+fn create_contract(ctx: &mut dyn Sandbox) -> Result<Dict, VmError> {
+    let code = ctx
+        .params()
+        .get("i")
+        .map(<[u8]>::to_vec)
+        .unwrap_or_default();
+    if code.is_empty() {
+        return Err(VmError::param("i", "creation code is required"));
+    }
+    let address = crate::evm::create_from_caller(ctx, code)?;
+    Ok(Dict::new().with("o", address))
 }

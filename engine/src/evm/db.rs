@@ -162,6 +162,70 @@ pub fn code_accounts(evm_state: &[(Vec<u8>, Vec<u8>)]) -> Vec<([u8; 20], [u8; 32
         .collect()
 }
 
+/// An EVM account as Ethereum's JSON-RPC reads it, from the items of the
+/// `evm` partition (its balance is its owner's chain account, plus
+/// `remainder_wei`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountState {
+    /// Its nonce.
+    pub nonce: u64,
+    /// Its code (empty for a user's account).
+    pub code: Vec<u8>,
+    /// Whose chain account holds its base tokens: a user, a named
+    /// contract, or the Ethereum account itself.
+    pub owner: crate::ids::AgentId,
+    /// Wei below one base token.
+    pub remainder_wei: u64,
+}
+
+fn item<'a>(evm_state: &'a [(Vec<u8>, Vec<u8>)], key: &[u8]) -> Option<&'a [u8]> {
+    evm_state
+        .binary_search_by(|(k, _)| k.as_slice().cmp(key))
+        .ok()
+        .map(|i| evm_state[i].1.as_slice())
+}
+
+/// The account at `address`, from the `evm` partition's items (sorted by
+/// key, as [`crate::Chain::contract_state`] gives them).
+pub fn account_state(evm_state: &[(Vec<u8>, Vec<u8>)], address: [u8; 20]) -> AccountState {
+    let address = Address::from(address);
+    let (nonce, code_hash) = item(evm_state, &account_key(&address))
+        .and_then(decode_account)
+        .unwrap_or((0, KECCAK_EMPTY));
+    let code = if code_hash == KECCAK_EMPTY {
+        Vec::new()
+    } else {
+        item(evm_state, &code_key(&code_hash))
+            .unwrap_or_default()
+            .to_vec()
+    };
+    let owner = item(evm_state, &owner_key(&address))
+        .and_then(|bytes| crate::ids::AgentId::from_bytes(bytes).ok())
+        .unwrap_or(crate::ids::AgentId::Ethereum(address.0.0));
+    let remainder_wei = item(evm_state, &remainder_key(&address))
+        .and_then(|bytes| crate::codec::u64_from_bytes(bytes).ok())
+        .unwrap_or(0);
+    AccountState {
+        nonce,
+        code,
+        owner,
+        remainder_wei,
+    }
+}
+
+/// Storage slot `slot` (big-endian) of `address`, from the `evm`
+/// partition's items: zero if never written.
+pub fn storage_slot(
+    evm_state: &[(Vec<u8>, Vec<u8>)],
+    address: [u8; 20],
+    slot: [u8; 32],
+) -> [u8; 32] {
+    let key = slot_key(&Address::from(address), &U256::from_be_bytes(slot));
+    item(evm_state, &key)
+        .map(|bytes| U256::from_be_slice(bytes).to_be_bytes::<32>())
+        .unwrap_or([0; 32])
+}
+
 /// An account record: nonce and code hash (the balance lives in the
 /// chain's accounts).
 fn decode_account(bytes: &[u8]) -> Option<(u64, B256)> {

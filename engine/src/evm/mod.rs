@@ -16,9 +16,9 @@ pub use abi::{
 };
 pub use addresses::MAGIC_ADDRESS_HEX;
 pub use artifact::{ACCEPTED_SHAPES, programs_from_artifact};
-pub use db::{WEI_PER_BASE_TOKEN, code_accounts};
-pub(crate) use processor::call_address;
+pub use db::{AccountState, WEI_PER_BASE_TOKEN, account_state, code_accounts, storage_slot};
 pub use processor::{BLOCK_GAS_LIMIT, EvmFactory, MAX_TRACED_STEPS, calldata, entry_points};
+pub(crate) use processor::{call_address, create_from_caller};
 
 use crate::ids::AgentId;
 use crate::vm::{Sandbox, VmError};

@@ -375,6 +375,13 @@ pub(crate) fn call_address(
     transact(ctx, None, &caller, TxKind::Call(Address::from(to)), input)
 }
 
+/// Creates a contract from the caller with creation code `code` (see
+/// `core::evm`'s `createContract`): its address.
+pub(crate) fn create_from_caller(ctx: &mut dyn Sandbox, code: Vec<u8>) -> Result<Vec<u8>, VmError> {
+    let caller = ctx.caller();
+    transact(ctx, None, &caller, TxKind::Create, code)
+}
+
 /// Runs one EVM transaction from `sender` (its address: [`evm_address`])
 /// with `input`, `evm.value` and `evm.steps` from the params, and commits
 /// it unless the call is a view. `abi` is the called contract's, when

@@ -1035,3 +1035,55 @@ fn a_factorys_children_are_called_and_viewed_by_address() {
         receipt.error
     );
 }
+
+/// A transaction without a recipient creates a contract with no ISC name
+/// (`evm.createContract`); what JSON-RPC reads of accounts and storage
+/// comes from the `evm` partition.
+#[test]
+fn a_contract_created_from_raw_creation_code_has_an_address_and_no_name() {
+    let mut chain = chain();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/solidity/Factory.json"
+    ))
+    .expect("the fixture");
+    let (_, child) = isc_engine::evm::programs_from_artifact(&text)
+        .expect("solc output")
+        .into_iter()
+        .find(|(name, _)| name == "Child")
+        .expect("Child");
+    let mut code = child.creation_code().expect("code");
+    code.extend(child.encode_constructor(&["7".to_owned()]).expect("args"));
+    let alice_address = isc_engine::evm::agent_address(&alice());
+    let before = isc_engine::evm::account_state(
+        &chain.contract_state(isc_engine::Hname::of("evm")),
+        alice_address,
+    );
+    let receipt = chain
+        .post(Request::new(alice(), "evm", "createContract").param("i", code))
+        .expect("accepted");
+    let results = ok(&receipt);
+    let address: [u8; 20] = results
+        .get("o")
+        .expect("an address")
+        .try_into()
+        .expect("20 bytes");
+
+    let evm = chain.contract_state(isc_engine::Hname::of("evm"));
+    let account = isc_engine::evm::account_state(&evm, address);
+    assert!(!account.code.is_empty());
+    assert_eq!(account.nonce, 1, "a contract starts at nonce 1 (EIP-161)");
+    assert_eq!(account.owner, AgentId::Ethereum(address));
+    let mut seven = [0; 32];
+    seven[31] = 7;
+    assert_eq!(isc_engine::evm::storage_slot(&evm, address, [0; 32]), seven);
+    let after = isc_engine::evm::account_state(&evm, alice_address);
+    assert_eq!(after.nonce, before.nonce + 1);
+    assert_eq!(after.owner, alice());
+    assert!(after.code.is_empty());
+    // Empty creation code is refused by name.
+    let receipt = chain
+        .post(Request::new(alice(), "evm", "createContract"))
+        .expect("accepted");
+    assert!(failed(&receipt).to_string().contains("creation code"));
+}
