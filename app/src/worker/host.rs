@@ -12,7 +12,10 @@ use isc_engine::session::{Session, Source};
 use isc_engine::{AgentId, Chain, ChainConfig, Hname, Request, VmType};
 
 use crate::model::contract::LAYOUT_LANGUAGE;
+
+mod rpc;
 pub use isc_engine::session::SCHEMA_LANGUAGE;
+pub use rpc::RpcError;
 
 /// The chain the worker runs, and what it knows of its contracts.
 pub struct Host {
