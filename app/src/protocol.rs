@@ -142,6 +142,13 @@ pub enum Command {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         target: Option<AddressTarget>,
     },
+    /// An Ethereum JSON-RPC request (EIP-1193), answered from the chain.
+    Rpc {
+        /// The method.
+        method: String,
+        /// Its params (a JSON array).
+        params: serde_json::Value,
+    },
     /// The funcs and views of an ABI, to call code at an address with.
     Interface {
         /// Where the ABI comes from.
@@ -212,6 +219,13 @@ pub enum Reply {
     Past {
         /// That chain.
         view: Box<ChainView>,
+    },
+    /// A JSON-RPC answer.
+    Rpc {
+        /// The result, or why there is none.
+        outcome: Result<serde_json::Value, RpcFailure>,
+        /// The chain now, when the request changed it.
+        view: Option<Box<ChainView>>,
     },
     /// An ABI's funcs and views.
     Interface {
@@ -285,6 +299,19 @@ pub struct EvmChild {
     pub creator: Option<String>,
     /// The deployed contract whose code it runs, if one does (its ABI fits).
     pub code_of: Option<String>,
+}
+
+/// A JSON-RPC error, as EIP-1193 shapes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RpcFailure {
+    /// The code (3: a revert, 4100: an account the page does not hold,
+    /// -32601: an unknown method, -32602: bad params).
+    pub code: i64,
+    /// What went wrong.
+    pub message: String,
+    /// A revert's data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<String>,
 }
 
 /// Code at an EVM address and the ABI to call it with.

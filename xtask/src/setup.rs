@@ -25,6 +25,7 @@ pub(crate) fn run() -> Result<(), String> {
     )?;
     chromium()?;
     npm_packages()?;
+    vendor_bundles()?;
     println!("setup: all tools present");
     Ok(())
 }
@@ -155,6 +156,33 @@ pub(crate) fn npm_packages() -> Result<(), String> {
         .run()?;
     std::fs::write(&stamp_path, lock)
         .map_err(|err| format!("cannot write {}: {err}", stamp_path.display()))
+}
+
+/// viem, bundled into one ES module (`esbuild`, from npm) for the script
+/// console, which imports it in its worker (ethers ships one already).
+/// Written to `target/vendor/`, again whenever `package-lock.json` changed.
+fn vendor_bundles() -> Result<(), String> {
+    let out = root().join("target").join("vendor").join("viem.min.js");
+    let stamp = out.with_extension("lock");
+    let lock = read(&root().join("package-lock.json"))?;
+    if out.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == lock) {
+        return Ok(());
+    }
+    std::fs::create_dir_all(out.parent().unwrap_or(&root()))
+        .map_err(|err| format!("cannot create target/vendor: {err}"))?;
+    let esbuild = root().join("node_modules").join(".bin").join("esbuild");
+    Cmd::new(&esbuild.display().to_string())
+        .args([
+            "node_modules/viem/_esm/index.js",
+            "--bundle",
+            "--format=esm",
+            "--minify",
+            "--target=es2020",
+            "--log-level=warning",
+        ])
+        .args([format!("--outfile={}", out.display()).as_str()])
+        .run()?;
+    std::fs::write(&stamp, lock).map_err(|err| format!("cannot write {}: {err}", stamp.display()))
 }
 
 fn read(path: &Path) -> Result<String, String> {

@@ -185,7 +185,11 @@ impl Engine {
             self.show_status();
             return;
         }
-        if let Reply::Chain { view, .. } = &message.reply {
+        if let Reply::Chain { view, .. }
+        | Reply::Rpc {
+            view: Some(view), ..
+        } = &message.reply
+        {
             self.0.session.replace(Some(view.session.clone()));
             self.0.signals.view.set(Some((**view).clone()));
         }

@@ -6,5 +6,6 @@
 
 pub mod client;
 pub mod editor;
+pub mod script;
 pub mod solc;
 pub mod web;

@@ -6,7 +6,7 @@
 use crate::model::contract::{Interface, show_results};
 use crate::protocol::{
     AbiSource, AccountView, AddressTarget, ChainView, Command, ContractView, EvmChild,
-    FirstLightReport, Reply, StateItem,
+    FirstLightReport, Reply, RpcFailure, StateItem,
 };
 use isc_engine::session::{Session, Source};
 use isc_engine::{AgentId, Chain, ChainConfig, Hname, Request, VmType};
@@ -224,6 +224,19 @@ impl Host {
                         self.changed(Some(receipt))
                     }
                     Err(err) => failed(err),
+                }
+            }
+            Command::Rpc { method, params } => {
+                let before = (self.chain.block_index(), self.chain.state_hash(), self.chain.time());
+                let outcome = self.rpc(&method, &params).map_err(|err| RpcFailure {
+                    code: err.code,
+                    message: err.message,
+                    data: err.data,
+                });
+                let after = (self.chain.block_index(), self.chain.state_hash(), self.chain.time());
+                Reply::Rpc {
+                    outcome,
+                    view: (before != after).then(|| Box::new(self.view())),
                 }
             }
             Command::Interface { source } => match self.abi_text(source) {

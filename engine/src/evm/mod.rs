@@ -95,6 +95,11 @@ pub fn word_to_decimal(bytes: &[u8]) -> String {
     }
 }
 
+/// The address a CREATE from `from` at nonce `nonce` gives.
+pub fn create_address(from: &[u8; 20], nonce: u64) -> [u8; 20] {
+    Address::from(*from).create(nonce).0.0
+}
+
 /// `address` as EIP-55 writes it (mixed-case checksum).
 pub fn checksum(address: &[u8; 20]) -> String {
     Address::from(*address).to_checksum(None)

@@ -90,6 +90,7 @@ pub(crate) fn App() -> impl IntoView {
             <section class="panel editor-panel" aria-labelledby="editor-title">
                 <h2 id="editor-title">"Write code"</h2>
                 <super::editor::EditorPanel/>
+                <super::script::ScriptConsole/>
             </section>
         </main>
         <super::glossary::Glossary/>

@@ -19,6 +19,7 @@ pub(crate) mod gallery;
 pub(crate) mod glossary;
 pub(crate) mod queue;
 pub(crate) mod receipts;
+pub(crate) mod script;
 pub(crate) mod sessions;
 pub(crate) mod settings;
 pub(crate) mod time_travel;

@@ -437,6 +437,27 @@ impl Host {
         json!(address_text(&self.address_of(&agent)))
     }
 
+    /// The nonce a transaction used, where it shows: a create's, found
+    /// from the address it created (libraries derive the address from
+    /// it); 0 for the others (no EVM nonce history is kept).
+    fn tx_nonce(&self, receipt: &Receipt) -> u64 {
+        let created = receipt
+            .results
+            .as_ref()
+            .and_then(|r| r.get("o"))
+            .and_then(|o| <[u8; 20]>::try_from(o).ok());
+        let (Some(created), true) = (created, receipt.request.entry == Hname::of("createContract"))
+        else {
+            return 0;
+        };
+        let from = self.address_of(&receipt.request.sender);
+        let now = account_state(&self.evm_state(), from).nonce;
+        (0..=now)
+            .rev()
+            .find(|n| isc_engine::evm::create_address(&from, *n) == created)
+            .unwrap_or(0)
+    }
+
     fn tx_json(&self, receipt: &Receipt) -> Value {
         let request = &receipt.request;
         let value = request
@@ -453,7 +474,7 @@ impl Host {
             "to": self.tx_to(receipt),
             "input": hex_data(request.params.get("i").unwrap_or_default()),
             "value": quantity(u128::from(value) * u128::from(WEI_PER_BASE_TOKEN)),
-            "nonce": quantity(receipt.request_index),
+            "nonce": quantity(self.tx_nonce(receipt)),
             "gas": quantity(receipt.gas_budget),
             "gasPrice": quantity(0u8),
             "maxFeePerGas": quantity(0u8),
