@@ -28,3 +28,72 @@ test('the bundled ethers script deploys, transfers, reads logs and reverts a sna
   await expect(page.getByTestId('chain-state-hash')).toHaveText(hash);
   expect(playground.consoleErrors).toEqual([]);
 });
+
+const viemScript = `
+const artifact = (await (await fetch('examples/solidity/Token.json')).json()).contracts['Token.sol'].Token;
+const abi = artifact.abi;
+const client = viem.createWalletClient({ transport: viem.custom(provider), pollingInterval: 50 })
+  .extend(viem.publicActions);
+const [, alice, bob] = await client.getAddresses();
+const deployed = await client.deployContract({
+  abi, bytecode: '0x' + artifact.evm.bytecode.object, args: ['Viem', 'VIE', 1000n], account: alice, chain: null,
+});
+const token = (await client.waitForTransactionReceipt({ hash: deployed })).contractAddress;
+console.log('token', token);
+const snapshot = await client.request({ method: 'evm_snapshot' });
+const sent = await client.writeContract({
+  address: token, abi, functionName: 'transfer', args: [bob, 7n], account: alice, chain: null,
+});
+const receipt = await client.waitForTransactionReceipt({ hash: sent });
+console.log('status', receipt.status);
+const logs = await client.getLogs({
+  address: token,
+  event: viem.parseAbiItem('event Transfer(address indexed from, address indexed to, uint256 value)'),
+  args: { to: bob },
+  fromBlock: 0n,
+});
+console.log('logs to bob', logs.length, logs[0].args.value);
+const balance = () => client.readContract({ address: token, abi, functionName: 'balanceOf', args: [bob] });
+console.log('bob holds', await balance());
+try {
+  await client.simulateContract({ address: token, abi, functionName: 'transfer', args: [bob, 5000n], account: alice });
+} catch (error) {
+  console.log('refused:', error.cause?.data?.errorName ?? error.shortMessage);
+}
+await client.request({ method: 'evm_revert', params: [snapshot] });
+console.log('after revert bob holds', await balance());
+`;
+
+test('a viem script deploys, transfers, decodes a custom error and reverts a snapshot', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  const panel = await runScript(page, viemScript);
+  const output = panel.getByTestId('script-output');
+  await expect(panel.getByTestId('script-status')).toHaveText('done');
+  await expect(output).toContainText(/token 0x[0-9a-fA-F]{40}/);
+  await expect(output).toContainText('status success');
+  await expect(output).toContainText('logs to bob 1 7');
+  await expect(output).toContainText('bob holds 7');
+  await expect(output).toContainText('refused: ERC20InsufficientBalance');
+  await expect(output).toContainText('after revert bob holds 0');
+  await expect(playground.receipts().first()).toContainText('evm.createContract');
+  expect(playground.consoleErrors).toEqual([]);
+});
+
+test('a script that never ends is stopped, and one that throws says why', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  const panel = page.getByTestId('script-console');
+  await panel.locator('summary').click();
+  await panel.getByTestId('script-code').fill('console.log("looping"); for (;;) {}');
+  await panel.getByTestId('script-run').click();
+  await expect(panel.getByTestId('script-output')).toContainText('looping');
+  await panel.getByTestId('script-stop').click();
+  await expect(panel.getByTestId('script-status')).toHaveText('stopped');
+  await expect(playground.status()).toHaveText('engine ready');
+
+  await runScript(page, "await provider.request({ method: 'eth_sendTransaction', params: [{ from: '0x' + '11'.repeat(20) }] });");
+  await expect(panel.getByTestId('script-status')).toContainText('not one of the page');
+  await runScript(page, 'console.log(await provider.request({ method: "eth_chainId" }));');
+  await expect(panel.getByTestId('script-output')).toHaveText('0x432');
+});
