@@ -5,6 +5,7 @@
 
 use super::{Message, Note, Shared};
 use isc_app::page::script::{Event, ScriptRun};
+use isc_app::page::web;
 use isc_app::protocol::{Command, Reply};
 use leptos::prelude::*;
 
@@ -70,6 +71,13 @@ pub(crate) fn ScriptConsole() -> impl IntoView {
             Event::Log(level, text) => output.update(|lines| lines.push(Line { level, text })),
             Event::Done(error) => {
                 running.set(false);
+                // The console's files load in its worker: keep them for
+                // offline use once they have.
+                web::keep_offline(&[
+                    "script-worker.js",
+                    "vendor/ethers.min.js",
+                    "vendor/viem.min.js",
+                ]);
                 status.set(Some(match error {
                     None => Ok("done".into()),
                     Some(error) => Err(format!("failed: {error}")),
