@@ -48,8 +48,8 @@ impl ScriptRun {
     /// # Errors
     /// The worker did not start.
     pub fn start(script: &str, on_event: impl Fn(Event) + 'static) -> Result<Self, String> {
-        let worker =
-            Worker::new(SCRIPT).map_err(|err| format!("the script console did not start: {err:?}"))?;
+        let worker = Worker::new(SCRIPT)
+            .map_err(|err| format!("the script console did not start: {err:?}"))?;
         let handler = Handler::new(move |event: MessageEvent| {
             let data = event.data();
             let text = |name: &str| field(&data, name).as_string().unwrap_or_default();

@@ -227,13 +227,21 @@ impl Host {
                 }
             }
             Command::Rpc { method, params } => {
-                let before = (self.chain.block_index(), self.chain.state_hash(), self.chain.time());
+                let before = (
+                    self.chain.block_index(),
+                    self.chain.state_hash(),
+                    self.chain.time(),
+                );
                 let outcome = self.rpc(&method, &params).map_err(|err| RpcFailure {
                     code: err.code,
                     message: err.message,
                     data: err.data,
                 });
-                let after = (self.chain.block_index(), self.chain.state_hash(), self.chain.time());
+                let after = (
+                    self.chain.block_index(),
+                    self.chain.state_hash(),
+                    self.chain.time(),
+                );
                 Reply::Rpc {
                     outcome,
                     view: (before != after).then(|| Box::new(self.view())),
@@ -503,9 +511,19 @@ impl Host {
                     .find(|(child, _)| child.eq_ignore_ascii_case(&hex))
                     .map(|(_, creator)| {
                         let bytes = hex::decode(creator.trim_start_matches("0x")).ok();
-                        bytes
-                            .and_then(|b| <[u8; 20]>::try_from(b).ok())
-                            .and_then(|b| named(&b))
+                        let address = bytes.and_then(|b| <[u8; 20]>::try_from(b).ok());
+                        let user = |address: &[u8; 20]| {
+                            self.chain
+                                .config()
+                                .accounts()
+                                .into_iter()
+                                .find(|(_, agent)| {
+                                    isc_engine::evm::agent_address(agent) == *address
+                                })
+                                .map(|(name, _)| name)
+                        };
+                        address
+                            .and_then(|a| named(&a).or_else(|| user(&a)))
                             .unwrap_or_else(|| creator.clone())
                     });
                 let code_of = contracts

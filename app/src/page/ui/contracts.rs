@@ -181,7 +181,9 @@ fn EvmChildren() -> impl IntoView {
                 <p class="hint">"Created by contracts (no ISC name: call them at their address):"</p>
                 <ul>
                     {move || children().into_iter().map(|EvmChild { address, creator, code_of }| {
-                        let by = creator.map(|c| format!(" by {c}")).unwrap_or_default();
+                        let by = creator
+                            .map(|c| format!(" by {}", if c.starts_with("0x") { short_address(&c) } else { c }))
+                            .unwrap_or_default();
                         let runs = code_of.clone().map(|c| format!(" · runs {c}'s code")).unwrap_or_default();
                         let open = {
                             let address = address.clone();
@@ -285,7 +287,7 @@ fn AtAddress() -> impl IntoView {
                 </select>
             </label>
             <Show when=move || choice.get() == "paste">
-                <textarea data-testid="at-abi-json" rows="4" placeholder="[{\"type\":\"function\", …}]"
+                <textarea data-testid="at-abi-json" class="code" rows="4" placeholder="[{\"type\":\"function\", …}]"
                     prop:value=move || pasted.get()
                     on:input=move |ev| pasted.set(event_target_value(&ev))></textarea>
             </Show>

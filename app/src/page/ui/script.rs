@@ -92,9 +92,8 @@ pub(crate) fn ScriptConsole() -> impl IntoView {
                 let label = format!("script: {method}");
                 shared.send(&label, Command::Rpc { method, params }, move |reply| {
                     let outcome = match reply {
-                        Reply::Rpc { outcome, .. } => outcome.map_err(|failure| {
-                            serde_json::to_value(failure).unwrap_or_default()
-                        }),
+                        Reply::Rpc { outcome, .. } => outcome
+                            .map_err(|failure| serde_json::to_value(failure).unwrap_or_default()),
                         Reply::Failed { message } => {
                             Err(serde_json::json!({ "code": -32000, "message": message }))
                         }
@@ -128,7 +127,7 @@ pub(crate) fn ScriptConsole() -> impl IntoView {
                 " is an EIP-1193 provider (JSON-RPC), " <code>"ethers"</code> " (v6) and "
                 <code>"viem"</code> " (v2) are loaded. Its transactions are requests: they show in the receipts and the session."
             </p>
-            <textarea data-testid="script-code" class="script-code" rows="14" spellcheck="false"
+            <textarea data-testid="script-code" class="code script-code" rows="14" spellcheck="false"
                 aria-label="script"
                 prop:value=move || code.get()
                 on:input=move |ev| code.set(event_target_value(&ev))></textarea>

@@ -446,8 +446,10 @@ impl Host {
             .as_ref()
             .and_then(|r| r.get("o"))
             .and_then(|o| <[u8; 20]>::try_from(o).ok());
-        let (Some(created), true) = (created, receipt.request.entry == Hname::of("createContract"))
-        else {
+        let (Some(created), true) = (
+            created,
+            receipt.request.entry == Hname::of("createContract"),
+        ) else {
             return 0;
         };
         let from = self.address_of(&receipt.request.sender);
