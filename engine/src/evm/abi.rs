@@ -13,6 +13,29 @@ pub struct EvmProgram {
     pub abi: JsonAbi,
     /// Creation bytecode, `0x…` hex.
     pub bytecode: String,
+    /// Libraries the bytecode calls and does not have linked yet: each
+    /// leaves a 40-character placeholder in `bytecode` until
+    /// [`EvmProgram::link`] puts its address there. (Empty once linked;
+    /// then not written, so a program's stored form is what it always was.)
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub libraries: Vec<Library>,
+}
+
+/// A library a program's bytecode calls, not linked yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Library {
+    /// Its name, `file:Name` where the artifact says (else `Name`).
+    pub name: String,
+    /// What stands for its address in the bytecode: `__$<34 hex>$__`
+    /// (solc ≥ 0.5) or `__<name>___…` (older).
+    pub placeholder: String,
+}
+
+impl Library {
+    /// The name without its file: `Name`.
+    pub fn short_name(&self) -> &str {
+        self.name.rsplit(':').next().unwrap_or(&self.name)
+    }
 }
 
 /// Why ABI work failed.
@@ -61,6 +84,7 @@ impl EvmProgram {
         Ok(Self {
             abi,
             bytecode: String::new(),
+            libraries: Vec::new(),
         })
     }
 
@@ -91,6 +115,19 @@ impl EvmProgram {
     /// # Errors
     /// [`AbiError::Program`] if it is not hex or empty.
     pub fn creation_code(&self) -> Result<Vec<u8>, AbiError> {
+        if !self.libraries.is_empty() {
+            let names: Vec<&str> = self.libraries.iter().map(|l| l.name.as_str()).collect();
+            return Err(AbiError::Program(format!(
+                "the bytecode calls {} not linked yet ({}): deploy each library, then give \
+                 its address to link it",
+                if names.len() == 1 {
+                    "a library"
+                } else {
+                    "libraries"
+                },
+                names.join(", ")
+            )));
+        }
         let digits = self.bytecode.trim().trim_start_matches("0x");
         let code = hex::decode(digits)
             .map_err(|err| AbiError::Program(format!("bytecode is not hex: {err}")))?;
@@ -100,6 +137,32 @@ impl EvmProgram {
             ));
         }
         Ok(code)
+    }
+
+    /// This program with each library's address (by its name, or its short
+    /// name) put where its placeholder stands.
+    ///
+    /// # Errors
+    /// [`AbiError::Program`] naming a library `addresses` does not give.
+    pub fn link(&self, addresses: &[(String, [u8; 20])]) -> Result<Self, AbiError> {
+        let mut bytecode = self.bytecode.clone();
+        for library in &self.libraries {
+            let address = addresses
+                .iter()
+                .find(|(name, _)| *name == library.name || name == library.short_name())
+                .map(|(_, address)| address)
+                .ok_or_else(|| {
+                    AbiError::Program(format!("no address given for library `{}`", library.name))
+                })?;
+            bytecode = bytecode.replace(&library.placeholder, &hex::encode(address));
+        }
+        let linked = Self {
+            abi: self.abi.clone(),
+            bytecode,
+            libraries: Vec::new(),
+        };
+        linked.creation_code()?;
+        Ok(linked)
     }
 
     /// The function named `name` (the first, if overloaded) or with full

@@ -8,9 +8,10 @@
 //! `bytecode` as hex); Remix's compiled JSON (`abi`, `data.bytecode.object`);
 //! or plain `{ "abi": …, "bytecode": "0x…" }`.
 
-use super::abi::{AbiError, EvmProgram};
+use super::abi::{AbiError, EvmProgram, Library};
 use alloy_json_abi::JsonAbi;
 use serde_json::Value;
+use sha3::Digest;
 
 /// What the accepted shapes are, for error messages.
 pub const ACCEPTED_SHAPES: &str = "solc standard-JSON output, solc --combined-json abi,bin, a Foundry artifact (out/X.sol/X.json), \
@@ -44,7 +45,8 @@ pub fn programs_from_artifact(json: &str) -> Result<Vec<(String, EvmProgram)>, A
                     }
                     other => other.cloned(),
                 };
-                programs.push((name, program(abi.as_ref(), bin)?));
+                let names: Vec<String> = contracts.keys().cloned().collect();
+                programs.push((name, program(abi.as_ref(), bin, &names)?));
             }
             if programs.is_empty() {
                 return Err(AbiError::Program(
@@ -60,7 +62,15 @@ pub fn programs_from_artifact(json: &str) -> Result<Vec<(String, EvmProgram)>, A
                     .and_then(Value::as_str);
                 // Interfaces and abstract contracts have no bytecode: skip them.
                 if let Some(bytecode) = bytecode.filter(|b| !b.is_empty()) {
-                    programs.push((name.clone(), program(contract.get("abi"), bytecode)?));
+                    let references = contract.pointer("/evm/bytecode/linkReferences");
+                    programs.push((
+                        name.clone(),
+                        program(
+                            contract.get("abi"),
+                            bytecode,
+                            &known_names(&value, references),
+                        )?,
+                    ));
                 }
             }
         }
@@ -87,34 +97,110 @@ pub fn programs_from_artifact(json: &str) -> Result<Vec<(String, EvmProgram)>, A
                 .pointer("/data/bytecode/object")
                 .and_then(Value::as_str)
         });
+    let references = value
+        .get("linkReferences")
+        .or_else(|| value.pointer("/bytecode/linkReferences"));
     match (value.get("abi"), bytecode) {
-        (Some(abi), Some(bytecode)) => Ok(vec![(name, program(Some(abi), bytecode)?)]),
+        (Some(abi), Some(bytecode)) => Ok(vec![(
+            name,
+            program(Some(abi), bytecode, &known_names(&value, references))?,
+        )]),
         _ => Err(AbiError::Program(format!(
             "unrecognised artifact; accepted are {ACCEPTED_SHAPES}"
         ))),
     }
 }
 
-fn program(abi: Option<&Value>, bytecode: &str) -> Result<EvmProgram, AbiError> {
+/// The fully qualified names (`file:Name`) a placeholder may stand for:
+/// the artifact's link references, and every contract of a solc output.
+fn known_names(artifact: &Value, references: Option<&Value>) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut add = |files: &Value| {
+        for (file, entries) in files.as_object().into_iter().flatten() {
+            for name in entries.as_object().into_iter().flatten().map(|(n, _)| n) {
+                names.push(format!("{file}:{name}"));
+            }
+        }
+    };
+    if let Some(references) = references {
+        add(references);
+    }
+    if let Some(contracts) = artifact.get("contracts") {
+        add(contracts);
+    }
+    names
+}
+
+/// The libraries `bytecode` leaves placeholders for, each named from
+/// `names` where one fits (`__$` + the first 17 bytes of keccak-256 of the
+/// name, in hex, + `$__`), or from the placeholder itself (`__Name___`).
+fn libraries(bytecode: &str, names: &[String]) -> Result<Vec<Library>, AbiError> {
+    let mut found: Vec<Library> = Vec::new();
+    let mut rest = bytecode;
+    while let Some(at) = rest.find("__") {
+        let placeholder = rest
+            .get(at..at + 40)
+            .filter(|p| p.ends_with("__"))
+            .ok_or_else(|| {
+                AbiError::Program(format!(
+                    "the bytecode holds `{}`, not a library placeholder (40 characters)",
+                    &rest[at..(at + 40).min(rest.len())]
+                ))
+            })?;
+        rest = &rest[at + 40..];
+        if found.iter().any(|l| l.placeholder == placeholder) {
+            continue;
+        }
+        let name = match placeholder
+            .strip_prefix("__$")
+            .and_then(|p| p.strip_suffix("$__"))
+        {
+            Some(hash) => names
+                .iter()
+                .find(|name| hex::encode(&sha3::Keccak256::digest(name.as_bytes())[..17]) == hash)
+                .cloned()
+                .unwrap_or_else(|| format!("library {placeholder}")),
+            None => placeholder.trim_matches('_').to_owned(),
+        };
+        found.push(Library {
+            name,
+            placeholder: placeholder.to_owned(),
+        });
+    }
+    Ok(found)
+}
+
+fn program(abi: Option<&Value>, bytecode: &str, names: &[String]) -> Result<EvmProgram, AbiError> {
     let abi: JsonAbi = serde_json::from_value(abi.cloned().unwrap_or(Value::Array(Vec::new())))
         .map_err(|err| AbiError::Program(format!("invalid ABI: {err}")))?;
-    // solc's link placeholders: `__$<34 hex>$__` (or `__<path:Name>__`).
-    if let Some(at) = bytecode.find("__") {
-        let placeholder: String = bytecode[at..].chars().take(40).collect();
-        return Err(AbiError::Program(format!(
-            "the bytecode calls an unlinked library (placeholder `{placeholder}`): deploy the \
-             library, link its address into the bytecode (solc --libraries, Hardhat's \
-             `libraries`, Foundry's --libraries) and upload the linked artifact"
-        )));
-    }
     let bytecode = if bytecode.starts_with("0x") {
         bytecode.to_owned()
     } else {
         format!("0x{bytecode}")
     };
-    let program = EvmProgram { abi, bytecode };
-    program.creation_code()?;
-    Ok(program)
+    // solc's link placeholders: kept, to be linked before deploying.
+    let libraries = libraries(&bytecode, names)?;
+    let program = EvmProgram {
+        abi,
+        bytecode,
+        libraries: Vec::new(),
+    };
+    if libraries.is_empty() {
+        program.creation_code()?;
+        return Ok(program);
+    }
+    // The rest must be hex: checked with the placeholders zeroed.
+    let mut zeroed = program.clone();
+    for library in &libraries {
+        zeroed.bytecode = zeroed
+            .bytecode
+            .replace(&library.placeholder, &"0".repeat(40));
+    }
+    zeroed.creation_code()?;
+    Ok(EvmProgram {
+        libraries,
+        ..program
+    })
 }
 
 #[cfg(test)]
@@ -163,12 +249,32 @@ mod tests {
     }
 
     #[test]
-    fn bytecode_with_unlinked_libraries_says_so() {
+    fn libraries_are_named_from_link_references_and_linked_by_name() {
+        // keccak-256("contracts/L.sol:L"), first 17 bytes.
+        let hash = hex::encode(&sha3::Keccak256::digest(b"contracts/L.sol:L")[..17]);
         let hardhat = format!(
-            r#"{{"contractName":"A","abi":{ABI},"bytecode":"0x6001__$0123456789abcdef0123456789abcdef01$__6001"}}"#
+            r#"{{"contractName":"A","abi":{ABI},"bytecode":"0x6001__${hash}$__6001__${hash}$__",
+                "linkReferences":{{"contracts/L.sol":{{"L":[{{"start":2,"length":20}}]}}}}}}"#
         );
-        let err = programs_from_artifact(&hardhat).expect_err("unlinked");
-        assert!(err.to_string().contains("unlinked library"), "{err}");
+        let program = programs_from_artifact(&hardhat).expect("loads").remove(0).1;
+        assert_eq!(program.libraries.len(), 1, "one library, used twice");
+        assert_eq!(program.libraries[0].name, "contracts/L.sol:L");
+        let err = program.creation_code().expect_err("unlinked");
+        assert!(err.to_string().contains("contracts/L.sol:L"), "{err}");
+        let linked = program.link(&[("L".into(), [0xab; 20])]).expect("links");
+        assert_eq!(
+            linked.bytecode,
+            format!("0x6001{}6001{}", "ab".repeat(20), "ab".repeat(20))
+        );
+        assert!(linked.libraries.is_empty());
+        let err = program.link(&[]).expect_err("no address");
+        assert!(
+            err.to_string().contains("no address given for library"),
+            "{err}"
+        );
+        // A placeholder that is not 40 characters is no placeholder.
+        let broken = format!(r#"{{"abi":{ABI},"bytecode":"0x6001__$01$__"}}"#);
+        assert!(programs_from_artifact(&broken).is_err());
     }
 
     #[test]

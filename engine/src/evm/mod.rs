@@ -11,8 +11,8 @@ mod magic;
 mod processor;
 
 pub use abi::{
-    AbiError, DecodedLog, EvmProgram, decode_log, decode_output, encode_call, panic_meaning,
-    revert_reason,
+    AbiError, DecodedLog, EvmProgram, Library, decode_log, decode_output, encode_call,
+    panic_meaning, revert_reason,
 };
 pub use addresses::MAGIC_ADDRESS_HEX;
 pub use artifact::{ACCEPTED_SHAPES, programs_from_artifact};

@@ -1087,3 +1087,62 @@ fn a_contract_created_from_raw_creation_code_has_an_address_and_no_name() {
         .expect("accepted");
     assert!(failed(&receipt).to_string().contains("creation code"));
 }
+
+/// A contract calling a library: refused unlinked with the library named;
+/// deployed after the library and linked to its address, it calls it.
+#[test]
+fn a_library_is_deployed_linked_and_called() {
+    let mut chain = chain();
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/solidity/Linked.json"
+    ))
+    .expect("the fixture");
+    let programs = isc_engine::evm::programs_from_artifact(&text).expect("solc output");
+    let program = |name: &str| {
+        programs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| p.clone())
+            .expect("in the output")
+    };
+    let user = program("UsesLib");
+    assert_eq!(user.libraries.len(), 1);
+    assert_eq!(user.libraries[0].name, "Linked.sol:MathLib");
+    let err = chain
+        .deploy(
+            alice(),
+            "unlinked",
+            &VmType::EVM,
+            &user.to_json(),
+            Dict::new(),
+        )
+        .map(|receipt| failed(&receipt).to_string())
+        .unwrap_or_else(|err| err.to_string());
+    assert!(err.contains("Linked.sol:MathLib"), "{err}");
+
+    crate::deploy_program(
+        &mut chain,
+        "mathlib",
+        &VmType::EVM,
+        &program("MathLib").to_json(),
+        Dict::new(),
+    );
+    let address = contract_address(&chain, "mathlib");
+    let bytes: [u8; 20] = hex::decode(address.trim_start_matches("0x"))
+        .expect("hex")
+        .try_into()
+        .expect("20 bytes");
+    let linked = user.link(&[("MathLib".into(), bytes)]).expect("links");
+    crate::deploy_program(
+        &mut chain,
+        "useslib",
+        &VmType::EVM,
+        &linked.to_json(),
+        Dict::new(),
+    );
+    assert_eq!(
+        view(&mut chain, "useslib", "go", json!(["5"])),
+        [("#0".to_owned(), "16".to_owned())]
+    );
+}
