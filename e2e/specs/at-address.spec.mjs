@@ -72,3 +72,29 @@ test('a factory child is listed under its creator and called at its address', as
   await expect(page.getByTestId('evm-child')).toContainText('by factory');
   expect(playground.consoleErrors).toEqual([]);
 });
+
+test('a contract calling a library is linked to the deployed library and calls it', async ({ playground }) => {
+  const { page } = playground;
+  const editor = page.locator('section.editor-panel');
+  await playground.open();
+  await page.getByTestId('editor-language').selectOption('solidity');
+  await playground.typeCode(
+    readFileSync(new URL('../../engine/tests/fixtures/solidity/Linked.sol', import.meta.url), 'utf8'),
+  );
+  await page.getByTestId('compile').click();
+  await expect(page.getByTestId('compile-status')).toHaveText(/^compiled: .*MathLib.*UsesLib/, { timeout: 30_000 });
+  const [library, user] = [editor.getByTestId('deploy-form').nth(0), editor.getByTestId('deploy-form').nth(1)];
+  await expect(user.getByTestId('library-MathLib')).toHaveValue('');
+  // Unlinked, the deploy says which library is missing.
+  await user.getByTestId('deploy-button').click();
+  await expect(user.getByTestId('message')).toContainText('library MathLib');
+
+  await library.getByTestId('deploy-button').click();
+  await expect(library.getByTestId('message')).toHaveText(/deployed in block \d+/);
+  // The library's address fills in once it is deployed.
+  await expect(user.getByTestId('library-MathLib')).toHaveValue(/^0x[0-9a-fA-F]{40}$/);
+  await user.getByTestId('deploy-button').click();
+  await expect(user.getByTestId('message')).toHaveText(/deployed in block \d+/);
+  await expect(await playground.call('go', { x: '5' })).toHaveText(/#0 = 16/);
+  expect(playground.consoleErrors).toEqual([]);
+});

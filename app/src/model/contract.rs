@@ -223,6 +223,49 @@ pub struct Deployable {
     pub sources: Vec<Source>,
 }
 
+impl Deployable {
+    /// The libraries an EVM program still needs linked (short names and
+    /// full names); none for other programs.
+    pub fn libraries(&self) -> Vec<isc_engine::evm::Library> {
+        if self.vm != VmType::EVM {
+            return Vec::new();
+        }
+        serde_json::from_slice::<isc_engine::evm::EvmProgram>(&self.binary)
+            .map(|program| program.libraries)
+            .unwrap_or_default()
+    }
+
+    /// This program with its libraries linked: `addresses` gives each
+    /// library's (short name's) address as typed, `0x` and 40 hex digits.
+    ///
+    /// # Errors
+    /// A library without an address, or an address that is not one.
+    pub fn linked(&self, addresses: &[(String, String)]) -> Result<Self, String> {
+        if self.libraries().is_empty() {
+            return Ok(self.clone());
+        }
+        let program: isc_engine::evm::EvmProgram =
+            serde_json::from_slice(&self.binary).map_err(|err| err.to_string())?;
+        let mut parsed = Vec::new();
+        for (name, text) in addresses {
+            let text = text.trim();
+            let digits = text.strip_prefix("0x").unwrap_or(text);
+            let bytes = hex::decode(digits)
+                .ok()
+                .and_then(|b| <[u8; 20]>::try_from(b).ok())
+                .ok_or_else(|| {
+                    format!("library {name}: `{text}` is not an EVM address (0x and 40 hex digits)")
+                })?;
+            parsed.push((name.clone(), bytes));
+        }
+        let linked = program.link(&parsed).map_err(|err| err.to_string())?;
+        Ok(Self {
+            binary: linked.to_json(),
+            ..self.clone()
+        })
+    }
+}
+
 /// The ABI (JSON) of an EVM program's stored JSON form; `None` for other
 /// programs.
 pub fn abi_of_program(binary: &[u8]) -> Option<String> {
@@ -828,5 +871,39 @@ mod tests {
             .expect("view");
         assert!(get.view);
         assert!(Interface::from_schema("{}").is_err());
+    }
+}
+
+#[cfg(test)]
+mod linking_tests {
+    use super::*;
+
+    #[test]
+    fn a_program_calling_a_library_is_linked_from_typed_addresses() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../engine/tests/fixtures/solidity/Linked.json"
+        ))
+        .expect("the fixture");
+        let files = vec![("Linked.json".to_owned(), text.into_bytes())];
+        let programs = Deployable::from_files(&files).expect("loads");
+        let user = programs
+            .iter()
+            .find(|p| p.name == "UsesLib")
+            .expect("UsesLib");
+        let libraries = user.libraries();
+        assert_eq!(libraries.len(), 1);
+        assert_eq!(libraries[0].short_name(), "MathLib");
+        let err = user
+            .linked(&[("MathLib".into(), "0x12".into())])
+            .expect_err("not an address");
+        assert!(err.contains("not an EVM address"), "{err}");
+        let linked = user
+            .linked(&[("MathLib".into(), format!("0x{}", "ab".repeat(20)))])
+            .expect("links");
+        assert!(linked.libraries().is_empty());
+        let program: isc_engine::evm::EvmProgram =
+            serde_json::from_slice(&linked.binary).expect("JSON");
+        assert!(program.bytecode.contains(&"ab".repeat(20)));
     }
 }

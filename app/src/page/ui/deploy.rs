@@ -68,6 +68,34 @@ pub(crate) fn DeployForm(
     let message: Note = RwSignal::new(None);
     let params = init.clone();
     let vm_label = format!("VM: {}", program.vm);
+    // Libraries to link: each address as typed, first the deployed
+    // contract of the library's name, if there is one.
+    let libraries: Vec<(String, RwSignal<String>)> = program
+        .libraries()
+        .iter()
+        .map(|library| {
+            let short = library.short_name().to_owned();
+            let address = RwSignal::new(String::new());
+            let lower = short.to_lowercase();
+            // Filled in when a contract of that name is deployed, unless typed.
+            Effect::new(move |_| {
+                let deployed = shared.view.with(|v| {
+                    v.as_ref()?
+                        .contracts
+                        .iter()
+                        .find(|c| c.name == lower)
+                        .and_then(|c| c.address.clone())
+                });
+                if let Some(deployed) = deployed
+                    && address.get_untracked().is_empty()
+                {
+                    address.set(deployed);
+                }
+            });
+            (short, address)
+        })
+        .collect();
+    let links = libraries.clone();
     let deploy = move |_| {
         let name = contract_name.get_untracked().trim().to_owned();
         let args = resolve_names(&params, &args.get_untracked(), &shared.accounts());
@@ -98,6 +126,17 @@ pub(crate) fn DeployForm(
                 return;
             }
         };
+        let addresses: Vec<(String, String)> = links
+            .iter()
+            .map(|(name, address)| (name.clone(), address.get_untracked()))
+            .collect();
+        let program = match program.linked(&addresses) {
+            Ok(program) => program,
+            Err(err) => {
+                message.set(Some(Err(err)));
+                return;
+            }
+        };
         message.set(None);
         send_deploy(shared, &program, &name, init, gas_budget, move |outcome| {
             message.set(Some(outcome));
@@ -120,6 +159,14 @@ pub(crate) fn DeployForm(
                 view! { <ArgInputs params=init args prefix="init".to_owned()/> }.into_any()
             }}
             {payable.then(|| view! { <ValueInput value unit id="deploy-value".to_owned()/> })}
+            {libraries.into_iter().map(|(name, address)| view! {
+                <label>
+                    {format!("Library {name} at ")} <span class="ty">"its address: deploy it first"</span>
+                    <input data-testid=format!("library-{name}") placeholder="0x…" spellcheck="false"
+                        prop:value=move || address.get()
+                        on:input=move |ev| address.set(event_target_value(&ev))/>
+                </label>
+            }).collect_view()}
             <label>
                 "Gas budget " <span class="ty">"optional"</span>
                 <input data-testid="deploy-gas" inputmode="numeric"
