@@ -149,6 +149,14 @@ pub enum Command {
         /// Its params (a JSON array).
         params: serde_json::Value,
     },
+    /// The EVM programs the page knows without their being deployed (the
+    /// editor's last compile): the worker names logs and errors with
+    /// their ABIs and recognises their code in contracts that contracts
+    /// created. Replies with the chain view.
+    KnownPrograms {
+        /// (contract name, program JSON) pairs.
+        programs: Vec<(String, String)>,
+    },
     /// The funcs and views of an ABI, to call code at an address with.
     Interface {
         /// Where the ABI comes from.
@@ -299,6 +307,10 @@ pub struct EvmChild {
     pub creator: Option<String>,
     /// The deployed contract whose code it runs, if one does (its ABI fits).
     pub code_of: Option<String>,
+    /// Else the compiled contract (of [`Command::KnownPrograms`]) whose
+    /// code it runs, if one does.
+    #[serde(default)]
+    pub compiled_as: Option<String>,
 }
 
 /// A JSON-RPC error, as EIP-1193 shapes it.

@@ -33,16 +33,20 @@ test('a factory child is listed under its creator and called at its address', as
   const address = await child.locator('code').getAttribute('title');
   expect(address).toMatch(/^0x[0-9a-fA-F]{40}$/);
 
-  // Its code is no deployed contract's: "open" asks for an ABI.
+  // Its code is the compiled Child's: "open" opens it with that ABI.
+  await expect(child).toContainText('a Child (compiled in the editor)');
   await child.getByTestId('open-child').click();
-  await expect(page.getByTestId('evm-children').getByTestId('message')).toContainText('Call at address');
+  const tab = page.getByTestId(`contract-at-${address.toLowerCase()}`);
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
+  await expect(await playground.call('value')).toHaveText(/#0 = 7/);
 
+  // The same by hand: "Call at address" with the ABI picked.
+  await page.getByTestId('contract-factory').click();
   const panel = page.getByTestId('at-address-panel');
   await panel.locator('summary').click();
   await panel.getByTestId('at-address').fill(address);
   await panel.getByTestId('at-abi').selectOption('compiled:Child');
   await panel.getByTestId('at-open').click();
-  const tab = page.getByTestId(`contract-at-${address.toLowerCase()}`);
   await expect(tab).toHaveAttribute('aria-selected', 'true');
   await expect(tab).toContainText('Child @');
   await expect(page.getByTestId('contract-address')).toHaveText(address);

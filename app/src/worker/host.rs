@@ -25,6 +25,8 @@ pub struct Host {
     /// of receipts names those contracts' logs and errors with them too
     /// (the chain names them with the ABIs deployed on it).
     abis: Vec<isc_engine::evm::EvmProgram>,
+    /// EVM programs the page compiled: (name, program).
+    known: Vec<(String, isc_engine::evm::EvmProgram)>,
 }
 
 impl Default for Host {
@@ -48,6 +50,7 @@ impl Host {
             chain,
             sources: Vec::new(),
             abis: Vec::new(),
+            known: Vec::new(),
         }
     }
 
@@ -247,6 +250,16 @@ impl Host {
                     view: (before != after).then(|| Box::new(self.view())),
                 }
             }
+            Command::KnownPrograms { programs } => {
+                self.known = programs
+                    .into_iter()
+                    .filter_map(|(name, json)| {
+                        let program = serde_json::from_str(&json).ok()?;
+                        Some((name, program))
+                    })
+                    .collect();
+                self.changed(None)
+            }
             Command::Interface { source } => match self.abi_text(source) {
                 Ok(abi) => match isc_engine::evm::EvmProgram::interface(&abi) {
                     Ok(program) => {
@@ -338,7 +351,7 @@ impl Host {
     /// could not name (no deployed contract declares them) named with the
     /// ABIs the page opened code at an address with.
     fn named(&self, mut receipt: isc_engine::Receipt) -> isc_engine::Receipt {
-        if self.abis.is_empty() {
+        if self.known_abis().next().is_none() {
             return receipt;
         }
         for event in &mut receipt.events {
@@ -358,9 +371,8 @@ impl Host {
             let address = <[u8; 20]>::try_from(unhex(&log.address)).unwrap_or_default();
             let data = unhex(&log.data);
             if let Some(named) = self
-                .abis
-                .iter()
-                .map(|p| isc_engine::evm::decode_log(Some(&p.abi), address, &topics, &data))
+                .known_abis()
+                .map(|abi| isc_engine::evm::decode_log(Some(abi), address, &topics, &data))
                 .find(|named| !named.event.is_empty())
             {
                 event.topic.clone_from(&named.event);
@@ -372,9 +384,8 @@ impl Host {
         {
             let bytes = hex::decode(data.trim_start_matches("0x")).unwrap_or_default();
             if let Some(named) = self
-                .abis
-                .iter()
-                .map(|p| isc_engine::evm::revert_reason(Some(&p.abi), &bytes))
+                .known_abis()
+                .map(|abi| isc_engine::evm::revert_reason(Some(abi), &bytes))
                 .find(|named| !named.starts_with("0x"))
             {
                 *reason = named;
@@ -455,6 +466,29 @@ impl Host {
         }
     }
 
+    /// The ABIs the page knows beyond the chain's: opened at addresses,
+    /// and compiled.
+    fn known_abis(&self) -> impl Iterator<Item = &isc_engine::evm::JsonAbi> {
+        self.abis
+            .iter()
+            .map(|p| &p.abi)
+            .chain(self.known.iter().map(|(_, p)| &p.abi))
+    }
+
+    /// The compiled program whose creation code holds `runtime` (the
+    /// smallest: a factory's holds its children's too).
+    fn compiled_as(&self, runtime: &[u8]) -> Option<String> {
+        let runtime = hex::encode(runtime);
+        if runtime.is_empty() {
+            return None;
+        }
+        self.known
+            .iter()
+            .filter(|(_, p)| p.bytecode.to_lowercase().contains(&runtime))
+            .min_by_key(|(_, p)| p.bytecode.len())
+            .map(|(name, _)| name.clone())
+    }
+
     /// The ABI `source` names, as JSON.
     fn abi_text(&self, source: AbiSource) -> Result<String, String> {
         let name = match source {
@@ -531,10 +565,16 @@ impl Host {
                     .filter(|c| c.vm == VmType::EVM)
                     .find(|c| code_hash(&c.name) == Some(*hash))
                     .map(|c| c.name.clone());
+                let compiled_as = if code_of.is_none() {
+                    self.compiled_as(&isc_engine::evm::account_state(&evm, *address).code)
+                } else {
+                    None
+                };
                 EvmChild {
                     address: checksummed(address),
                     creator,
                     code_of,
+                    compiled_as,
                 }
             })
             .collect()
@@ -1136,6 +1176,23 @@ mod tests {
         let child = &view.evm_children[0];
         assert_eq!(child.creator.as_deref(), Some("factory"));
         assert_eq!(child.code_of, None);
+        assert_eq!(child.compiled_as, None);
+        // Once the page says what it compiled, the child's code is known:
+        // the smallest program holding it (the factory's holds it too).
+        let known = ["Factory", "Child"]
+            .map(|name| {
+                (
+                    name.to_owned(),
+                    String::from_utf8(program(name).to_json()).expect("utf-8"),
+                )
+            })
+            .to_vec();
+        let Reply::Chain { view, .. } = host.handle(Command::KnownPrograms { programs: known })
+        else {
+            panic!("a view");
+        };
+        assert_eq!(view.evm_children[0].compiled_as.as_deref(), Some("Child"));
+        let child = &view.evm_children[0];
 
         let abi = program("Child").abi_json();
         let Reply::Interface { entries, .. } = host.handle(Command::Interface {

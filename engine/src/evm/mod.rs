@@ -15,6 +15,8 @@ pub use abi::{
     panic_meaning, revert_reason,
 };
 pub use addresses::MAGIC_ADDRESS_HEX;
+/// An ABI, as `alloy-json-abi` reads it (what [`EvmProgram::abi`] is).
+pub use alloy_json_abi::JsonAbi;
 pub use artifact::{ACCEPTED_SHAPES, programs_from_artifact};
 pub use db::{AccountState, WEI_PER_BASE_TOKEN, account_state, code_accounts, storage_slot};
 pub use processor::{BLOCK_GAS_LIMIT, EvmFactory, MAX_TRACED_STEPS, calldata, entry_points};

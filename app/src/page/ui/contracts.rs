@@ -180,18 +180,32 @@ fn EvmChildren() -> impl IntoView {
             <div class="children" data-testid="evm-children">
                 <p class="hint">"Created by contracts (no ISC name: call them at their address):"</p>
                 <ul>
-                    {move || children().into_iter().map(|EvmChild { address, creator, code_of }| {
+                    {move || children().into_iter().map(|EvmChild { address, creator, code_of, compiled_as }| {
                         let by = creator
                             .map(|c| format!(" by {}", if c.starts_with("0x") { short_address(&c) } else { c }))
                             .unwrap_or_default();
-                        let runs = code_of.clone().map(|c| format!(" · runs {c}'s code")).unwrap_or_default();
+                        let runs = match (&code_of, &compiled_as) {
+                            (Some(deployed), _) => format!(" · runs {deployed}'s code"),
+                            (None, Some(compiled)) => format!(" · a {compiled} (compiled in the editor)"),
+                            (None, None) => String::new(),
+                        };
                         let open = {
                             let address = address.clone();
-                            move |_| match code_of.clone() {
-                                Some(name) => open_at(shared, address.clone(), AbiSource::Contract { name: name.clone() }, name, note),
-                                None => note.set(Some(Err(format!(
-                                    "Which contract is {address}? Open it below, \"Call at address\", with its ABI."
-                                )))),
+                            move |_| {
+                                let compiled = compiled_as.clone().and_then(|name| {
+                                    shared
+                                        .compiled_abis
+                                        .get_untracked()
+                                        .into_iter()
+                                        .find(|(n, _)| *n == name)
+                                });
+                                match (code_of.clone(), compiled) {
+                                    (Some(name), _) => open_at(shared, address.clone(), AbiSource::Contract { name: name.clone() }, name, note),
+                                    (None, Some((name, text))) => open_at(shared, address.clone(), AbiSource::Json { text }, name, note),
+                                    (None, None) => note.set(Some(Err(format!(
+                                        "Which contract is {address}? Open it below, \"Call at address\", with its ABI."
+                                    )))),
+                                }
                             }
                         };
                         view! {
