@@ -97,3 +97,41 @@ test('a script that never ends is stopped, and one that throws says why', async 
   await runScript(page, 'console.log(await provider.request({ method: "eth_chainId" }));');
   await expect(panel.getByTestId('script-output')).toHaveText('0x432');
 });
+
+const signedScript = `
+const artifact = (await (await fetch('examples/solidity/Token.json')).json()).contracts['Token.sol'].Token;
+const chain = viem.defineChain({ id: 1074, name: 'ISC Playground', nativeCurrency: { name: 'IOTA', symbol: 'IOTA', decimals: 18 }, rpcUrls: { default: { http: [] } } });
+const client = viem.createWalletClient({ chain, transport: viem.custom(provider), pollingInterval: 50 }).extend(viem.publicActions);
+const [, alice] = await client.getAddresses();
+const dev = viem.privateKeyToAccount('0x' + '42'.repeat(32));
+console.log('dev', dev.address);
+// The dev account's fees come from its chain account: alice funds it.
+await client.waitForTransactionReceipt({
+  hash: await client.sendTransaction({ account: alice, to: dev.address, value: viem.parseEther('1') }),
+});
+console.log('funded', viem.formatEther(await client.getBalance({ address: dev.address })));
+const hash = await client.deployContract({
+  account: dev, abi: artifact.abi, bytecode: '0x' + artifact.evm.bytecode.object, args: ['Signed', 'SIG', 500n],
+});
+const receipt = await client.waitForTransactionReceipt({ hash });
+console.log('signed deploy', receipt.status, receipt.transactionHash === hash);
+const supply = await client.readContract({ address: receipt.contractAddress, abi: artifact.abi, functionName: 'balanceOf', args: [dev.address] });
+console.log('dev holds', supply);
+console.log('nonce', await client.getTransactionCount({ address: dev.address }));
+`;
+
+test('a viem local account signs its transactions; the page runs them from its address', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  const panel = await runScript(page, signedScript);
+  const output = panel.getByTestId('script-output');
+  await expect(panel.getByTestId('script-status')).toHaveText('done');
+  await expect(output).toContainText('dev 0x17c5185167401eD00cF5F5b2fc97D9BBfDb7D025');
+  await expect(output).toContainText('funded 1');
+  await expect(output).toContainText('signed deploy success true');
+  await expect(output).toContainText('dev holds 500');
+  await expect(output).toContainText('nonce 1');
+  const hash = await page.getByTestId('chain-state-hash').textContent();
+  await page.reload();
+  await expect(page.getByTestId('chain-state-hash')).toHaveText(hash);
+});

@@ -160,11 +160,13 @@ pub(crate) fn npm_packages() -> Result<(), String> {
 
 /// viem, bundled into one ES module (`esbuild`, from npm) for the script
 /// console, which imports it in its worker (ethers ships one already).
-/// Written to `target/vendor/`, again whenever `package-lock.json` changed.
+/// Written to `target/vendor/`, again whenever `package-lock.json` or the
+/// entry (`app/js/viem-entry.js`) changed.
 fn vendor_bundles() -> Result<(), String> {
     let out = root().join("target").join("vendor").join("viem.min.js");
     let stamp = out.with_extension("lock");
-    let lock = read(&root().join("package-lock.json"))?;
+    let entry = "app/js/viem-entry.js";
+    let lock = read(&root().join("package-lock.json"))? + &read(&root().join(entry))?;
     if out.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == lock) {
         return Ok(());
     }
@@ -173,7 +175,7 @@ fn vendor_bundles() -> Result<(), String> {
     let esbuild = root().join("node_modules").join(".bin").join("esbuild");
     Cmd::new(&esbuild.display().to_string())
         .args([
-            "node_modules/viem/_esm/index.js",
+            entry,
             "--bundle",
             "--format=esm",
             "--minify",

@@ -9,6 +9,7 @@ mod artifact;
 mod db;
 mod magic;
 mod processor;
+mod signed;
 
 pub use abi::{
     AbiError, DecodedLog, EvmProgram, Library, decode_log, decode_output, encode_call,
@@ -21,6 +22,7 @@ pub use artifact::{ACCEPTED_SHAPES, programs_from_artifact};
 pub use db::{AccountState, WEI_PER_BASE_TOKEN, account_state, code_accounts, storage_slot};
 pub use processor::{BLOCK_GAS_LIMIT, EvmFactory, MAX_TRACED_STEPS, calldata, entry_points};
 pub(crate) use processor::{call_address, create_from_caller};
+pub use signed::{SignedError, SignedTransaction, signed_transaction};
 
 use crate::ids::AgentId;
 use crate::vm::{Sandbox, VmError};

@@ -94,12 +94,24 @@ fn parse_quantity(value: &Value, what: &str) -> Result<u128, RpcError> {
         .map_err(|err| RpcError::params(format!("{what}: {err}")))
 }
 
-/// A transaction's hash: blake2b of its request's id.
+/// The request param that keeps a signed transaction's own hash.
+const SIGNED_HASH: &str = "evm.tx";
+
+/// A transaction's hash: a signed one's own (kept with its request), else
+/// blake2b of its request's id.
 fn tx_hash(receipt: &Receipt) -> String {
-    format!(
-        "0x{}",
-        hex::encode(Hash::blake2b(receipt.request_id.as_bytes()).as_bytes())
-    )
+    match receipt
+        .request
+        .params
+        .get(SIGNED_HASH)
+        .filter(|h| h.len() == 32)
+    {
+        Some(hash) => format!("0x{}", hex::encode(hash)),
+        None => format!(
+            "0x{}",
+            hex::encode(Hash::blake2b(receipt.request_id.as_bytes()).as_bytes())
+        ),
+    }
 }
 
 /// 256 zero bytes: no bloom filter is kept.
@@ -159,10 +171,10 @@ impl Host {
             "eth_sendTransaction" => {
                 self.send_transaction(param(params, 0).unwrap_or(&Value::Null))
             }
-            "eth_sendRawTransaction" => Err(RpcError::failed(
-                "signed transactions are not taken here: send with eth_sendTransaction from one \
-                 of eth_accounts (the page holds them)",
-            )),
+            "eth_sendRawTransaction" => {
+                let raw = parse_bytes(param(params, 0).unwrap_or(&Value::Null), "transaction")?;
+                self.send_raw_transaction(&raw)
+            }
             "eth_getTransactionReceipt" => {
                 let hash = param(params, 0).and_then(Value::as_str).unwrap_or_default();
                 Ok(self
@@ -347,17 +359,24 @@ impl Host {
         Ok(request)
     }
 
-    fn eth_call(&mut self, tx: &Value) -> Answer {
-        let sender = match tx.get("from") {
+    /// Who a call or an estimate runs as: the page user at `from`, any
+    /// other Ethereum account as itself, alice when none is given.
+    fn caller(&self, tx: &Value) -> Result<AgentId, RpcError> {
+        match tx.get("from") {
             Some(from) => {
                 let address = parse_address(from, "from")?;
-                self.users()
+                Ok(self
+                    .users()
                     .into_iter()
                     .find(|(_, a)| *a == address)
-                    .map_or(AgentId::Ethereum(address), |(agent, _)| agent)
+                    .map_or(AgentId::Ethereum(address), |(agent, _)| agent))
             }
-            None => self.signer(&Value::Null)?,
-        };
+            None => self.signer(&Value::Null),
+        }
+    }
+
+    fn eth_call(&mut self, tx: &Value) -> Answer {
+        let sender = self.caller(tx)?;
         let request = self.tx_request(tx, sender)?;
         if request.entry == Hname::of("createContract") {
             // A create as a call: simulated, its runtime code answered.
@@ -380,7 +399,7 @@ impl Host {
     }
 
     fn estimate_gas(&mut self, tx: &Value) -> Answer {
-        let sender = self.signer(tx)?;
+        let sender = self.caller(tx)?;
         let request = self.tx_request(tx, sender)?;
         self.chain.check_request(&request).map_err(RpcError::vm)?;
         let receipt = self.chain.simulate(request).map_err(RpcError::failed)?;
@@ -396,6 +415,41 @@ impl Host {
         self.chain.check_request(&request).map_err(RpcError::vm)?;
         let receipt = self.chain.post(request).map_err(RpcError::failed)?;
         Ok(json!(tx_hash(&receipt)))
+    }
+
+    /// A transaction signed elsewhere (viem's or ethers' local accounts):
+    /// run as a request from the signer's Ethereum account, which pays its
+    /// fee, at the nonce it was signed for, with its own hash.
+    fn send_raw_transaction(&mut self, raw: &[u8]) -> Answer {
+        let tx = isc_engine::evm::signed_transaction(raw).map_err(RpcError::failed)?;
+        let chain_id = isc_engine::evm::DEFAULT_CHAIN_ID;
+        if let Some(signed_for) = tx.chain_id.filter(|id| *id != chain_id) {
+            return Err(RpcError::failed(format!(
+                "the transaction is signed for chain {signed_for}; this chain's id is {chain_id}"
+            )));
+        }
+        let nonce = account_state(&self.evm_state(), tx.from).nonce;
+        if tx.nonce != nonce {
+            return Err(RpcError::failed(format!(
+                "nonce too {}: {} signed for nonce {}, its account is at {nonce}",
+                if tx.nonce < nonce { "low" } else { "high" },
+                address_text(&tx.from),
+                tx.nonce
+            )));
+        }
+        let mut fields = json!({
+            "data": format!("0x{}", hex::encode(&tx.input)),
+            "value": format!("0x{:x}", tx.value_wei),
+        });
+        if let Some(to) = tx.to {
+            fields["to"] = json!(address_text(&to));
+        }
+        let request = self
+            .tx_request(&fields, AgentId::Ethereum(tx.from))?
+            .param(SIGNED_HASH, tx.hash.to_vec());
+        self.chain.check_request(&request).map_err(RpcError::vm)?;
+        self.chain.post(request).map_err(RpcError::failed)?;
+        Ok(json!(format!("0x{}", hex::encode(tx.hash))))
     }
 
     fn find_tx(&self, hash: &str) -> Option<Receipt> {
@@ -759,6 +813,7 @@ impl Host {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::{Command, Reply};
 
     fn token() -> isc_engine::evm::EvmProgram {
         let text = std::fs::read_to_string(concat!(
@@ -883,5 +938,74 @@ mod tests {
                 .code,
             -32601
         );
+    }
+
+    /// A transaction signed by ethers (key 0x42…42, nonce 0, chain 1074):
+    /// 5·10^12 wei to 0x11…11.
+    const RAW: &str = "0x02f86b820432800101830186a094111111111111111111111111111111111111111186048c2739500080c001a00194b371c081c6ea8be2183c73388fee42b4f961a9a9e853382d8a13cbfc0ab6a0357ef909c402c6403f358d2551e4b28490cd5bf36e94fd8722463f8d6190e8ac";
+    const SIGNER: &str = "0x17c5185167401ed00cf5f5b2fc97d9bbfdb7d025";
+
+    /// A signed transaction runs from its signer's Ethereum account, which
+    /// must first be funded, once, at its nonce, under its own hash.
+    #[test]
+    fn a_signed_transaction_runs_from_its_signers_account() {
+        let mut host = Host::default();
+        let alice = host.rpc_ok("eth_accounts", json!([]))[1]
+            .as_str()
+            .expect("alice")
+            .to_owned();
+        let err = host
+            .rpc("eth_sendRawTransaction", &json!([RAW]))
+            .expect_err("no funds yet");
+        assert!(
+            err.message.contains("fee") || err.message.contains("funds"),
+            "{}",
+            err.message
+        );
+
+        // 1 000 000 base tokens (10^18 wei) from alice.
+        let funded = host.rpc_ok(
+            "eth_sendTransaction",
+            json!([{"from": alice, "to": SIGNER, "value": "0xde0b6b3a7640000"}]),
+        );
+        assert_eq!(
+            host.rpc_ok("eth_getTransactionReceipt", json!([funded]))["status"],
+            "0x1"
+        );
+        assert_eq!(
+            host.rpc_ok("eth_getBalance", json!([SIGNER])),
+            json!("0xde0b6b3a7640000")
+        );
+
+        let hash = host.rpc_ok("eth_sendRawTransaction", json!([RAW]));
+        assert_eq!(
+            hash,
+            json!("0x23584349851014d64f46cd331a096d6227b14b2b2a28dc97168d951de53c1066")
+        );
+        let receipt = host.rpc_ok("eth_getTransactionReceipt", json!([hash]));
+        assert_eq!(receipt["status"], "0x1");
+        assert_eq!(receipt["from"], SIGNER);
+        let recipient = format!("0x{}", "11".repeat(20));
+        assert_eq!(
+            host.rpc_ok("eth_getBalance", json!([recipient])),
+            json!("0x48c27395000")
+        );
+        assert_eq!(
+            host.rpc_ok("eth_getTransactionCount", json!([SIGNER])),
+            json!("0x1")
+        );
+        // The same transaction again is refused: its nonce is used.
+        let err = host
+            .rpc("eth_sendRawTransaction", &json!([RAW]))
+            .expect_err("replayed");
+        assert!(err.message.contains("nonce too low"), "{}", err.message);
+        // And the session replays to the same state.
+        let session = host.session().to_json();
+        let mut again = Host::default();
+        assert!(matches!(
+            again.handle(Command::Open { session }),
+            Reply::Chain { .. }
+        ));
+        assert_eq!(again.view().state_hash, host.view().state_hash);
     }
 }
