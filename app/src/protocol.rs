@@ -149,10 +149,11 @@ pub enum Command {
         /// Its params (a JSON array).
         params: serde_json::Value,
     },
-    /// The EVM programs the page knows without their being deployed (the
-    /// editor's last compile): the worker names logs and errors with
+    /// EVM programs the page holds without their being deployed (compiled
+    /// in the editor, uploaded): the worker names logs and errors with
     /// their ABIs and recognises their code in contracts that contracts
-    /// created. Replies with the chain view.
+    /// created; one of a name already known replaces it. Replies with the
+    /// chain view.
     KnownPrograms {
         /// (contract name, program JSON) pairs.
         programs: Vec<(String, String)>,

@@ -251,13 +251,13 @@ impl Host {
                 }
             }
             Command::KnownPrograms { programs } => {
-                self.known = programs
-                    .into_iter()
-                    .filter_map(|(name, json)| {
-                        let program = serde_json::from_str(&json).ok()?;
-                        Some((name, program))
-                    })
-                    .collect();
+                // A program of the same name replaces the one known before.
+                for (name, json) in programs {
+                    if let Ok(program) = serde_json::from_str(&json) {
+                        self.known.retain(|(known, _)| *known != name);
+                        self.known.push((name, program));
+                    }
+                }
                 self.changed(None)
             }
             Command::Interface { source } => match self.abi_text(source) {

@@ -50,6 +50,25 @@ pub(crate) fn send_deploy(
     });
 }
 
+/// Tells the worker about EVM programs the page holds (compiled, or
+/// uploaded) before any is deployed: it names their logs and errors in the
+/// receipts it shows, and recognises their code in contracts that
+/// contracts create.
+pub(crate) fn note_known_programs(shared: Shared, programs: &[Deployable]) {
+    let known: Vec<(String, String)> = programs
+        .iter()
+        .filter(|p| p.vm == isc_engine::VmType::EVM)
+        .filter_map(|p| Some((p.name.clone(), String::from_utf8(p.binary.clone()).ok()?)))
+        .collect();
+    if !known.is_empty() {
+        shared.send(
+            "noting the contracts' ABIs",
+            Command::KnownPrograms { programs: known },
+            |_| {},
+        );
+    }
+}
+
 /// Name, init params, gas budget and the Deploy button of one program.
 #[component]
 pub(crate) fn DeployForm(

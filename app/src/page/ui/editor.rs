@@ -126,58 +126,46 @@ pub(crate) fn EditorPanel() -> impl IntoView {
     let host = NodeRef::<leptos::html::Div>::new();
     let started = StoredValue::new(false);
 
-    let show = move |found: Vec<Problem>,
-                     result: Result<Vec<Deployable>, String>,
-                     deploy_now: bool| {
-        editor.with_value(|e| {
-            if let Some(e) = e {
-                e.set_problems(&found);
-            }
-        });
-        problems.set(found);
-        status.set(Some(match &result {
-            Ok(programs) => Ok(format!(
-                "compiled: {}",
-                programs
-                    .iter()
-                    .map(|p| format!("{} ({} bytes)", p.name, p.binary.len()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-            Err(err) => Err(err.clone()),
-        }));
-        if deploy_now
-            && let Ok(programs) = &result
-            && let Some(program) = programs.first()
-            && program.interface.init.is_empty()
-        {
-            let name = program.name.to_lowercase();
-            send_deploy(shared, program, &name, Dict::new(), None, move |outcome| {
-                status.set(Some(outcome));
+    let show =
+        move |found: Vec<Problem>, result: Result<Vec<Deployable>, String>, deploy_now: bool| {
+            editor.with_value(|e| {
+                if let Some(e) = e {
+                    e.set_problems(&found);
+                }
             });
-        }
-        if let Ok(programs) = &result {
-            shared.compiled_abis.set(
-                programs
-                    .iter()
-                    .filter_map(|p| Some((p.name.clone(), abi_of_program(&p.binary)?)))
-                    .collect(),
-            );
-            // The worker names their logs and recognises their code in
-            // contracts that contracts create.
-            let known = programs
-                .iter()
-                .filter(|p| p.vm == isc_engine::VmType::EVM)
-                .filter_map(|p| Some((p.name.clone(), String::from_utf8(p.binary.clone()).ok()?)))
-                .collect();
-            shared.send(
-                "noting the compiled contracts",
-                Command::KnownPrograms { programs: known },
-                |_| {},
-            );
-        }
-        compiled.set(Some(result));
-    };
+            problems.set(found);
+            status.set(Some(match &result {
+                Ok(programs) => Ok(format!(
+                    "compiled: {}",
+                    programs
+                        .iter()
+                        .map(|p| format!("{} ({} bytes)", p.name, p.binary.len()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+                Err(err) => Err(err.clone()),
+            }));
+            if deploy_now
+                && let Ok(programs) = &result
+                && let Some(program) = programs.first()
+                && program.interface.init.is_empty()
+            {
+                let name = program.name.to_lowercase();
+                send_deploy(shared, program, &name, Dict::new(), None, move |outcome| {
+                    status.set(Some(outcome));
+                });
+            }
+            if let Ok(programs) = &result {
+                shared.compiled_abis.set(
+                    programs
+                        .iter()
+                        .filter_map(|p| Some((p.name.clone(), abi_of_program(&p.binary)?)))
+                        .collect(),
+                );
+                super::deploy::note_known_programs(shared, programs);
+            }
+            compiled.set(Some(result));
+        };
 
     let compile = move |deploy_now: bool| {
         let lang = language.get_untracked();

@@ -13,6 +13,7 @@ use leptos::task::spawn_local;
 /// by dropping files.
 #[component]
 pub(crate) fn Upload() -> impl IntoView {
+    let shared = expect_context::<super::Shared>();
     let found = RwSignal::new(None::<Result<Vec<Deployable>, String>>);
     let over = RwSignal::new(false);
     let take = move |files: Option<web_sys::FileList>| {
@@ -21,7 +22,11 @@ pub(crate) fn Upload() -> impl IntoView {
         };
         spawn_local(async move {
             let read = web::read_files(&files).await;
-            found.set(Some(read.and_then(|files| Deployable::from_files(&files))));
+            let programs = read.and_then(|files| Deployable::from_files(&files));
+            if let Ok(programs) = &programs {
+                super::deploy::note_known_programs(shared, programs);
+            }
+            found.set(Some(programs));
         });
     };
     let on_pick = move |ev: leptos::ev::Event| {

@@ -892,6 +892,16 @@ mod tests {
             balance(&mut host).as_str().expect("hex").ends_with("19"),
             "25 = 0x19"
         );
+        // Traced again on the state before its block: the token's SSTOREs.
+        let trace = host.rpc_ok("debug_traceTransaction", json!([hash]));
+        let ops: Vec<&str> = trace["structLogs"]
+            .as_array()
+            .expect("struct logs")
+            .iter()
+            .filter_map(|step| step["op"].as_str())
+            .collect();
+        assert!(ops.contains(&"SSTORE") && ops.contains(&"LOG3"), "{ops:?}");
+        assert_eq!(trace["failed"], false);
         let block = host.rpc_ok("eth_getBlockByNumber", json!(["latest", false]));
         assert_eq!(block["transactions"][0], hash);
         assert!(
