@@ -961,16 +961,7 @@ fn word(results: &Dict) -> String {
 fn a_factorys_children_are_called_and_viewed_by_address() {
     let mut chain = chain();
     deploy_fixture(&mut chain, "Factory");
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/solidity/Factory.json"
-    ))
-    .expect("the fixture");
-    let (_, child_program) = isc_engine::evm::programs_from_artifact(&text)
-        .expect("solc output")
-        .into_iter()
-        .find(|(name, _)| name == "Child")
-        .expect("Child is in Factory.sol's output");
+    let child_program = crate::artifact_contract("tests/fixtures/solidity", "Factory", "Child");
     let receipt = chain
         .post(
             Request::new(alice(), "factory", "make")
@@ -1042,16 +1033,7 @@ fn a_factorys_children_are_called_and_viewed_by_address() {
 #[test]
 fn a_contract_created_from_raw_creation_code_has_an_address_and_no_name() {
     let mut chain = chain();
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/solidity/Factory.json"
-    ))
-    .expect("the fixture");
-    let (_, child) = isc_engine::evm::programs_from_artifact(&text)
-        .expect("solc output")
-        .into_iter()
-        .find(|(name, _)| name == "Child")
-        .expect("Child");
+    let child = crate::artifact_contract("tests/fixtures/solidity", "Factory", "Child");
     let mut code = child.creation_code().expect("code");
     code.extend(child.encode_constructor(&["7".to_owned()]).expect("args"));
     let alice_address = isc_engine::evm::agent_address(&alice());
@@ -1093,19 +1075,7 @@ fn a_contract_created_from_raw_creation_code_has_an_address_and_no_name() {
 #[test]
 fn a_library_is_deployed_linked_and_called() {
     let mut chain = chain();
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/solidity/Linked.json"
-    ))
-    .expect("the fixture");
-    let programs = isc_engine::evm::programs_from_artifact(&text).expect("solc output");
-    let program = |name: &str| {
-        programs
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, p)| p.clone())
-            .expect("in the output")
-    };
+    let program = |name: &str| crate::artifact_contract("tests/fixtures/solidity", "Linked", name);
     let user = program("UsesLib");
     assert_eq!(user.libraries.len(), 1);
     assert_eq!(user.libraries[0].name, "Linked.sol:MathLib");

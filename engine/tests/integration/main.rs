@@ -47,14 +47,24 @@ pub(crate) fn solidity_example(name: &str) -> isc_engine::evm::EvmProgram {
 /// Contract `name` from the solc output `<dir>/<name>.json`, `dir`
 /// relative to the engine crate.
 pub(crate) fn solidity_artifact(dir: &str, name: &str) -> isc_engine::evm::EvmProgram {
-    let path = format!("{}/{dir}/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    artifact_contract(dir, name, name)
+}
+
+/// Contract `contract` of the solc output `<dir>/<file>.json` (a file may
+/// hold several: a factory and its child, a library and its user).
+pub(crate) fn artifact_contract(
+    dir: &str,
+    file: &str,
+    contract: &str,
+) -> isc_engine::evm::EvmProgram {
+    let path = format!("{}/{dir}/{file}.json", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{path}: {err}"));
     isc_engine::evm::programs_from_artifact(&text)
         .expect("a solc output")
         .into_iter()
-        .find(|(contract, _)| contract == name)
+        .find(|(name, _)| name == contract)
         .map(|(_, program)| program)
-        .expect("the contract is in its artifact")
+        .unwrap_or_else(|| panic!("{contract} is in {file}.json"))
 }
 
 /// The user alice.
