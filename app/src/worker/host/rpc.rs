@@ -94,6 +94,9 @@ fn parse_quantity(value: &Value, what: &str) -> Result<u128, RpcError> {
         .map_err(|err| RpcError::params(format!("{what}: {err}")))
 }
 
+/// The most reward percentiles `eth_feeHistory` answers (geth's bound).
+const MAX_REWARD_PERCENTILES: usize = 100;
+
 /// The request param that keeps a signed transaction's own hash.
 const SIGNED_HASH: &str = "evm.tx";
 
@@ -658,6 +661,11 @@ impl Host {
         let percentiles = param(params, 2)
             .and_then(Value::as_array)
             .map_or(0, Vec::len);
+        if percentiles > MAX_REWARD_PERCENTILES {
+            return Err(RpcError::params(format!(
+                "reward percentiles: at most {MAX_REWARD_PERCENTILES}, {percentiles} given"
+            )));
+        }
         let oldest = u64::from(newest) + 1 - count;
         Ok(json!({
             "oldestBlock": quantity(oldest),
@@ -1017,5 +1025,42 @@ mod tests {
             Reply::Chain { .. }
         ));
         assert_eq!(again.view().state_hash, host.view().state_hash);
+    }
+
+    /// Params a script gets wrong are errors with a message, never a panic
+    /// or unbounded work.
+    #[test]
+    fn bad_params_are_refused_by_name() {
+        let mut host = Host::default();
+        let many = vec![json!(50); 100_000];
+        let Err(err) = host.rpc("eth_feeHistory", &json!(["0x4", "latest", many])) else {
+            panic!("too many percentiles were answered");
+        };
+        assert_eq!(err.code, -32602);
+        assert!(err.message.contains("percentiles"), "{}", err.message);
+        for (method, params) in [
+            ("eth_getBalance", json!(["0x12"])),
+            ("eth_getBalance", json!([7])),
+            (
+                "eth_getStorageAt",
+                json!([format!("0x{}", "11".repeat(20)), "0xzz"]),
+            ),
+            ("eth_call", json!([{"to": "nope"}])),
+            ("eth_sendTransaction", json!([{"from": 1}])),
+            ("eth_sendRawTransaction", json!(["0x0102"])),
+            ("evm_revert", json!(["0xffffffffffffffffffff"])),
+            ("eth_getBlockByNumber", json!(["0xgg", false])),
+        ] {
+            let err = host.rpc(method, &params).expect_err(method);
+            assert!(!err.message.is_empty(), "{method}");
+        }
+        assert_eq!(
+            host.rpc_ok("eth_getTransactionReceipt", json!(["0x00"])),
+            Value::Null
+        );
+        assert_eq!(
+            host.rpc_ok("eth_getBlockByNumber", json!(["0xffff", false])),
+            Value::Null
+        );
     }
 }
