@@ -534,10 +534,17 @@ impl Host {
                 .find(|(address, _)| named(address).as_deref() == Some(name))
                 .map(|(_, hash)| *hash)
         };
-        let creators = creations(&self.chain.receipts());
-        accounts
+        let unnamed: Vec<&([u8; 20], [u8; 32])> = accounts
             .iter()
             .filter(|(address, _)| named(address).is_none())
+            .collect();
+        if unnamed.is_empty() {
+            // No child: the receipts need no walk (most chains, every view).
+            return Vec::new();
+        }
+        let creators = creations(&self.chain.receipts());
+        unnamed
+            .into_iter()
             .map(|(address, hash)| {
                 let hex = format!("0x{}", hex::encode(address));
                 let creator = creators
