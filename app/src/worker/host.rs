@@ -725,12 +725,7 @@ fn checksummed(address: &[u8; 20]) -> String {
 /// (`h`+hname → address, `s`+address+slot → value).
 fn evm_storage(chain: &Chain, hname: Hname) -> (Option<String>, Vec<StateItem>) {
     let evm = chain.contract_state(Hname::of("evm"));
-    let address_key = [b"h".as_slice(), &hname.to_bytes()].concat();
-    let Some(address) = evm
-        .iter()
-        .find(|(key, _)| *key == address_key)
-        .map(|(_, value)| value.clone())
-    else {
+    let Some(address) = isc_engine::evm::contract_address(&evm, hname) else {
         return (None, Vec::new());
     };
     let prefix = [b"s".as_slice(), &address].concat();

@@ -213,6 +213,12 @@ pub fn account_state(evm_state: &[(Vec<u8>, Vec<u8>)], address: [u8; 20]) -> Acc
     }
 }
 
+/// The EVM address recorded for root-registered contract `hname`, from
+/// the `evm` partition's items (sorted by key).
+pub fn contract_address(evm_state: &[(Vec<u8>, Vec<u8>)], hname: Hname) -> Option<[u8; 20]> {
+    item(evm_state, &contract_key(hname)).and_then(|bytes| <[u8; 20]>::try_from(bytes).ok())
+}
+
 /// Storage slot `slot` (big-endian) of `address`, from the `evm`
 /// partition's items: zero if never written.
 pub fn storage_slot(

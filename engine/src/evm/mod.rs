@@ -19,7 +19,9 @@ pub use addresses::MAGIC_ADDRESS_HEX;
 /// An ABI, as `alloy-json-abi` reads it (what [`EvmProgram::abi`] is).
 pub use alloy_json_abi::JsonAbi;
 pub use artifact::{ACCEPTED_SHAPES, programs_from_artifact};
-pub use db::{AccountState, WEI_PER_BASE_TOKEN, account_state, code_accounts, storage_slot};
+pub use db::{
+    AccountState, WEI_PER_BASE_TOKEN, account_state, code_accounts, contract_address, storage_slot,
+};
 pub use processor::{BLOCK_GAS_LIMIT, EvmFactory, MAX_TRACED_STEPS, calldata, entry_points};
 pub(crate) use processor::{call_address, create_from_caller};
 pub use signed::{SignedError, SignedTransaction, signed_transaction};

@@ -286,18 +286,13 @@ impl Host {
     /// The EVM address of `agent`: a named EVM contract's recorded
     /// address, else the agent's derived one.
     fn address_of(&self, agent: &AgentId) -> [u8; 20] {
-        if let AgentId::Contract { hname, .. } = agent {
-            let key = [b"h".as_slice(), &hname.to_bytes()].concat();
-            if let Some(address) = self
-                .evm_state()
-                .into_iter()
-                .find(|(k, _)| *k == key)
-                .and_then(|(_, v)| <[u8; 20]>::try_from(v).ok())
-            {
-                return address;
+        match agent {
+            AgentId::Contract { hname, .. } => {
+                isc_engine::evm::contract_address(&self.evm_state(), *hname)
+                    .unwrap_or_else(|| agent_address(agent))
             }
+            _ => agent_address(agent),
         }
-        agent_address(agent)
     }
 
     /// Runs `answer` on the state after the block `tag` names (the latest
