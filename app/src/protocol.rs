@@ -6,12 +6,13 @@
 //! It announces itself once with id 0 and [`Reply::Ready`]. A message of
 //! another [`PROTOCOL_VERSION`] is refused with a message, never guessed at.
 
-use isc_engine::session::Source;
+use isc_engine::session::{Session, Source};
 use isc_engine::{AgentId, Dict, Receipt, VmType};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// The version both sides must speak.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// One typed parameter or result of an entry point.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -268,21 +269,28 @@ pub enum Reply {
 }
 
 /// What the page shows of a chain: everything a view reads, in one value.
+///
+/// On the wire a view may leave out what the page already holds
+/// ([`ChainView::since`]): the worker sends the receipts and steps that
+/// are new, so a reply costs the same at block 10 as at block 10 000, and
+/// the page puts them together with [`ChainView::update`]. A view the page
+/// keeps is always whole. The long parts are shared (`Arc`), so copying a
+/// view costs nothing that grows with the session.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ChainView {
     /// The last block's index.
     pub block_index: u32,
     /// The state hash after it.
     pub state_hash: String,
-    /// The session that rebuilds this chain, as JSON (for autosave,
-    /// share links and for rebuilding the worker after a stop).
-    pub session: String,
+    /// The session that rebuilds this chain, sources included (for
+    /// autosave, share links and for rebuilding the worker after a stop).
+    pub session: Arc<Session>,
     /// Users (owner first), then deployed contracts, with their balances.
     pub accounts: Vec<AccountView>,
     /// Deployed (non-core) contracts, in deployment order.
     pub contracts: Vec<ContractView>,
     /// Every receipt, oldest first.
-    pub receipts: Vec<Receipt>,
+    pub receipts: Arc<Vec<Receipt>>,
     /// The requests waiting in the queue, oldest first.
     #[serde(default)]
     pub pending: Vec<isc_engine::Pending>,
@@ -296,6 +304,104 @@ pub struct ChainView {
     /// have no ISC name, only an address.
     #[serde(default)]
     pub evm_children: Vec<EvmChild>,
+    /// Set on the wire when the view holds only what follows the page's
+    /// view: `receipts` then holds those of later blocks, and
+    /// `session.requests` the steps after the ones kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<Since>,
+}
+
+/// What of the page's view an update keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Since {
+    /// The receipts of blocks up to this one are unchanged.
+    pub block: u32,
+    /// So are this many steps of the session.
+    pub steps: usize,
+    /// The state hash of the view this one follows: the page's, or the
+    /// update does not fit it.
+    pub base: String,
+}
+
+/// Why an update could not be put together with the page's view.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UpdateError {
+    /// The page holds no view to update.
+    #[error("the engine sent an update, but the page holds no chain to update")]
+    NoView,
+    /// The update follows another view than the page's (a reply was lost).
+    #[error("the engine's update follows state {base}, but the page shows state {held}")]
+    Stale {
+        /// The view the update follows.
+        base: String,
+        /// The page's.
+        held: String,
+    },
+    /// The update keeps more than the page holds.
+    #[error(
+        "the engine's update keeps {steps} steps up to block {block}, but the page holds {held_steps} steps up to block {held_block}"
+    )]
+    Ahead {
+        /// The update's block.
+        block: u32,
+        /// The update's steps.
+        steps: usize,
+        /// The page's last block.
+        held_block: u32,
+        /// The page's steps.
+        held_steps: usize,
+    },
+}
+
+impl ChainView {
+    /// Makes `view` the page's view: a whole view replaces it; one
+    /// [`since`](Self::since) an earlier state keeps what is unchanged of
+    /// this one and adds what is new. Costs what is new, not the session's
+    /// length (the parts are copied only when something else still holds
+    /// them).
+    ///
+    /// # Errors
+    /// [`UpdateError`] if `view` keeps more than `held` holds; `held` is
+    /// then unchanged.
+    pub fn update(held: &mut Option<Self>, mut view: Self) -> Result<(), UpdateError> {
+        let Some(since) = view.since.take() else {
+            *held = Some(view);
+            return Ok(());
+        };
+        let Some(old) = held.as_mut() else {
+            return Err(UpdateError::NoView);
+        };
+        if since.base != old.state_hash {
+            return Err(UpdateError::Stale {
+                base: since.base,
+                held: old.state_hash.clone(),
+            });
+        }
+        if since.block > old.block_index || since.steps > old.session.requests.len() {
+            return Err(UpdateError::Ahead {
+                block: since.block,
+                steps: since.steps,
+                held_block: old.block_index,
+                held_steps: old.session.requests.len(),
+            });
+        }
+        let mut receipts = std::mem::take(&mut old.receipts);
+        let list = Arc::make_mut(&mut receipts);
+        let kept = list.partition_point(|receipt| receipt.block_index <= since.block);
+        list.truncate(kept);
+        list.extend(Arc::unwrap_or_clone(std::mem::take(&mut view.receipts)));
+        let mut session = std::mem::take(&mut old.session);
+        let whole = Arc::make_mut(&mut session);
+        let new = Arc::unwrap_or_clone(std::mem::take(&mut view.session));
+        whole.requests.truncate(since.steps);
+        whole.requests.extend(new.requests);
+        whole.config = new.config;
+        whole.sources = new.sources;
+        view.receipts = receipts;
+        view.session = session;
+        *old = view;
+        Ok(())
+    }
 }
 
 /// An EVM contract another contract created.
@@ -573,10 +679,16 @@ mod tests {
         let text = to_json(&message);
         assert!(text.contains("\"binary\":\"0061736d\""), "{text}");
         assert_eq!(ToWorker::from_json(&text), Ok(message));
-        let other = text.replacen("\"v\":1", "\"v\":2", 1);
+        let other = text.replacen(
+            &format!("\"v\":{PROTOCOL_VERSION}"),
+            &format!("\"v\":{}", PROTOCOL_VERSION + 1),
+            1,
+        );
         assert_eq!(
             ToWorker::from_json(&other),
-            Err(ProtocolError::Version { found: 2 })
+            Err(ProtocolError::Version {
+                found: PROTOCOL_VERSION + 1
+            })
         );
         assert!(matches!(
             FromWorker::from_json("{"),

@@ -48,6 +48,10 @@ pub struct Source {
 #[serde(deny_unknown_fields)]
 pub struct Session {
     format: String,
+    /// Always [`SESSION_VERSION`] in memory: the version written is the
+    /// lowest that holds the session, and [`Session::from_json`] checks the
+    /// one read before anything else.
+    #[serde(deserialize_with = "current_version")]
     version: u32,
     /// How the chain starts.
     pub config: ChainConfig,
@@ -58,6 +62,10 @@ pub struct Session {
     /// its own), and from version 2 requests queued, blocks run and time
     /// advanced.
     pub requests: Vec<Step>,
+}
+
+fn current_version<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    u32::deserialize(d).map(|_| SESSION_VERSION)
 }
 
 /// A session is written as the lowest version that holds it, so a file or
@@ -561,6 +569,13 @@ impl Replay {
     /// The final state hash.
     pub fn state_hash(&self) -> StateHash {
         self.chain.state_hash()
+    }
+}
+
+/// An empty session over the default config.
+impl Default for Session {
+    fn default() -> Self {
+        Self::new(ChainConfig::default())
     }
 }
 

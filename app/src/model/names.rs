@@ -157,7 +157,6 @@ mod tests {
         ChainView {
             block_index: 0,
             state_hash: String::new(),
-            session: String::new(),
             accounts: vec![AccountView {
                 name: "alice".into(),
                 agent: alice,
@@ -176,7 +175,6 @@ mod tests {
                 variables: Vec::new(),
                 language: None,
             }],
-            receipts: Vec::new(),
             ..ChainView::default()
         }
     }

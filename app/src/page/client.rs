@@ -8,10 +8,12 @@
 //! so a runaway contract never costs the user their work.
 
 use crate::protocol::{ChainView, Command, FromWorker, Reply, ToWorker, message_id, to_json};
+use isc_engine::session::Session;
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{MessageEvent, Worker};
@@ -21,6 +23,9 @@ const WORKER_SCRIPT: &str = "./isc-worker_loader.js";
 
 type Callback = Box<dyn FnOnce(Reply)>;
 type Handler = Closure<dyn FnMut(MessageEvent)>;
+/// Told of each new view, with how many of its session's steps the one
+/// before had too (`None`: the session was replaced).
+type Watcher = Rc<dyn Fn(&ChainView, Option<usize>)>;
 
 /// What the page shows about the engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +61,9 @@ struct Inner {
     pending: RefCell<VecDeque<(u64, String, Callback)>>,
     signals: EngineSignals,
     /// The session of the last finished command (what a stop rebuilds).
-    session: RefCell<Option<String>>,
+    session: RefCell<Option<Arc<Session>>>,
+    /// Told of every new view (autosave).
+    watcher: RefCell<Option<Watcher>>,
     /// Handlers of the current worker, kept alive with it.
     handlers: RefCell<Vec<Handler>>,
 }
@@ -76,6 +83,7 @@ impl Engine {
             pending: RefCell::new(VecDeque::new()),
             signals,
             session: RefCell::new(None),
+            watcher: RefCell::new(None),
             handlers: RefCell::new(Vec::new()),
         }));
         engine.spawn();
@@ -171,13 +179,13 @@ impl Engine {
                 }
             },
         };
+        let mut message = message;
         if let Reply::Ready { view } = message.reply {
             self.0.ready.set(true);
             // A rebuilt worker starts fresh: the page's view stays until
             // the replayed session arrives.
             if self.0.signals.view.get_untracked().is_none() {
-                self.0.session.replace(Some(view.session.clone()));
-                self.0.signals.view.set(Some(*view));
+                let _ = self.take_view(*view);
             }
             for text in self.0.queue.take() {
                 self.post(text);
@@ -188,10 +196,19 @@ impl Engine {
         if let Reply::Chain { view, .. }
         | Reply::Rpc {
             view: Some(view), ..
-        } = &message.reply
+        } = &mut message.reply
         {
-            self.0.session.replace(Some(view.session.clone()));
-            self.0.signals.view.set(Some((**view).clone()));
+            match self.take_view(std::mem::take(&mut **view)) {
+                Ok(whole) => **view = whole,
+                Err(err) => {
+                    // The worker and the page disagree on the chain: the
+                    // page's last whole session is rebuilt, as after a stop.
+                    self.restart(&format!(
+                        "{err}; the chain was rebuilt as of the last finished request"
+                    ));
+                    return;
+                }
+            }
         }
         let callback = {
             let mut pending = self.0.pending.borrow_mut();
@@ -203,6 +220,36 @@ impl Engine {
         if let Some(done) = callback {
             done(message.reply);
         }
+    }
+
+    /// Makes `view` (an update, or whole) the page's view; returns it whole.
+    fn take_view(&self, view: ChainView) -> Result<ChainView, crate::protocol::UpdateError> {
+        let kept = view.since.as_ref().map(|since| since.steps);
+        // Nothing else may hold the parts being extended, or they would be
+        // copied whole: the view leaves the signal, the session this handle.
+        let mut held = None;
+        self.0
+            .signals
+            .view
+            .update_untracked(|shown| held = shown.take());
+        drop(self.0.session.take());
+        let result = ChainView::update(&mut held, view);
+        if let Some(whole) = &held {
+            self.0.session.replace(Some(whole.session.clone()));
+        }
+        self.0.signals.view.set(held.clone());
+        result?;
+        let whole = held.ok_or(crate::protocol::UpdateError::NoView)?;
+        if let Some(watcher) = self.0.watcher.borrow().clone() {
+            watcher(&whole, kept);
+        }
+        Ok(whole)
+    }
+
+    /// Tells `watcher` of every new view from now on, with how many steps
+    /// of the session the view before had too.
+    pub fn watch(&self, watcher: impl Fn(&ChainView, Option<usize>) + 'static) {
+        self.0.watcher.replace(Some(Rc::new(watcher)));
     }
 
     /// Stops whatever runs: terminates the worker, fails the waiting
@@ -231,7 +278,8 @@ impl Engine {
         self.0.queue.borrow_mut().clear();
         let waiting: Vec<_> = self.0.pending.borrow_mut().drain(..).collect();
         self.spawn();
-        if let Some(session) = self.0.session.borrow().clone() {
+        let session = self.0.session.borrow().as_ref().map(|s| s.to_json());
+        if let Some(session) = session {
             self.send("rebuilding the chain", Command::Open { session }, |_| ());
         }
         self.show_status();
@@ -240,10 +288,5 @@ impl Engine {
                 message: why.to_owned(),
             });
         }
-    }
-
-    /// The session of the last finished command, as JSON.
-    pub fn session(&self) -> Option<String> {
-        self.0.session.borrow().clone()
     }
 }

@@ -101,6 +101,21 @@ pub fn save(key: &str, value: &str) -> bool {
     storage().is_some_and(|s| s.set_item(key, value).is_ok())
 }
 
+/// The browser's local storage, as the autosave journal writes to it.
+pub struct Local;
+
+impl crate::model::autosave::Storage for Local {
+    fn load(&self, key: &str) -> Option<String> {
+        load(key)
+    }
+    fn save(&mut self, key: &str, value: &str) -> bool {
+        save(key, value)
+    }
+    fn remove(&mut self, key: &str) {
+        remove(key);
+    }
+}
+
 /// Offers `text` as a file download named `file_name`.
 ///
 /// # Errors

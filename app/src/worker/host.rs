@@ -6,13 +6,17 @@
 use crate::model::contract::{Interface, show_results};
 use crate::protocol::{
     AbiSource, AccountView, AddressTarget, ChainView, Command, ContractView, EvmChild,
-    FirstLightReport, Reply, RpcFailure, StateItem,
+    FirstLightReport, Reply, RpcFailure, Since, StateItem,
 };
+use held::Held;
 use isc_engine::session::{Session, Source};
 use isc_engine::{AgentId, Chain, ChainConfig, Hname, Request, VmType};
+use std::cell::RefCell;
+use std::sync::Arc;
 
 use crate::model::contract::LAYOUT_LANGUAGE;
 
+mod held;
 mod rpc;
 pub use isc_engine::session::SCHEMA_LANGUAGE;
 pub use rpc::RpcError;
@@ -27,6 +31,23 @@ pub struct Host {
     abis: Vec<isc_engine::evm::EvmProgram>,
     /// EVM programs the page compiled: (name, program).
     known: Vec<(String, isc_engine::evm::EvmProgram)>,
+    /// The blocks whose receipts and steps the page holds, and the state
+    /// hash of the last view it was sent: a view sends only what follows.
+    page: Held,
+    page_hash: Option<String>,
+    /// The ABIs receipts are named with changed since the page was sent
+    /// them: the next view sends every receipt again.
+    renamed: bool,
+    /// Contracts that EVM frames of the receipts created.
+    creations: RefCell<Creations>,
+}
+
+/// Contracts that EVM frames of the receipts created, as (block, child,
+/// creator), for the blocks `read` holds.
+#[derive(Default)]
+struct Creations {
+    read: Held,
+    found: Vec<(u32, String, String)>,
 }
 
 impl Default for Host {
@@ -51,6 +72,10 @@ impl Host {
             sources: Vec::new(),
             abis: Vec::new(),
             known: Vec::new(),
+            page: Held::default(),
+            page_hash: None,
+            renamed: false,
+            creations: RefCell::default(),
         }
     }
 
@@ -247,7 +272,7 @@ impl Host {
                 );
                 Reply::Rpc {
                     outcome,
-                    view: (before != after).then(|| Box::new(self.view())),
+                    view: (before != after).then(|| Box::new(self.update())),
                 }
             }
             Command::KnownPrograms { programs } => {
@@ -256,6 +281,7 @@ impl Host {
                     if let Ok(program) = serde_json::from_str(&json) {
                         self.known.retain(|(known, _)| *known != name);
                         self.known.push((name, program));
+                        self.renamed = true;
                     }
                 }
                 self.changed(None)
@@ -265,6 +291,7 @@ impl Host {
                     Ok(program) => {
                         if !self.abis.contains(&program) {
                             self.abis.push(program.clone());
+                            self.renamed = true;
                         }
                         Reply::Interface {
                             entries: Interface::from_entry_points(
@@ -334,17 +361,67 @@ impl Host {
             Ok(replay) => {
                 self.chain = replay.chain;
                 self.sources = session.sources;
+                // Another chain: the page is sent all of it (and a worker
+                // rebuilt after a stop does not know what the page holds).
+                self.page.forget();
                 self.changed(None)
             }
             Err(err) => failed(err),
         }
     }
 
-    fn changed(&self, receipt: Option<isc_engine::Receipt>) -> Reply {
+    fn changed(&mut self, receipt: Option<isc_engine::Receipt>) -> Reply {
         Reply::Chain {
-            view: Box::new(self.view()),
+            view: Box::new(self.update()),
             receipt: receipt.map(|receipt| Box::new(self.named(receipt))),
         }
+    }
+
+    /// The view to send the page now: only what follows what it was sent
+    /// before (see [`ChainView::since`]), whole the first time, after
+    /// another session was opened, or when [`Host::resend`] asked.
+    pub fn update(&mut self) -> ChainView {
+        let common = self.page.catch_up(&self.chain);
+        let base = self.page_hash.take();
+        let view = match (common, base) {
+            (Some(block), Some(base)) => {
+                let receipts_after = if std::mem::take(&mut self.renamed) {
+                    0
+                } else {
+                    block
+                };
+                let (kept, steps) = self.chain.steps_after(block);
+                let mut session = Session::new(self.chain.config().clone());
+                session.sources = self.sources.clone();
+                session.requests = steps;
+                let receipts = self
+                    .chain
+                    .receipts_after(receipts_after)
+                    .into_iter()
+                    .map(|r| self.named(r))
+                    .collect();
+                ChainView {
+                    since: Some(Since {
+                        block: receipts_after,
+                        steps: kept,
+                        base,
+                    }),
+                    ..self.view_with(session, receipts)
+                }
+            }
+            _ => {
+                self.renamed = false;
+                self.view()
+            }
+        };
+        self.page_hash = Some(view.state_hash.clone());
+        view
+    }
+
+    /// The page lost track: the next view it is sent is whole.
+    pub fn resend(&mut self) {
+        self.page.forget();
+        self.page_hash = None;
     }
 
     /// `receipt` as the page shows it: logs and custom errors the chain
@@ -413,8 +490,19 @@ impl Host {
             .map(|s| s.text.as_str())
     }
 
-    /// Everything the page shows of the chain now.
+    /// Everything the page shows of the chain now, whole.
     pub fn view(&self) -> ChainView {
+        let receipts = self
+            .chain
+            .receipts()
+            .into_iter()
+            .map(|r| self.named(r))
+            .collect();
+        self.view_with(self.session(), receipts)
+    }
+
+    /// The chain's view with the session and receipts given.
+    fn view_with(&self, session: Session, receipts: Vec<isc_engine::Receipt>) -> ChainView {
         let chain = &self.chain;
         let contracts: Vec<ContractView> = chain
             .contracts()
@@ -452,14 +540,11 @@ impl Host {
             evm_children,
             block_index: chain.block_index(),
             state_hash: chain.state_hash().to_string(),
-            session: self.session().to_json(),
+            session: Arc::new(session),
             accounts: users.chain(owned).collect(),
-            receipts: chain
-                .receipts()
-                .into_iter()
-                .map(|r| self.named(r))
-                .collect(),
+            receipts: Arc::new(receipts),
             contracts,
+            since: None,
             pending: chain.pending(),
             time: chain.time(),
             next_block_time: chain.next_block_time(),
@@ -473,6 +558,27 @@ impl Host {
             .iter()
             .map(|p| &p.abi)
             .chain(self.known.iter().map(|(_, p)| &p.abi))
+    }
+
+    /// Every contract an EVM frame of the receipts created: (child,
+    /// creator). Reads only the receipts of blocks not read before.
+    fn creations(&self) -> Vec<(String, String)> {
+        let mut cache = self.creations.borrow_mut();
+        let Creations { read, found } = &mut *cache;
+        let common = read.catch_up(&self.chain);
+        found.retain(|(block, _, _)| common.is_some_and(|common| *block <= common));
+        let after = common.unwrap_or(0);
+        for receipt in self.chain.receipts_after(after) {
+            found.extend(
+                creations(std::slice::from_ref(&receipt))
+                    .into_iter()
+                    .map(|(child, creator)| (receipt.block_index, child, creator)),
+            );
+        }
+        found
+            .iter()
+            .map(|(_, child, creator)| (child.clone(), creator.clone()))
+            .collect()
     }
 
     /// The compiled program whose creation code holds `runtime` (the
@@ -542,7 +648,7 @@ impl Host {
             // No child: the receipts need no walk (most chains, every view).
             return Vec::new();
         }
-        let creators = creations(&self.chain.receipts());
+        let creators = self.creations();
         unnamed
             .into_iter()
             .map(|(address, hash)| {
@@ -868,7 +974,7 @@ mod tests {
         assert_eq!(view.state_hash, past.state_hash);
         let mut other = Host::default();
         let Reply::Chain { view: replayed, .. } = other.handle(Command::Open {
-            session: view.session.clone(),
+            session: host.session().to_json(),
         }) else {
             panic!("opened")
         };
@@ -935,7 +1041,7 @@ mod tests {
         // The session rebuilds all of it.
         let mut other = Host::default();
         let Reply::Chain { view: replayed, .. } = other.handle(Command::Open {
-            session: view.session.clone(),
+            session: host.session().to_json(),
         }) else {
             panic!("opens");
         };
@@ -979,6 +1085,114 @@ mod tests {
         assert_eq!(steps.len(), 50);
         assert_eq!(steps[0].op, "PUSH1");
         assert_eq!(host.view(), before, "a simulation changes nothing");
+    }
+
+    /// The page's view, kept as the page keeps it: each reply's view read
+    /// from the wire and put together with the one before.
+    #[track_caller]
+    fn page_sees(page: &mut Option<ChainView>, host: &mut Host, command: Command) {
+        let reply = host.handle(command);
+        let text = FromWorker::new(1, reply).to_json();
+        let reply = FromWorker::from_json(&text).expect("readable").reply;
+        if let Reply::Chain { view, .. }
+        | Reply::Rpc {
+            view: Some(view), ..
+        } = reply
+        {
+            ChainView::update(page, *view).expect("the update fits the page's view");
+        }
+        assert_eq!(
+            page.as_ref(),
+            Some(&host.view()),
+            "the page's view is whole"
+        );
+    }
+
+    #[test]
+    fn updates_send_what_is_new_and_the_page_puts_together_the_whole_view() {
+        let mut host = Host::default();
+        let mut page = None;
+        let ready = host.update();
+        assert_eq!(ready.since, None, "the first view is whole");
+        ChainView::update(&mut page, ready).expect("whole");
+        let deploy = || Command::Deploy {
+            sender: AgentId::user("alice"),
+            name: "inccounter".into(),
+            vm: VmType::WASM,
+            binary: example("inccounter/inccounter.wasm"),
+            init: Dict::new(),
+            sources: Vec::new(),
+            gas_budget: None,
+        };
+        let call = |entry: &str, queue: bool| Command::Call {
+            sender: AgentId::user("alice"),
+            contract: "inccounter".into(),
+            entry: entry.into(),
+            params: Dict::new(),
+            tokens: Tokens {
+                allowance: 1_000_000,
+                ..Tokens::default()
+            },
+            view: false,
+            gas_budget: None,
+            trace: None,
+            at: None,
+            queue,
+            target: None,
+        };
+        page_sees(&mut page, &mut host, deploy());
+        for _ in 0..5 {
+            page_sees(&mut page, &mut host, call("increment", false));
+        }
+        // A request's update carries its own receipt and step only.
+        let Reply::Chain { view, .. } = host.handle(call("increment", false)) else {
+            panic!("a request");
+        };
+        assert_eq!(view.receipts.len(), 1);
+        assert_eq!(view.session.requests.len(), 1);
+        assert_eq!(
+            view.since.as_ref().map(|since| (since.block, since.steps)),
+            Some((view.block_index - 1, 7))
+        );
+        ChainView::update(&mut page, *view).expect("fits");
+        // Queued steps, a block of them, time advanced; then time travel
+        // back, and other requests.
+        page_sees(&mut page, &mut host, call("increment", true));
+        page_sees(&mut page, &mut host, Command::AdvanceTime { seconds: 9 });
+        page_sees(&mut page, &mut host, Command::RunBlock);
+        page_sees(&mut page, &mut host, call("increment", true));
+        page_sees(&mut page, &mut host, Command::RevertTo { block: 4 });
+        page_sees(&mut page, &mut host, call("incrementWithDelay", false));
+        page_sees(&mut page, &mut host, call("increment", false));
+        // A failed command sends nothing; the next update still fits.
+        assert!(matches!(
+            host.handle(Command::RevertTo { block: 99 }),
+            Reply::Failed { .. }
+        ));
+        page_sees(&mut page, &mut host, call("increment", false));
+        // Another session opened: whole again.
+        let other = {
+            let mut other = Host::default();
+            other.handle(deploy());
+            other.session().to_json()
+        };
+        page_sees(&mut page, &mut host, Command::Open { session: other });
+        page_sees(&mut page, &mut host, call("increment", false));
+        // An update that does not follow the page's view is refused, and
+        // the page's view stays.
+        let before = page.clone();
+        host.handle(call("increment", false));
+        let Reply::Chain { view, .. } = host.handle(call("increment", false)) else {
+            panic!("a request");
+        };
+        assert!(matches!(
+            ChainView::update(&mut page, *view),
+            Err(crate::protocol::UpdateError::Stale { .. })
+        ));
+        assert_eq!(page, before);
+        // Asked to, the worker sends all of it again.
+        host.resend();
+        page_sees(&mut page, &mut host, call("increment", false));
     }
 
     /// The reply as the page reads it: serialized by the worker, parsed by
@@ -1226,7 +1440,7 @@ mod tests {
         // No deployed contract declares the child's event: the page names it
         // with the ABI it opened the child with; the chain keeps it raw.
         assert_eq!(receipt.events[0].topic, "Set");
-        let shown = host.view().receipts.pop().expect("a receipt");
+        let shown = host.view().receipts.last().cloned().expect("a receipt");
         assert_eq!(shown.events[0].topic, "Set");
         let stored = host.chain.receipts().pop().expect("a receipt");
         assert_eq!(stored.events[0].topic, "evm.log");

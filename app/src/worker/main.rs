@@ -26,7 +26,7 @@ fn main() {
     let ready = FromWorker::new(
         0,
         Reply::Ready {
-            view: Box::new(host.borrow().view()),
+            view: Box::new(host.borrow_mut().update()),
         },
     );
     let reply = post.clone();

@@ -344,6 +344,8 @@ struct BlockRecord {
     steps: Vec<Step>,
     /// Gas burned by this block and all before it.
     total_gas: u64,
+    /// Steps of this block and all before it.
+    total_steps: usize,
     /// The block's time, nanoseconds since the Unix epoch.
     timestamp: u64,
 }
@@ -434,6 +436,7 @@ impl Chain {
                 undo: Vec::new(),
                 steps: Vec::new(),
                 total_gas: 0,
+                total_steps: 0,
                 timestamp: genesis.timestamp,
             }],
             steps: Vec::new(),
@@ -770,9 +773,11 @@ impl Chain {
         let undo = self.store.take_journal();
         let mut steps = std::mem::take(&mut self.steps);
         steps.push(first.map_or(Step::RunBlock, Step::Post));
+        let steps_before = self.blocks.last().map_or(0, |block| block.total_steps);
         self.blocks.push(BlockRecord {
             state_hash: self.store.hash(),
             undo,
+            total_steps: steps_before + steps.len(),
             steps,
             total_gas: burned_before.saturating_add(gas_burned),
             timestamp,
@@ -1077,6 +1082,15 @@ impl Chain {
             .collect()
     }
 
+    /// The receipts of the blocks after block `index`, oldest first: what
+    /// a reader who has every receipt up to `index` lacks. Costs only the
+    /// blocks it reads, however long the chain.
+    pub fn receipts_after(&self, index: u32) -> Vec<Receipt> {
+        (index.saturating_add(1)..=self.block_index())
+            .flat_map(|index| self.block_receipts(index))
+            .collect()
+    }
+
     /// Block `index`'s info.
     pub fn block(&self, index: u32) -> Option<BlockInfo> {
         blocklog::block(&self.store, index)
@@ -1149,6 +1163,21 @@ impl Chain {
             .flat_map(|block| block.steps.iter().cloned())
             .chain(self.steps.iter().cloned())
             .collect()
+    }
+
+    /// The steps after block `index` (those of later blocks, then those
+    /// since the last block), and how many steps come before them: what a
+    /// reader of [`Chain::steps`] who has them up to block `index` lacks.
+    /// Costs only the steps it returns.
+    pub fn steps_after(&self, index: u32) -> (usize, Vec<Step>) {
+        let from = (index as usize).saturating_add(1).min(self.blocks.len());
+        let before = self.blocks[from - 1].total_steps;
+        let steps = self.blocks[from..]
+            .iter()
+            .flat_map(|block| block.steps.iter().cloned())
+            .chain(self.steps.iter().cloned())
+            .collect();
+        (before, steps)
     }
 
     /// A copy of the state and history.

@@ -358,3 +358,51 @@ mod solidity {
         assert!(error.contains("the playground runs one chain"), "{error}");
     }
 }
+
+/// What a reader who has the history up to a block lacks is exactly the
+/// rest of it: `steps_after` and `receipts_after` at every block, after
+/// queued requests, blocks they ran in, time advanced and a revert.
+#[test]
+fn the_history_after_any_block_is_what_the_whole_history_adds() {
+    let mut chain = counter_chain();
+    ok(&send(
+        &mut chain,
+        "repeatMany",
+        Dict::new().with("numRepeats", 3i64.to_le_bytes()),
+    ));
+    chain
+        .queue(Request::new(alice(), "inccounter", "increment"))
+        .expect("queued");
+    chain.advance_time(5).expect("advances");
+    chain.run_block().expect("runs");
+    ok(&send(&mut chain, "increment", Dict::new()));
+    chain.revert_to(chain.block_index() - 1).expect("reverts");
+    ok(&send(&mut chain, "increment", Dict::new()));
+    chain
+        .queue(Request::new(alice(), "inccounter", "increment"))
+        .expect("queued after the last block");
+    let steps = chain.steps();
+    let receipts = chain.receipts();
+    assert!(
+        steps
+            .iter()
+            .any(|step| matches!(step, Step::AdvanceTime { .. })),
+        "{steps:?}"
+    );
+    for index in 0..=chain.block_index() + 1 {
+        let (before, after) = chain.steps_after(index);
+        assert_eq!(
+            [&steps[..before], &after[..]].concat(),
+            steps,
+            "block {index}"
+        );
+        let expected: Vec<_> = receipts
+            .iter()
+            .filter(|receipt| receipt.block_index > index)
+            .cloned()
+            .collect();
+        assert_eq!(chain.receipts_after(index), expected, "block {index}");
+    }
+    // After the last block only the queued step is new.
+    assert_eq!(chain.steps_after(chain.block_index()).1.len(), 1);
+}

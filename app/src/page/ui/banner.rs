@@ -17,9 +17,14 @@ pub(crate) struct Previous(pub(crate) RwSignal<Option<String>>);
 impl Previous {
     /// Keeps the autosaved work before a link replaces it.
     pub(crate) fn keep(self) {
-        if let Some(current) = web::load(autosave::KEY) {
-            web::save(autosave::PREVIOUS_KEY, &current);
-            self.0.set(Some(current));
-        }
+        // Kept whole: the journal's parts are rewritten as the new work
+        // goes on. An unreadable autosave is kept as it was read.
+        let current = match autosave::read(&web::Local) {
+            Ok(Some(saved)) => saved.to_text(),
+            Ok(None) => return,
+            Err((text, _)) => text,
+        };
+        web::save(autosave::PREVIOUS_KEY, &current);
+        self.0.set(Some(current));
     }
 }

@@ -10,12 +10,19 @@ use super::settings::ChainSettings;
 use isc_app::model::units::{self};
 use leptos::prelude::*;
 
+/// How many receipts the list shows at first, and adds per "older".
+const RECEIPTS_SHOWN: usize = 50;
+
 /// Accounts, blocks with time travel, gas per block, receipts.
 #[component]
 pub(crate) fn ChainPanel() -> impl IntoView {
     let shared = expect_context::<Shared>();
     let accounts = move || shared.shown().map(|v| v.accounts).unwrap_or_default();
     let receipts = move || shared.shown().map(|v| v.receipts).unwrap_or_default();
+    // The newest receipts; older ones on request (a long session's page
+    // renders what is read, not its whole history).
+    let limit = RwSignal::new(RECEIPTS_SHOWN);
+    let hidden = move || receipts().len().saturating_sub(limit.get());
     let hash = move || {
         shared
             .shown()
@@ -70,13 +77,18 @@ pub(crate) fn ChainPanel() -> impl IntoView {
         <ul class="receipts">
             <For
                 each=move || {
-                    let mut list = receipts();
-                    list.reverse();
-                    list
+                    let list = receipts();
+                    let start = list.len().saturating_sub(limit.get());
+                    list[start..].iter().rev().cloned().collect::<Vec<_>>()
                 }
                 key=|r| (r.block_index, r.request_id)
                 children=|receipt| view! { <ReceiptRow receipt/> }
             />
         </ul>
+        <Show when=move || { hidden() > 0 }>
+            <button data-testid="older-receipts" on:click=move |_| limit.update(|l| *l += RECEIPTS_SHOWN)>
+                {move || format!("Show older receipts ({} more)", hidden())}
+            </button>
+        </Show>
     }
 }

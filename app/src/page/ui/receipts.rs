@@ -62,12 +62,15 @@ pub(crate) fn ReceiptRow(
     // What this request posted: receipts of those that ran, and how many
     // still wait in the queue (kept current as the queue drains).
     let id = receipt.request_id;
+    let block = receipt.block_index;
     let posted = move || {
         let (ran, waiting) = shared
             .shown()
             .map(|view| {
-                let ran: Vec<_> = view
-                    .receipts
+                // What it posted ran in its block or later: the newest
+                // receipts, which the page shows, look at few.
+                let from = view.receipts.partition_point(|r| r.block_index < block);
+                let ran: Vec<_> = view.receipts[from..]
                     .iter()
                     .filter(|r| r.posted_by == Some(id))
                     .map(|r| (r.request_id, place(r.block_index, r.request_index)))

@@ -7,30 +7,53 @@ use super::banner::{Banner, Previous};
 use super::editor::SolidityCompiler;
 use super::workshop::{ActiveLesson, start_lesson};
 use super::{Message, Note, Shared};
-use isc_app::model::autosave::{self, Saved};
+use isc_app::model::autosave::{self, Journal, Saved};
 use isc_app::model::catalog;
 use isc_app::model::lesson::Lesson;
 use isc_app::model::words::count;
 use isc_app::page::web;
-use isc_app::protocol::{Command, Reply};
+use isc_app::protocol::{ChainView, Command, Reply};
 use isc_engine::Hash;
 use isc_engine::session::{Link, Origin, Session};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// Decides what the page opens with, then turns autosave on.
 pub(crate) fn startup(shared: Shared, banner: Banner, lesson: ActiveLesson) {
     let previous = Previous(RwSignal::new(web::load(autosave::PREVIOUS_KEY)));
     provide_context(previous);
     let saving = RwSignal::new(false);
+    // Every new view is saved, writing only what changed (the journal
+    // learns from each update how much of the session it kept).
+    let journal = Rc::new(RefCell::new(Journal::default()));
+    let save = {
+        let journal = Rc::clone(&journal);
+        move |view: &ChainView, kept: Option<usize>| {
+            let mut journal = journal.borrow_mut();
+            journal.changed(kept);
+            if saving.get_untracked() {
+                // A full storage keeps the last good save; the page says
+                // nothing (as before): the work is still in the page.
+                let _ = journal.save(
+                    &mut web::Local,
+                    &view.session,
+                    &view.state_hash,
+                    view.block_index,
+                );
+            }
+        }
+    };
+    let watcher = save.clone();
+    shared.engine.with_value(|engine| engine.watch(watcher));
+    // Turning autosave on saves the chain as it is.
     Effect::new(move || {
-        let Some(view) = shared.view.get() else {
-            return;
-        };
-        if saving.get() {
-            let saved = Saved::new(&view.session, &view.state_hash, view.block_index);
-            web::save(autosave::KEY, &saved.to_text());
+        if saving.get()
+            && let Some(view) = shared.view.get_untracked()
+        {
+            save(&view, None);
         }
     });
     let page = Startup {
@@ -244,21 +267,12 @@ fn open_link(
 
 /// Reopens the autosaved session (migrating an older form), if any.
 fn restore(shared: Shared, banner: Banner, saving: RwSignal<bool>) {
-    let saved = match web::load(autosave::KEY) {
-        Some(text) => Saved::from_text(&text).map_err(|err| (text, err)),
-        None => match autosave::LEGACY_KEYS
-            .iter()
-            .find_map(|key| web::load(key).and_then(|legacy| Saved::migrate(&legacy)))
-        {
-            Some(saved) => Ok(saved),
-            None => {
-                saving.set(true);
-                return;
-            }
-        },
-    };
-    let saved = match saved {
-        Ok(saved) => saved,
+    let saved = match autosave::read(&web::Local) {
+        Ok(Some(saved)) => saved,
+        Ok(None) => {
+            saving.set(true);
+            return;
+        }
         Err((text, err)) => {
             web::save(autosave::UNREADABLE_KEY, &text);
             banner.set(Some(Err(format!(
@@ -344,36 +358,34 @@ pub(crate) fn SessionBox() -> impl IntoView {
         let Some(view) = shared.view.get_untracked() else {
             return;
         };
-        match Session::from_json(&view.session) {
-            Ok(session) => spawn_local(async move {
-                let mut shared_link = Link::new(session, view.state_hash);
-                // Programs and schemas of bundled examples stay out: the
-                // page that opens the link has the same files.
-                note.set(Some(Ok("Making the link…".into())));
-                let known = known_values(&shared_link.session, compiler).await;
-                shared_link.leave_out(&known);
-                note.set(None);
-                let fragment = shared_link.encode();
-                // The address bar stays as it is: opening a link is a
-                // one-time import, and a reload must bring back the newest
-                // work (the autosave), not the shared state.
-                link.set(web::page_url().map(|page| format!("{page}#{fragment}")));
-            }),
-            Err(err) => note.set(Some(Err(format!("cannot share: {err}")))),
-        }
+        let session = Session::clone(&view.session);
+        spawn_local(async move {
+            let mut shared_link = Link::new(session, view.state_hash);
+            // Programs and schemas of bundled examples stay out: the page
+            // that opens the link has the same files.
+            note.set(Some(Ok("Making the link…".into())));
+            let known = known_values(&shared_link.session, compiler).await;
+            shared_link.leave_out(&known);
+            note.set(None);
+            let fragment = shared_link.encode();
+            // The address bar stays as it is: opening a link is a one-time
+            // import, and a reload must bring back the newest work (the
+            // autosave), not the shared state.
+            link.set(web::page_url().map(|page| format!("{page}#{fragment}")));
+        });
     };
     let export = move |_| {
         let Some(view) = shared.view.get_untracked() else {
             return;
         };
-        note.set(Some(web::download("isc-session.json", &view.session).map(
-            |()| {
+        note.set(Some(
+            web::download("isc-session.json", &view.session.to_json()).map(|()| {
                 format!(
                     "Exported {} as isc-session.json",
                     count(view.block_index, "block")
                 )
-            },
-        )));
+            }),
+        ));
     };
     let import = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);

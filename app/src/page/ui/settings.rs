@@ -17,9 +17,7 @@ pub(crate) fn ChainSettings() -> impl IntoView {
     let config = move || {
         shared
             .view
-            .get()
-            .and_then(|v| Session::from_json(&v.session).ok())
-            .map(|s| s.config)
+            .with(|v| v.as_ref().map(|v| v.session.config.clone()))
     };
     let users = RwSignal::new(String::new());
     let funds = RwSignal::new(String::new());
@@ -36,7 +34,7 @@ pub(crate) fn ChainSettings() -> impl IntoView {
         let Some(mut session) = shared
             .view
             .get_untracked()
-            .and_then(|v| Session::from_json(&v.session).ok())
+            .map(|v| Session::clone(&v.session))
         else {
             return;
         };

@@ -21,7 +21,9 @@ pub(crate) fn TimeTravelBanner() -> impl IntoView {
             return;
         };
         confirming.set(false);
-        let before = shared.view.get_untracked().map(|view| view.session);
+        let before = shared
+            .view
+            .with_untracked(|view| view.as_ref().map(|view| view.session.to_json()));
         shared.send(
             &format!("reverting to block {block}"),
             Command::RevertTo { block },

@@ -247,7 +247,11 @@ fn TeacherForm() -> impl IntoView {
         let Some(view) = shared.view.get_untracked() else {
             return;
         };
-        match Lesson::from_teacher(&title.get_untracked(), &text.get_untracked(), &view.session) {
+        match Lesson::from_teacher(
+            &title.get_untracked(),
+            &text.get_untracked(),
+            &view.session.to_json(),
+        ) {
             Ok(lesson) => {
                 let fragment = lesson.to_link();
                 let location = window().location();
