@@ -4,7 +4,8 @@
 //!   wasm-bindgen-cli, Debian's Chromium, npm packages) and skips what is there.
 //! - `serve`: setup, then builds and serves the playground at <http://127.0.0.1:8080>.
 //! - `build`: setup, then a release `trunk build` into `dist/`.
-//! - `size`: the size of the built app's `.wasm`, raw and gzipped.
+//! - `size`: the size of the built app's `.wasm`, raw and gzipped, checked
+//!   against its budget (`size::BUDGET`).
 //! - `test`: setup, then every check: fmt, clippy, native tests, release build, e2e.
 //! - `build-examples`: builds the example contracts into `public/examples`.
 //! - `fuzz [--seconds N] [TARGET…]`: the `cargo fuzz` targets (nightly).
@@ -26,7 +27,10 @@ fn main() -> ExitCode {
         Some("setup") => setup::run(),
         Some("serve") => setup::run().and_then(|()| serve()),
         Some("build") => setup::run().and_then(|()| build()),
-        Some("size") => size::report().map(|report| println!("{report}")),
+        Some("size") => size::report().and_then(|report| {
+            println!("{report}");
+            report.check()
+        }),
         Some("test") => return test::run(),
         Some("build-examples") => examples::build(),
         Some("check-examples") => examples::check(),

@@ -43,6 +43,38 @@ impl fmt::Display for Sizes {
     }
 }
 
+/// The most each built `.wasm` may weigh gzipped, by the start of its
+/// name: the page's must stay small enough to show quickly, and the
+/// engine worker's is what a newcomer waits for before the first deploy.
+/// Raising one is a decision: say why in the commit.
+pub(crate) const BUDGET: &[(&str, usize)] = &[("isc-app-", 760_000), ("isc-worker", 1_300_000)];
+
+impl Sizes {
+    /// Checks every file against [`BUDGET`]; a file no budget names fails
+    /// too (a new binary gets a budget when it is added).
+    pub(crate) fn check(&self) -> Result<(), String> {
+        let mut over = Vec::new();
+        for report in &self.0 {
+            match BUDGET
+                .iter()
+                .find(|(prefix, _)| report.file.starts_with(prefix))
+            {
+                Some((_, budget)) if report.gzip > *budget => over.push(format!(
+                    "{} is {} B gzipped, over its budget of {budget} B",
+                    report.file, report.gzip
+                )),
+                Some(_) => {}
+                None => over.push(format!("{} has no size budget", report.file)),
+            }
+        }
+        if over.is_empty() {
+            Ok(())
+        } else {
+            Err(over.join("; "))
+        }
+    }
+}
+
 /// Measures each `.wasm` in `dist/` (run `cargo xtask build` first).
 pub(crate) fn report() -> Result<Sizes, String> {
     let dist = root().join("dist");
@@ -78,4 +110,42 @@ fn measure(wasm: &std::path::Path) -> Result<SizeReport, String> {
             gzip: gzipped.len(),
         })
         .map_err(|err| format!("gzip: {err}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sizes(files: &[(&str, usize)]) -> Sizes {
+        Sizes(
+            files
+                .iter()
+                .map(|(file, gzip)| SizeReport {
+                    file: (*file).to_owned(),
+                    raw: gzip * 3,
+                    gzip: *gzip,
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_file_over_its_budget_or_without_one_fails_the_check() {
+        assert_eq!(
+            sizes(&[
+                ("isc-app-12ab_bg.wasm", 700_000),
+                ("isc-worker_bg.wasm", 1_200_000)
+            ])
+            .check(),
+            Ok(())
+        );
+        let over = sizes(&[("isc-app-12ab_bg.wasm", 760_001)]).check();
+        assert!(
+            over.as_ref()
+                .is_err_and(|err| err.contains("over its budget of 760000")),
+            "{over:?}"
+        );
+        let unknown = sizes(&[("other_bg.wasm", 1)]).check();
+        assert!(unknown.is_err_and(|err| err.contains("no size budget")));
+    }
 }

@@ -73,8 +73,10 @@ pub(crate) fn run() -> ExitCode {
             },
         );
         if step("trunk build --release", &mut crate::build) {
-            step("bundle size", &mut || {
-                crate::size::report().map(|report| println!("{report}"))
+            step("bundle size (within its budget)", &mut || {
+                let report = crate::size::report()?;
+                println!("{report}");
+                report.check()
             });
             step("e2e (Playwright, Chromium)", &mut e2e);
         }
