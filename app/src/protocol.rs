@@ -192,6 +192,14 @@ pub enum Command {
     },
     /// Runs the engines' first-light demo.
     FirstLight,
+    /// Runs a benchmark workload on a chain of its own (the bench page,
+    /// `cargo xtask bench`): the worker's chain is untouched.
+    Bench {
+        /// The workload.
+        case: crate::worker::bench::BenchCase,
+        /// The programs it deploys.
+        fixtures: Box<crate::worker::bench::BenchFixtures>,
+    },
     /// Compiles WebAssembly text to a binary (the `wat` crate).
     CompileWat {
         /// The text.
@@ -249,6 +257,11 @@ pub enum Reply {
         /// Its source language, if it says (WasmLib's tag, the producers
         /// section).
         language: Option<String>,
+    },
+    /// A benchmark workload's figures.
+    Bench {
+        /// What it measured.
+        report: crate::worker::bench::BenchReport,
     },
     /// The first-light demo's report.
     FirstLight {
@@ -645,14 +658,14 @@ pub fn message_id(text: &str) -> Option<u64> {
 }
 
 /// Bytes as a hex string in JSON.
-mod hex_bytes {
+pub(crate) mod hex_bytes {
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub(super) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    pub(crate) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&hex::encode(bytes))
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
         let text = String::deserialize(d)?;
         hex::decode(text).map_err(serde::de::Error::custom)
     }

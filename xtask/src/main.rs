@@ -4,12 +4,15 @@
 //!   wasm-bindgen-cli, Debian's Chromium, npm packages) and skips what is there.
 //! - `serve`: setup, then builds and serves the playground at <http://127.0.0.1:8080>.
 //! - `build`: setup, then a release `trunk build` into `dist/`.
+//! - `bench`: every figure of `bench/plan.json`, native and in headless
+//!   Chromium, side by side → `bench/RESULTS.md`, `results.json`, `latency.svg`.
 //! - `size`: the size of the built app's `.wasm`, raw and gzipped, checked
 //!   against its budget (`size::BUDGET`).
 //! - `test`: setup, then every check: fmt, clippy, native tests, release build, e2e.
 //! - `build-examples`: builds the example contracts into `public/examples`.
 //! - `fuzz [--seconds N] [TARGET…]`: the `cargo fuzz` targets (nightly).
 
+mod bench;
 mod examples;
 mod fuzz;
 #[cfg(test)]
@@ -35,9 +38,10 @@ fn main() -> ExitCode {
         Some("build-examples") => examples::build(),
         Some("check-examples") => examples::check(),
         Some("fuzz") => fuzz::command(&args[1..]),
+        Some("bench") => bench::run(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup|serve|build|size|test|build-examples|check-examples|fuzz>"
+                "usage: cargo xtask <setup|serve|build|size|test|bench|build-examples|check-examples|fuzz>"
             );
             return ExitCode::from(2);
         }

@@ -55,7 +55,7 @@ fn check_pins() -> Result<(), String> {
 }
 
 /// The version of package `name` in a Cargo.lock text.
-fn locked_version<'a>(lock: &'a str, name: &str) -> Option<&'a str> {
+pub(crate) fn locked_version<'a>(lock: &'a str, name: &str) -> Option<&'a str> {
     let wanted = format!("name = \"{name}\"");
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
@@ -158,14 +158,28 @@ pub(crate) fn npm_packages() -> Result<(), String> {
         .map_err(|err| format!("cannot write {}: {err}", stamp_path.display()))
 }
 
-/// viem, bundled into one ES module (`esbuild`, from npm) for the script
-/// console, which imports it in its worker (ethers ships one already).
-/// Written to `target/vendor/`, again whenever `package-lock.json` or the
-/// entry (`app/js/viem-entry.js`) changed.
+/// The npm packages the site loads as single ES modules, bundled by
+/// `esbuild` (from npm) into `target/vendor/` and copied into `dist/vendor/`
+/// by trunk: viem for the script console (which imports it in its worker;
+/// ethers ships one already), and `@ethereumjs/evm` for the bench page
+/// (`bench.html`: the same Token transfer on ethereumjs, beside the
+/// engine). Each is written again whenever `package-lock.json` or its entry
+/// changed.
+const VENDOR_BUNDLES: &[(&str, &str)] = &[
+    ("app/js/viem-entry.js", "viem.min.js"),
+    ("app/js/ethereumjs-entry.js", "ethereumjs.min.js"),
+];
+
 fn vendor_bundles() -> Result<(), String> {
-    let out = root().join("target").join("vendor").join("viem.min.js");
+    for (entry, file) in VENDOR_BUNDLES {
+        vendor_bundle(entry, file)?;
+    }
+    Ok(())
+}
+
+fn vendor_bundle(entry: &str, file: &str) -> Result<(), String> {
+    let out = root().join("target").join("vendor").join(file);
     let stamp = out.with_extension("lock");
-    let entry = "app/js/viem-entry.js";
     let lock = read(&root().join("package-lock.json"))? + &read(&root().join(entry))?;
     if out.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == lock) {
         return Ok(());

@@ -76,6 +76,22 @@ impl Cmd {
         }
     }
 
+    /// Runs the command, its stderr shown, and returns its stdout.
+    pub(crate) fn stdout(mut self) -> Result<String, String> {
+        println!("$ {}", self.shown);
+        let out = self
+            .inner
+            .stdin(Stdio::null())
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|err| format!("cannot start `{}`: {err}", self.shown))?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+        } else {
+            Err(format!("`{}` failed ({})", self.shown, out.status))
+        }
+    }
+
     /// Runs the command quietly and returns its stdout if it succeeded.
     pub(crate) fn output(mut self) -> Option<String> {
         let out = self

@@ -337,6 +337,10 @@ impl Host {
                 Ok(binary) => Reply::Compiled { binary },
                 Err(err) => failed(format!("WAT: {err}")),
             },
+            Command::Bench { case, fixtures } => match super::bench::run(&case, &fixtures) {
+                Ok(report) => Reply::Bench { report },
+                Err(err) => failed(err),
+            },
             Command::FirstLight => match isc_engine::first_light() {
                 Ok(report) => Reply::FirstLight {
                     report: FirstLightReport {

@@ -3,5 +3,6 @@
 //! wires it to `postMessage`. May import [`crate::protocol`] and
 //! [`crate::model`].
 
+pub mod bench;
 pub mod host;
 mod sys;

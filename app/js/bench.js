@@ -1,0 +1,130 @@
+// The bench page: runs bench/plan.json's workloads in a fresh engine worker
+// (the site's own isc-worker build) and the Token transfers on
+// @ethereumjs/evm in this page, and shows the medians. `cargo xtask bench`
+// calls `runBench` from headless Chromium and writes bench/RESULTS.md.
+
+const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const word = (n) => BigInt(n).toString(16).padStart(64, '0');
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+async function fixtures() {
+  const get = async (path) => {
+    const response = await fetch(path);
+    if (!response.ok) throw new Error(`${path}: ${response.status}`);
+    return response;
+  };
+  const token = await (await get('examples/solidity/Token.json')).text();
+  const wasm = async (name) => hex(new Uint8Array(await (await get(`examples/${name}/${name}.wasm`)).arrayBuffer()));
+  return { token, inccounter: await wasm('inccounter'), testcore: await wasm('testcore') };
+}
+
+/** A fresh engine worker, speaking the page's protocol. */
+async function engine() {
+  const worker = new Worker('./isc-worker_loader.js');
+  const waiting = new Map();
+  let version;
+  const ready = new Promise((resolve, reject) => {
+    worker.onerror = (event) => reject(new Error(event.message || 'the engine worker failed'));
+    worker.onmessage = (event) => {
+      const message = JSON.parse(event.data);
+      if (message.id === 0) {
+        version = message.v;
+        resolve();
+        return;
+      }
+      waiting.get(message.id)?.(message.reply);
+      waiting.delete(message.id);
+    };
+  });
+  await ready;
+  let next = 1;
+  return {
+    ask(command) {
+      const id = next++;
+      return new Promise((resolve) => {
+        waiting.set(id, resolve);
+        worker.postMessage(JSON.stringify({ v: version, id, command }));
+      });
+    },
+    stop: () => worker.terminate(),
+  };
+}
+
+/** Token's creation code with constructor ("T", "T", supply) appended, and
+ * the calldata of transfer(to, 1): ABI-encoded by hand (two short strings,
+ * one uint256; an address and a uint256). */
+function tokenCalls(artifact) {
+  const token = JSON.parse(artifact).contracts['Token.sol'].Token;
+  const short = (text) => word(text.length) + hex(new TextEncoder().encode(text)).padEnd(64, '0');
+  const args = word(0x60) + word(0xa0) + word(1_000_000_000_000n) + short('T') + short('T');
+  const to = '22'.repeat(20);
+  return {
+    creation: `0x${token.evm.bytecode.object}${args}`,
+    transfer: `0xa9059cbb${to.padStart(64, '0')}${word(1)}`,
+  };
+}
+
+/** Runs `plan` (bench/plan.json); `progress` hears what runs. */
+export async function runBench(plan, progress = () => {}) {
+  const fixed = await fixtures();
+  const results = { worker: {}, ethereumjs: null, userAgent: navigator.userAgent };
+  for (const entry of plan.worker) {
+    const runs = [];
+    for (let run = 0; run < plan.repeat; run++) {
+      progress(`${entry.name} (${run + 1}/${plan.repeat})`);
+      // A fresh worker for every run, as a page gets: no run warms the next.
+      const worker = await engine();
+      const reply = await worker.ask({ kind: 'bench', case: entry.case, fixtures: fixed });
+      worker.stop();
+      if (reply.kind !== 'bench') throw new Error(`${entry.name}: ${reply.message ?? JSON.stringify(reply)}`);
+      runs.push(reply.report);
+    }
+    results.worker[entry.name] = runs;
+  }
+  const { timeCalls } = await import('./vendor/ethereumjs.min.js');
+  const calls = tokenCalls(fixed.token);
+  const runs = [];
+  for (let run = 0; run < plan.repeat; run++) {
+    progress(`ethereumjs token transfer (${run + 1}/${plan.repeat})`);
+    runs.push(await timeCalls(calls.creation, calls.transfer, `0x${'11'.repeat(20)}`, plan.ethereumjs.count));
+  }
+  results.ethereumjs = runs;
+  return results;
+}
+
+function show(plan, results) {
+  const body = document.getElementById('results');
+  body.replaceChildren();
+  const row = (what, runs) => {
+    const tr = document.createElement('tr');
+    const memory = runs[0].memory_bytes ? `${(runs[0].memory_bytes / 2 ** 20).toFixed(1)} MiB` : '';
+    for (const [text, cls] of [[what, ''], [median(runs.map((r) => r.per_op_us)).toFixed(1), 'num'], [memory, 'num']]) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      if (cls) td.className = cls;
+      tr.append(td);
+    }
+    body.append(tr);
+  };
+  for (const entry of plan.worker) row(entry.what, results.worker[entry.name]);
+  row('Token.transfer on @ethereumjs/evm (this page, V8)', results.ethereumjs);
+}
+
+window.runBench = runBench;
+document.getElementById('run')?.addEventListener('click', async (event) => {
+  const status = document.getElementById('status');
+  event.target.disabled = true;
+  try {
+    const plan = await (await fetch('bench/plan.json')).json();
+    const results = await runBench(plan, (what) => { status.textContent = `running ${what}…`; });
+    show(plan, results);
+    status.textContent = 'done';
+  } catch (err) {
+    status.textContent = `failed: ${err.message}`;
+  } finally {
+    event.target.disabled = false;
+  }
+});

@@ -1,0 +1,400 @@
+//! The workloads `cargo xtask bench` measures, the same code natively
+//! (`isc-bench`) and in the browser's engine worker
+//! ([`crate::protocol::Command::Bench`]): so a wasm32 ÷ native ratio
+//! compares one workload built twice, measured in one run.
+//!
+//! Timing is the only thing here that reads a clock, and it reads it
+//! around the engine, never inside it: the chain stays deterministic.
+
+use crate::protocol::{Command, FromWorker, Reply, Tokens};
+use crate::worker::host::Host;
+use isc_engine::session::Session;
+use isc_engine::{AgentId, Chain, ChainConfig, Dict, Request, Step, VmType};
+use serde::{Deserialize, Serialize};
+
+/// One workload and its size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "case")]
+pub enum BenchCase {
+    /// Solidity `Token.transfer` as chain requests, one per block.
+    TokenRequests {
+        /// How many.
+        count: u32,
+    },
+    /// The same, queued and run 100 to a block.
+    TokenBatch {
+        /// How many.
+        count: u32,
+    },
+    /// The same transfer on a bare revm over an in-memory database.
+    TokenRevm {
+        /// How many.
+        count: u32,
+    },
+    /// A trivial Wasm request: `inccounter.increment`.
+    Increment {
+        /// How many.
+        count: u32,
+    },
+    /// CPU-bound Wasm: `testcore.testFibonacci(n)`, one request.
+    Fibonacci {
+        /// The argument.
+        n: u32,
+    },
+    /// Replaying a session of a deploy and `requests` increments.
+    Replay {
+        /// How many increments.
+        requests: u32,
+    },
+    /// The worker's whole answer to a request (the request, the view, the
+    /// JSON on the wire) on a chain of `blocks` blocks, and the worker's
+    /// memory there.
+    Latency {
+        /// The chain's length.
+        blocks: u32,
+        /// How many requests are timed.
+        count: u32,
+    },
+}
+
+/// The programs the workloads deploy (the worker has no file system: the
+/// bench page fetches them from the site's examples).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BenchFixtures {
+    /// `examples/solidity/Token.json` (solc standard-JSON output).
+    pub token: String,
+    /// `examples/inccounter/inccounter.wasm`.
+    #[serde(with = "crate::protocol::hex_bytes")]
+    pub inccounter: Vec<u8>,
+    /// `examples/testcore/testcore.wasm`.
+    #[serde(with = "crate::protocol::hex_bytes")]
+    pub testcore: Vec<u8>,
+}
+
+impl BenchFixtures {
+    /// The fixtures from the repository's `public/examples` (native runs).
+    ///
+    /// # Errors
+    /// A message naming a file that cannot be read.
+    pub fn from_dir(examples: &std::path::Path) -> Result<Self, String> {
+        let read =
+            |path: &str| std::fs::read(examples.join(path)).map_err(|err| format!("{path}: {err}"));
+        Ok(Self {
+            token: String::from_utf8(read("solidity/Token.json")?)
+                .map_err(|err| format!("Token.json: {err}"))?,
+            inccounter: read("inccounter/inccounter.wasm")?,
+            testcore: read("testcore/testcore.wasm")?,
+        })
+    }
+}
+
+/// What one run of a workload measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchReport {
+    /// Operations timed.
+    pub ops: u32,
+    /// Their total time, milliseconds.
+    pub total_ms: f64,
+    /// Time per operation, microseconds.
+    pub per_op_us: f64,
+    /// The engine's linear memory after the run, bytes (wasm32 only).
+    pub memory_bytes: Option<u64>,
+}
+
+/// Milliseconds from an arbitrary start: `performance.now()` in a
+/// browser, a monotonic clock natively.
+fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let global = js_sys::global();
+        let performance = js_sys::Reflect::get(&global, &"performance".into()).ok();
+        performance
+            .and_then(|performance| {
+                let now = js_sys::Reflect::get(&performance, &"now".into()).ok()?;
+                let now: js_sys::Function = now.dyn_into().ok()?;
+                now.call0(&performance).ok()?.as_f64()
+            })
+            .unwrap_or_else(js_sys::Date::now)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+        START
+            .get_or_init(std::time::Instant::now)
+            .elapsed()
+            .as_secs_f64()
+            * 1000.0
+    }
+}
+
+fn memory_bytes() -> Option<u64> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        Some(core::arch::wasm32::memory_size(0) as u64 * 65_536)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        None
+    }
+}
+
+/// Times `ops` operations of `work` (set up before, not timed).
+fn timed(ops: u32, work: impl FnOnce() -> Result<(), String>) -> Result<BenchReport, String> {
+    let start = now_ms();
+    work()?;
+    let total_ms = now_ms() - start;
+    Ok(BenchReport {
+        ops,
+        total_ms,
+        per_op_us: total_ms * 1000.0 / f64::from(ops.max(1)),
+        memory_bytes: memory_bytes(),
+    })
+}
+
+fn chain() -> Chain {
+    let mut chain = Chain::new(ChainConfig {
+        l2_funds: 1 << 50,
+        ..ChainConfig::default()
+    });
+    isc_engine::register_builtin_vms(&mut chain);
+    chain
+}
+
+fn token_program(fixtures: &BenchFixtures) -> Result<isc_engine::evm::EvmProgram, String> {
+    isc_engine::evm::programs_from_artifact(&fixtures.token)
+        .map_err(|err| err.to_string())?
+        .into_iter()
+        .find(|(name, _)| name == "Token")
+        .map(|(_, program)| program)
+        .ok_or_else(|| "no Token in Token.json".to_owned())
+}
+
+fn alice() -> AgentId {
+    AgentId::user("alice")
+}
+
+fn bob_address() -> String {
+    format!(
+        "0x{}",
+        hex::encode(isc_engine::evm::agent_address(&AgentId::user("bob")))
+    )
+}
+
+const SUPPLY: &str = "1000000000000";
+
+fn args(values: &[&str]) -> Vec<u8> {
+    serde_json::to_vec(values).unwrap_or_default()
+}
+
+fn token_chain(fixtures: &BenchFixtures) -> Result<Chain, String> {
+    let mut chain = chain();
+    let receipt = chain
+        .deploy(
+            alice(),
+            "token",
+            &VmType::EVM,
+            &token_program(fixtures)?.to_json(),
+            Dict::new().with("args", args(&["T", "T", SUPPLY])),
+        )
+        .map_err(|err| err.to_string())?;
+    ok(&receipt)?;
+    Ok(chain)
+}
+
+fn transfer() -> Request {
+    Request::new(alice(), "token", "transfer").param("args", args(&[&bob_address(), "1"]))
+}
+
+fn ok(receipt: &isc_engine::Receipt) -> Result<(), String> {
+    match &receipt.error {
+        None => Ok(()),
+        Some(err) => Err(format!("a bench request failed: {err}")),
+    }
+}
+
+fn counter_chain(fixtures: &BenchFixtures) -> Result<Chain, String> {
+    let mut chain = chain();
+    let receipt = chain
+        .deploy(
+            alice(),
+            "inccounter",
+            &VmType::WASM,
+            &fixtures.inccounter,
+            Dict::new(),
+        )
+        .map_err(|err| err.to_string())?;
+    ok(&receipt)?;
+    Ok(chain)
+}
+
+fn increment() -> Request {
+    Request::new(alice(), "inccounter", "increment")
+}
+
+/// A session of a deploy of the counter and `requests` increments.
+///
+/// # Errors
+/// A message if the counter does not deploy.
+pub fn counter_session(fixtures: &BenchFixtures, requests: u32) -> Result<Session, String> {
+    let chain = counter_chain(fixtures)?;
+    let mut session = Session::of(&chain);
+    session
+        .requests
+        .extend((0..requests).map(|_| Step::Post(increment())));
+    Ok(session)
+}
+
+/// Runs `case` once.
+///
+/// # Errors
+/// A message if a workload's request fails (the bench is then wrong).
+pub fn run(case: &BenchCase, fixtures: &BenchFixtures) -> Result<BenchReport, String> {
+    match *case {
+        BenchCase::TokenRequests { count } => {
+            let mut chain = token_chain(fixtures)?;
+            let transfer = transfer();
+            timed(count, || {
+                for _ in 0..count {
+                    ok(&chain
+                        .post(transfer.clone())
+                        .map_err(|err| err.to_string())?)?;
+                }
+                Ok(())
+            })
+        }
+        BenchCase::TokenBatch { count } => {
+            let mut chain = token_chain(fixtures)?;
+            let transfer = transfer();
+            timed(count, || {
+                for _ in 0..count {
+                    chain
+                        .queue(transfer.clone())
+                        .map_err(|err| err.to_string())?;
+                }
+                let mut ran = 0;
+                while ran < count {
+                    let receipts = chain.run_block().map_err(|err| err.to_string())?;
+                    for receipt in &receipts {
+                        ok(receipt)?;
+                    }
+                    ran += receipts.len() as u32;
+                }
+                Ok(())
+            })
+        }
+        BenchCase::TokenRevm { count } => {
+            let mut evm = isc_engine::evm::InMemoryEvm::deploy(
+                token_program(fixtures)?,
+                isc_engine::evm::agent_address(&alice()),
+                &["T".into(), "T".into(), SUPPLY.into()],
+            )
+            .map_err(|err| err.to_string())?;
+            let call_args = [bob_address(), "1".to_owned()];
+            timed(count, || {
+                for _ in 0..count {
+                    evm.call("transfer", &call_args)
+                        .map_err(|err| err.to_string())?;
+                }
+                Ok(())
+            })
+        }
+        BenchCase::Increment { count } => {
+            let mut chain = counter_chain(fixtures)?;
+            timed(count, || {
+                for _ in 0..count {
+                    ok(&chain.post(increment()).map_err(|err| err.to_string())?)?;
+                }
+                Ok(())
+            })
+        }
+        BenchCase::Fibonacci { n } => {
+            let mut chain = chain();
+            let receipt = chain
+                .deploy(
+                    alice(),
+                    "testcore",
+                    &VmType::WASM,
+                    &fixtures.testcore,
+                    Dict::new(),
+                )
+                .map_err(|err| err.to_string())?;
+            ok(&receipt)?;
+            let fib = Request::new(alice(), "testcore", "testFibonacci")
+                .param("n", n.to_le_bytes())
+                .gas_budget(chain.config().max_gas_per_request);
+            timed(1, || ok(&chain.post(fib).map_err(|err| err.to_string())?))
+        }
+        BenchCase::Replay { requests } => {
+            let session = counter_session(fixtures, requests)?;
+            timed(requests, || {
+                session
+                    .replay(isc_engine::register_builtin_vms)
+                    .map(|_| ())
+                    .map_err(|err| err.to_string())
+            })
+        }
+        BenchCase::Latency { blocks, count } => {
+            let session = counter_session(fixtures, blocks.saturating_sub(2))?;
+            let mut host = Host::default();
+            let opened = host.handle(Command::Open {
+                session: session.to_json(),
+            });
+            if let Reply::Failed { message } = opened {
+                return Err(message);
+            }
+            let call = || Command::Call {
+                sender: alice(),
+                contract: "inccounter".into(),
+                entry: "increment".into(),
+                params: Dict::new(),
+                tokens: Tokens::default(),
+                view: false,
+                gas_budget: None,
+                trace: None,
+                at: None,
+                queue: false,
+                target: None,
+            };
+            timed(count, || {
+                for n in 0..count {
+                    let reply = host.handle(call());
+                    if let Reply::Failed { message } = &reply {
+                        return Err(message.clone());
+                    }
+                    std::hint::black_box(FromWorker::new(u64::from(n), reply).to_json());
+                }
+                Ok(())
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_workload_runs_and_reports_its_operations() {
+        let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/examples");
+        let fixtures = BenchFixtures::from_dir(&examples).expect("examples");
+        for case in [
+            BenchCase::TokenRequests { count: 3 },
+            BenchCase::TokenBatch { count: 150 },
+            BenchCase::TokenRevm { count: 3 },
+            BenchCase::Increment { count: 3 },
+            BenchCase::Fibonacci { n: 5 },
+            BenchCase::Replay { requests: 3 },
+            BenchCase::Latency {
+                blocks: 10,
+                count: 2,
+            },
+        ] {
+            let report = run(&case, &fixtures).unwrap_or_else(|err| panic!("{case:?}: {err}"));
+            assert!(
+                report.ops >= 1 && report.total_ms >= 0.0,
+                "{case:?}: {report:?}"
+            );
+        }
+    }
+}
