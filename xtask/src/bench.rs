@@ -41,7 +41,7 @@ pub(crate) fn run() -> Result<(), String> {
         .args([
             "bench",
             "-p",
-            "isc-engine",
+            "engine",
             "-p",
             "isc-app",
             "--",
