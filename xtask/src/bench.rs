@@ -37,17 +37,11 @@ pub(crate) fn run() -> Result<(), String> {
     }
 
     println!("bench: criterion (native)");
-    Cmd::new("cargo")
-        .args([
-            "bench",
-            "-p",
-            "engine",
-            "-p",
-            "isc-app",
-            "--",
-            "--noplot",
-        ])
-        .run()?;
+    for (package, bench) in [("engine", "engine"), ("isc-app", "host")] {
+        Cmd::new("cargo")
+            .args(["bench", "-p", package, "--bench", bench, "--", "--noplot"])
+            .run()?;
+    }
     let criterion = criterion_estimates();
 
     println!("bench: Chromium");
