@@ -696,7 +696,7 @@ impl Sandbox for Ctx<'_, '_> {
     }
 
     fn settle(&mut self, from: &AgentId, to: &AgentId, assets: Assets) -> Result<(), VmError> {
-        if self.frame.partition != Hname::of("evm") {
+        if self.frame.partition != crate::core::evm::hname() {
             return Err(VmError::unsupported(format!(
                 "moving tokens between other accounts from {}: only the EVM may",
                 self.frame.contract
@@ -736,7 +736,7 @@ impl Sandbox for Ctx<'_, '_> {
         }
         let (sender, payer) = match post.on_behalf_of {
             None => (self.account_id(), self.account_id()),
-            Some(accounts) if self.frame.partition == Hname::of("evm") => accounts,
+            Some(accounts) if self.frame.partition == crate::core::evm::hname() => accounts,
             Some(_) => {
                 return Err(VmError::unsupported(format!(
                     "posting on behalf of another account from {}: only the EVM may",

@@ -18,6 +18,13 @@ use crate::vm::{EntryPointInfo, FieldInfo, Sandbox, VmError};
 
 pub(crate) const NAME: &str = "evm";
 
+/// The `evm` contract's hname: its partition holds every EVM account.
+pub(crate) fn hname() -> crate::Hname {
+    // `Hname::of(NAME)`, known (asked for on every EVM request;
+    // `core::tests` checks it).
+    crate::Hname::from_u32(0x07cb02c1)
+}
+
 pub(crate) fn contract() -> NativeContract {
     let params = || [FieldInfo::new("a", "Bytes"), FieldInfo::new("i", "Bytes")];
     NativeContract::new(NAME, "EVM contract")

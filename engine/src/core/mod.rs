@@ -170,3 +170,22 @@ pub(crate) fn require_owner(ctx: &dyn Sandbox, action: &str) -> Result<(), VmErr
         )))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::Hname;
+
+    #[test]
+    fn the_known_hnames_are_the_names_hnames() {
+        for (known, name) in [
+            (super::root::hname(), super::root::NAME),
+            (super::accounts::hname(), super::accounts::NAME),
+            (super::blob::hname(), super::blob::NAME),
+            (super::blocklog::hname(), super::blocklog::NAME),
+            (super::governance::hname(), super::governance::NAME),
+            (super::evm::hname(), super::evm::NAME),
+        ] {
+            assert_eq!(known, Hname::of(name), "{name}");
+        }
+    }
+}

@@ -19,7 +19,9 @@ pub(crate) const NAME: &str = "root";
 pub(crate) const INIT: &str = "init";
 
 pub(crate) fn hname() -> Hname {
-    Hname::of(NAME)
+    // `Hname::of(NAME)`, known (the chain asks for it on every request;
+    // `core::tests` checks it).
+    Hname::from_u32(0xcebf5908)
 }
 
 /// What root records about a deployed contract.

@@ -239,9 +239,13 @@ fn coerce(params: &[Param], args: &[String], function: &str) -> Result<Vec<DynSo
 /// [`AbiError`] on a wrong count or unparsable argument.
 pub fn encode_call(function: &Function, args: &[String]) -> Result<Vec<u8>, AbiError> {
     let values = coerce(&function.inputs, args, &function.name)?;
-    function
-        .abi_encode_input(&values)
-        .map_err(|err| AbiError::Decode(err.to_string()))
+    let body = function
+        .abi_encode_input_raw(&values)
+        .map_err(|err| AbiError::Decode(err.to_string()))?;
+    // The selector's keccak is computed once per signature.
+    let mut input = super::memo::selector(function.signature())[..4].to_vec();
+    input.extend(body);
+    Ok(input)
 }
 
 /// Whether `function` only reads (`view` or `pure`).
@@ -328,7 +332,7 @@ pub(crate) fn describe_log(
 ) -> Option<(String, Vec<(String, String)>)> {
     let first = topics.first()?;
     abi.events()
-        .filter(|event| event.selector().0 == *first)
+        .filter(|event| super::memo::selector(event.signature()).0 == *first)
         .find_map(|event| {
             let words = topics.iter().map(|t| revm::primitives::B256::from(*t));
             let decoded = event.decode_log_parts(words, data).ok()?;
@@ -406,7 +410,7 @@ pub fn revert_reason(abi: Option<&JsonAbi>, data: &[u8]) -> String {
 pub(crate) fn describe_error(abi: &JsonAbi, data: &[u8]) -> Option<String> {
     let (selector, body) = data.split_first_chunk::<4>()?;
     abi.errors()
-        .filter(|error| error.selector().0 == *selector)
+        .filter(|error| super::memo::selector(error.signature())[..4] == *selector)
         .find_map(|error| {
             let values = error.abi_decode_input(body).ok()?;
             let args: Vec<String> = name_values(&error.inputs, values)
@@ -425,7 +429,7 @@ pub(crate) fn show(value: &DynSolValue) -> String {
         DynSolValue::Int(i, _) => i.to_string(),
         DynSolValue::Uint(u, _) => u.to_string(),
         DynSolValue::FixedBytes(word, size) => format!("0x{}", hex::encode(&word[..*size])),
-        DynSolValue::Address(address) => address.to_checksum(None),
+        DynSolValue::Address(address) => super::memo::checksum(*address),
         DynSolValue::Function(f) => format!("0x{}", hex::encode(f.as_slice())),
         DynSolValue::Bytes(bytes) => format!("0x{}", hex::encode(bytes)),
         DynSolValue::String(text) => format!("{text:?}"),

@@ -246,6 +246,10 @@ fn encode_account(info: &AccountInfo) -> Vec<u8> {
     out
 }
 
+/// The keccak-256 of the magic contract's code (`0xfe`), computed once.
+static MAGIC_CODE_HASH: std::sync::LazyLock<B256> =
+    std::sync::LazyLock::new(|| revm::primitives::keccak256(super::addresses::MAGIC_CODE));
+
 impl Database for SandboxDb<'_> {
     type Error = DbError;
 
@@ -253,7 +257,7 @@ impl Database for SandboxDb<'_> {
         if super::addresses::is_magic(&address) {
             let code = Bytecode::new_raw(Bytes::from_static(&super::addresses::MAGIC_CODE));
             return Ok(Some(AccountInfo {
-                code_hash: code.hash_slow(),
+                code_hash: *MAGIC_CODE_HASH,
                 code: Some(code),
                 ..AccountInfo::default()
             }));
@@ -282,12 +286,14 @@ impl Database for SandboxDb<'_> {
         if code_hash == KECCAK_EMPTY {
             return Ok(Bytecode::default());
         }
-        let magic = Bytecode::new_raw(Bytes::from_static(&super::addresses::MAGIC_CODE));
-        if code_hash == magic.hash_slow() {
-            return Ok(magic);
+        if code_hash == *MAGIC_CODE_HASH {
+            return Ok(Bytecode::new_raw(Bytes::from_static(
+                &super::addresses::MAGIC_CODE,
+            )));
         }
         let code = self.get(&code_key(&code_hash))?.unwrap_or_default();
-        Ok(Bytecode::new_raw(Bytes::from(code)))
+        // Analysed once per code (the key is the code's own hash).
+        Ok(super::memo::bytecode(code_hash, || code))
     }
 
     fn storage(&mut self, address: Address, index: U256) -> Result<U256, DbError> {
@@ -310,7 +316,7 @@ impl Database for SandboxDb<'_> {
 fn settle(ctx: &mut dyn Sandbox, changes: &[(Address, U256, U256)]) -> Result<(), VmError> {
     let reserve = AgentId::Contract {
         chain: ctx.chain_id(),
-        hname: Hname::of("evm"),
+        hname: crate::core::evm::hname(),
     };
     let wei = U256::from(WEI_PER_BASE_TOKEN);
     let mut credits = Vec::new();

@@ -140,7 +140,7 @@ impl<'d, 's: 'd, CTX: ContextTr<Db = &'d mut SandboxDb<'s>>> Host<'_, 'd, 's, CT
             Some(_) => {
                 let available = self.balance(from)?;
                 Err(VmError::InsufficientFunds {
-                    account: from.to_checksum(None),
+                    account: super::memo::checksum(from),
                     available,
                     needed: amount,
                 })
@@ -588,8 +588,8 @@ impl Magic {
         self.frames.push(EvmFrame {
             depth: self.open.len() - 1,
             kind,
-            from: from.to_checksum(None),
-            to: to.to_checksum(None),
+            from: super::memo::checksum(from),
+            to: super::memo::checksum(to),
             input,
             output: String::new(),
             gas_limit,
@@ -610,7 +610,7 @@ impl Magic {
             frame.gas_used = result.gas.total_gas_spent();
             frame.success = result.result.is_ok();
             if let Some(to) = to {
-                frame.to = to.to_checksum(None);
+                frame.to = super::memo::checksum(to);
             }
         }
     }
@@ -728,7 +728,7 @@ where
         if let Some(frame) = self.open.last().and_then(|i| self.frames.get_mut(*i)) {
             self.logs_kept += 1;
             frame.logs.push((
-                log.address.to_checksum(None),
+                super::memo::checksum(log.address),
                 log.data
                     .topics()
                     .iter()

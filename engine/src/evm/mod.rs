@@ -8,6 +8,7 @@ mod addresses;
 mod artifact;
 mod db;
 mod magic;
+mod memo;
 mod processor;
 mod signed;
 
@@ -108,7 +109,7 @@ pub fn create_address(from: &[u8; 20], nonce: u64) -> [u8; 20] {
 
 /// `address` as EIP-55 writes it (mixed-case checksum).
 pub fn checksum(address: &[u8; 20]) -> String {
-    Address::from(*address).to_checksum(None)
+    memo::checksum(Address::from(*address))
 }
 
 /// The Ethereum address of an agent: its own for an Ethereum account, the
@@ -158,7 +159,7 @@ pub(crate) fn genesis(store: &mut crate::chain::store::Store, users: &[AgentId])
     for user in users {
         let address = Address::from(agent_address(user));
         store.set(
-            crate::Hname::of("evm"),
+            crate::core::evm::hname(),
             &db::owner_key(&address),
             user.to_bytes(),
         );
