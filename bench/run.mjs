@@ -6,7 +6,7 @@
 // - loads: a cold load (new profile) and a warm one (reload), each timed
 //   in the page: first contentful paint, the example gallery usable (the
 //   engine ready), the first deploy and call done;
-// - bench: bench.html's `runBench(plan)` — the worker workloads in the
+// - bench: the bench site's (dist/bench/, app/bench.html) `runBench(plan)` — the worker workloads in the
 //   site's own engine worker and the Token transfers on @ethereumjs/evm;
 // - page: a request's latency as a person sees it (click → result shown
 //   and the next frame painted) on sessions of the plan's lengths, each
@@ -132,9 +132,9 @@ async function pageLatency() {
 async function benchPage() {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${base}/bench.html`);
+  await page.goto(`${base}/bench/`);
   await page.waitForFunction(() => typeof window.runBench === 'function');
-  page.on('console', (message) => log(`bench.html: ${message.text()}`));
+  page.on('console', (message) => log(`bench page: ${message.text()}`));
   const results = await page.evaluate((plan) => window.runBench(plan, (what) => console.log(what)), plan);
   await context.close();
   return results;

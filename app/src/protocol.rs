@@ -193,7 +193,9 @@ pub enum Command {
     /// Runs the engines' first-light demo.
     FirstLight,
     /// Runs a benchmark workload on a chain of its own (the bench page,
-    /// `cargo xtask bench`): the worker's chain is untouched.
+    /// `cargo xtask bench`): the worker's chain is untouched. Only in a
+    /// worker built with the `bench` feature.
+    #[cfg(feature = "bench")]
     Bench {
         /// The workload.
         case: crate::worker::bench::BenchCase,
@@ -259,6 +261,7 @@ pub enum Reply {
         language: Option<String>,
     },
     /// A benchmark workload's figures.
+    #[cfg(feature = "bench")]
     Bench {
         /// What it measured.
         report: crate::worker::bench::BenchReport,

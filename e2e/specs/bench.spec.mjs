@@ -28,7 +28,7 @@ test('the bench page runs every workload of the plan and the ethereumjs baseline
       };
     }),
   };
-  await page.goto('/bench.html');
+  await page.goto('/bench/');
   await expect(page.getByRole('button', { name: 'Run the bench' })).toBeVisible();
   await page.waitForFunction(() => typeof window.runBench === 'function');
   const results = await page.evaluate((plan) => window.runBench(plan), small);

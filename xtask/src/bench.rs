@@ -18,7 +18,16 @@ pub(crate) fn run() -> Result<(), String> {
     let plan: Value = serde_json::from_str(&read(PLAN)?).map_err(|err| format!("{PLAN}: {err}"))?;
 
     Cmd::new("cargo")
-        .args(["build", "--release", "-p", "isc-app", "--bin", "isc-bench"])
+        .args([
+            "build",
+            "--release",
+            "-p",
+            "isc-app",
+            "--features",
+            "bench",
+            "--bin",
+            "isc-bench",
+        ])
         .run()?;
     let bench_bin = root()
         .join("target/release/isc-bench")

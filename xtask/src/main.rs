@@ -57,9 +57,25 @@ fn main() -> ExitCode {
 
 /// A release `trunk build` into `dist/` (the examples' sources first:
 /// the site serves copies of `contracts/`, made here).
+/// The site into `dist/`, then the bench site (`app/bench.html`: the
+/// engine worker with the `bench` feature) into `dist/bench/` — after,
+/// since trunk empties the directory it builds into.
 pub(crate) fn build() -> Result<(), String> {
     examples::write_sources()?;
-    shell::Cmd::new("trunk").args(["build", "--release"]).run()
+    shell::Cmd::new("trunk")
+        .args(["build", "--release"])
+        .run()?;
+    shell::Cmd::new("trunk")
+        .args([
+            "build",
+            "app/bench.html",
+            "--release",
+            "--dist",
+            "dist/bench",
+            "--public-url",
+            "/bench/",
+        ])
+        .run()
 }
 
 fn serve() -> Result<(), String> {

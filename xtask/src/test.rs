@@ -37,6 +37,7 @@ pub(crate) fn run() -> ExitCode {
                     "clippy",
                     "--workspace",
                     "--all-targets",
+                    "--all-features",
                     "--",
                     "-D",
                     "warnings",
@@ -49,6 +50,7 @@ pub(crate) fn run() -> ExitCode {
                     "clippy",
                     "-p",
                     "isc-app",
+                    "--all-features",
                     "--target",
                     "wasm32-unknown-unknown",
                     "--",
@@ -58,7 +60,9 @@ pub(crate) fn run() -> ExitCode {
                 .run()
         });
         step("cargo test --workspace", &mut || {
-            Cmd::new("cargo").args(["test", "--workspace"]).run()
+            Cmd::new("cargo")
+                .args(["test", "--workspace", "--all-features"])
+                .run()
         });
         step(
             "committed example builds match their sources",
@@ -72,7 +76,10 @@ pub(crate) fn run() -> ExitCode {
                 crate::fuzz::run(&targets, 10)
             },
         );
-        if step("trunk build --release", &mut crate::build) {
+        if step(
+            "trunk build --release (the site and the bench site)",
+            &mut crate::build,
+        ) {
             step("bundle size (within its budget)", &mut || {
                 let report = crate::size::report()?;
                 println!("{report}");

@@ -337,6 +337,7 @@ impl Host {
                 Ok(binary) => Reply::Compiled { binary },
                 Err(err) => failed(format!("WAT: {err}")),
             },
+            #[cfg(feature = "bench")]
             Command::Bench { case, fixtures } => match super::bench::run(&case, &fixtures) {
                 Ok(report) => Reply::Bench { report },
                 Err(err) => failed(err),

@@ -3,6 +3,57 @@
 //! wires it to `postMessage`. May import [`crate::protocol`] and
 //! [`crate::model`].
 
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod host;
 mod sys;
+
+/// Serves the page: holds the chain ([`host::Host`]) and answers the
+/// page's messages ([`crate::protocol`]) one at a time. The worker binaries
+/// (`isc-worker`, and `isc-bench-worker` with the `bench` feature) are this.
+#[cfg(target_arch = "wasm32")]
+pub fn serve() {
+    use crate::protocol::{FromWorker, Reply, ToWorker, message_id};
+    use host::Host;
+    use std::cell::RefCell;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::{Closure, JsValue};
+    use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+    console_error_panic_hook::set_once();
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let host = RefCell::new(Host::default());
+    let post = {
+        let scope = scope.clone();
+        move |message: &FromWorker| {
+            let _ = scope.post_message(&JsValue::from_str(&message.to_json()));
+        }
+    };
+    let ready = FromWorker::new(
+        0,
+        Reply::Ready {
+            view: Box::new(host.borrow_mut().update()),
+        },
+    );
+    let reply = post.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let text = event.data().as_string().unwrap_or_default();
+        let message = match ToWorker::from_json(&text) {
+            Ok(message) => {
+                let answer = host.borrow_mut().handle(message.command);
+                FromWorker::new(message.id, answer)
+            }
+            Err(err) => FromWorker::new(
+                message_id(&text).unwrap_or(u64::MAX),
+                Reply::Failed {
+                    message: err.to_string(),
+                },
+            ),
+        };
+        reply(&message);
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    post(&ready);
+}
