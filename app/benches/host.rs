@@ -8,7 +8,7 @@
 #![allow(missing_docs)] // criterion's macros generate undocumented items.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use isc_app::protocol::{Command, FromWorker, Reply, Tokens};
+use isc_app::protocol::{Command, FromWorker, Reply};
 use isc_app::worker::host::Host;
 use isc_engine::{AgentId, ChainConfig, Dict, VmType};
 use std::hint::black_box;
@@ -20,19 +20,12 @@ fn example(path: &str) -> Vec<u8> {
 }
 
 fn increment() -> Command {
-    Command::Call {
-        sender: AgentId::user("alice"),
-        contract: "inccounter".into(),
-        entry: "increment".into(),
-        params: Dict::new(),
-        tokens: Tokens::default(),
-        view: false,
-        gas_budget: None,
-        trace: None,
-        at: None,
-        queue: false,
-        target: None,
-    }
+    Command::request(
+        AgentId::user("alice"),
+        "inccounter",
+        "increment",
+        Dict::new(),
+    )
 }
 
 /// A worker whose chain has `blocks` blocks: the counter deployed, then

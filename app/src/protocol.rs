@@ -198,9 +198,9 @@ pub enum Command {
     #[cfg(feature = "bench")]
     Bench {
         /// The workload.
-        case: crate::worker::bench::BenchCase,
+        case: bench::BenchCase,
         /// The programs it deploys.
-        fixtures: Box<crate::worker::bench::BenchFixtures>,
+        fixtures: Box<bench::BenchFixtures>,
     },
     /// Compiles WebAssembly text to a binary (the `wat` crate).
     CompileWat {
@@ -264,7 +264,7 @@ pub enum Reply {
     #[cfg(feature = "bench")]
     Bench {
         /// What it measured.
-        report: crate::worker::bench::BenchReport,
+        report: bench::BenchReport,
     },
     /// The first-light demo's report.
     FirstLight {
@@ -580,6 +580,105 @@ fn read<T: serde::de::DeserializeOwned>(
     match version(&message) {
         PROTOCOL_VERSION => Ok(message),
         found => Err(ProtocolError::Version { found }),
+    }
+}
+
+/// The bench site's messages (feature `bench`): a workload, the programs
+/// it deploys, and what it measured (`crate::worker::bench` runs them).
+#[cfg(feature = "bench")]
+pub mod bench {
+    use serde::{Deserialize, Serialize};
+
+    /// One workload and its size.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case", tag = "case")]
+    pub enum BenchCase {
+        /// Solidity `Token.transfer` as chain requests, one per block.
+        TokenRequests {
+            /// How many.
+            count: u32,
+        },
+        /// The same, queued and run 100 to a block.
+        TokenBatch {
+            /// How many.
+            count: u32,
+        },
+        /// The same transfer on a bare revm over an in-memory database.
+        TokenRevm {
+            /// How many.
+            count: u32,
+        },
+        /// A trivial Wasm request: `inccounter.increment`.
+        Increment {
+            /// How many.
+            count: u32,
+        },
+        /// CPU-bound Wasm: `testcore.testFibonacci(n)`, one request.
+        Fibonacci {
+            /// The argument.
+            n: u32,
+        },
+        /// Replaying a session of a deploy and `requests` increments.
+        Replay {
+            /// How many increments.
+            requests: u32,
+        },
+        /// The worker's whole answer to a request (the request, the view, the
+        /// JSON on the wire) on a chain of `blocks` blocks, and the worker's
+        /// memory there.
+        Latency {
+            /// The chain's length.
+            blocks: u32,
+            /// How many requests are timed.
+            count: u32,
+        },
+    }
+
+    /// The programs the workloads deploy (the worker has no file system: the
+    /// bench page fetches them from the site's examples).
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct BenchFixtures {
+        /// `examples/solidity/Token.json` (solc standard-JSON output).
+        pub token: String,
+        /// `examples/inccounter/inccounter.wasm`.
+        #[serde(with = "super::hex_bytes")]
+        pub inccounter: Vec<u8>,
+        /// `examples/testcore/testcore.wasm`.
+        #[serde(with = "super::hex_bytes")]
+        pub testcore: Vec<u8>,
+    }
+
+    /// What one run of a workload measured.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct BenchReport {
+        /// Operations timed.
+        pub ops: u32,
+        /// Their total time, milliseconds.
+        pub total_ms: f64,
+        /// Time per operation, microseconds.
+        pub per_op_us: f64,
+        /// The engine's linear memory after the run, bytes (wasm32 only).
+        pub memory_bytes: Option<u64>,
+    }
+}
+
+impl Command {
+    /// A plain request to `contract`'s `entry` from `sender`: no tokens,
+    /// the default gas budget, run now (not queued, not traced).
+    pub fn request(sender: AgentId, contract: &str, entry: &str, params: Dict) -> Self {
+        Self::Call {
+            sender,
+            contract: contract.to_owned(),
+            entry: entry.to_owned(),
+            params,
+            tokens: Tokens::default(),
+            view: false,
+            gas_budget: None,
+            trace: None,
+            at: None,
+            queue: false,
+            target: None,
+        }
     }
 }
 

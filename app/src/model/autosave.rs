@@ -246,6 +246,9 @@ impl Journal {
             self.head = Some(head);
         }
         let count = steps.len().div_ceil(CHUNK);
+        // Chunks past the end are removed below, also after a refused
+        // write left some written.
+        self.chunks = self.chunks.max(count);
         for n in first..count {
             let chunk = &steps[n * CHUNK..((n + 1) * CHUNK).min(steps.len())];
             let text = serde_json::to_string(chunk).map_err(|err| err.to_string())?;

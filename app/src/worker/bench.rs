@@ -6,99 +6,25 @@
 //! Timing is the only thing here that reads a clock, and it reads it
 //! around the engine, never inside it: the chain stays deterministic.
 
-use crate::protocol::{Command, FromWorker, Reply, Tokens};
+pub use crate::protocol::bench::{BenchCase, BenchFixtures, BenchReport};
+use crate::protocol::{Command, FromWorker, Reply};
 use crate::worker::host::Host;
 use isc_engine::session::Session;
 use isc_engine::{AgentId, Chain, ChainConfig, Dict, Request, Step, VmType};
-use serde::{Deserialize, Serialize};
 
-/// One workload and its size.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "case")]
-pub enum BenchCase {
-    /// Solidity `Token.transfer` as chain requests, one per block.
-    TokenRequests {
-        /// How many.
-        count: u32,
-    },
-    /// The same, queued and run 100 to a block.
-    TokenBatch {
-        /// How many.
-        count: u32,
-    },
-    /// The same transfer on a bare revm over an in-memory database.
-    TokenRevm {
-        /// How many.
-        count: u32,
-    },
-    /// A trivial Wasm request: `inccounter.increment`.
-    Increment {
-        /// How many.
-        count: u32,
-    },
-    /// CPU-bound Wasm: `testcore.testFibonacci(n)`, one request.
-    Fibonacci {
-        /// The argument.
-        n: u32,
-    },
-    /// Replaying a session of a deploy and `requests` increments.
-    Replay {
-        /// How many increments.
-        requests: u32,
-    },
-    /// The worker's whole answer to a request (the request, the view, the
-    /// JSON on the wire) on a chain of `blocks` blocks, and the worker's
-    /// memory there.
-    Latency {
-        /// The chain's length.
-        blocks: u32,
-        /// How many requests are timed.
-        count: u32,
-    },
-}
-
-/// The programs the workloads deploy (the worker has no file system: the
-/// bench page fetches them from the site's examples).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BenchFixtures {
-    /// `examples/solidity/Token.json` (solc standard-JSON output).
-    pub token: String,
-    /// `examples/inccounter/inccounter.wasm`.
-    #[serde(with = "crate::protocol::hex_bytes")]
-    pub inccounter: Vec<u8>,
-    /// `examples/testcore/testcore.wasm`.
-    #[serde(with = "crate::protocol::hex_bytes")]
-    pub testcore: Vec<u8>,
-}
-
-impl BenchFixtures {
-    /// The fixtures from the repository's `public/examples` (native runs).
-    ///
-    /// # Errors
-    /// A message naming a file that cannot be read.
-    pub fn from_dir(examples: &std::path::Path) -> Result<Self, String> {
-        let read =
-            |path: &str| std::fs::read(examples.join(path)).map_err(|err| format!("{path}: {err}"));
-        Ok(Self {
-            token: String::from_utf8(read("solidity/Token.json")?)
-                .map_err(|err| format!("Token.json: {err}"))?,
-            inccounter: read("inccounter/inccounter.wasm")?,
-            testcore: read("testcore/testcore.wasm")?,
-        })
-    }
-}
-
-/// What one run of a workload measured.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BenchReport {
-    /// Operations timed.
-    pub ops: u32,
-    /// Their total time, milliseconds.
-    pub total_ms: f64,
-    /// Time per operation, microseconds.
-    pub per_op_us: f64,
-    /// The engine's linear memory after the run, bytes (wasm32 only).
-    pub memory_bytes: Option<u64>,
+/// The fixtures from the repository's `public/examples` (native runs).
+///
+/// # Errors
+/// A message naming a file that cannot be read.
+pub fn fixtures_from_dir(examples: &std::path::Path) -> Result<BenchFixtures, String> {
+    let read =
+        |path: &str| std::fs::read(examples.join(path)).map_err(|err| format!("{path}: {err}"));
+    Ok(BenchFixtures {
+        token: String::from_utf8(read("solidity/Token.json")?)
+            .map_err(|err| format!("Token.json: {err}"))?,
+        inccounter: read("inccounter/inccounter.wasm")?,
+        testcore: read("testcore/testcore.wasm")?,
+    })
 }
 
 /// Milliseconds from an arbitrary start: `performance.now()` in a
@@ -343,19 +269,7 @@ pub fn run(case: &BenchCase, fixtures: &BenchFixtures) -> Result<BenchReport, St
             if let Reply::Failed { message } = opened {
                 return Err(message);
             }
-            let call = || Command::Call {
-                sender: alice(),
-                contract: "inccounter".into(),
-                entry: "increment".into(),
-                params: Dict::new(),
-                tokens: Tokens::default(),
-                view: false,
-                gas_budget: None,
-                trace: None,
-                at: None,
-                queue: false,
-                target: None,
-            };
+            let call = || Command::request(alice(), "inccounter", "increment", Dict::new());
             // As many requests again, untimed, then undone: the code is
             // warm (a browser compiles hot wasm again, optimized) and the
             // chain is back at `blocks` blocks.
@@ -390,7 +304,7 @@ mod tests {
     #[test]
     fn every_workload_runs_and_reports_its_operations() {
         let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/examples");
-        let fixtures = BenchFixtures::from_dir(&examples).expect("examples");
+        let fixtures = fixtures_from_dir(&examples).expect("examples");
         for case in [
             BenchCase::TokenRequests { count: 3 },
             BenchCase::TokenBatch { count: 150 },

@@ -22,9 +22,9 @@ fn main() -> std::process::ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn run(args: &[String]) -> Result<String, String> {
-    use isc_app::worker::bench::{self, BenchCase, BenchFixtures};
+    use isc_app::worker::bench::{self, BenchCase};
     let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/examples");
-    let fixtures = BenchFixtures::from_dir(&examples)?;
+    let fixtures = bench::fixtures_from_dir(&examples)?;
     match args {
         [command, file] if command == "plan" => {
             let text = std::fs::read_to_string(file).map_err(|err| format!("{file}: {err}"))?;

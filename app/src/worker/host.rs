@@ -338,10 +338,9 @@ impl Host {
                 Err(err) => failed(format!("WAT: {err}")),
             },
             #[cfg(feature = "bench")]
-            Command::Bench { case, fixtures } => match super::bench::run(&case, &fixtures) {
-                Ok(report) => Reply::Bench { report },
-                Err(err) => failed(err),
-            },
+            // The worker's loop runs workloads (on chains of their own),
+            // never the host.
+            Command::Bench { .. } => failed("a bench workload runs beside the chain, not on it"),
             Command::FirstLight => match isc_engine::first_light() {
                 Ok(report) => Reply::FirstLight {
                     report: FirstLightReport {
@@ -1229,19 +1228,12 @@ mod tests {
             ("testcore", "testPost"),
             ("nosuch", "go"),
         ] {
-            let reply = host.handle(Command::Call {
-                sender: AgentId::user("alice"),
-                contract: contract.into(),
-                entry: entry.into(),
-                params: Dict::new(),
-                tokens: Tokens::default(),
-                view: false,
-                gas_budget: None,
-                trace: None,
-                at: None,
-                queue: false,
-                target: None,
-            });
+            let reply = host.handle(Command::request(
+                AgentId::user("alice"),
+                contract,
+                entry,
+                Dict::new(),
+            ));
             match through_the_wire(reply) {
                 Reply::Chain {
                     receipt: Some(receipt),

@@ -40,7 +40,7 @@ pub fn serve() {
         let text = event.data().as_string().unwrap_or_default();
         let message = match ToWorker::from_json(&text) {
             Ok(message) => {
-                let answer = host.borrow_mut().handle(message.command);
+                let answer = answer(&host, message.command);
                 FromWorker::new(message.id, answer)
             }
             Err(err) => FromWorker::new(
@@ -56,4 +56,21 @@ pub fn serve() {
     // The handler lives as long as the worker.
     on_message.forget();
     post(&ready);
+}
+
+/// The answer to `command`: a bench workload's figures (feature `bench`),
+/// else the host's.
+#[cfg(target_arch = "wasm32")]
+fn answer(
+    host: &std::cell::RefCell<host::Host>,
+    command: crate::protocol::Command,
+) -> crate::protocol::Reply {
+    #[cfg(feature = "bench")]
+    if let crate::protocol::Command::Bench { case, fixtures } = &command {
+        return match bench::run(case, fixtures) {
+            Ok(report) => crate::protocol::Reply::Bench { report },
+            Err(message) => crate::protocol::Reply::Failed { message },
+        };
+    }
+    host.borrow_mut().handle(command)
 }

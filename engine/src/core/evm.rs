@@ -20,9 +20,7 @@ pub(crate) const NAME: &str = "evm";
 
 /// The `evm` contract's hname: its partition holds every EVM account.
 pub(crate) fn hname() -> crate::Hname {
-    // `Hname::of(NAME)`, known (asked for on every EVM request;
-    // `core::tests` checks it).
-    crate::Hname::from_u32(0x07cb02c1)
+    crate::evm::partition()
 }
 
 pub(crate) fn contract() -> NativeContract {

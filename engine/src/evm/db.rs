@@ -316,7 +316,7 @@ impl Database for SandboxDb<'_> {
 fn settle(ctx: &mut dyn Sandbox, changes: &[(Address, U256, U256)]) -> Result<(), VmError> {
     let reserve = AgentId::Contract {
         chain: ctx.chain_id(),
-        hname: crate::core::evm::hname(),
+        hname: crate::evm::partition(),
     };
     let wei = U256::from(WEI_PER_BASE_TOKEN);
     let mut credits = Vec::new();

@@ -107,6 +107,13 @@ pub fn create_address(from: &[u8; 20], nonce: u64) -> [u8; 20] {
     Address::from(*from).create(nonce).0.0
 }
 
+/// The hname of the `evm` core contract, whose partition holds every EVM
+/// account: `Hname::of("evm")`, known (asked for on every EVM request;
+/// `core::tests` checks it).
+pub(crate) fn partition() -> crate::Hname {
+    crate::Hname::from_u32(0x07cb02c1)
+}
+
 /// `address` as EIP-55 writes it (mixed-case checksum).
 pub fn checksum(address: &[u8; 20]) -> String {
     memo::checksum(Address::from(*address))
@@ -159,7 +166,7 @@ pub(crate) fn genesis(store: &mut crate::chain::store::Store, users: &[AgentId])
     for user in users {
         let address = Address::from(agent_address(user));
         store.set(
-            crate::core::evm::hname(),
+            crate::evm::partition(),
             &db::owner_key(&address),
             user.to_bytes(),
         );

@@ -212,7 +212,7 @@ impl Processor for EvmProcessor {
     }
 
     fn state_partition(&self) -> Option<Hname> {
-        Some(crate::core::evm::hname())
+        Some(crate::evm::partition())
     }
 
     fn check_call(&self, entry: Hname, params: &Dict) -> Result<(), VmError> {
@@ -601,7 +601,7 @@ fn post_sends(ctx: &mut dyn Sandbox, sends: Vec<super::magic::Send>) -> Result<(
     // contract (which keeps no balance) into the `evm` reserve.
     let escrow = AgentId::Contract {
         chain: ctx.chain_id(),
-        hname: crate::core::evm::hname(),
+        hname: crate::evm::partition(),
     };
     for send in sends {
         let sender = super::address_agent(ctx, &send.from)?;
