@@ -574,7 +574,7 @@ impl Host {
         let after = common.unwrap_or(0);
         for receipt in self.chain.receipts_after(after) {
             found.extend(
-                creations(std::slice::from_ref(&receipt))
+                creations(&receipt)
                     .into_iter()
                     .map(|(child, creator)| (receipt.block_index, child, creator)),
             );
@@ -794,9 +794,9 @@ fn address_call(
     ))
 }
 
-/// Every contract an EVM frame of the receipts created: (child, creator),
+/// Every contract an EVM frame of `receipt` created: (child, creator),
 /// addresses as the trace writes them.
-fn creations(receipts: &[isc_engine::Receipt]) -> Vec<(String, String)> {
+fn creations(receipt: &isc_engine::Receipt) -> Vec<(String, String)> {
     fn walk(trace: &isc_engine::CallTrace, out: &mut Vec<(String, String)>) {
         if let Some(frames) = trace
             .detail
@@ -820,9 +820,7 @@ fn creations(receipts: &[isc_engine::Receipt]) -> Vec<(String, String)> {
         }
     }
     let mut out = Vec::new();
-    for receipt in receipts {
-        walk(&receipt.trace, &mut out);
-    }
+    walk(&receipt.trace, &mut out);
     out
 }
 
@@ -866,8 +864,13 @@ mod tests {
     }
 
     fn deploy_counter(host: &mut Host) -> Reply {
+        host.handle(counter_deploy())
+    }
+
+    /// Deploys inccounter at 5, with its schema.
+    fn counter_deploy() -> Command {
         let schema = String::from_utf8(example("inccounter/schema.json")).expect("utf-8");
-        host.handle(Command::Deploy {
+        Command::Deploy {
             sender: AgentId::user("alice"),
             name: "inccounter".into(),
             vm: VmType::WASM,
@@ -880,7 +883,28 @@ mod tests {
                 compiler: None,
             }],
             gas_budget: None,
-        })
+        }
+    }
+
+    /// A request to inccounter's `entry` from alice allowing it 1 Mi (what
+    /// a post carries), run now or `queue`d.
+    fn counter_request(entry: &str, params: Dict, queue: bool) -> Command {
+        Command::Call {
+            sender: AgentId::user("alice"),
+            contract: "inccounter".into(),
+            entry: entry.into(),
+            params,
+            tokens: Tokens {
+                allowance: 1_000_000,
+                ..Tokens::default()
+            },
+            view: false,
+            gas_budget: None,
+            trace: None,
+            at: None,
+            queue,
+            target: None,
+        }
     }
 
     fn call(host: &mut Host, entry: &str, params: Dict, view: bool) -> Reply {
@@ -992,22 +1016,7 @@ mod tests {
         let mut host = Host::default();
         assert!(matches!(deploy_counter(&mut host), Reply::Chain { .. }));
         let send = |host: &mut Host, entry: &str, params: Dict, queue: bool| {
-            host.handle(Command::Call {
-                sender: AgentId::user("alice"),
-                contract: "inccounter".into(),
-                entry: entry.into(),
-                params,
-                tokens: Tokens {
-                    allowance: 1_000_000,
-                    ..Tokens::default()
-                },
-                view: false,
-                gas_budget: None,
-                trace: None,
-                at: None,
-                queue,
-                target: None,
-            })
+            host.handle(counter_request(entry, params, queue))
         };
         let delay = Dict::new().with("delay", 30u32.to_le_bytes().to_vec());
         let Reply::Chain { view, receipt } = send(&mut host, "incrementWithDelay", delay, false)
@@ -1119,31 +1128,8 @@ mod tests {
         let ready = host.update();
         assert_eq!(ready.since, None, "the first view is whole");
         ChainView::update(&mut page, ready).expect("whole");
-        let deploy = || Command::Deploy {
-            sender: AgentId::user("alice"),
-            name: "inccounter".into(),
-            vm: VmType::WASM,
-            binary: example("inccounter/inccounter.wasm"),
-            init: Dict::new(),
-            sources: Vec::new(),
-            gas_budget: None,
-        };
-        let call = |entry: &str, queue: bool| Command::Call {
-            sender: AgentId::user("alice"),
-            contract: "inccounter".into(),
-            entry: entry.into(),
-            params: Dict::new(),
-            tokens: Tokens {
-                allowance: 1_000_000,
-                ..Tokens::default()
-            },
-            view: false,
-            gas_budget: None,
-            trace: None,
-            at: None,
-            queue,
-            target: None,
-        };
+        let deploy = counter_deploy;
+        let call = |entry: &str, queue: bool| counter_request(entry, Dict::new(), queue);
         page_sees(&mut page, &mut host, deploy());
         for _ in 0..5 {
             page_sees(&mut page, &mut host, call("increment", false));

@@ -1077,9 +1077,8 @@ impl Chain {
 
     /// Every receipt, oldest first.
     pub fn receipts(&self) -> Vec<Receipt> {
-        (1..=self.block_index())
-            .flat_map(|index| self.block_receipts(index))
-            .collect()
+        // Genesis has none.
+        self.receipts_after(0)
     }
 
     /// The receipts of the blocks after block `index`, oldest first: what
@@ -1158,11 +1157,8 @@ impl Chain {
     /// Every step since genesis, in order: doing them again on a new chain
     /// with the same config rebuilds this one.
     pub fn steps(&self) -> Vec<Step> {
-        self.blocks
-            .iter()
-            .flat_map(|block| block.steps.iter().cloned())
-            .chain(self.steps.iter().cloned())
-            .collect()
+        // Genesis has none.
+        self.steps_after(0).1
     }
 
     /// The steps after block `index` (those of later blocks, then those
