@@ -61,7 +61,7 @@ test('the editor and the Solidity compiler, once used, work offline too', async 
   await page.getByTestId('compile').click();
   await expect(page.getByTestId('compile-status')).toHaveText(/^compiled: Once/, { timeout: 30_000 });
   // Loaded on first use, before or outside the service worker's sight: kept anyway.
-  await cached(page, 'solc/soljson.js');
+  await cached(page, 'solc/0.8.37/soljson.js');
   await cached(page, 'monaco/loader.js');
 
   await goOffline(context);

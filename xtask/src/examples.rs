@@ -192,31 +192,13 @@ fn example_source(src: &std::path::Path, name: &str) -> Result<String, String> {
 /// `public/examples/index.json`: every file under `public/examples/`, as
 /// page-relative paths, for the service worker to precache.
 fn write_examples_index() -> Result<(), String> {
-    fn walk(
-        dir: &std::path::Path,
-        base: &std::path::Path,
-        out: &mut Vec<String>,
-    ) -> Result<(), String> {
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .map_err(|err| format!("{}: {err}", dir.display()))?
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .collect();
-        entries.sort();
-        for path in entries {
-            if path.is_dir() {
-                walk(&path, base, out)?;
-            } else if let Ok(relative) = path.strip_prefix(base)
-                && relative != std::path::Path::new("examples/index.json")
-            {
-                out.push(relative.to_string_lossy().replace('\\', "/"));
-            }
-        }
-        Ok(())
-    }
     let public = root().join("public");
-    let mut files = Vec::new();
-    walk(&public.join("examples"), &public, &mut files)?;
+    let files: Vec<String> = crate::shell::files_under(&public.join("examples"))?
+        .iter()
+        .filter_map(|path| path.strip_prefix(&public).ok())
+        .filter(|relative| *relative != std::path::Path::new("examples/index.json"))
+        .map(|relative| relative.to_string_lossy().replace('\\', "/"))
+        .collect();
     // Plain ASCII paths: JSON needs no escaping beyond the quotes.
     let items: Vec<String> = files.iter().map(|file| format!("  \"{file}\"")).collect();
     let text = format!("[\n{}\n]\n", items.join(",\n"));

@@ -26,6 +26,7 @@ pub(crate) fn run() -> Result<(), String> {
     chromium()?;
     npm_packages()?;
     vendor_bundles()?;
+    source_libraries()?;
     println!("setup: all tools present");
     Ok(())
 }
@@ -169,6 +170,50 @@ const VENDOR_BUNDLES: &[(&str, &str)] = &[
     ("app/js/viem-entry.js", "viem.min.js"),
     ("app/js/ethereumjs-entry.js", "ethereumjs.min.js"),
 ];
+
+/// The Solidity libraries the editor resolves imports from: npm package
+/// directory, import prefix, and the JSON file (import path → source) in
+/// `target/vendor/` that trunk copies into `dist/libraries/`.
+const SOURCE_LIBRARIES: &[(&str, &str, &str)] = &[(
+    "node_modules/@openzeppelin/contracts",
+    "@openzeppelin/contracts/",
+    "openzeppelin-contracts.json",
+)];
+
+/// Writes each library's `.sol` files into one JSON object, again whenever
+/// `package-lock.json` changed.
+fn source_libraries() -> Result<(), String> {
+    let lock = read(&root().join("package-lock.json"))?;
+    for (dir, prefix, file) in SOURCE_LIBRARIES {
+        let out = root().join("target").join("vendor").join(file);
+        let stamp = out.with_extension("lock");
+        if out.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == lock) {
+            continue;
+        }
+        let base = root().join(dir);
+        let mut sources = serde_json::Map::new();
+        for path in crate::shell::files_under(&base)? {
+            let Ok(relative) = path.strip_prefix(&base) else {
+                continue;
+            };
+            if path.extension().is_some_and(|e| e == "sol") {
+                let name = format!("{prefix}{}", relative.to_string_lossy().replace('\\', "/"));
+                sources.insert(name, serde_json::Value::String(read(&path)?));
+            }
+        }
+        if sources.is_empty() {
+            return Err(format!("{dir} holds no Solidity sources: run `npm ci`"));
+        }
+        std::fs::create_dir_all(out.parent().unwrap_or(&root()))
+            .map_err(|err| format!("cannot create target/vendor: {err}"))?;
+        let text = serde_json::Value::Object(sources).to_string();
+        std::fs::write(&out, text)
+            .map_err(|err| format!("cannot write {}: {err}", out.display()))?;
+        std::fs::write(&stamp, &lock)
+            .map_err(|err| format!("cannot write {}: {err}", stamp.display()))?;
+    }
+    Ok(())
+}
 
 fn vendor_bundles() -> Result<(), String> {
     for (entry, file) in VENDOR_BUNDLES {

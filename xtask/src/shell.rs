@@ -10,6 +10,25 @@ pub(crate) fn root() -> PathBuf {
 }
 
 /// Cargo's bin directory, where `cargo install` puts trunk and wasm-bindgen.
+/// Every file under `dir`, depth first, in name order.
+pub(crate) fn files_under(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|err| format!("{}: {err}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .collect();
+    entries.sort();
+    let mut files = Vec::new();
+    for path in entries {
+        if path.is_dir() {
+            files.extend(files_under(&path)?);
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(files)
+}
+
 pub(crate) fn cargo_bin_dir() -> PathBuf {
     let home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)

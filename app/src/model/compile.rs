@@ -5,8 +5,10 @@
 //! engine worker (the `wat` crate), Solidity in solc-js's own worker.
 
 use crate::model::contract::Deployable;
+use crate::model::solc::{Settings, Version};
 use isc_engine::session::Source;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The Solidity file every example imports, sent along with the user's.
 pub const ISC_SOL: &str = "ISC.sol";
@@ -40,21 +42,39 @@ fn position(text: &str, offset: usize) -> (u32, u32) {
     )
 }
 
-/// The standard-JSON input for compiling `source` (as `file`) with the
-/// playground's settings (EVM version Prague, optimizer on, as the bundled
-/// examples are built), `ISC.sol` alongside.
-pub fn solidity_input(file: &str, source: &str, isc_sol: &str) -> String {
+/// The standard-JSON input for compiling `file` among `units` (every
+/// source unit it needs, by name: see [`crate::model::solc::gather`]) with `compiler`
+/// and `settings`; output is asked for `file`'s contracts only.
+pub fn solidity_input(
+    file: &str,
+    units: &BTreeMap<String, String>,
+    compiler: Version,
+    settings: Settings,
+) -> String {
+    let sources: serde_json::Map<String, serde_json::Value> = units
+        .iter()
+        .map(|(name, text)| (name.clone(), serde_json::json!({ "content": text })))
+        .collect();
+    let optimizer = match settings.optimizer {
+        Some(runs) => serde_json::json!({ "enabled": true, "runs": runs }),
+        None => serde_json::json!({ "enabled": false }),
+    };
     serde_json::json!({
         "language": "Solidity",
-        "sources": {
-            file: { "content": source },
-            ISC_SOL: { "content": isc_sol },
-        },
+        "sources": sources,
         "settings": {
-            "evmVersion": "prague",
-            "optimizer": { "enabled": true, "runs": 200 },
+            "evmVersion": settings.evm_for(compiler).as_str(),
+            "optimizer": optimizer,
             "metadata": { "bytecodeHash": "none" },
-            "outputSelection": { "*": { "*": ["abi", "evm.bytecode.object", "storageLayout"] } },
+            "outputSelection": { file: { "*": [
+                "abi",
+                "evm.bytecode.object",
+                "evm.bytecode.linkReferences",
+                "evm.deployedBytecode.object",
+                "evm.deployedBytecode.linkReferences",
+                "evm.methodIdentifiers",
+                "storageLayout",
+            ] } },
         },
     })
     .to_string()
@@ -68,11 +88,169 @@ pub struct Compiled {
     /// Errors and warnings in `file`, placed; others (in `ISC.sol`, or
     /// without a place) at line 1.
     pub problems: Vec<Problem>,
+    /// What solc built for each contract of `file`, to read and take away.
+    pub outputs: Vec<BuildOutput>,
 }
 
-/// The name a source built by solc-js `version` records as its compiler.
-pub fn compiler_name(version: &str) -> String {
-    format!("solc-js {version}")
+/// A storage variable where solc laid it out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    /// The slot, as solc writes it (decimal).
+    pub slot: String,
+    /// The byte offset within the slot.
+    pub offset: u64,
+    /// The variable.
+    pub label: String,
+    /// Its type, as Solidity writes it.
+    pub ty: String,
+}
+
+/// What solc built for one contract: what Remix shows under "Compilation
+/// details" and a Hardhat or Foundry project keeps as an artifact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildOutput {
+    /// The contract.
+    pub name: String,
+    /// Its source unit.
+    pub source_name: String,
+    /// The ABI, as JSON.
+    pub abi: serde_json::Value,
+    /// Creation bytecode, `0x` hex (library placeholders left in).
+    pub bytecode: String,
+    /// Runtime bytecode, `0x` hex.
+    pub deployed_bytecode: String,
+    /// Where libraries are linked into each, as solc says.
+    pub link_references: (serde_json::Value, serde_json::Value),
+    /// Function signature → 4-byte selector (hex), by signature.
+    pub method_identifiers: Vec<(String, String)>,
+    /// The storage layout (empty for a library or interface).
+    pub storage: Vec<Slot>,
+    /// The compiler's record (see [`crate::model::solc::Build`]).
+    pub compiler: String,
+}
+
+impl BuildOutput {
+    /// The contracts of `file` in solc standard-JSON `output`.
+    pub fn read_all(output: &serde_json::Value, file: &str, compiler: &str) -> Vec<Self> {
+        let Some(contracts) = output
+            .get("contracts")
+            .and_then(|c| c.get(file))
+            .and_then(serde_json::Value::as_object)
+        else {
+            return Vec::new();
+        };
+        contracts
+            .iter()
+            .map(|(name, contract)| Self::read(name, file, contract, compiler))
+            .collect()
+    }
+
+    fn read(name: &str, file: &str, contract: &serde_json::Value, compiler: &str) -> Self {
+        let at = |path: &[&str]| {
+            path.iter()
+                .try_fold(contract, |value, key| value.get(key))
+                .cloned()
+                .unwrap_or(serde_json::Value::Null)
+        };
+        let hex = |path: &[&str]| format!("0x{}", at(path).as_str().unwrap_or_default());
+        let method_identifiers = at(&["evm", "methodIdentifiers"])
+            .as_object()
+            .map(|methods| {
+                methods
+                    .iter()
+                    .map(|(signature, selector)| {
+                        (
+                            signature.clone(),
+                            selector.as_str().unwrap_or_default().to_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let layout = at(&["storageLayout"]);
+        let type_label = |ty: &str| {
+            layout
+                .get("types")
+                .and_then(|types| types.get(ty))
+                .and_then(|t| t.get("label"))
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or(ty)
+                .to_owned()
+        };
+        let storage = layout
+            .get("storage")
+            .and_then(serde_json::Value::as_array)
+            .map(|slots| {
+                slots
+                    .iter()
+                    .map(|slot| Slot {
+                        slot: slot
+                            .get("slot")
+                            .and_then(serde_json::Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned(),
+                        offset: slot
+                            .get("offset")
+                            .and_then(serde_json::Value::as_u64)
+                            .unwrap_or(0),
+                        label: slot
+                            .get("label")
+                            .and_then(serde_json::Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned(),
+                        ty: type_label(
+                            slot.get("type")
+                                .and_then(serde_json::Value::as_str)
+                                .unwrap_or_default(),
+                        ),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Self {
+            name: name.to_owned(),
+            source_name: file.to_owned(),
+            abi: at(&["abi"]),
+            bytecode: hex(&["evm", "bytecode", "object"]),
+            deployed_bytecode: hex(&["evm", "deployedBytecode", "object"]),
+            link_references: (
+                at(&["evm", "bytecode", "linkReferences"]),
+                at(&["evm", "deployedBytecode", "linkReferences"]),
+            ),
+            method_identifiers,
+            storage,
+            compiler: compiler.to_owned(),
+        }
+    }
+
+    /// The ABI, indented.
+    pub fn abi_text(&self) -> String {
+        serde_json::to_string_pretty(&self.abi).unwrap_or_default()
+    }
+
+    /// A Hardhat artifact (`hh-sol-artifact-1`, which Foundry and ethers
+    /// read as well), with the compiler's record beside it.
+    pub fn artifact(&self) -> String {
+        let object = |v: &serde_json::Value| {
+            if v.is_null() {
+                serde_json::json!({})
+            } else {
+                v.clone()
+            }
+        };
+        let artifact = serde_json::json!({
+            "_format": "hh-sol-artifact-1",
+            "contractName": self.name,
+            "sourceName": self.source_name,
+            "abi": self.abi,
+            "bytecode": self.bytecode,
+            "deployedBytecode": self.deployed_bytecode,
+            "linkReferences": object(&self.link_references.0),
+            "deployedLinkReferences": object(&self.link_references.1),
+            "compiler": self.compiler,
+        });
+        serde_json::to_string_pretty(&artifact).unwrap_or_default()
+    }
 }
 
 /// Reads solc's standard-JSON output for `file` (whose text is `source`,
@@ -146,6 +324,7 @@ pub fn solidity_output(
         return Ok(Compiled {
             programs: Vec::new(),
             problems,
+            outputs: Vec::new(),
         });
     }
     // Only the user's file's contracts: ISC.sol's library is not for deploying.
@@ -169,6 +348,7 @@ pub fn solidity_output(
         Err(err) => {
             return Ok(Compiled {
                 programs: Vec::new(),
+                outputs: Vec::new(),
                 problems: vec![Problem {
                     error: true,
                     message: err,
@@ -180,7 +360,12 @@ pub fn solidity_output(
             });
         }
     };
-    Ok(Compiled { programs, problems })
+    let outputs = BuildOutput::read_all(&value, file, compiler);
+    Ok(Compiled {
+        programs,
+        problems,
+        outputs,
+    })
 }
 
 /// A `wat` crate error message placed at the `--> <anon>:LINE:COL` it
@@ -282,11 +467,57 @@ mod tests {
         assert_eq!(solidity.compiler.as_deref(), Some("solc-js 0"));
         // And the compiler's storage layout, for naming slots.
         assert!(kept.iter().any(|s| s.language == LAYOUT_LANGUAGE));
+        // What a developer takes away: ABI, bytecode, layout, an artifact.
+        let [output] = &compiled.outputs[..] else {
+            panic!("one contract: {:?}", compiled.outputs);
+        };
+        assert_eq!(
+            (output.name.as_str(), output.source_name.as_str()),
+            ("Storage", "Storage.sol")
+        );
+        assert!(output.abi_text().contains("\"ValueChanged\""));
+        assert!(output.bytecode.starts_with("0x60") && output.bytecode.len() > 100);
+        assert_eq!(
+            output.storage,
+            [Slot {
+                slot: "0".into(),
+                offset: 0,
+                label: "value".into(),
+                ty: "uint256".into()
+            }]
+        );
+        let artifact: serde_json::Value =
+            serde_json::from_str(&output.artifact()).expect("artifact JSON");
+        assert_eq!(artifact["_format"], "hh-sol-artifact-1");
+        assert_eq!(artifact["contractName"], "Storage");
+        assert_eq!(artifact["bytecode"], output.bytecode.as_str());
+        assert_eq!(artifact["linkReferences"], serde_json::json!({}));
+        assert_eq!(artifact["compiler"], "solc-js 0");
         assert!(solidity_output("nope", "A.sol", "", "solc-js 0").is_err());
-        let input: serde_json::Value =
-            serde_json::from_str(&solidity_input("A.sol", source, "// isc")).expect("JSON");
-        assert_eq!(input["settings"]["evmVersion"], "prague");
-        assert_eq!(input["sources"]["ISC.sol"]["content"], "// isc");
+        let units = BTreeMap::from([
+            ("A.sol".to_owned(), source.to_owned()),
+            (ISC_SOL.to_owned(), "// isc".to_owned()),
+        ]);
+        let input = |compiler: &str, settings| -> serde_json::Value {
+            let compiler = compiler.parse().expect("version");
+            serde_json::from_str(&solidity_input("A.sol", &units, compiler, settings))
+                .expect("JSON")
+        };
+        let latest = input("0.8.37", Settings::default());
+        assert_eq!(latest["settings"]["evmVersion"], "prague");
+        assert_eq!(latest["settings"]["optimizer"]["runs"], 200);
+        assert_eq!(latest["sources"]["ISC.sol"]["content"], "// isc");
+        assert!(latest["settings"]["outputSelection"]["A.sol"].is_object());
+        // An older compiler gets the newest EVM version it knows.
+        let older = input(
+            "0.8.19",
+            Settings {
+                optimizer: None,
+                evm: None,
+            },
+        );
+        assert_eq!(older["settings"]["evmVersion"], "paris");
+        assert_eq!(older["settings"]["optimizer"]["enabled"], false);
     }
 
     #[test]

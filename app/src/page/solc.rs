@@ -1,7 +1,9 @@
-//! The page's handle on solc-js, which runs in its own worker
-//! (`app/js/solc-worker.js`, started on first use): compile requests by
-//! id, load progress as a fraction for the progress bar.
+//! The page's handle on one solc-js version, which runs in its own worker
+//! (`app/js/solc-worker.js`, started on first use; one worker per version,
+//! as each build is a whole Emscripten module): compile requests by id,
+//! load progress as a fraction for the progress bar.
 
+use crate::model::solc::{Version, soljson_path};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -11,8 +13,6 @@ use web_sys::{MessageEvent, Worker};
 
 /// The worker's script, relative to the page.
 const SCRIPT: &str = "./solc-worker.js";
-/// The compiler the worker fetches on first use, relative to the page.
-pub const SOLJSON: &str = "solc/soljson.js";
 /// What a compile that cannot reach the compiler says.
 const NEEDS_NETWORK: &str = "the Solidity compiler (about 9 MB) is downloaded the first time \
      it is used, and that needs the network once; after that it works offline";
@@ -24,6 +24,7 @@ type Handler = Closure<dyn FnMut(MessageEvent)>;
 type ErrorHandler = Closure<dyn FnMut(web_sys::Event)>;
 
 struct Inner {
+    version: Version,
     worker: RefCell<Option<Worker>>,
     next: Cell<u64>,
     pending: RefCell<BTreeMap<u64, Done>>,
@@ -32,7 +33,7 @@ struct Inner {
     _on_error: RefCell<Option<ErrorHandler>>,
 }
 
-/// solc-js in a worker (cheap to clone).
+/// One solc-js version in a worker (cheap to clone).
 #[derive(Clone)]
 pub struct Solc(Rc<Inner>);
 
@@ -41,10 +42,12 @@ fn field(data: &JsValue, name: &str) -> JsValue {
 }
 
 impl Solc {
-    /// A handle; the worker starts with the first compile. `on_progress`
-    /// gets the compiler's load progress, 0 to 1.
-    pub fn new(on_progress: impl Fn(f64) + 'static) -> Self {
+    /// A handle on `version` (a bundled one); the worker starts with the
+    /// first compile. `on_progress` gets the compiler's load progress, 0
+    /// to 1.
+    pub fn new(version: Version, on_progress: impl Fn(f64) + 'static) -> Self {
         Self(Rc::new(Inner {
+            version,
             worker: RefCell::new(None),
             next: Cell::new(1),
             pending: RefCell::new(BTreeMap::new()),
@@ -122,6 +125,11 @@ impl Solc {
         let message = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&message, &"id".into(), &JsValue::from_f64(id as f64));
         let _ = js_sys::Reflect::set(&message, &"input".into(), &JsValue::from_str(&input));
+        let _ = js_sys::Reflect::set(
+            &message,
+            &"soljson".into(),
+            &JsValue::from_str(&soljson_path(self.0.version)),
+        );
         if let Err(err) = worker.post_message(&message)
             && let Some(done) = self.0.pending.borrow_mut().remove(&id)
         {

@@ -9,17 +9,20 @@ use super::deploy::{DeployForm, send_deploy};
 use super::{Display, Shared};
 use isc_app::model::autosave::{self, Drafts};
 use isc_app::model::compile::{
-    Compiled, ISC_SOL, Problem, compiler_name, solidity_input, solidity_output, wat_problem,
+    BuildOutput, Compiled, ISC_SOL, Problem, solidity_input, solidity_output, wat_problem,
 };
 use isc_app::model::contract::{Deployable, abi_of_program};
+use isc_app::model::solc::{self, Build, EvmVersion, Settings, Version, soljson_path};
 use isc_app::page::editor::{Editor, Language};
-use isc_app::page::solc::{SOLJSON, Solc};
+use isc_app::page::solc::Solc;
 use isc_app::page::web;
 use isc_app::protocol::{Command, Reply};
 use isc_engine::Dict;
 use isc_engine::session::Source;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// Asks the editor to show a source (the gallery's "Open in editor").
 #[derive(Clone, Copy)]
@@ -118,59 +121,64 @@ pub(crate) fn EditorPanel() -> impl IntoView {
     let text = move |lang: Language| if lang == Language::Wat { wat } else { solidity };
     let problems = RwSignal::new(Vec::<Problem>::new());
     let compiled = RwSignal::new(None::<Result<Vec<Deployable>, String>>);
+    let outputs = RwSignal::new(Vec::<BuildOutput>::new());
     let status = RwSignal::new(None::<Result<String, String>>);
     let solidity_compiler = expect_context::<SolidityCompiler>();
     let progress = solidity_compiler.progress;
+    let choice = RwSignal::new(Choice::default());
     let monaco = RwSignal::new(Monaco::Loading);
     let editor = StoredValue::new_local(None::<Editor>);
     let host = NodeRef::<leptos::html::Div>::new();
     let started = StoredValue::new(false);
 
-    let show =
-        move |found: Vec<Problem>, result: Result<Vec<Deployable>, String>, deploy_now: bool| {
-            editor.with_value(|e| {
-                if let Some(e) = e {
-                    e.set_problems(&found);
-                }
+    let show = move |found: Vec<Problem>,
+                     result: Result<Vec<Deployable>, String>,
+                     deploy_now: bool,
+                     by: String| {
+        editor.with_value(|e| {
+            if let Some(e) = e {
+                e.set_problems(&found);
+            }
+        });
+        problems.set(found);
+        status.set(Some(match &result {
+            Ok(programs) => Ok(format!(
+                "compiled: {}{by}",
+                programs
+                    .iter()
+                    .map(|p| format!("{} ({} bytes)", p.name, p.binary.len()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            Err(err) => Err(err.clone()),
+        }));
+        if deploy_now
+            && let Ok(programs) = &result
+            && let Some(program) = programs.first()
+            && program.interface.init.is_empty()
+        {
+            let name = program.name.to_lowercase();
+            send_deploy(shared, program, &name, Dict::new(), None, move |outcome| {
+                status.set(Some(outcome));
             });
-            problems.set(found);
-            status.set(Some(match &result {
-                Ok(programs) => Ok(format!(
-                    "compiled: {}",
-                    programs
-                        .iter()
-                        .map(|p| format!("{} ({} bytes)", p.name, p.binary.len()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-                Err(err) => Err(err.clone()),
-            }));
-            if deploy_now
-                && let Ok(programs) = &result
-                && let Some(program) = programs.first()
-                && program.interface.init.is_empty()
-            {
-                let name = program.name.to_lowercase();
-                send_deploy(shared, program, &name, Dict::new(), None, move |outcome| {
-                    status.set(Some(outcome));
-                });
-            }
-            if let Ok(programs) = &result {
-                shared.compiled_abis.set(
-                    programs
-                        .iter()
-                        .filter_map(|p| Some((p.name.clone(), abi_of_program(&p.binary)?)))
-                        .collect(),
-                );
-                super::deploy::note_known_programs(shared, programs);
-            }
-            compiled.set(Some(result));
-        };
+        }
+        if let Ok(programs) = &result {
+            shared.compiled_abis.set(
+                programs
+                    .iter()
+                    .filter_map(|p| Some((p.name.clone(), abi_of_program(&p.binary)?)))
+                    .collect(),
+            );
+            super::deploy::note_known_programs(shared, programs);
+        }
+        compiled.set(Some(result));
+    };
 
     let compile = move |deploy_now: bool| {
         let lang = language.get_untracked();
         let source = text(lang).get_untracked();
         status.set(None);
+        outputs.set(Vec::new());
         match lang {
             Language::Wat | Language::Rust => {
                 shared.send(
@@ -190,30 +198,48 @@ pub(crate) fn EditorPanel() -> impl IntoView {
                                     });
                                     vec![p]
                                 });
-                            show(Vec::new(), program, deploy_now);
+                            show(Vec::new(), program, deploy_now, String::new());
                         }
                         Reply::Failed { message } => {
-                            show(vec![wat_problem(&message)], Err(message), false);
+                            show(
+                                vec![wat_problem(&message)],
+                                Err(message),
+                                false,
+                                String::new(),
+                            );
                         }
                         other => show(
                             Vec::new(),
                             Err(format!("unexpected reply {other:?}")),
                             false,
+                            String::new(),
                         ),
                     },
                 );
             }
             Language::Solidity => spawn_local(async move {
-                match solidity_compiler.compile(source).await {
-                    Ok(done) => {
-                        let result = if done.problems.iter().any(|p| p.error) {
-                            Err("the compiler found errors: see the problems below".into())
+                let choice = choice.get_untracked();
+                match solidity_compiler.compile(source, choice).await {
+                    Ok(Built { compiled, version }) => {
+                        outputs.set(compiled.outputs);
+                        let by = format!(
+                            ", by solc {version}{}",
+                            if choice.version.is_none() {
+                                " (the newest that fits the pragma)"
+                            } else {
+                                ""
+                            }
+                        );
+                        let result = if compiled.problems.iter().any(|p| p.error) {
+                            Err(format!(
+                                "solc {version} found errors: see the problems below"
+                            ))
                         } else {
-                            Ok(done.programs)
+                            Ok(compiled.programs)
                         };
-                        show(done.problems, result, deploy_now);
+                        show(compiled.problems, result, deploy_now, by);
                     }
-                    Err(err) => show(Vec::new(), Err(err), false),
+                    Err(err) => show(Vec::new(), Err(err), false, String::new()),
                 }
             }),
         }
@@ -332,6 +358,9 @@ pub(crate) fn EditorPanel() -> impl IntoView {
                 Monaco::Unavailable(why) => format!("plain editor ({why})"),
             }}</span>
         </div>
+        <Show when=move || language.get() == Language::Solidity>
+            <CompilerSettings choice/>
+        </Show>
         <p class="hint" hidden=move || monaco.get() != Monaco::Ready>
             "Ctrl/Cmd+Enter compiles and deploys. In the editor Tab indents; Ctrl+M switches Tab to moving the focus."
         </p>
@@ -377,6 +406,7 @@ pub(crate) fn EditorPanel() -> impl IntoView {
                 }).collect_view()}
             </ul>
         </Show>
+        {move || outputs.get().into_iter().map(|output| view! { <BuildOutputView output/> }).collect_view()}
         {move || compiled.get().and_then(Result::ok).map(|programs| programs
             .into_iter()
             .map(|program| view! { <DeployForm program/> })
@@ -384,59 +414,304 @@ pub(crate) fn EditorPanel() -> impl IntoView {
     }
 }
 
+/// The Solidity compiler's settings: version (or the pragma's pick),
+/// optimizer and runs, EVM version.
+#[component]
+fn CompilerSettings(choice: RwSignal<Choice>) -> impl IntoView {
+    let set_version = move |ev: leptos::ev::Event| {
+        let version = event_target_value(&ev).parse::<Version>().ok();
+        choice.update(|c| c.version = version);
+    };
+    let set_optimizer = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        choice.update(|c| c.settings.optimizer = on.then_some(solc::DEFAULT_RUNS));
+    };
+    let set_runs = move |ev: leptos::ev::Event| {
+        if let Ok(runs) = event_target_value(&ev).trim().parse::<u32>() {
+            choice.update(|c| c.settings.optimizer = Some(runs));
+        }
+    };
+    let set_evm = move |ev: leptos::ev::Event| {
+        let evm = event_target_value(&ev).parse::<EvmVersion>().ok();
+        choice.update(|c| c.settings.evm = evm);
+    };
+    // The EVM versions the chosen compiler knows (all, for the pragma's pick).
+    let known = move |evm: EvmVersion| {
+        choice
+            .get()
+            .version
+            .is_none_or(|version| evm.since() <= version)
+    };
+    view! {
+        <div class="row compiler-settings">
+            <label class="inline">
+                "Compiler"
+                <select data-testid="solc-version" on:change=set_version>
+                    <option value="auto" selected=move || choice.get_untracked().version.is_none()>
+                        "solc: newest that fits the pragma"
+                    </option>
+                    {solc::BUNDLED.into_iter().map(|version| view! {
+                        <option value=version.to_string()
+                            selected=move || choice.get_untracked().version == Some(version)>
+                            {format!("solc {version}")}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <label class="tick">
+                <input type="checkbox" data-testid="optimizer"
+                    prop:checked=move || choice.get().settings.optimizer.is_some()
+                    on:change=set_optimizer/>
+                "Optimizer"
+            </label>
+            <label class="inline" hidden=move || choice.get().settings.optimizer.is_none()>
+                "runs"
+                <input type="number" min="1" max="4294967295" class="runs" data-testid="optimizer-runs"
+                    prop:value=move || choice.get().settings.optimizer.unwrap_or(solc::DEFAULT_RUNS).to_string()
+                    on:change=set_runs/>
+            </label>
+            <label class="inline">
+                "EVM version"
+                <select data-testid="evm-version" on:change=set_evm>
+                    <option value="newest" selected=move || choice.get_untracked().settings.evm.is_none()>
+                        "newest the compiler knows"
+                    </option>
+                    {move || EvmVersion::ALL.into_iter().rev().filter(|evm| known(*evm)).map(|evm| view! {
+                        <option value=evm.as_str()
+                            selected=move || choice.get_untracked().settings.evm == Some(evm)>
+                            {evm.as_str()}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </label>
+        </div>
+    }
+}
+
+/// What solc built for one contract, to read, copy and download: ABI,
+/// bytecode, deployed bytecode, method identifiers, storage layout, and a
+/// Hardhat/Foundry-shaped artifact.
+#[component]
+fn BuildOutputView(output: BuildOutput) -> impl IntoView {
+    let note = RwSignal::new(None::<Result<String, String>>);
+    let copy = move |what: &'static str, text: String| {
+        move |_| {
+            let text = text.clone();
+            spawn_local(async move {
+                note.set(Some(
+                    web::copy_text(&text)
+                        .await
+                        .map(|()| format!("The {what} is on the clipboard.")),
+                ));
+            });
+        }
+    };
+    let abi = output.abi_text();
+    let file = format!("{}.json", output.name);
+    let artifact = output.artifact();
+    let download = move |_| {
+        note.set(Some(
+            web::download(&file, &artifact).map(|()| format!("Downloaded {file}.")),
+        ));
+    };
+    let name = output.name.clone();
+    view! {
+        <details class="build-output" data-testid="build-output">
+            <summary>{format!("Build output of {name}: ABI, bytecode, method identifiers, storage layout")}</summary>
+            <div class="row">
+                <button data-testid="copy-abi" on:click=copy("ABI", abi.clone())>"Copy ABI"</button>
+                <button data-testid="copy-bytecode" on:click=copy("bytecode", output.bytecode.clone())>"Copy bytecode"</button>
+                <button data-testid="copy-deployed" on:click=copy("deployed bytecode", output.deployed_bytecode.clone())>
+                    "Copy deployed bytecode"
+                </button>
+                <button data-testid="download-artifact" on:click=download
+                    title="A Hardhat artifact (hh-sol-artifact-1), which Foundry and ethers read too">
+                    "Download artifact"
+                </button>
+            </div>
+            {move || note.get().map(|note| match note {
+                Ok(text) => view! { <p class="ok" role="status" data-testid="message">{text}</p> }.into_any(),
+                Err(text) => view! { <p class="error" role="alert" data-testid="message">{text}</p> }.into_any(),
+            })}
+            <h4>"Method identifiers"</h4>
+            <table class="balances" data-testid="method-identifiers">
+                <thead><tr><th>"selector"</th><th>"function"</th></tr></thead>
+                <tbody>
+                    {output.method_identifiers.into_iter().map(|(signature, selector)| view! {
+                        <tr><td><code>{format!("0x{selector}")}</code></td><td><code>{signature}</code></td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <h4>"Storage layout"</h4>
+            <table class="balances" data-testid="storage-layout">
+                <thead><tr><th>"slot"</th><th>"offset"</th><th>"variable"</th><th>"type"</th></tr></thead>
+                <tbody>
+                    {output.storage.into_iter().map(|slot| view! {
+                        <tr>
+                            <td>{slot.slot}</td>
+                            <td>{slot.offset}</td>
+                            <td><code>{slot.label}</code></td>
+                            <td><code>{slot.ty}</code></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <h4>"ABI"</h4>
+            <pre class="source" data-testid="abi">{abi}</pre>
+            <h4>"Bytecode"</h4>
+            <pre class="source wrap" data-testid="bytecode">{output.bytecode}</pre>
+            <h4>"Deployed bytecode"</h4>
+            <pre class="source wrap" data-testid="deployed-bytecode">{output.deployed_bytecode}</pre>
+        </details>
+    }
+}
+
+/// The OpenZeppelin Contracts sources the site ships (npm, pinned; built
+/// into one JSON file by `cargo xtask setup`), fetched on a first import.
+const OPENZEPPELIN: &str = "libraries/openzeppelin-contracts.json";
+/// The import prefix those sources answer.
+const OPENZEPPELIN_PREFIX: &str = "@openzeppelin/contracts/";
+
+/// Which compiler builds the editor's Solidity, as the person set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Choice {
+    /// A bundled version, or `None` for the newest that fits the pragmas.
+    pub(crate) version: Option<Version>,
+    /// Optimizer and EVM version.
+    pub(crate) settings: Settings,
+}
+
+/// A compile's outcome and the compiler that ran.
+pub(crate) struct Built {
+    /// Programs and problems.
+    pub(crate) compiled: Compiled,
+    /// The version that compiled.
+    pub(crate) version: Version,
+}
+
 /// solc-js for the whole page (the editor compiles with it; share links
-/// rebuild Solidity sources with it): one worker, `ISC.sol` fetched once,
-/// load progress for the editor's progress bar.
+/// rebuild Solidity sources with it): one worker per version, each
+/// started on first use, `ISC.sol` and the OpenZeppelin sources fetched
+/// once, load progress for the editor's progress bar.
 #[derive(Clone, Copy)]
 pub(crate) struct SolidityCompiler {
-    solc: StoredValue<Solc, LocalStorage>,
+    workers: StoredValue<BTreeMap<Version, Solc>, LocalStorage>,
     isc_sol: StoredValue<Option<String>, LocalStorage>,
+    library: StoredValue<Option<Rc<BTreeMap<String, String>>>, LocalStorage>,
     /// The compiler's load progress while a compile waits for it.
     pub(crate) progress: RwSignal<Option<f64>>,
 }
 
 impl SolidityCompiler {
-    /// A handle; the compiler loads with the first compile.
+    /// A handle; each compiler loads with its first compile.
     pub(crate) fn new() -> Self {
-        let progress = RwSignal::new(None::<f64>);
         Self {
-            solc: StoredValue::new_local(Solc::new(move |done| progress.set(Some(done)))),
+            workers: StoredValue::new_local(BTreeMap::new()),
             isc_sol: StoredValue::new_local(None),
-            progress,
+            library: StoredValue::new_local(None),
+            progress: RwSignal::new(None),
         }
     }
 
-    /// Compiles `source` as the editor's file, with `ISC.sol` beside it
-    /// and the examples' settings; the programs keep `source` and the
-    /// compiler's name as their source.
+    fn worker(self, version: Version) -> Solc {
+        if let Some(solc) = self.workers.with_value(|w| w.get(&version).cloned()) {
+            return solc;
+        }
+        let progress = self.progress;
+        let solc = Solc::new(version, move |done| progress.set(Some(done)));
+        self.workers
+            .update_value(|w| drop(w.insert(version, solc.clone())));
+        solc
+    }
+
+    async fn isc_sol(self) -> Result<String, String> {
+        if let Some(isc) = self.isc_sol.get_value() {
+            return Ok(isc);
+        }
+        let isc = web::fetch_text(&format!("examples/solidity/{ISC_SOL}")).await?;
+        self.isc_sol.set_value(Some(isc.clone()));
+        Ok(isc)
+    }
+
+    async fn library(self) -> Result<Rc<BTreeMap<String, String>>, String> {
+        if let Some(library) = self.library.get_value() {
+            return Ok(library);
+        }
+        let text = web::fetch_text(OPENZEPPELIN).await?;
+        let library: BTreeMap<String, String> = serde_json::from_str(&text)
+            .map_err(|err| format!("{OPENZEPPELIN} is not a source bundle: {err}"))?;
+        let library = Rc::new(library);
+        self.library.set_value(Some(library.clone()));
+        web::keep_offline(&[OPENZEPPELIN]);
+        Ok(library)
+    }
+
+    /// Compiles `source` as the editor's file, with `ISC.sol` beside it and
+    /// what it imports from OpenZeppelin Contracts, by `choice`; the
+    /// programs keep `source` and the compiler's record as their source.
     ///
     /// # Errors
-    /// A message if `ISC.sol` or the compiler cannot be loaded, or the
-    /// output cannot be read.
-    pub(crate) async fn compile(self, source: String) -> Result<Compiled, String> {
-        let isc = match self.isc_sol.get_value() {
-            Some(isc) => isc,
-            None => {
-                let isc = web::fetch_text(&format!("examples/solidity/{ISC_SOL}")).await?;
-                self.isc_sol.set_value(Some(isc.clone()));
-                isc
-            }
+    /// A message if no bundled compiler fits the pragmas, or a file or the
+    /// compiler cannot be loaded, or the output cannot be read.
+    pub(crate) async fn compile(self, source: String, choice: Choice) -> Result<Built, String> {
+        let mut roots = BTreeMap::from([(SOLIDITY_FILE.to_owned(), source.clone())]);
+        let imports = solc::imports(&source);
+        if imports
+            .iter()
+            .any(|i| solc::resolve(i, SOLIDITY_FILE) == ISC_SOL)
+        {
+            roots.insert(ISC_SOL.to_owned(), self.isc_sol().await?);
+        }
+        let library = if imports.iter().any(|i| i.starts_with(OPENZEPPELIN_PREFIX)) {
+            Some(self.library().await?)
+        } else {
+            None
         };
-        let input = solidity_input(SOLIDITY_FILE, &source, &isc);
+        let units = solc::gather(&roots, |name| library.as_ref()?.get(name).cloned());
+        let version = match choice.version {
+            Some(version) => version,
+            None => solc::pick(units.values().map(String::as_str))?,
+        };
+        let input = solidity_input(SOLIDITY_FILE, &units, version, choice.settings);
         self.progress.set(Some(0.0));
         let (send, receive) = futures_channel::oneshot::channel();
-        self.solc.with_value(|solc| {
-            solc.compile(input, move |output| {
-                let _ = send.send(output);
-            });
+        self.worker(version).compile(input, move |output| {
+            let _ = send.send(output);
         });
         let output = receive
             .await
             .unwrap_or_else(|_| Err("the Solidity compiler stopped".into()));
         self.progress.set(None);
-        let (output, version) = output?;
+        let (output, long_version) = output?;
         // The compiler's worker fetched it: keep it offline.
-        web::keep_offline(&[SOLJSON]);
-        solidity_output(&output, SOLIDITY_FILE, &source, &compiler_name(&version))
+        web::keep_offline(&[&soljson_path(version)]);
+        let record = Build {
+            long_version,
+            settings: choice.settings,
+        }
+        .record();
+        let compiled = solidity_output(&output, SOLIDITY_FILE, &source, &record)?;
+        Ok(Built { compiled, version })
+    }
+
+    /// Builds `source` again as the program it was built as: the compiler
+    /// and settings its `record` names (a share link's source).
+    ///
+    /// # Errors
+    /// As [`Self::compile`], and if the record names a compiler this page
+    /// does not ship.
+    pub(crate) async fn rebuild(self, source: String, record: &str) -> Result<Compiled, String> {
+        let build = Build::parse(record)?;
+        let version = build.version()?;
+        if !solc::BUNDLED.contains(&version) {
+            return Err(format!(
+                "it was built with solc {version}, which this page does not ship"
+            ));
+        }
+        let choice = Choice {
+            version: Some(version),
+            settings: build.settings,
+        };
+        Ok(self.compile(source, choice).await?.compiled)
     }
 }

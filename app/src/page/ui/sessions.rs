@@ -161,7 +161,10 @@ async fn known_values(session: &Session, compiler: SolidityCompiler) -> BTreeMap
         if source.language != "solidity" || source.compiler.is_none() {
             continue;
         }
-        if let Ok(built) = compiler.compile(source.text.clone()).await
+        let Some(record) = &source.compiler else {
+            continue;
+        };
+        if let Ok(built) = compiler.rebuild(source.text.clone(), record).await
             && built
                 .programs
                 .iter()
@@ -211,7 +214,10 @@ async fn complete(
                     "Opening the shared session: compiling its Solidity source (the compiler loads on first use)…"
                         .into(),
                 )));
-                let built = compiler.compile(source.text).await?;
+                let Some(record) = &source.compiler else {
+                    continue;
+                };
+                let built = compiler.rebuild(source.text, record).await?;
                 built
                     .programs
                     .into_iter()
