@@ -154,3 +154,103 @@ test('OpenZeppelin Contracts import as in Remix; the build output is there to co
   await expect(problem).toContainText(' 4:');
   expect(playground.consoleErrors).toEqual([]);
 });
+
+const CALC = `// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+import {Twice} from "./lib/Twice.sol";
+
+contract Calc {
+    function twice(uint256 x) external pure returns (uint256) {
+        return Twice.double(x);
+    }
+}
+`;
+
+const TWICE = `// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+library Twice {
+    function double(uint256 x) internal pure returns (uint256) {
+        return 2 * x;
+    }
+}
+`;
+
+test('a project of several files: import between them, problems in their file, kept on reload and in a link', async ({ playground, browser }) => {
+  test.setTimeout(180_000);
+  const { page } = playground;
+  const editor = page.locator('section.editor-panel');
+  await playground.open();
+  await page.getByTestId('editor-language').selectOption('solidity');
+  await playground.typeCode(CALC);
+
+  // A name that is no plain path is refused, and adds nothing.
+  await page.getByTestId('new-file-name').fill('my lib.sol');
+  await page.getByTestId('add-file').click();
+  await expect(page.getByTestId('file-message')).toContainText('plain path');
+  await page.getByTestId('new-file-name').fill('lib/Twice.sol');
+  await page.getByTestId('add-file').click();
+  const lib = page.getByTestId('file-lib/Twice.sol');
+  const main = page.getByTestId('file-Contract.sol');
+  await expect(lib).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('file-message')).toHaveCount(0);
+  await playground.typeCode(TWICE.replace('2 * x', '2 * x +'));
+
+  // Compiling the main file: the library's syntax error is placed in its
+  // file; following it shows that file.
+  await main.click();
+  await expect(main).toHaveAttribute('aria-selected', 'true');
+  await expect(page.locator('.monaco .view-lines')).toContainText('contract Calc');
+  await page.getByTestId('compile').click();
+  const problem = page.getByTestId('problem').first();
+  await expect(problem).toContainText('lib/Twice.sol:6:', { timeout: 60_000 });
+  // Monaco marks a problem in the file it is in, not in the one shown.
+  const errorLines = () =>
+    page.evaluate(() =>
+      window.monaco.editor
+        .getModelMarkers({})
+        .filter((m) => m.severity === window.monaco.MarkerSeverity.Error)
+        .map((m) => m.startLineNumber),
+    );
+  expect(await errorLines()).toEqual([]);
+  await problem.getByTestId('problem-go').click();
+  await expect(lib).toHaveAttribute('aria-selected', 'true');
+  expect(await errorLines()).toEqual([6]);
+  await playground.typeCode(TWICE);
+  await main.click();
+  await page.getByTestId('compile').click();
+  await expect(page.getByTestId('compile-status')).toHaveText(/^compiled: Calc \(\d+ bytes\)/, { timeout: 60_000 });
+  await playground.deployFrom(editor, 'calc');
+  await expect(await playground.call('twice', { x: '21' })).toHaveText(/#0 = 42/);
+
+  // The project comes back after a reload, the same file shown.
+  await page.reload();
+  await expect(page.getByTestId('engine-status')).toHaveText('engine ready');
+  await expect(page.getByTestId('file-lib/Twice.sol')).toHaveAttribute('aria-selected', 'false');
+  await expect(page.getByTestId('file-Contract.sol')).toHaveAttribute('aria-selected', 'true');
+
+  // The link carries both files (session version 3) and rebuilds Calc.
+  await page.getByTestId('share').click();
+  const url = await page.getByTestId('share-link').inputValue();
+  const hash = await page.getByTestId('chain-state-hash').textContent();
+  const json = unpackLink(url);
+  expect(json.session.version).toBe(3);
+  const source = json.session.sources.find((s) => s.language === 'solidity');
+  expect(source.path).toBeUndefined();
+  expect(Object.keys(source.files)).toEqual(['lib/Twice.sol']);
+  expect(json.omitted).toHaveLength(1);
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  await other.goto(url);
+  await expect(other.getByTestId('link-status')).toContainText('The state hash matches', { timeout: 120_000 });
+  await expect(other.getByTestId('chain-state-hash')).toHaveText(hash);
+  await context.close();
+
+  // Removing a file; the last one stays.
+  await page.getByTestId('file-lib/Twice.sol').click();
+  await page.getByTestId('remove-file').click();
+  await expect(page.getByTestId('file-lib/Twice.sol')).toHaveCount(0);
+  await expect(page.getByTestId('remove-file')).toBeHidden();
+  expect(playground.consoleErrors).toEqual([]);
+});

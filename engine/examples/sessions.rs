@@ -48,6 +48,7 @@ impl Builder {
             language: SCHEMA_LANGUAGE.to_owned(),
             text: String::from_utf8_lossy(&schema).into_owned(),
             compiler: None,
+            ..Source::default()
         });
         Ok(self)
     }

@@ -20,14 +20,18 @@ use std::collections::BTreeMap;
 pub const SESSION_FORMAT: &str = "isc-playground-session";
 /// The newest session version, the one this build writes when a session
 /// needs it: 2 adds the steps besides requests (queue, run a block,
-/// advance time). A session of requests alone is written as version 1,
-/// which every earlier build reads.
-pub const SESSION_VERSION: u32 = 2;
+/// advance time); 3 adds sources of several files (a source's `path` and
+/// `files`). A session is written as the lowest version that holds it
+/// (requests alone: version 1, which every earlier build reads).
+pub const SESSION_VERSION: u32 = 3;
 /// The session versions this build reads.
-pub const SESSION_VERSIONS: &[u32] = &[1, SESSION_VERSION];
+pub const SESSION_VERSIONS: &[u32] = &[1, 2, SESSION_VERSION];
+
+/// The file name a source without a `path` was compiled as.
+pub const DEFAULT_SOURCE_PATH: &str = "Contract.sol";
 
 /// A contract's source, kept with the session for whoever opens it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     /// The contract's name.
@@ -41,6 +45,21 @@ pub struct Source {
     /// alone and rebuild the program on open.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compiler: Option<String>,
+    /// The file's name in its project, when it is not
+    /// [`DEFAULT_SOURCE_PATH`] (session version 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// The other files of its project it was compiled with, by path
+    /// (session version 3); libraries the site ships are not among them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub files: BTreeMap<String, String>,
+}
+
+impl Source {
+    /// Whether only session version 3 holds it.
+    fn needs_version_3(&self) -> bool {
+        self.path.is_some() || !self.files.is_empty()
+    }
 }
 
 /// A replayable transcript of a chain.
@@ -102,7 +121,7 @@ pub enum SessionError {
     #[error("not a session file: expected \"format\": \"{SESSION_FORMAT}\"")]
     Format,
     /// A version this build does not know.
-    #[error("session version {found} is not supported (this build reads versions 1 and 2)")]
+    #[error("session version {found} is not supported (this build reads versions 1 to 3)")]
     UnknownVersion {
         /// The file's version.
         found: u64,
@@ -115,6 +134,16 @@ pub enum SessionError {
     StepNeedsVersion2 {
         /// The step's position, from 0.
         index: usize,
+    },
+    /// A session before version 3 holds a source of several files.
+    #[error(
+        "source {index} has several files, which needs session version 3; the file says version {found}"
+    )]
+    SourceNeedsVersion3 {
+        /// The source's position, from 0.
+        index: usize,
+        /// The file's version.
+        found: u64,
     },
     /// The chain refused a step while replaying.
     #[error("step {index} could not be replayed: {source}")]
@@ -623,11 +652,19 @@ impl Session {
             .position(|step| !matches!(step, Step::Post(_)))
     }
 
+    /// The first source only version 3 holds (several files), if any.
+    fn first_version_3_source(&self) -> Option<usize> {
+        self.sources.iter().position(Source::needs_version_3)
+    }
+
     /// The lowest version that holds this session: 1 for requests alone.
     fn lowest_version(&self) -> u32 {
-        match self.first_version_2_step() {
-            None => 1,
-            Some(_) => SESSION_VERSION,
+        if self.first_version_3_source().is_some() {
+            3
+        } else if self.first_version_2_step().is_some() {
+            2
+        } else {
+            1
         }
     }
 
@@ -652,6 +689,14 @@ impl Session {
             && let Some(index) = session.first_version_2_step()
         {
             return Err(SessionError::StepNeedsVersion2 { index });
+        }
+        if version < 3
+            && let Some(index) = session.first_version_3_source()
+        {
+            return Err(SessionError::SourceNeedsVersion3 {
+                index,
+                found: version,
+            });
         }
         session.config.validate()?;
         session.version = SESSION_VERSION;
@@ -699,13 +744,42 @@ mod tests {
             .expect_err("future");
         assert_eq!(
             err.to_string(),
-            "session version 99 is not supported (this build reads versions 1 and 2)"
+            "session version 99 is not supported (this build reads versions 1 to 3)"
         );
         let err = Session::from_json(
             r#"{"format": "isc-playground-session", "version": 1, "config": {}, "requests": [{"sender": "0x00"}]}"#,
         )
         .expect_err("incomplete request");
         assert!(matches!(err, SessionError::Json(_)), "{err}");
+    }
+
+    #[test]
+    fn a_source_of_several_files_is_written_as_version_3_and_only_read_from_it() {
+        let mut session = Session::default();
+        session.sources.push(Source {
+            name: "token".into(),
+            language: "solidity".into(),
+            text: "import \"./lib/Math.sol\";".into(),
+            compiler: Some("solc-js 0.8.37".into()),
+            ..Source::default()
+        });
+        // One file under the default name: nothing new, version 1.
+        assert!(session.to_json().contains("\"version\": 1"));
+        session.sources[0].path = Some("Token.sol".into());
+        session.sources[0]
+            .files
+            .insert("lib/Math.sol".into(), "library Math {}".into());
+        let json = session.to_json();
+        assert!(json.contains("\"version\": 3"), "{json}");
+        let read = Session::from_json(&json).expect("reads version 3");
+        assert_eq!(read, session);
+        // An older version claiming to hold it is refused, naming the source.
+        let err = Session::from_json(&json.replace("\"version\": 3", "\"version\": 2"))
+            .expect_err("v2 has no files");
+        assert_eq!(
+            err.to_string(),
+            "source 0 has several files, which needs session version 3; the file says version 2"
+        );
     }
 
     #[test]
@@ -758,6 +832,7 @@ mod tests {
             language: SCHEMA_LANGUAGE.into(),
             text: schema.clone(),
             compiler: None,
+            ..Source::default()
         });
         let example = || Origin::Example("x".into());
         let bundled = BTreeMap::from([
@@ -808,6 +883,7 @@ mod tests {
             language: "solidity".into(),
             text: "contract Mine {}".repeat(20),
             compiler: Some("solc 0.8.37".into()),
+            ..Source::default()
         });
         let known = BTreeMap::from([(Hash::blake2b(&program), Origin::Source(1))]);
         let mut link = full.clone();

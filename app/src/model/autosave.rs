@@ -9,6 +9,7 @@
 //! writes the last chunk and the index, not the whole session again. The
 //! other slots hold a whole [`Saved`] record.
 
+use crate::model::project::{Project, ProjectFile};
 use isc_engine::session::{Session, Source};
 use isc_engine::{ChainConfig, Step};
 use serde::{Deserialize, Serialize};
@@ -47,9 +48,22 @@ pub struct Drafts {
     pub solidity: String,
     /// The WAT draft.
     pub wat: String,
+    /// The Solidity project's files, unless it is the one file
+    /// `Contract.sol` (`solidity` is the active one's text either way).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<ProjectFile>,
+    /// Which of `files` is shown.
+    #[serde(default)]
+    pub active: usize,
 }
 
 impl Drafts {
+    /// The Solidity project the drafts hold.
+    pub fn project(&self) -> Project {
+        Project::new(self.files.clone(), self.active)
+            .unwrap_or_else(|| Project::single(self.solidity.clone()))
+    }
+
     /// The stored text.
     pub fn to_text(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
@@ -344,13 +358,27 @@ mod tests {
 
     #[test]
     fn drafts_round_trip_and_garbage_is_none() {
-        let drafts = Drafts {
+        let mut drafts = Drafts {
             wat_shown: true,
             solidity: "contract C {}".into(),
             wat: "(module)".into(),
+            files: Vec::new(),
+            active: 0,
         };
-        assert_eq!(Drafts::from_text(&drafts.to_text()), Some(drafts));
+        assert_eq!(Drafts::from_text(&drafts.to_text()), Some(drafts.clone()));
+        assert_eq!(drafts.project(), Project::single("contract C {}".into()));
         assert_eq!(Drafts::from_text("{"), None);
+        // Drafts from before projects read as a project of one file.
+        let old = r#"{"wat_shown": false, "solidity": "contract Old {}", "wat": ""}"#;
+        let old = Drafts::from_text(old).expect("old drafts");
+        assert_eq!(old.project().active().text, "contract Old {}");
+        // A project of several files comes back with the same file shown.
+        let mut project = drafts.project();
+        project.add("lib/Math.sol").expect("adds");
+        drafts.files = project.files().to_vec();
+        drafts.active = project.active_index();
+        let back = Drafts::from_text(&drafts.to_text()).expect("reads");
+        assert_eq!(back.project(), project);
     }
     use isc_engine::ChainConfig;
     use isc_engine::session::Session;

@@ -16,6 +16,9 @@ pub const ISC_SOL: &str = "ISC.sol";
 /// A compiler message, placed in the source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
+    /// The file it is in (the compiled file when solc names none).
+    #[serde(default)]
+    pub file: String,
     /// An error (else a warning).
     pub error: bool,
     /// The message.
@@ -253,17 +256,18 @@ impl BuildOutput {
     }
 }
 
-/// Reads solc's standard-JSON output for `file` (whose text is `source`,
-/// built by `compiler`): each program keeps `source` as a Solidity source
-/// naming its compiler, so a share link can carry the source instead.
+/// Reads solc's standard-JSON output for `file`, compiled among `units`
+/// (every source unit by name): problems placed in the unit they are in,
+/// and `file`'s contracts, each keeping `source` (its text, project files
+/// and compiler's record) so a share link can carry the source instead.
 ///
 /// # Errors
 /// A message if the output is not solc's JSON.
 pub fn solidity_output(
     output: &str,
     file: &str,
-    source: &str,
-    compiler: &str,
+    units: &BTreeMap<String, String>,
+    source: &Source,
 ) -> Result<Compiled, String> {
     #[derive(Deserialize)]
     struct Location {
@@ -296,21 +300,25 @@ pub fn solidity_output(
             let here = m
                 .location
                 .as_ref()
-                .filter(|l| l.file == file && l.start >= 0);
-            let (start, end) = here.map_or((0, 0), |l| {
+                .filter(|l| l.start >= 0)
+                .and_then(|l| Some((l, units.get(&l.file)?)));
+            let (start, end) = here.map_or((0, 0), |(l, _)| {
                 (
                     usize::try_from(l.start).unwrap_or(0),
                     usize::try_from(l.end.max(l.start)).unwrap_or(0),
                 )
             });
+            let (in_file, text) = here.map_or((file, ""), |(l, text)| (l.file.as_str(), text));
             let ((line, column), (end_line, end_column)) =
-                (position(source, start), position(source, end));
+                (position(text, start), position(text, end));
+            let in_file = in_file.to_owned();
             let text = if m.formatted.is_empty() {
                 m.message
             } else {
                 m.formatted
             };
             Problem {
+                file: in_file,
                 error: m.severity == "error",
                 message: text.trim_end().to_owned(),
                 line,
@@ -336,12 +344,7 @@ pub fn solidity_output(
     let programs = match Deployable::from_artifact(&value.to_string()) {
         Ok(mut programs) => {
             for program in &mut programs {
-                program.sources.push(Source {
-                    name: String::new(),
-                    language: "solidity".into(),
-                    text: source.to_owned(),
-                    compiler: Some(compiler.to_owned()),
-                });
+                program.sources.push(source.clone());
             }
             programs
         }
@@ -350,6 +353,7 @@ pub fn solidity_output(
                 programs: Vec::new(),
                 outputs: Vec::new(),
                 problems: vec![Problem {
+                    file: file.to_owned(),
                     error: true,
                     message: err,
                     line: 1,
@@ -360,7 +364,8 @@ pub fn solidity_output(
             });
         }
     };
-    let outputs = BuildOutput::read_all(&value, file, compiler);
+    let outputs =
+        BuildOutput::read_all(&value, file, source.compiler.as_deref().unwrap_or_default());
     Ok(Compiled {
         programs,
         problems,
@@ -383,6 +388,7 @@ pub fn wat_problem(message: &str) -> Problem {
         });
     let (line, column) = place.unwrap_or((1, 1));
     Problem {
+        file: String::new(),
         error: true,
         message: message.trim().to_owned(),
         line,
@@ -436,16 +442,37 @@ mod tests {
     fn solc_output_becomes_programs_or_placed_problems() {
         let source = "contract A {\n  uint x = ;\n}\n";
         let failed = r#"{"errors":[{"severity":"error","formattedMessage":"ParserError: Expected primary expression.","message":"Expected primary expression.","sourceLocation":{"file":"A.sol","start":24,"end":25}},{"severity":"warning","message":"elsewhere","sourceLocation":{"file":"ISC.sol","start":3,"end":4}}]}"#;
-        let compiled = solidity_output(failed, "A.sol", source, "solc-js 0").expect("solc JSON");
+        let units = BTreeMap::from([
+            ("A.sol".to_owned(), source.to_owned()),
+            ("ISC.sol".to_owned(), "// isc\n".to_owned()),
+        ]);
+        let source_of = |text: &str| Source {
+            language: "solidity".into(),
+            text: text.into(),
+            compiler: Some("solc-js 0".into()),
+            ..Source::default()
+        };
+        let compiled =
+            solidity_output(failed, "A.sol", &units, &source_of(source)).expect("solc JSON");
         assert!(compiled.programs.is_empty());
         assert_eq!(compiled.problems.len(), 2);
         let first = &compiled.problems[0];
         assert!(first.error);
-        assert_eq!((first.line, first.column), (2, 12));
-        assert_eq!(first.message, "ParserError: Expected primary expression.");
         assert_eq!(
-            (compiled.problems[1].line, compiled.problems[1].error),
-            (1, false)
+            (first.file.as_str(), first.line, first.column),
+            ("A.sol", 2, 12)
+        );
+        assert_eq!(first.message, "ParserError: Expected primary expression.");
+        // A problem in another file is placed in that file.
+        let second = &compiled.problems[1];
+        assert_eq!(
+            (
+                second.file.as_str(),
+                second.line,
+                second.column,
+                second.error
+            ),
+            ("ISC.sol", 1, 4, false)
         );
 
         // The committed artifact of Storage is solc output of the same shape.
@@ -454,8 +481,8 @@ mod tests {
             "/../public/examples/solidity/Storage.json"
         ))
         .expect("artifact");
-        let compiled =
-            solidity_output(&artifact, "Storage.sol", "", "solc-js 0").expect("solc JSON");
+        let compiled = solidity_output(&artifact, "Storage.sol", &BTreeMap::new(), &source_of(""))
+            .expect("solc JSON");
         assert_eq!(compiled.programs.len(), 1);
         assert_eq!(compiled.programs[0].name, "Storage");
         // The program keeps its source and compiler, for share links.
@@ -493,7 +520,7 @@ mod tests {
         assert_eq!(artifact["bytecode"], output.bytecode.as_str());
         assert_eq!(artifact["linkReferences"], serde_json::json!({}));
         assert_eq!(artifact["compiler"], "solc-js 0");
-        assert!(solidity_output("nope", "A.sol", "", "solc-js 0").is_err());
+        assert!(solidity_output("nope", "A.sol", &units, &source_of("")).is_err());
         let units = BTreeMap::from([
             ("A.sol".to_owned(), source.to_owned()),
             (ISC_SOL.to_owned(), "// isc".to_owned()),

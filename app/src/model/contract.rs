@@ -313,6 +313,7 @@ fn schema_source(language: &str, text: &str) -> Source {
         language: language.to_owned(),
         text: text.to_owned(),
         compiler: None,
+        ..Source::default()
     }
 }
 

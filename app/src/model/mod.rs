@@ -7,6 +7,7 @@ pub mod compile;
 pub mod contract;
 pub mod lesson;
 pub mod names;
+pub mod project;
 pub mod solc;
 pub mod state;
 pub mod units;

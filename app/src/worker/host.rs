@@ -881,6 +881,7 @@ mod tests {
                 language: SCHEMA_LANGUAGE.into(),
                 text: schema,
                 compiler: None,
+                ..Source::default()
             }],
             gas_budget: None,
         }

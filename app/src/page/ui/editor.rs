@@ -12,12 +12,14 @@ use isc_app::model::compile::{
     BuildOutput, Compiled, ISC_SOL, Problem, solidity_input, solidity_output, wat_problem,
 };
 use isc_app::model::contract::{Deployable, abi_of_program};
+use isc_app::model::project::Project;
 use isc_app::model::solc::{self, Build, EvmVersion, Settings, Version, soljson_path};
 use isc_app::page::editor::{Editor, Language};
 use isc_app::page::solc::Solc;
 use isc_app::page::web;
 use isc_app::protocol::{Command, Reply};
 use isc_engine::Dict;
+use isc_engine::session::DEFAULT_SOURCE_PATH;
 use isc_engine::session::Source;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -27,9 +29,6 @@ use std::rc::Rc;
 /// Asks the editor to show a source (the gallery's "Open in editor").
 #[derive(Clone, Copy)]
 pub(crate) struct EditorRequest(pub(crate) RwSignal<Option<String>>);
-
-/// The file name the page compiles Solidity as.
-const SOLIDITY_FILE: &str = "Contract.sol";
 
 const SOLIDITY_TEMPLATE: &str = r#"// SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
@@ -100,25 +99,46 @@ pub(crate) fn EditorPanel() -> impl IntoView {
         Some(drafts) if drafts.wat_shown => Language::Wat,
         _ => Language::Solidity,
     });
-    let solidity = RwSignal::new(
-        drafts
-            .as_ref()
-            .map_or_else(|| SOLIDITY_TEMPLATE.to_owned(), |d| d.solidity.clone()),
-    );
+    // The Solidity project; `solidity` is the text of its active file.
+    let project = RwSignal::new(drafts.as_ref().map_or_else(
+        || Project::single(SOLIDITY_TEMPLATE.to_owned()),
+        Drafts::project,
+    ));
+    let solidity = RwSignal::new(project.with_untracked(|p| p.active().text.clone()));
     let wat = RwSignal::new(
         drafts
             .as_ref()
             .map_or_else(|| WAT_TEMPLATE.to_owned(), |d| d.wat.clone()),
     );
     Effect::new(move || {
+        let text = solidity.get();
+        let (files, active) = project.with(|p| {
+            let single = p.files().len() == 1 && p.active().path == DEFAULT_SOURCE_PATH;
+            let files = if single {
+                Vec::new()
+            } else {
+                p.files().to_vec()
+            };
+            (files, p.active_index())
+        });
         let drafts = Drafts {
             wat_shown: language.get() == Language::Wat,
-            solidity: solidity.get(),
+            solidity: text,
             wat: wat.get(),
+            files,
+            active,
         };
         web::save(autosave::DRAFTS_KEY, &drafts.to_text());
     });
     let text = move |lang: Language| if lang == Language::Wat { wat } else { solidity };
+    // What the person typed: the draft, and the project's file shown.
+    let edit = move |value: String| {
+        let lang = language.get_untracked();
+        if lang != Language::Wat {
+            project.update_untracked(|p| p.set_text(value.clone()));
+        }
+        text(lang).set(value);
+    };
     let problems = RwSignal::new(Vec::<Problem>::new());
     let compiled = RwSignal::new(None::<Result<Vec<Deployable>, String>>);
     let outputs = RwSignal::new(Vec::<BuildOutput>::new());
@@ -131,16 +151,27 @@ pub(crate) fn EditorPanel() -> impl IntoView {
     let host = NodeRef::<leptos::html::Div>::new();
     let started = StoredValue::new(false);
 
+    // Monaco's markers: the problems of the file shown.
+    let show_markers = move || {
+        let path = project.with_untracked(|p| p.active().path.clone());
+        let here: Vec<Problem> = problems.with_untracked(|all| {
+            all.iter()
+                .filter(|p| p.file.is_empty() || p.file == path)
+                .cloned()
+                .collect()
+        });
+        editor.with_value(|e| {
+            if let Some(e) = e {
+                e.set_problems(&here);
+            }
+        });
+    };
     let show = move |found: Vec<Problem>,
                      result: Result<Vec<Deployable>, String>,
                      deploy_now: bool,
                      by: String| {
-        editor.with_value(|e| {
-            if let Some(e) = e {
-                e.set_problems(&found);
-            }
-        });
         problems.set(found);
+        show_markers();
         status.set(Some(match &result {
             Ok(programs) => Ok(format!(
                 "compiled: {}{by}",
@@ -195,6 +226,7 @@ pub(crate) fn EditorPanel() -> impl IntoView {
                                         language: "wat".into(),
                                         text: source,
                                         compiler: None,
+                                        ..Source::default()
                                     });
                                     vec![p]
                                 });
@@ -219,7 +251,12 @@ pub(crate) fn EditorPanel() -> impl IntoView {
             }
             Language::Solidity => spawn_local(async move {
                 let choice = choice.get_untracked();
-                match solidity_compiler.compile(source, choice).await {
+                project.update_untracked(|p| p.set_text(source));
+                let (main, files) = project.with_untracked(|p| {
+                    let files = p.files().iter().map(|f| (f.path.clone(), f.text.clone()));
+                    (p.active().path.clone(), files.collect())
+                });
+                match solidity_compiler.compile(main, files, choice).await {
                     Ok(Built { compiled, version }) => {
                         outputs.set(compiled.outputs);
                         let by = format!(
@@ -272,7 +309,7 @@ pub(crate) fn EditorPanel() -> impl IntoView {
                         &text(lang).get_untracked(),
                         lang,
                         display.theme.get_untracked() == "dark",
-                        move |value| text(language.get_untracked()).set(value),
+                        edit,
                         move || compile(true),
                     );
                     editor.set_value(Some(created));
@@ -294,6 +331,7 @@ pub(crate) fn EditorPanel() -> impl IntoView {
         if let Some(source) = request.get() {
             language.set(Language::Solidity);
             solidity.set(source.clone());
+            project.update(|p| p.set_text(source.clone()));
             editor.with_value(|e| {
                 if let Some(e) = e {
                     e.set_language(Language::Solidity);
@@ -327,9 +365,28 @@ pub(crate) fn EditorPanel() -> impl IntoView {
             compile(true);
         }
     };
-    // A problem's line, in Monaco or in the plain editor.
+    // Shows project file `index`: the text in the editor, its markers.
+    let select_file = move |index: usize| {
+        project.update(|p| p.select(index));
+        let shown = project.with_untracked(|p| p.active().text.clone());
+        solidity.set(shown.clone());
+        editor.with_value(|e| {
+            if let Some(e) = e {
+                e.set_value(&shown);
+            }
+        });
+        show_markers();
+    };
+    // A problem's line, in Monaco or in the plain editor (showing its
+    // project file first).
     let source_area = NodeRef::<leptos::html::Textarea>::new();
-    let go_to = move |line: u32, column: u32| {
+    let go_to = move |file: String, line: u32, column: u32| {
+        if let Some(index) =
+            project.with_untracked(|p| p.files().iter().position(|f| f.path == file))
+            && index != project.with_untracked(Project::active_index)
+        {
+            select_file(index);
+        }
         if monaco.get_untracked() == Monaco::Ready {
             editor.with_value(|e| {
                 if let Some(e) = e {
@@ -360,6 +417,7 @@ pub(crate) fn EditorPanel() -> impl IntoView {
         </div>
         <Show when=move || language.get() == Language::Solidity>
             <CompilerSettings choice/>
+            <ProjectFiles project select_file/>
         </Show>
         <p class="hint" hidden=move || monaco.get() != Monaco::Ready>
             "Ctrl/Cmd+Enter compiles and deploys. In the editor Tab indents; Ctrl+M switches Tab to moving the focus."
@@ -374,7 +432,7 @@ pub(crate) fn EditorPanel() -> impl IntoView {
                 spellcheck="false"
                 data-testid="editor-source"
                 prop:value=move || text(language.get()).get()
-                on:input=move |ev| text(language.get_untracked()).set(event_target_value(&ev))
+                on:input=move |ev| edit(event_target_value(&ev))
                 on:keydown=on_key
             ></textarea>
         </label>
@@ -392,13 +450,20 @@ pub(crate) fn EditorPanel() -> impl IntoView {
             <ul class="problems" data-testid="problems" aria-label="problems">
                 {move || problems.get().into_iter().map(|p| {
                     let (line, column) = (p.line, p.column);
-                    let go = move |_| go_to(line, column);
+                    let shown = project.with(|project| project.active().path.clone());
+                    let place = if p.file.is_empty() || p.file == shown {
+                        format!(" {line}:{column} ")
+                    } else {
+                        format!(" {}:{line}:{column} ", p.file)
+                    };
+                    let file = p.file.clone();
+                    let go = move |_| go_to(file.clone(), line, column);
                     view! {
                         <li class=if p.error { "problem error-line" } else { "problem warning-line" } data-testid="problem">
                             <button class="link" data-testid="problem-go" on:click=go
                                 title="Show this line in the editor">
                                 <b>{if p.error { "error" } else { "warning" }}</b>
-                                {format!(" {line}:{column} ")}
+                                {place}
                             </button>
                             <code>{p.message.lines().next().unwrap_or_default().to_owned()}</code>
                         </li>
@@ -411,6 +476,71 @@ pub(crate) fn EditorPanel() -> impl IntoView {
             .into_iter()
             .map(|program| view! { <DeployForm program/> })
             .collect_view())}
+    }
+}
+
+/// The project's files as tabs, with adding and removing: the shown one
+/// is compiled, the others are there for its imports.
+#[component]
+fn ProjectFiles(
+    project: RwSignal<Project>,
+    select_file: impl Fn(usize) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<String>);
+    let add = move || {
+        let path = name.get_untracked();
+        let mut added = Ok(());
+        project.update(|p| added = p.add(&path));
+        match added {
+            Ok(()) => {
+                select_file(project.with_untracked(Project::active_index));
+                name.set(String::new());
+                message.set(None);
+            }
+            Err(err) => message.set(Some(err)),
+        }
+    };
+    let remove = move |_| {
+        let mut removed = Ok(());
+        project.update(|p| removed = p.remove(p.active_index()));
+        match removed {
+            Ok(()) => {
+                select_file(project.with_untracked(Project::active_index));
+                message.set(None);
+            }
+            Err(err) => message.set(Some(err)),
+        }
+    };
+    view! {
+        <div class="row files" data-testid="project-files">
+            <div class="row" role="tablist" aria-label="project files">
+            {move || project.with(|p| p.files().iter().enumerate().map(|(index, file)| {
+                let selected = index == p.active_index();
+                view! {
+                    <button role="tab" class="file-tab" aria-selected=selected.to_string()
+                        data-testid=format!("file-{}", file.path)
+                        on:click=move |_| select_file(index)>
+                        {file.path.clone()}
+                    </button>
+                }
+            }).collect_view())}
+            </div>
+            <button class="link" data-testid="remove-file" on:click=remove
+                hidden=move || project.with(|p| p.files().len() < 2)
+                title="Remove the file shown from the project">
+                "Remove this file"
+            </button>
+            <label class="inline">
+                "New file"
+                <input data-testid="new-file-name" placeholder="lib/Math.sol" class="runs"
+                    prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Enter" { add() }/>
+            </label>
+            <button data-testid="add-file" on:click=move |_| add()>"Add file"</button>
+        </div>
+        {move || message.get().map(|text| view! { <p class="error" role="alert" data-testid="file-message">{text}</p> })}
     }
 }
 
@@ -646,33 +776,57 @@ impl SolidityCompiler {
         Ok(library)
     }
 
-    /// Compiles `source` as the editor's file, with `ISC.sol` beside it and
-    /// what it imports from OpenZeppelin Contracts, by `choice`; the
-    /// programs keep `source` and the compiler's record as their source.
+    /// Compiles project file `main` (among `files`, the project's files
+    /// by path), with `ISC.sol` and what the files import from
+    /// OpenZeppelin Contracts at hand, by `choice`; the programs keep their
+    /// source: `main`'s text, the project files it needed, the compiler's
+    /// record.
     ///
     /// # Errors
     /// A message if no bundled compiler fits the pragmas, or a file or the
     /// compiler cannot be loaded, or the output cannot be read.
-    pub(crate) async fn compile(self, source: String, choice: Choice) -> Result<Built, String> {
-        let mut roots = BTreeMap::from([(SOLIDITY_FILE.to_owned(), source.clone())]);
-        let imports = solc::imports(&source);
-        if imports
+    pub(crate) async fn compile(
+        self,
+        main: String,
+        files: BTreeMap<String, String>,
+        choice: Choice,
+    ) -> Result<Built, String> {
+        let imported: Vec<(String, String)> = files
             .iter()
-            .any(|i| solc::resolve(i, SOLIDITY_FILE) == ISC_SOL)
+            .flat_map(|(path, text)| solc::imports(text).into_iter().map(|i| (i, path.clone())))
+            .collect();
+        let isc = if imported
+            .iter()
+            .any(|(i, from)| solc::resolve(i, from) == ISC_SOL)
         {
-            roots.insert(ISC_SOL.to_owned(), self.isc_sol().await?);
-        }
-        let library = if imports.iter().any(|i| i.starts_with(OPENZEPPELIN_PREFIX)) {
+            Some(self.isc_sol().await?)
+        } else {
+            None
+        };
+        let library = if imported
+            .iter()
+            .any(|(i, _)| i.starts_with(OPENZEPPELIN_PREFIX))
+        {
             Some(self.library().await?)
         } else {
             None
         };
-        let units = solc::gather(&roots, |name| library.as_ref()?.get(name).cloned());
+        let Some(text) = files.get(&main).cloned() else {
+            return Err(format!("{main} is not in the project"));
+        };
+        let roots = BTreeMap::from([(main.clone(), text.clone())]);
+        let units = solc::gather(&roots, |name| {
+            files
+                .get(name)
+                .or_else(|| isc.as_ref().filter(|_| name == ISC_SOL))
+                .cloned()
+                .or_else(|| library.as_ref()?.get(name).cloned())
+        });
         let version = match choice.version {
             Some(version) => version,
             None => solc::pick(units.values().map(String::as_str))?,
         };
-        let input = solidity_input(SOLIDITY_FILE, &units, version, choice.settings);
+        let input = solidity_input(&main, &units, version, choice.settings);
         self.progress.set(Some(0.0));
         let (send, receive) = futures_channel::oneshot::channel();
         self.worker(version).compile(input, move |output| {
@@ -690,17 +844,35 @@ impl SolidityCompiler {
             settings: choice.settings,
         }
         .record();
-        let compiled = solidity_output(&output, SOLIDITY_FILE, &source, &record)?;
+        let source = Source {
+            name: String::new(),
+            language: "solidity".into(),
+            text,
+            compiler: Some(record),
+            path: (main != DEFAULT_SOURCE_PATH).then(|| main.clone()),
+            // The project's files it needed (not ISC.sol, not libraries).
+            files: units
+                .iter()
+                .filter(|(name, _)| **name != main && files.contains_key(*name))
+                .map(|(name, text)| (name.clone(), text.clone()))
+                .collect(),
+        };
+        let compiled = solidity_output(&output, &main, &units, &source)?;
         Ok(Built { compiled, version })
     }
 
-    /// Builds `source` again as the program it was built as: the compiler
-    /// and settings its `record` names (a share link's source).
+    /// Builds `source` again as the program it was built as: its files,
+    /// and the compiler and settings its record names (a share link's
+    /// source).
     ///
     /// # Errors
-    /// As [`Self::compile`], and if the record names a compiler this page
-    /// does not ship.
-    pub(crate) async fn rebuild(self, source: String, record: &str) -> Result<Compiled, String> {
+    /// As [`Self::compile`], and if the source names no compiler or one
+    /// this page does not ship.
+    pub(crate) async fn rebuild(self, source: &Source) -> Result<Compiled, String> {
+        let record = source
+            .compiler
+            .as_deref()
+            .ok_or("the source names no compiler")?;
         let build = Build::parse(record)?;
         let version = build.version()?;
         if !solc::BUNDLED.contains(&version) {
@@ -712,6 +884,12 @@ impl SolidityCompiler {
             version: Some(version),
             settings: build.settings,
         };
-        Ok(self.compile(source, choice).await?.compiled)
+        let main = source
+            .path
+            .clone()
+            .unwrap_or_else(|| DEFAULT_SOURCE_PATH.to_owned());
+        let mut files = source.files.clone();
+        files.insert(main.clone(), source.text.clone());
+        Ok(self.compile(main, files, choice).await?.compiled)
     }
 }

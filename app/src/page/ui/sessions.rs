@@ -161,10 +161,7 @@ async fn known_values(session: &Session, compiler: SolidityCompiler) -> BTreeMap
         if source.language != "solidity" || source.compiler.is_none() {
             continue;
         }
-        let Some(record) = &source.compiler else {
-            continue;
-        };
-        if let Ok(built) = compiler.rebuild(source.text.clone(), record).await
+        if let Ok(built) = compiler.rebuild(source).await
             && built
                 .programs
                 .iter()
@@ -214,10 +211,7 @@ async fn complete(
                     "Opening the shared session: compiling its Solidity source (the compiler loads on first use)…"
                         .into(),
                 )));
-                let Some(record) = &source.compiler else {
-                    continue;
-                };
-                let built = compiler.rebuild(source.text, record).await?;
+                let built = compiler.rebuild(&source).await?;
                 built
                     .programs
                     .into_iter()
