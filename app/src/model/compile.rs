@@ -5,6 +5,7 @@
 //! engine worker (the `wat` crate), Solidity in solc-js's own worker.
 
 use crate::model::contract::Deployable;
+use crate::model::debug::DebugSource;
 use crate::model::solc::{Settings, Version};
 use isc_engine::session::Source;
 use serde::{Deserialize, Serialize};
@@ -75,6 +76,7 @@ pub fn solidity_input(
                 "evm.bytecode.linkReferences",
                 "evm.deployedBytecode.object",
                 "evm.deployedBytecode.linkReferences",
+                "evm.deployedBytecode.sourceMap",
                 "evm.methodIdentifiers",
                 "storageLayout",
             ] } },
@@ -130,11 +132,33 @@ pub struct BuildOutput {
     pub storage: Vec<Slot>,
     /// The compiler's record (see [`crate::model::solc::Build`]).
     pub compiler: String,
+    /// What maps its runtime code to the sources, for the debugger.
+    pub debug: Option<DebugSource>,
 }
 
 impl BuildOutput {
-    /// The contracts of `file` in solc standard-JSON `output`.
-    pub fn read_all(output: &serde_json::Value, file: &str, compiler: &str) -> Vec<Self> {
+    /// The contracts of `file` in solc standard-JSON `output`, compiled
+    /// among `units` (by name).
+    pub fn read_all(
+        output: &serde_json::Value,
+        file: &str,
+        compiler: &str,
+        units: &BTreeMap<String, String>,
+    ) -> Vec<Self> {
+        // The units by solc's id, for source maps.
+        let by_id: BTreeMap<i64, (String, String)> = output
+            .get("sources")
+            .and_then(serde_json::Value::as_object)
+            .map(|sources| {
+                sources
+                    .iter()
+                    .filter_map(|(name, source)| {
+                        let id = source.get("id")?.as_i64()?;
+                        Some((id, (name.clone(), units.get(name)?.clone())))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         let Some(contracts) = output
             .get("contracts")
             .and_then(|c| c.get(file))
@@ -144,7 +168,15 @@ impl BuildOutput {
         };
         contracts
             .iter()
-            .map(|(name, contract)| Self::read(name, file, contract, compiler))
+            .map(|(name, contract)| {
+                let mut output = Self::read(name, file, contract, compiler);
+                let map = contract
+                    .pointer("/evm/deployedBytecode/sourceMap")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default();
+                output.debug = DebugSource::new(name, &output.deployed_bytecode, map, by_id.clone());
+                output
+            })
             .collect()
     }
 
@@ -223,6 +255,7 @@ impl BuildOutput {
             method_identifiers,
             storage,
             compiler: compiler.to_owned(),
+            debug: None,
         }
     }
 
@@ -364,8 +397,8 @@ pub fn solidity_output(
             });
         }
     };
-    let outputs =
-        BuildOutput::read_all(&value, file, source.compiler.as_deref().unwrap_or_default());
+    let compiler = source.compiler.as_deref().unwrap_or_default();
+    let outputs = BuildOutput::read_all(&value, file, compiler, units);
     Ok(Compiled {
         programs,
         problems,

@@ -608,20 +608,50 @@ pub struct OpStep {
     pub gas: u64,
     /// The top of the stack, topmost first.
     pub stack: Vec<String>,
+    /// The frame it runs in (its index among the trace's EVM frames).
+    #[serde(default)]
+    pub frame: Option<usize>,
+    /// The frame's memory, hex, where it changed since the frame's last step.
+    #[serde(default)]
+    pub memory: Option<String>,
 }
 
 /// The EVM instructions a receipt's trace recorded (a request simulated
 /// with `evm.steps`), from the first EVM call in it.
 pub fn evm_steps(receipt: &isc_engine::Receipt) -> Vec<OpStep> {
-    fn find(trace: &isc_engine::CallTrace) -> Option<Vec<OpStep>> {
+    evm_trace(receipt).0
+}
+
+/// The EVM instructions a receipt's trace recorded and the code hash of
+/// each frame they ran in (frame index → `0x` keccak-256 of its code).
+pub fn evm_trace(
+    receipt: &isc_engine::Receipt,
+) -> (Vec<OpStep>, std::collections::BTreeMap<usize, String>) {
+    fn find(trace: &isc_engine::CallTrace) -> Option<&serde_json::Value> {
         trace
             .detail
             .as_ref()
-            .and_then(|d| d.get("evm_steps"))
-            .and_then(|steps| serde_json::from_value(steps.clone()).ok())
+            .filter(|d| d.get("evm_steps").is_some())
             .or_else(|| trace.calls.iter().find_map(find))
     }
-    find(&receipt.trace).unwrap_or_default()
+    let Some(detail) = find(&receipt.trace) else {
+        return Default::default();
+    };
+    let steps = detail
+        .get("evm_steps")
+        .and_then(|steps| serde_json::from_value(steps.clone()).ok())
+        .unwrap_or_default();
+    let codes = detail
+        .get("evm_codes")
+        .and_then(serde_json::Value::as_object)
+        .map(|codes| {
+            codes
+                .iter()
+                .filter_map(|(frame, hash)| Some((frame.parse().ok()?, hash.as_str()?.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default();
+    (steps, codes)
 }
 
 /// `name = value, …`, or `(no results)`.

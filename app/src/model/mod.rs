@@ -5,6 +5,7 @@ pub mod autosave;
 pub mod catalog;
 pub mod compile;
 pub mod contract;
+pub mod debug;
 pub mod lesson;
 pub mod names;
 pub mod project;

@@ -527,9 +527,23 @@ pub(crate) struct EvmStep {
     pub(crate) op: &'static str,
     /// Gas left before the instruction.
     pub(crate) gas: u64,
-    /// The top of the stack (up to 4 items), topmost first, hex.
+    /// The top of the stack, topmost first, hex: the 16 items an
+    /// instruction can reach (`DUP16`, `SWAP16`).
     pub(crate) stack: Vec<String>,
+    /// The frame it runs in: its index in the trace's `evm_frames`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) frame: Option<usize>,
+    /// The frame's memory, hex, when it differs from what the frame's
+    /// last recorded step had (memory is recorded up to
+    /// [`MAX_TRACED_MEMORY`] bytes in all).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) memory: Option<String>,
 }
+
+/// The most memory bytes an opcode trace records, all steps together.
+pub(crate) const MAX_TRACED_MEMORY: usize = 8 * 1024 * 1024;
+/// How many stack items a step records.
+const TRACED_STACK: usize = 16;
 
 /// The inspector: answers calls to the magic addresses, records call
 /// frames (and, when asked, the first `max_steps` instructions), and keeps
@@ -551,6 +565,13 @@ pub(crate) struct Magic {
     pub(crate) open: Vec<usize>,
     /// Requests posted with `send`, in order.
     pub(crate) sends: Vec<Send>,
+    /// While steps are recorded: each open frame's memory as its last
+    /// recorded step saw it.
+    pub(crate) memories: Vec<Vec<u8>>,
+    /// Memory bytes recorded so far.
+    pub(crate) memory_recorded: usize,
+    /// The code hash of each kept frame that ran code, by frame index.
+    pub(crate) codes: std::collections::BTreeMap<usize, String>,
 }
 
 fn hex0x(bytes: &[u8]) -> String {
@@ -580,6 +601,9 @@ impl Magic {
         gas_limit: u64,
     ) {
         self.frames_total += 1;
+        if self.max_steps > 0 {
+            self.memories.push(Vec::new());
+        }
         if self.frames.len() >= MAX_EVM_FRAMES {
             self.open.push(usize::MAX);
             return;
@@ -602,6 +626,7 @@ impl Magic {
     fn close_frame(&mut self, result: &InterpreterResult, to: Option<Address>) {
         // A frame that fails takes back what it (and its callees) sent.
         let depth = self.open.len().saturating_sub(1);
+        self.memories.pop();
         if !result.result.is_ok() {
             self.sends.retain(|send| send.depth < depth);
         }
@@ -683,16 +708,40 @@ where
         if self.steps.len() >= self.max_steps {
             return;
         }
-        let stack = (0..interp.stack.len().min(4))
+        let stack = (0..interp.stack.len().min(TRACED_STACK))
             .filter_map(|i| interp.stack.peek(i).ok())
             .map(|value| format!("{value:#x}"))
             .collect();
+        let frame = self.open.last().copied().filter(|i| *i != usize::MAX);
+        if let Some(frame) = frame {
+            self.codes
+                .entry(frame)
+                .or_insert_with(|| hex0x(interp.bytecode.get_or_calculate_hash().as_slice()));
+        }
+        // The memory, when it changed since the frame's last step.
+        let size = interp.memory.len();
+        let memory = {
+            let now = interp.memory.slice_len(0, size);
+            match self.memories.last_mut() {
+                Some(last) if last.as_slice() != &*now
+                    && self.memory_recorded + size <= MAX_TRACED_MEMORY =>
+                {
+                    self.memory_recorded += size;
+                    last.clear();
+                    last.extend_from_slice(&now);
+                    Some(hex0x(&now))
+                }
+                _ => None,
+            }
+        };
         self.steps.push(EvmStep {
             depth: self.open.len().saturating_sub(1),
             pc: interp.bytecode.pc(),
             op: OpCode::name_by_op(interp.bytecode.opcode()),
             gas: interp.gas.remaining(),
             stack,
+            frame,
+            memory,
         });
     }
 

@@ -10,8 +10,10 @@
 //! function, encoded arguments for the constructor). Results: `o`, the raw
 //! return data; `decoded`, the outputs as JSON `[[name, value], …]`;
 //! `address` after `init`. With `evm.steps` (`u32` LE) the trace's detail
-//! also holds that many executed instructions (pc, opcode, gas, stack top),
-//! as evm.codes shows them — meant for [`crate::Chain::simulate`].
+//! also holds that many executed instructions (pc, opcode, gas, the stack's
+//! top 16, the frame's memory when it changed, the frame), as evm.codes
+//! shows them, and each frame's code hash (`evm_codes`), so a debugger can
+//! find the source map of the code — meant for [`crate::Chain::simulate`].
 
 use super::abi::{self, EvmProgram};
 use super::db::{self, SandboxDb};
@@ -466,6 +468,7 @@ pub(crate) fn transact(
     let frames = std::mem::take(&mut evm.inspector.frames);
     let frames_total = evm.inspector.frames_total;
     let steps = std::mem::take(&mut evm.inspector.steps);
+    let codes = std::mem::take(&mut evm.inspector.codes);
     let sends = std::mem::take(&mut evm.inspector.sends);
     drop(evm);
     let SandboxDb {
@@ -479,6 +482,7 @@ pub(crate) fn transact(
     }
     if max_steps > 0 {
         detail["evm_steps"] = serde_json::json!(steps);
+        detail["evm_codes"] = serde_json::json!(codes);
     }
     ctx.trace_detail(detail);
     if let Some(error) = fatal.or(error) {

@@ -517,6 +517,38 @@ fn an_opcode_trace_on_demand_leaves_the_chain_untouched() {
     let gas: Vec<u64> = steps.iter().filter_map(|s| s["gas"].as_u64()).collect();
     assert!(gas.windows(2).all(|w| w[0] >= w[1]), "gas only goes down");
     assert_eq!(view(&mut chain, "storage", "get", json!([]))[0].1, "0");
+
+    // What a debugger needs: the stack an instruction can reach, the frame,
+    // memory when it changed, the code's hash.
+    let sstore = steps.iter().find(|s| s["op"] == "SSTORE").expect("SSTORE");
+    let stack = sstore["stack"].as_array().expect("stack");
+    assert_eq!(stack[0], "0x0", "the slot of `value`");
+    assert_eq!(stack[1], "0x7", "the value stored");
+    assert!(steps.iter().all(|s| s["stack"].as_array().is_some_and(|a| a.len() <= 16)));
+    assert!(steps.iter().all(|s| s["frame"] == 0), "one frame");
+    // Solidity's first instructions set the free memory pointer at 0x40.
+    let first_memory = steps
+        .iter()
+        .find_map(|s| s["memory"].as_str())
+        .expect("memory recorded once it changes");
+    assert_eq!(first_memory.len(), 2 + 2 * 96);
+    assert!(first_memory.ends_with("80"), "{first_memory}");
+    let changes = steps.iter().filter(|s| s["memory"].is_string()).count();
+    assert!(changes < steps.len() / 4, "only changes are recorded: {changes}");
+    let detail = receipt.trace.detail.as_ref().expect("detail");
+    let code = detail["evm_codes"]["0"].as_str().expect("the frame's code hash");
+    // The runtime code is what the creation code returns: what follows its
+    // `RETURN INVALID` (no constructor arguments, no metadata here).
+    let creation = artifact("Storage").bytecode;
+    let creation = hex::decode(creation.trim_start_matches("0x")).expect("hex");
+    let at = creation
+        .windows(2)
+        .position(|w| w == [0xf3, 0xfe])
+        .expect("the init code's end");
+    let runtime = &creation[at + 2..];
+    use sha3::Digest;
+    let expected = format!("0x{}", hex::encode(sha3::Keccak256::digest(runtime)));
+    assert_eq!(code, expected);
 }
 
 #[test]

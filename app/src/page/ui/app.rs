@@ -28,6 +28,7 @@ pub(crate) fn App() -> impl IntoView {
         past: RwSignal::new(None),
         at_tabs: RwSignal::new(Vec::new()),
         compiled_abis: RwSignal::new(Vec::new()),
+        debug_sources: RwSignal::new(Vec::new()),
     };
     provide_context(shared);
     provide_context(Display {

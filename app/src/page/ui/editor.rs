@@ -258,6 +258,13 @@ pub(crate) fn EditorPanel() -> impl IntoView {
                 });
                 match solidity_compiler.compile(main, files, choice).await {
                     Ok(Built { compiled, version }) => {
+                        // The debugger places steps of this code in these sources.
+                        shared.debug_sources.update(|known| {
+                            for debug in compiled.outputs.iter().filter_map(|o| o.debug.clone()) {
+                                known.retain(|k| k.code_hash != debug.code_hash);
+                                known.insert(0, debug);
+                            }
+                        });
                         outputs.set(compiled.outputs);
                         let by = format!(
                             ", by solc {version}{}",

@@ -50,6 +50,9 @@ pub(crate) struct Shared {
     pub(crate) at_tabs: RwSignal<Vec<contracts::AtTab>>,
     /// The ABIs of the editor's last Solidity compile: (contract, JSON).
     pub(crate) compiled_abis: RwSignal<Vec<(String, String)>>,
+    /// What maps the code of contracts compiled in the editor to their
+    /// sources (newest first), for the debugger.
+    pub(crate) debug_sources: RwSignal<Vec<isc_app::model::debug::DebugSource>>,
 }
 
 impl Shared {
