@@ -10,6 +10,16 @@ const unpackLink = (url) => {
   return JSON.parse(zlib.inflateRawSync(Buffer.from(data, 'base64url')).toString());
 };
 
+/** Opens `url` in a fresh browser context: it rebuilds and replays to `hash`. */
+const opensAtTheSameHash = async (browser, url, hash) => {
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  await other.goto(url);
+  await expect(other.getByTestId('link-status')).toContainText('The state hash matches', { timeout: 120_000 });
+  await expect(other.getByTestId('chain-state-hash')).toHaveText(hash);
+  await context.close();
+};
+
 const OLD = `// SPDX-License-Identifier: MIT
 pragma solidity 0.8.19;
 
@@ -91,12 +101,7 @@ test('the pragma picks the compiler, a chosen one builds with its settings, and 
     expect.stringMatching(/^solc-js 0\.8\.24\+commit\.\S+ --no-optimize --evm-version london$/),
   ]);
   expect(json.omitted).toHaveLength(2);
-  const context = await browser.newContext();
-  const other = await context.newPage();
-  await other.goto(url);
-  await expect(other.getByTestId('link-status')).toContainText('The state hash matches', { timeout: 120_000 });
-  await expect(other.getByTestId('chain-state-hash')).toHaveText(hash);
-  await context.close();
+  await opensAtTheSameHash(browser, url, hash);
   expect(playground.consoleErrors).toEqual([]);
 });
 
@@ -240,12 +245,7 @@ test('a project of several files: import between them, problems in their file, k
   expect(source.path).toBeUndefined();
   expect(Object.keys(source.files)).toEqual(['lib/Twice.sol']);
   expect(json.omitted).toHaveLength(1);
-  const context = await browser.newContext();
-  const other = await context.newPage();
-  await other.goto(url);
-  await expect(other.getByTestId('link-status')).toContainText('The state hash matches', { timeout: 120_000 });
-  await expect(other.getByTestId('chain-state-hash')).toHaveText(hash);
-  await context.close();
+  await opensAtTheSameHash(browser, url, hash);
 
   // Removing a file; the last one stays.
   await page.getByTestId('file-lib/Twice.sol').click();

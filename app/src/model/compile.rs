@@ -174,7 +174,8 @@ impl BuildOutput {
                     .pointer("/evm/deployedBytecode/sourceMap")
                     .and_then(serde_json::Value::as_str)
                     .unwrap_or_default();
-                output.debug = DebugSource::new(name, &output.deployed_bytecode, map, by_id.clone());
+                output.debug =
+                    DebugSource::new(name, &output.deployed_bytecode, map, by_id.clone());
                 output
             })
             .collect()

@@ -135,7 +135,11 @@ pub struct Debugging {
 impl Debugging {
     /// `steps`, placed with `sources` by the code hash of each step's
     /// frame (`codes`: frame index → code hash).
-    pub fn new(steps: Vec<OpStep>, codes: &BTreeMap<usize, String>, sources: &[DebugSource]) -> Self {
+    pub fn new(
+        steps: Vec<OpStep>,
+        codes: &BTreeMap<usize, String>,
+        sources: &[DebugSource],
+    ) -> Self {
         let source_of = |step: &OpStep| {
             let hash = codes.get(&step.frame?)?;
             sources.iter().find(|s| &s.code_hash == hash)
@@ -209,7 +213,9 @@ impl Debugging {
 
     /// The first step after `i` satisfying `found`, else the last step.
     fn next(&self, i: usize, found: impl Fn(usize) -> bool) -> usize {
-        (i + 1..self.len()).find(|j| found(*j)).unwrap_or(self.len().saturating_sub(1))
+        (i + 1..self.len())
+            .find(|j| found(*j))
+            .unwrap_or(self.len().saturating_sub(1))
     }
 
     /// Into: the next step on another source line (any call), or the next
@@ -227,7 +233,8 @@ impl Debugging {
         let level = self.level(i);
         let line = self.line(i);
         self.next(i, |j| {
-            self.level(j) <= level && (line.is_none() || self.line(j).is_some_and(|l| Some(l) != line))
+            self.level(j) <= level
+                && (line.is_none() || self.line(j).is_some_and(|l| Some(l) != line))
         })
     }
 
@@ -264,8 +271,9 @@ impl Debugging {
     pub fn run_to(&self, i: usize, breakpoints: &BTreeSet<(String, u32)>) -> usize {
         let line = self.line(i);
         self.next(i, |j| {
-            self.line(j)
-                .is_some_and(|(file, l)| Some((file, l)) != line && breakpoints.contains(&(file.to_owned(), l)))
+            self.line(j).is_some_and(|(file, l)| {
+                Some((file, l)) != line && breakpoints.contains(&(file.to_owned(), l))
+            })
         })
     }
 
@@ -324,22 +332,40 @@ mod tests {
     fn source_maps_decompress_and_place_instructions_on_lines() {
         let entries = source_map("0:10:0:-:0;;12:3;;:::i;20:1:1:o");
         assert_eq!(entries.len(), 6);
-        assert_eq!((entries[1].start, entries[1].length, entries[1].file), (0, 10, 0));
+        assert_eq!(
+            (entries[1].start, entries[1].length, entries[1].file),
+            (0, 10, 0)
+        );
         assert_eq!((entries[3].start, entries[3].length), (12, 3));
         assert_eq!((entries[4].start, entries[4].jump), (12, 'i'));
-        assert_eq!((entries[5].start, entries[5].file, entries[5].jump), (20, 1, 'o'));
+        assert_eq!(
+            (entries[5].start, entries[5].file, entries[5].jump),
+            (20, 1, 'o')
+        );
         // PUSH2 takes two data bytes: the third instruction is at pc 4.
         let indices = instruction_indices(&[0x60, 0x80, 0x61, 0x00, 0x00, 0x56]);
-        assert_eq!(indices.into_iter().collect::<Vec<_>>(), [(0, 0), (2, 1), (5, 2)]);
+        assert_eq!(
+            indices.into_iter().collect::<Vec<_>>(),
+            [(0, 0), (2, 1), (5, 2)]
+        );
         let units = BTreeMap::from([
-            (0, ("A.sol".to_owned(), "line one\nline two\nline three".to_owned())),
+            (
+                0,
+                (
+                    "A.sol".to_owned(),
+                    "line one\nline two\nline three".to_owned(),
+                ),
+            ),
             (1, ("B.sol".to_owned(), "b".repeat(30))),
         ]);
         // Runtime code 60 80 61 0000 56 with map: instruction 2 at byte 12.
         let source = DebugSource::new("A", "0x6080610000566000", "0:1:0;12:3:0;20:1:0:i", units)
             .expect("hex");
         assert_eq!(source.place(0).map(|p| p.line), Some(1));
-        assert_eq!(source.place(5).map(|p| (p.file, p.line, p.jump)), Some(("A.sol".into(), 3, 'i')));
+        assert_eq!(
+            source.place(5).map(|p| (p.file, p.line, p.jump)),
+            Some(("A.sol".into(), 3, 'i'))
+        );
         assert_eq!(source.place(3), None, "inside PUSH2's data");
         assert!(source.code_hash.starts_with("0x") && source.code_hash.len() == 66);
         assert_eq!(DebugSource::new("A", "0x60zz", "", BTreeMap::new()), None);
@@ -352,8 +378,13 @@ mod tests {
         let text = "l1\nl2\nl3\n".to_owned();
         let units = BTreeMap::from([(0, ("A.sol".to_owned(), text))]);
         // Bytecode of six one-byte instructions, mapped to lines 1,1,2,3,2,3.
-        let source = DebugSource::new("A", "0x5b5b5b5b5b5b", "0:1:0;;3:1:0;6:1:0;3:1:0;6:1:0", units)
-            .expect("hex");
+        let source = DebugSource::new(
+            "A",
+            "0x5b5b5b5b5b5b",
+            "0:1:0;;3:1:0;6:1:0;3:1:0;6:1:0",
+            units,
+        )
+        .expect("hex");
         let steps = vec![
             step(0, "PUSH1", 0, 100),
             step(1, "PUSH1", 0, 97),
@@ -367,7 +398,11 @@ mod tests {
         assert_eq!(debugging.place(2).map(|p| p.line), Some(2));
         assert_eq!(debugging.step_into(0), 2);
         assert_eq!(debugging.step_into(2), 3, "into the call");
-        assert_eq!(debugging.step_over(2), 5, "over it: line 2 again at 4 is the same line");
+        assert_eq!(
+            debugging.step_over(2),
+            5,
+            "over it: line 2 again at 4 is the same line"
+        );
         assert_eq!(debugging.step_out(3), 4, "back in the caller");
         assert_eq!(debugging.step_back(4), 3);
         assert_eq!(debugging.step_back(2), 0, "to the start of line 1's steps");
@@ -375,7 +410,11 @@ mod tests {
         assert_eq!(debugging.run_to(0, &breakpoints), 3);
         assert_eq!(debugging.run_to(3, &breakpoints), 5);
         assert_eq!(debugging.cost(0), Some(3));
-        assert_eq!(debugging.cost(2), Some(34), "the call's cost includes the callee's");
+        assert_eq!(
+            debugging.cost(2),
+            Some(34),
+            "the call's cost includes the callee's"
+        );
         assert_eq!(debugging.cost(5), None);
     }
 

@@ -723,8 +723,9 @@ where
         let memory = {
             let now = interp.memory.slice_len(0, size);
             match self.memories.last_mut() {
-                Some(last) if last.as_slice() != &*now
-                    && self.memory_recorded + size <= MAX_TRACED_MEMORY =>
+                Some(last)
+                    if last.as_slice() != &*now
+                        && self.memory_recorded + size <= MAX_TRACED_MEMORY =>
                 {
                     self.memory_recorded += size;
                     last.clear();

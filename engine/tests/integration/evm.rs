@@ -524,7 +524,11 @@ fn an_opcode_trace_on_demand_leaves_the_chain_untouched() {
     let stack = sstore["stack"].as_array().expect("stack");
     assert_eq!(stack[0], "0x0", "the slot of `value`");
     assert_eq!(stack[1], "0x7", "the value stored");
-    assert!(steps.iter().all(|s| s["stack"].as_array().is_some_and(|a| a.len() <= 16)));
+    assert!(
+        steps
+            .iter()
+            .all(|s| s["stack"].as_array().is_some_and(|a| a.len() <= 16))
+    );
     assert!(steps.iter().all(|s| s["frame"] == 0), "one frame");
     // Solidity's first instructions set the free memory pointer at 0x40.
     let first_memory = steps
@@ -534,9 +538,14 @@ fn an_opcode_trace_on_demand_leaves_the_chain_untouched() {
     assert_eq!(first_memory.len(), 2 + 2 * 96);
     assert!(first_memory.ends_with("80"), "{first_memory}");
     let changes = steps.iter().filter(|s| s["memory"].is_string()).count();
-    assert!(changes < steps.len() / 4, "only changes are recorded: {changes}");
+    assert!(
+        changes < steps.len() / 4,
+        "only changes are recorded: {changes}"
+    );
     let detail = receipt.trace.detail.as_ref().expect("detail");
-    let code = detail["evm_codes"]["0"].as_str().expect("the frame's code hash");
+    let code = detail["evm_codes"]["0"]
+        .as_str()
+        .expect("the frame's code hash");
     // The runtime code is what the creation code returns: what follows its
     // `RETURN INVALID` (no constructor arguments, no metadata here).
     let creation = artifact("Storage").bytecode;

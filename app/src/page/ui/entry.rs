@@ -15,10 +15,10 @@ use isc_app::model::contract::{
     Entry, OpStep, Tokens, encode_args, evm_trace, resolve_names, show_results, show_values,
 };
 use isc_app::model::debug::Debugging;
-use std::collections::{BTreeMap, BTreeSet};
 use isc_app::model::units::{self, Unit};
 use isc_app::protocol::{AddressTarget, Command, Reply};
 use leptos::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One func or view: its params and a button to call it.
 #[component]
@@ -256,13 +256,13 @@ fn Debugger(debugging: Debugging) -> impl IntoView {
     view! {
         <section class="debugger" data-testid="debugger" aria-label="debugger">
             <div class="row">
-                <button data-testid="debug-first" on:click=go(|_, _, _| 0) title="The first instruction">"⏮"</button>
-                <button data-testid="debug-back" on:click=go(|d, i, _| d.step_back(i)) title="Back to the previous line">"◀ Back"</button>
+                <button data-testid="debug-first" on:click=go(|_, _, _| 0) title="The first instruction">"First"</button>
+                <button data-testid="debug-back" on:click=go(|d, i, _| d.step_back(i)) title="Back to the previous line">"Back"</button>
                 <button data-testid="debug-into" on:click=go(|d, i, _| d.step_into(i)) title="The next line, into calls">"Step into"</button>
                 <button data-testid="debug-over" on:click=go(|d, i, _| d.step_over(i)) title="The next line here, calls run through">"Step over"</button>
                 <button data-testid="debug-out" on:click=go(|d, i, _| d.step_out(i)) title="Back in the caller">"Step out"</button>
-                <button data-testid="debug-continue" on:click=go(|d, i, b| d.run_to(i, b)) title="On to the next breakpoint (or the end)">"Continue ▶"</button>
-                <button data-testid="debug-last" on:click=go(|d, _, _| d.len().saturating_sub(1)) title="The last instruction">"⏭"</button>
+                <button data-testid="debug-continue" on:click=go(|d, i, b| d.run_to(i, b)) title="On to the next breakpoint (or the end)">"Continue"</button>
+                <button data-testid="debug-last" on:click=go(|d, _, _| d.len().saturating_sub(1)) title="The last instruction">"Last"</button>
                 <input type="range" min="0" max=last.to_string() aria-label="step"
                     data-testid="debug-step"
                     prop:value=move || at.get().to_string()
