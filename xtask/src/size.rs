@@ -139,10 +139,14 @@ mod tests {
             .check(),
             Ok(())
         );
-        let over = sizes(&[("isc-app-12ab_bg.wasm", 760_001)]).check();
+        let page = BUDGET
+            .iter()
+            .find(|(prefix, _)| *prefix == "isc-app-")
+            .map_or(0, |(_, budget)| *budget);
+        let over = sizes(&[("isc-app-12ab_bg.wasm", page + 1)]).check();
         assert!(
             over.as_ref()
-                .is_err_and(|err| err.contains("over its budget of 760000")),
+                .is_err_and(|err| err.contains(&format!("over its budget of {page}"))),
             "{over:?}"
         );
         let unknown = sizes(&[("other_bg.wasm", 1)]).check();

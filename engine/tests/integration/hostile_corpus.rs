@@ -750,8 +750,8 @@ fn bad_links_and_session_files_get_their_own_short_messages() {
         ("no format", r#"{"version": 1}"#.into(), "not a session file"),
         (
             "a future version",
-            r#"{"format": "isc-playground-session", "version": 3}"#.into(),
-            "version 3 is not supported",
+            r#"{"format": "isc-playground-session", "version": 4}"#.into(),
+            "version 4 is not supported",
         ),
         (
             "an unknown field",
