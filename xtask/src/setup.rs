@@ -185,34 +185,45 @@ const SOURCE_LIBRARIES: &[(&str, &str, &str)] = &[(
 fn source_libraries() -> Result<(), String> {
     let lock = read(&root().join("package-lock.json"))?;
     for (dir, prefix, file) in SOURCE_LIBRARIES {
-        let out = root().join("target").join("vendor").join(file);
-        let stamp = out.with_extension("lock");
-        if out.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == lock) {
-            continue;
-        }
-        let base = root().join(dir);
-        let mut sources = serde_json::Map::new();
-        for path in crate::shell::files_under(&base)? {
-            let Ok(relative) = path.strip_prefix(&base) else {
-                continue;
-            };
-            if path.extension().is_some_and(|e| e == "sol") {
-                let name = format!("{prefix}{}", relative.to_string_lossy().replace('\\', "/"));
-                sources.insert(name, serde_json::Value::String(read(&path)?));
+        vendor_file(file, &lock, |out| {
+            let base = root().join(dir);
+            let mut sources = serde_json::Map::new();
+            for path in crate::shell::files_under(&base)? {
+                let Ok(relative) = path.strip_prefix(&base) else {
+                    continue;
+                };
+                if path.extension().is_some_and(|e| e == "sol") {
+                    let name = format!("{prefix}{}", relative.to_string_lossy().replace('\\', "/"));
+                    sources.insert(name, serde_json::Value::String(read(&path)?));
+                }
             }
-        }
-        if sources.is_empty() {
-            return Err(format!("{dir} holds no Solidity sources: run `npm ci`"));
-        }
-        std::fs::create_dir_all(out.parent().unwrap_or(&root()))
-            .map_err(|err| format!("cannot create target/vendor: {err}"))?;
-        let text = serde_json::Value::Object(sources).to_string();
-        std::fs::write(&out, text)
-            .map_err(|err| format!("cannot write {}: {err}", out.display()))?;
-        std::fs::write(&stamp, &lock)
-            .map_err(|err| format!("cannot write {}: {err}", stamp.display()))?;
+            if sources.is_empty() {
+                return Err(format!("{dir} holds no Solidity sources: run `npm ci`"));
+            }
+            let text = serde_json::Value::Object(sources).to_string();
+            std::fs::write(out, text)
+                .map_err(|err| format!("cannot write {}: {err}", out.display()))
+        })?;
     }
     Ok(())
+}
+
+/// Writes `target/vendor/<file>` with `write` unless it is there and was
+/// written from the same `inputs` (kept beside it as `<file>.lock`).
+fn vendor_file(
+    file: &str,
+    inputs: &str,
+    write: impl FnOnce(&Path) -> Result<(), String>,
+) -> Result<(), String> {
+    let out = root().join("target").join("vendor").join(file);
+    let stamp = out.with_extension("lock");
+    if out.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == inputs) {
+        return Ok(());
+    }
+    std::fs::create_dir_all(out.parent().unwrap_or(&root()))
+        .map_err(|err| format!("cannot create target/vendor: {err}"))?;
+    write(&out)?;
+    std::fs::write(&stamp, inputs).map_err(|err| format!("cannot write {}: {err}", stamp.display()))
 }
 
 fn vendor_bundles() -> Result<(), String> {
@@ -223,27 +234,21 @@ fn vendor_bundles() -> Result<(), String> {
 }
 
 fn vendor_bundle(entry: &str, file: &str) -> Result<(), String> {
-    let out = root().join("target").join("vendor").join(file);
-    let stamp = out.with_extension("lock");
-    let lock = read(&root().join("package-lock.json"))? + &read(&root().join(entry))?;
-    if out.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == lock) {
-        return Ok(());
-    }
-    std::fs::create_dir_all(out.parent().unwrap_or(&root()))
-        .map_err(|err| format!("cannot create target/vendor: {err}"))?;
-    let esbuild = root().join("node_modules").join(".bin").join("esbuild");
-    Cmd::new(&esbuild.display().to_string())
-        .args([
-            entry,
-            "--bundle",
-            "--format=esm",
-            "--minify",
-            "--target=es2020",
-            "--log-level=warning",
-        ])
-        .args([format!("--outfile={}", out.display()).as_str()])
-        .run()?;
-    std::fs::write(&stamp, lock).map_err(|err| format!("cannot write {}: {err}", stamp.display()))
+    let inputs = read(&root().join("package-lock.json"))? + &read(&root().join(entry))?;
+    vendor_file(file, &inputs, |out| {
+        let esbuild = root().join("node_modules").join(".bin").join("esbuild");
+        Cmd::new(&esbuild.display().to_string())
+            .args([
+                entry,
+                "--bundle",
+                "--format=esm",
+                "--minify",
+                "--target=es2020",
+                "--log-level=warning",
+            ])
+            .args([format!("--outfile={}", out.display()).as_str()])
+            .run()
+    })
 }
 
 fn read(path: &Path) -> Result<String, String> {
