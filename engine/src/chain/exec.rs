@@ -65,6 +65,11 @@ pub(crate) struct Exec<'a> {
     written: std::collections::BTreeSet<(Hname, Vec<u8>)>,
     /// Requests posted so far (their output indexes count from 1).
     posts: u16,
+    /// Executed instructions still to record for a debugger (see
+    /// [`Sandbox::trace_steps`]).
+    trace_steps: u32,
+    /// The recorded instruction that makes the next nested call.
+    step_mark: Option<u32>,
 }
 
 /// What an execution leaves behind.
@@ -105,7 +110,16 @@ impl<'a> Exec<'a> {
             on_failure: Vec::new(),
             written: std::collections::BTreeSet::new(),
             posts: 0,
+            trace_steps: 0,
+            step_mark: None,
         }
+    }
+
+    /// Records up to `steps` executed instructions (all calls together)
+    /// in the trace, for a debugger.
+    pub(crate) fn tracing(mut self, steps: u32) -> Self {
+        self.trace_steps = steps;
+        self
     }
 
     /// Runs a request's func (`view == false`) or a view, from `caller`.
@@ -230,7 +244,10 @@ impl<'a> Exec<'a> {
             caller: call.caller,
             gas_burned: 0,
             error: None,
-            detail: None,
+            detail: self
+                .step_mark
+                .take()
+                .map(|step| serde_json::json!({ "at_step": step })),
             calls: Vec::new(),
             omitted_calls: 0,
         });
@@ -936,9 +953,28 @@ impl Sandbox for Ctx<'_, '_> {
         self.exec.log_line(line);
     }
 
-    fn trace_detail(&mut self, detail: serde_json::Value) {
+    fn trace_detail(&mut self, mut detail: serde_json::Value) {
         if let Some(node) = self.exec.open.last_mut() {
+            // The instruction that made this call stays with it.
+            let at_step = node.detail.as_ref().and_then(|d| d.get("at_step")).cloned();
+            if let (Some(at_step), Some(object)) = (at_step, detail.as_object_mut()) {
+                object.insert("at_step".into(), at_step);
+            }
             node.detail = Some(detail);
+        }
+    }
+
+    fn trace_steps(&self) -> u32 {
+        self.exec.trace_steps
+    }
+
+    fn traced_steps(&mut self, steps: u32) {
+        self.exec.trace_steps = self.exec.trace_steps.saturating_sub(steps);
+    }
+
+    fn mark_step(&mut self, step: Option<u32>) {
+        if self.exec.trace_steps > 0 || step.is_none() {
+            self.exec.step_mark = step;
         }
     }
 

@@ -503,14 +503,16 @@ impl Chain {
     /// [`ChainError`] if the request cannot be processed at all; a request
     /// that runs and fails returns `Ok` with a failed receipt.
     pub fn post(&mut self, request: Request) -> Result<Receipt, ChainError> {
-        self.post_traced(request, false)
+        self.post_traced(request, None)
     }
 
-    /// [`Chain::post`]; with `keep_steps`, an EVM opcode trace asked for
-    /// with `evm.steps` stays in the receipt (only simulations keep it: a
-    /// stored receipt holds no opcode trace, which can be 100 000 steps).
-    fn post_traced(&mut self, request: Request, keep_steps: bool) -> Result<Receipt, ChainError> {
-        let receipts = self.run_block_with(Some(request), keep_steps)?;
+    /// [`Chain::post`]; with `trace`, instruction traces stay in the
+    /// receipt — an EVM one asked for with `evm.steps`, and up to that
+    /// many instructions of every VM's calls (only simulations keep them:
+    /// a stored receipt holds no instruction trace, which can be 100 000
+    /// steps).
+    fn post_traced(&mut self, request: Request, trace: Option<u32>) -> Result<Receipt, ChainError> {
+        let receipts = self.run_block_with(Some(request), trace)?;
         // The sender's request is the block's first.
         receipts.into_iter().next().ok_or(ChainError::NothingReady {
             waiting: 0,
@@ -559,7 +561,7 @@ impl Chain {
     /// # Errors
     /// [`ChainError::NothingReady`]; [`ChainError::WorkLimit`].
     pub fn run_block(&mut self) -> Result<Vec<Receipt>, ChainError> {
-        self.run_block_with(None, false)
+        self.run_block_with(None, None)
     }
 
     /// Moves the clock `seconds` forward: the next block's time is the
@@ -684,7 +686,7 @@ impl Chain {
     fn run_block_with(
         &mut self,
         first: Option<Request>,
-        keep_steps: bool,
+        trace: Option<u32>,
     ) -> Result<Vec<Receipt>, ChainError> {
         self.check_work()?;
         if let Some(request) = &first {
@@ -732,7 +734,7 @@ impl Chain {
                 self.take_from_wallet(&request)?;
             }
             let id = request_id(&previous, &sender, nonce);
-            receipts.push(self.run_request(request, id, None, &place, keep_steps));
+            receipts.push(self.run_request(request, id, None, &place, trace));
             place.request_index += 1;
         }
         // The block has used the time advanced (only now: nothing above may
@@ -744,13 +746,7 @@ impl Chain {
             // The tokens in flight arrive in the sender's account; the
             // supply bound keeps this from overflowing.
             let _ = accounts::mint(&mut self.store, &request.sender, request.tokens);
-            receipts.push(self.run_request(
-                request,
-                pending.id,
-                pending.posted_by,
-                &place,
-                keep_steps,
-            ));
+            receipts.push(self.run_request(request, pending.id, pending.posted_by, &place, trace));
             place.request_index += 1;
         }
 
@@ -793,7 +789,7 @@ impl Chain {
         request_id: crate::RequestId,
         posted_by: Option<crate::RequestId>,
         place: &Place,
-        keep_steps: bool,
+        trace: Option<u32>,
     ) -> Receipt {
         let sender = request.sender;
         let policy = governance::fee_policy(&self.store);
@@ -828,12 +824,13 @@ impl Chain {
             request.allowance,
             false,
         );
-        let mut outcome =
-            Exec::new(&mut self.store, &self.registry, env.clone(), budget).run(call, 0);
+        let mut outcome = Exec::new(&mut self.store, &self.registry, env.clone(), budget)
+            .tracing(trace.unwrap_or(0))
+            .run(call, 0);
         // As on Wasp, the minimum is a floor, not an addition: a request
         // that burned less is charged the minimum (within its budget).
         outcome.gas_burned = outcome.gas_burned.max(GAS.request_base.min(budget));
-        if !keep_steps {
+        if trace.is_none() {
             drop_steps(&mut outcome.trace);
         }
 
@@ -875,8 +872,21 @@ impl Chain {
     /// # Errors
     /// As [`Chain::post`].
     pub fn simulate(&mut self, request: Request) -> Result<Receipt, ChainError> {
+        self.trace(request, 0)
+    }
+
+    /// [`Chain::simulate`] with the first `steps` instructions the request
+    /// executes recorded, in every VM and nested call: the debugger's
+    /// input. Each call's trace node keeps its own (`evm_steps`,
+    /// `wasm_steps`), and a nested call made while recording names the
+    /// caller's instruction that made it (`at_step`). Recording changes
+    /// neither the gas nor the outcome.
+    ///
+    /// # Errors
+    /// As [`Chain::post`].
+    pub fn trace(&mut self, request: Request, steps: u32) -> Result<Receipt, ChainError> {
         let snapshot = self.snapshot();
-        let receipt = self.post_traced(request, true);
+        let receipt = self.post_traced(request, Some(steps));
         self.restore(&snapshot);
         receipt
     }
@@ -1222,7 +1232,7 @@ struct Place {
     previous: StateHash,
 }
 
-/// Removes EVM opcode traces (`evm_steps`) from a trace tree.
+/// Removes instruction traces (`evm_steps`) from a trace tree.
 fn drop_steps(trace: &mut receipt::CallTrace) {
     if let Some(serde_json::Value::Object(detail)) = trace.detail.as_mut() {
         detail.remove("evm_steps");

@@ -674,11 +674,24 @@ where
                 // The magic call's own frame is the last one open.
                 depth: self.open.len().saturating_sub(2),
             };
-            if inputs.target_address == MAGIC_ADDRESS {
+            // While recording: a nested ISC call this makes names the
+            // instruction that called the magic contract.
+            let mark = (self.max_steps > 0)
+                .then(|| self.steps.len().checked_sub(1))
+                .flatten()
+                .and_then(|step| u32::try_from(step).ok());
+            if mark.is_some() {
+                host.sandbox().mark_step(mark);
+            }
+            let outcome = if inputs.target_address == MAGIC_ADDRESS {
                 host.sandbox_call(&input)
             } else {
                 host.base_token(&input)
+            };
+            if mark.is_some() {
+                host.sandbox().mark_step(None);
             }
+            outcome
         };
         let (result, output) = match outcome {
             Ok(output) => (InstructionResult::Return, Bytes::from(output)),

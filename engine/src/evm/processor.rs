@@ -407,12 +407,14 @@ pub(crate) fn transact(
     let timestamp = ctx.timestamp() / 1_000_000_000;
     let prevrandao = B256::from(*ctx.entropy().as_bytes());
 
-    // `evm.steps` (u32 LE): record that many instructions for the trace.
+    // `evm.steps` (u32 LE): record that many instructions for the trace;
+    // else as many as the request records (`Chain::trace`).
     let max_steps = ctx
         .params()
         .get("evm.steps")
         .and_then(|b| crate::codec::u32_from_bytes(b).ok())
-        .map_or(0, |n| n.min(MAX_TRACED_STEPS) as usize);
+        .unwrap_or_else(|| ctx.trace_steps())
+        .min(MAX_TRACED_STEPS) as usize;
     // `evm.value` (`u64` LE, base tokens): the call's `msg.value`.
     let value = match ctx.params().get("evm.value") {
         Some(bytes) => {
@@ -481,6 +483,7 @@ pub(crate) fn transact(
         detail["evm_frames_truncated"] = serde_json::json!(true);
     }
     if max_steps > 0 {
+        ctx.traced_steps(u32::try_from(steps.len()).unwrap_or(u32::MAX));
         detail["evm_steps"] = serde_json::json!(steps);
         detail["evm_codes"] = serde_json::json!(codes);
     }

@@ -266,6 +266,19 @@ pub trait Sandbox {
     /// Attaches VM-specific detail (e.g. EVM call frames) to this call's
     /// node of the request's trace. Later detail replaces earlier.
     fn trace_detail(&mut self, detail: serde_json::Value);
+    /// How many more executed instructions this request should record
+    /// for a debugger (0: none — only [`crate::Chain::trace`] asks).
+    /// Shared by every call of the request.
+    fn trace_steps(&self) -> u32 {
+        0
+    }
+    /// Counts `steps` recorded instructions against [`Sandbox::trace_steps`].
+    fn traced_steps(&mut self, _steps: u32) {}
+    /// While instructions are recorded: the next nested call this call
+    /// opens was made by its recorded instruction `step` (kept in the
+    /// callee's trace detail as `at_step`, so a debugger can step into
+    /// it); `None` forgets a mark no call used.
+    fn mark_step(&mut self, _step: Option<u32>) {}
     /// Burns `gas`.
     ///
     /// # Errors

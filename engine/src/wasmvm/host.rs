@@ -8,6 +8,7 @@
 //! bytes moved), then hands the guest the fuel that is left.
 
 use super::WasmLimits;
+use super::trace::{HostCall, Tracer, show};
 use crate::Hname;
 use crate::codec::{Assets, Decoder, Dict, string_from_bytes, u64_to_bytes};
 use crate::ids::{AgentId, ChainId, Hash};
@@ -47,6 +48,8 @@ pub(crate) struct HostState<'a> {
     pub(crate) suspends: bool,
     /// The nested call the guest suspended for.
     pub(crate) pending: Option<NestedCall>,
+    /// What the call executes, when it is recorded for a debugger.
+    pub(crate) tracer: Option<Box<Tracer>>,
 }
 
 impl<'a> HostState<'a> {
@@ -65,6 +68,24 @@ impl<'a> HostState<'a> {
             fuel_mark: 0,
             suspends: false,
             pending: None,
+            tracer: None,
+        }
+    }
+
+    /// The guest's fuel was set to `fuel`: the mark fuel burned is
+    /// counted from.
+    pub(crate) fn set_mark(&mut self, fuel: u64) {
+        self.fuel_mark = fuel;
+        if let Some(tracer) = self.tracer.as_deref_mut() {
+            tracer.synced();
+        }
+    }
+
+    /// While tracing: keeps what a host call did with the instruction
+    /// that made it.
+    fn note(&mut self, call: impl FnOnce() -> HostCall) {
+        if let Some(tracer) = self.tracer.as_deref_mut() {
+            tracer.host(call());
         }
     }
 
@@ -90,7 +111,7 @@ impl<'a> HostState<'a> {
     /// Charges the fuel burned down to `left` as gas.
     pub(crate) fn charge_fuel(&mut self, left: u64) -> Result<(), VmError> {
         let used = self.fuel_mark.saturating_sub(left);
-        self.fuel_mark = left;
+        self.set_mark(left);
         match self.sandbox.as_deref_mut() {
             Some(sandbox) => sandbox.burn_gas(used.saturating_mul(GAS.wasm_instruction)),
             None => Ok(()),
@@ -192,7 +213,15 @@ pub(crate) fn host_state_get(
         if key_len < 0 {
             // A sandbox call: key_len is the function number.
             let params = read(caller, val_ref, val_len)?;
-            let result = sandbox_call(caller, key_len, &params)?;
+            let result = sandbox_call(caller, key_len, &params);
+            caller.data_mut().note(|| {
+                let shown = match &result {
+                    Ok(bytes) => show(bytes),
+                    Err(err) => format!("failed: {err}"),
+                };
+                HostCall::new(sandbox_name(key_len), show(&params), shown)
+            });
+            let result = result?;
             let len = result.len();
             caller.data_mut().cached = Some(result);
             return to_i32(len);
@@ -200,11 +229,19 @@ pub(crate) fn host_state_get(
         if val_len < 0 {
             let key = read(caller, key_ref, key_len)?;
             let found = with_sandbox(caller, |sandbox| sandbox.state_get(&key))?;
+            caller.data_mut().note(|| {
+                let answer = if found.is_some() { "yes" } else { "no" };
+                HostCall::new("state exists", show(&key), answer.into())
+            });
             return Ok(if found.is_some() { 0 } else { -1 });
         }
         if key_len > 0 {
             let key = read(caller, key_ref, key_len)?;
             let value = with_sandbox(caller, |sandbox| sandbox.state_get(&key))?;
+            caller.data_mut().note(|| {
+                let shown = value.as_deref().map_or_else(|| "(none)".into(), show);
+                HostCall::new("state get", show(&key), shown)
+            });
             caller.data_mut().cached = value;
         }
         let Some(cached) = caller.data_mut().cached.take() else {
@@ -213,6 +250,11 @@ pub(crate) fn host_state_get(
         let len = cached.len();
         let copy = usize::try_from(val_len).unwrap_or(0).min(len);
         let written = write(caller, val_ref, &cached[..copy]);
+        if key_len == 0 {
+            caller
+                .data_mut()
+                .note(|| HostCall::new("copy result", String::new(), show(&cached[..copy])));
+        }
         caller.data_mut().cached = Some(cached);
         written?;
         to_i32(len)
@@ -233,10 +275,18 @@ pub(crate) fn host_state_set(
         }
         let key = read(caller, key_ref, key_len)?;
         if val_len < 0 {
-            return with_sandbox(caller, |sandbox| sandbox.state_delete(&key));
+            with_sandbox(caller, |sandbox| sandbox.state_delete(&key))?;
+            caller
+                .data_mut()
+                .note(|| HostCall::new("state delete", show(&key), String::new()));
+            return Ok(());
         }
         let value = read(caller, val_ref, val_len)?;
-        with_sandbox(caller, |sandbox| sandbox.state_set(&key, &value))
+        with_sandbox(caller, |sandbox| sandbox.state_set(&key, &value))?;
+        caller
+            .data_mut()
+            .note(|| HostCall::new("state set", show(&key), show(&value)));
+        Ok(())
     })
 }
 
@@ -378,7 +428,7 @@ fn burn(caller: &mut Ctx<'_, '_>, gas: u64) -> Result<(), VmError> {
 fn refill(caller: &mut Ctx<'_, '_>) -> Result<(), VmError> {
     let state = caller.data_mut();
     let fuel = state.sandbox()?.gas_remaining() / GAS.wasm_instruction;
-    state.fuel_mark = fuel;
+    state.set_mark(fuel);
     set_fuel(caller, fuel)
 }
 
@@ -477,7 +527,70 @@ fn write(caller: &mut Ctx<'_, '_>, ptr: i32, bytes: &[u8]) -> Result<(), VmError
     Ok(())
 }
 
+/// `isc-playground.step(site)`, which only a traced module imports: the
+/// instruction at `site` is about to run (see `trace.rs`).
+pub(crate) fn trace_step(mut caller: Ctx<'_, '_>, site: i32) {
+    let state = caller.data_mut();
+    let fuel = state.fuel_mark;
+    if let (Some(tracer), Ok(site)) = (state.tracer.as_deref_mut(), u32::try_from(site)) {
+        tracer.step(site, fuel);
+    }
+}
+
 // --- the sandbox functions (`wasmlib::sandbox::FN_*`) ------------------------
+
+/// The sandbox functions' names, by number (−1 first).
+const SANDBOX_NAMES: [&str; 38] = [
+    "FN_ACCOUNT_ID",
+    "FN_ALLOWANCE",
+    "FN_BALANCE",
+    "FN_BALANCES",
+    "FN_BLOCK_CONTEXT",
+    "FN_CALL",
+    "FN_CALLER",
+    "FN_CHAIN_ID",
+    "FN_CHAIN_OWNER_ID",
+    "FN_CONTRACT",
+    "FN_DEPLOY_CONTRACT",
+    "FN_ENTROPY",
+    "FN_ESTIMATE_STORAGE_DEPOSIT",
+    "FN_EVENT",
+    "FN_LOG",
+    "FN_MINTED",
+    "FN_PANIC",
+    "FN_PARAMS",
+    "FN_POST",
+    "FN_REQUEST",
+    "FN_REQUEST_ID",
+    "FN_REQUEST_SENDER",
+    "FN_RESULTS",
+    "FN_SEND",
+    "FN_STATE_ANCHOR",
+    "FN_TIMESTAMP",
+    "FN_TRACE",
+    "FN_TRANSFER_ALLOWED",
+    "FN_UTILS_BECH32_DECODE",
+    "FN_UTILS_BECH32_ENCODE",
+    "FN_UTILS_BLS_ADDRESS",
+    "FN_UTILS_BLS_AGGREGATE",
+    "FN_UTILS_BLS_VALID",
+    "FN_UTILS_ED25519_ADDRESS",
+    "FN_UTILS_ED25519_VALID",
+    "FN_UTILS_HASH_BLAKE2B",
+    "FN_UTILS_HASH_NAME",
+    "FN_UTILS_HASH_SHA3",
+];
+
+/// Sandbox function `func`'s name (`FN_PARAMS`), or its number.
+fn sandbox_name(func: i32) -> String {
+    usize::try_from(-i64::from(func) - 1)
+        .ok()
+        .and_then(|i| SANDBOX_NAMES.get(i))
+        .map_or_else(
+            || format!("sandbox function {func}"),
+            |name| (*name).to_owned(),
+        )
+}
 
 /// The least a posted request's transfer carries, in base tokens, when it
 /// carries any: Wasp's host raises a smaller one to it.
@@ -578,6 +691,21 @@ fn suspend(caller: &mut Ctx<'_, '_>, val_ref: i32, val_len: i32) -> Result<i32, 
         burn(caller, GAS.sandbox_call)?;
         call_request(&params)
     })?;
+    let state = caller.data_mut();
+    state.note(|| {
+        let args = format!(
+            "contract {} entry {} params {}",
+            call.contract,
+            call.entry,
+            show(&call.params.to_bytes())
+        );
+        HostCall::new("FN_CALL", args, "(a nested call: its own trace)".into())
+    });
+    // The callee's trace node names the instruction that called it.
+    let at = state.tracer.as_deref().and_then(Tracer::last_step);
+    if let Some(sandbox) = state.sandbox.as_deref_mut() {
+        sandbox.mark_step(at);
+    }
     caller.data_mut().pending = Some(call);
     Err(wasmi::Error::new("waiting for a nested call"))
 }
@@ -595,7 +723,7 @@ pub(crate) fn resumed(
     let state = store.data_mut();
     state.cached = Some(bytes);
     let fuel = state.sandbox()?.gas_remaining() / GAS.wasm_instruction;
-    state.fuel_mark = fuel;
+    state.set_mark(fuel);
     fuel_global
         .set(
             &mut *store,
@@ -798,5 +926,26 @@ fn address_to_agent(address: &[u8]) -> Result<AgentId, VmError> {
         )),
         Some((32, _)) => Err(unsupported("sending to an Ethereum address on L1")),
         _ => Err(VmError::codec("invalid address type")),
+    }
+}
+
+#[cfg(test)]
+mod names_tests {
+    use super::*;
+
+    #[test]
+    fn sandbox_functions_are_named_as_wasmlib_names_them() {
+        for (func, name) in [
+            (FN_ACCOUNT_ID, "FN_ACCOUNT_ID"),
+            (FN_CALL, "FN_CALL"),
+            (FN_PARAMS, "FN_PARAMS"),
+            (FN_RESULTS, "FN_RESULTS"),
+            (FN_TRACE, "FN_TRACE"),
+            (FN_UTILS_HASH_SHA3, "FN_UTILS_HASH_SHA3"),
+        ] {
+            assert_eq!(sandbox_name(func), name);
+        }
+        assert_eq!(sandbox_name(-39), "sandbox function -39");
+        assert_eq!(sandbox_name(0), "sandbox function 0");
     }
 }

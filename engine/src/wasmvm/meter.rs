@@ -23,10 +23,91 @@
 //! so the host can set the fuel first. Nothing else changes: function,
 //! global, table and memory indices stay as they were (the two globals
 //! come after every other).
+//!
+//! [`instrument_traced`] does the same and also records what runs, for a
+//! debugger: before each instruction that executes it calls an added
+//! import, [`TRACE_MODULE`].[`TRACE_STEP`]`(site)`, where `site` indexes
+//! the [`Site`]s it returns. The import comes after the module's own, so
+//! every defined function's index moves up by one in the traced module
+//! (calls, exports, elements and `ref.func` follow; the name section is
+//! left out — read names from the module as deployed). The fuel count is
+//! the same: the added calls are not metered.
 
 use std::ops::Range;
+use wasm_encoder::reencode::Reencode;
 use wasm_encoder::{BlockType, ConstExpr, Encode, ExportKind, GlobalType, Instruction, ValType};
 use wasmparser::{Operator, Parser, Payload, TypeRef};
+
+/// The module of the import a traced module calls before each instruction.
+pub(crate) const TRACE_MODULE: &str = "isc-playground";
+/// Its name: `step(site: i32)`.
+pub(crate) const TRACE_STEP: &str = "step";
+
+/// One instruction of a traced module: what a recorded step points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Site {
+    /// Its function, by index in the module as deployed.
+    pub(crate) func: u32,
+    /// Its byte offset in the module as deployed.
+    pub(crate) offset: u32,
+    /// The fuel it burns (a function's first instruction also carries the
+    /// function's own 1).
+    pub(crate) cost: u8,
+    /// The function's first instruction: the call entered it.
+    pub(crate) entry: bool,
+    /// It leaves the function: its final `end`, `return`, a tail call.
+    pub(crate) leaves: bool,
+}
+
+/// The tracing half of a traced rewrite.
+struct Tracing {
+    /// Functions the module imports (the step import's index).
+    imported: u32,
+    /// The function whose body is being rewritten.
+    func: u32,
+    sites: Vec<Site>,
+}
+
+impl Tracing {
+    /// A function index of the module as deployed, in the traced module.
+    fn shift(&self, func: u32) -> u32 {
+        if func >= self.imported {
+            func + 1
+        } else {
+            func
+        }
+    }
+
+    /// Writes `op` (read as `raw`), its function index shifted.
+    fn emit(&self, out: &mut Vec<u8>, op: &Operator<'_>, raw: &[u8]) {
+        match *op {
+            Operator::Call { function_index } => {
+                Instruction::Call(self.shift(function_index)).encode(out);
+            }
+            Operator::ReturnCall { function_index } => {
+                Instruction::ReturnCall(self.shift(function_index)).encode(out);
+            }
+            Operator::RefFunc { function_index } => {
+                Instruction::RefFunc(self.shift(function_index)).encode(out);
+            }
+            _ => out.extend_from_slice(raw),
+        }
+    }
+}
+
+/// Re-encodes sections with function indices shifted past the step import.
+struct Shift(u32);
+
+impl Reencode for Shift {
+    type Error = std::convert::Infallible;
+
+    fn function_index(
+        &mut self,
+        func: u32,
+    ) -> Result<u32, wasm_encoder::reencode::Error<Self::Error>> {
+        Ok(if func >= self.0 { func + 1 } else { func })
+    }
+}
 
 /// The exported global holding the fuel left (`i64`, mutable).
 pub(crate) const FUEL_GLOBAL: &str = "isc-playground:fuel";
@@ -39,9 +120,12 @@ pub(crate) const START_EXPORT: &str = "isc-playground:start";
 /// function, 2 for being called).
 pub(crate) const CALL_FROM_HOST: u64 = 2;
 
+const TYPE_SECTION: u8 = 1;
+const IMPORT_SECTION: u8 = 2;
 const GLOBAL_SECTION: u8 = 6;
 const EXPORT_SECTION: u8 = 7;
 const START_SECTION: u8 = 8;
+const ELEMENT_SECTION: u8 = 9;
 const CODE_SECTION: u8 = 10;
 
 /// Where a section goes in a module (custom sections stay where they are).
@@ -159,6 +243,7 @@ fn body(
     wasm: &[u8],
     function: &wasmparser::FunctionBody<'_>,
     globals: Globals,
+    mut trace: Option<&mut Tracing>,
 ) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     let mut operators = function.get_operators_reader().map_err(|e| e.to_string())?;
@@ -171,28 +256,68 @@ fn body(
     let mut pending = 0u64;
     // While unreachable: how many blocks deep into the dead code we are.
     let mut dead: Option<u32> = None;
+    // How many blocks deep the live code is (0: the function's own).
+    let mut depth = 0u32;
+    let mut first = true;
+    let emit = |out: &mut Vec<u8>, trace: &Option<&mut Tracing>, op: &Operator<'_>, raw: &[u8]| {
+        match trace {
+            Some(trace) => trace.emit(out, op, raw),
+            None => out.extend_from_slice(raw),
+        }
+    };
     while !operators.eof() {
         let (op, start) = operators.read_with_offset().map_err(|e| e.to_string())?;
         let raw = slice(wasm, start..operators.original_position())?;
-        if let Some(depth) = dead.as_mut() {
-            match op {
-                Operator::Block { .. }
+        let opens = matches!(
+            op,
+            Operator::Block { .. }
                 | Operator::Loop { .. }
                 | Operator::If { .. }
-                | Operator::TryTable { .. } => *depth += 1,
-                Operator::Else if *depth == 0 => dead = None,
-                Operator::End if *depth == 0 => dead = None,
-                Operator::End => *depth -= 1,
+                | Operator::TryTable { .. }
+        );
+        if let Some(dead_depth) = dead.as_mut() {
+            match op {
+                _ if opens => *dead_depth += 1,
+                Operator::Else if *dead_depth == 0 => dead = None,
+                Operator::End if *dead_depth == 0 => {
+                    dead = None;
+                    depth = depth.saturating_sub(1);
+                }
+                Operator::End => *dead_depth -= 1,
                 _ => {}
             }
-            out.extend_from_slice(raw);
+            emit(&mut out, &trace, &op, raw);
             continue;
+        }
+        if let Some(trace) = trace.as_deref_mut() {
+            let site = Site {
+                func: trace.func,
+                offset: u32::try_from(start).map_err(|_| "offset")?,
+                cost: u8::try_from(cost(&op)).unwrap_or(1) + u8::from(first),
+                entry: first,
+                leaves: matches!(
+                    op,
+                    Operator::Return
+                        | Operator::ReturnCall { .. }
+                        | Operator::ReturnCallIndirect { .. }
+                ) || (matches!(op, Operator::End) && depth == 0),
+            };
+            let id = i32::try_from(trace.sites.len()).map_err(|_| "too many instructions")?;
+            trace.sites.push(site);
+            Instruction::I32Const(id).encode(&mut out);
+            Instruction::Call(trace.imported).encode(&mut out);
+        }
+        first = false;
+        if opens {
+            depth += 1;
+        } else if matches!(op, Operator::End) {
+            depth = depth.saturating_sub(1);
         }
         pending += cost(&op);
         if ends_run(&op) {
             globals.charge(&mut out, std::mem::take(&mut pending));
         }
-        out.extend_from_slice(raw);
+        emit(&mut out, &trace, &op, raw);
         if matches!(op, Operator::Loop { .. }) {
             globals.check(&mut out);
         }
@@ -227,46 +352,150 @@ fn entries(content: &[u8], offset: u64) -> Result<(u32, &[u8]), String> {
 /// A message if the module cannot be read (it was validated: this means a
 /// construct the rewriter does not handle).
 pub(crate) fn instrument(wasm: &[u8]) -> Result<Vec<u8>, String> {
-    // First pass: how many globals there are, and the start function.
-    let mut imported_globals = 0u32;
-    let mut defined_globals = 0u32;
-    let mut start = None;
+    rewrite(wasm, None)
+}
+
+/// [`instrument`], and each instruction that executes first calls the
+/// step import with its [`Site`]'s index (see the module documentation).
+///
+/// # Errors
+/// As [`instrument`].
+pub(crate) fn instrument_traced(wasm: &[u8]) -> Result<(Vec<u8>, Vec<Site>), String> {
+    let mut tracing = Tracing {
+        imported: 0,
+        func: 0,
+        sites: Vec::new(),
+    };
+    let module = rewrite(wasm, Some(&mut tracing))?;
+    Ok((module, tracing.sites))
+}
+
+/// What a module has, read before it is rewritten.
+#[derive(Default)]
+struct Census {
+    imported_globals: u32,
+    defined_globals: u32,
+    imported_funcs: u32,
+    types: u32,
+    start: Option<u32>,
+}
+
+fn census(wasm: &[u8]) -> Result<Census, String> {
+    let mut census = Census::default();
     for payload in Parser::new(0).parse_all(wasm) {
         match payload.map_err(|e| e.to_string())? {
+            Payload::TypeSection(types) => {
+                for group in types {
+                    let group = group.map_err(|e| e.to_string())?;
+                    census.types += u32::try_from(group.types().len()).map_err(|_| "types")?;
+                }
+            }
             Payload::ImportSection(imports) => {
                 for import in imports.into_imports() {
-                    if matches!(import.map_err(|e| e.to_string())?.ty, TypeRef::Global(_)) {
-                        imported_globals += 1;
+                    match import.map_err(|e| e.to_string())?.ty {
+                        TypeRef::Global(_) => census.imported_globals += 1,
+                        TypeRef::Func(_) => census.imported_funcs += 1,
+                        _ => {}
                     }
                 }
             }
-            Payload::GlobalSection(globals) => defined_globals = globals.count(),
-            Payload::StartSection { func, .. } => start = Some(func),
+            Payload::GlobalSection(globals) => census.defined_globals = globals.count(),
+            Payload::StartSection { func, .. } => census.start = Some(func),
             _ => {}
         }
     }
-    let first_new = imported_globals + defined_globals;
+    Ok(census)
+}
+
+/// The sections a rewrite adds to, each written once: merged into the
+/// module's own, or on its own where the module has none.
+struct Added {
+    /// Per section id: its new entries and how many.
+    entries: Vec<(u8, u32, Vec<u8>)>,
+    written: Vec<u8>,
+}
+
+impl Added {
+    fn new() -> Self {
+        Self {
+            entries: Vec::new(),
+            written: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, id: u8, count: u32, bytes: Vec<u8>) {
+        self.entries.push((id, count, bytes));
+    }
+
+    fn get(&self, id: u8) -> Option<(u32, &[u8])> {
+        self.entries
+            .iter()
+            .find(|(i, _, _)| *i == id)
+            .map(|(_, count, bytes)| (*count, bytes.as_slice()))
+    }
+
+    /// Writes section `id` from the module's entries (`count`, `rest`)
+    /// and the added ones.
+    fn merge(&mut self, out: &mut Vec<u8>, id: u8, count: u32, rest: &[u8]) {
+        let (more, bytes) = self.get(id).unwrap_or((0, &[]));
+        let mut merged = Vec::new();
+        (count + more).encode(&mut merged);
+        merged.extend_from_slice(rest);
+        merged.extend_from_slice(bytes);
+        section(out, id, &merged);
+        self.written.push(id);
+    }
+
+    /// Writes the added sections the module lacks that go before a
+    /// section of rank `before`.
+    fn fill(&mut self, out: &mut Vec<u8>, before: u8) {
+        let mut ids: Vec<u8> = self.entries.iter().map(|(id, _, _)| *id).collect();
+        ids.sort_by_key(|id| rank(*id));
+        for id in ids {
+            if !self.written.contains(&id) && before > rank(id) {
+                self.merge(out, id, 0, &[]);
+            }
+        }
+    }
+}
+
+fn rewrite(wasm: &[u8], mut trace: Option<&mut Tracing>) -> Result<Vec<u8>, String> {
+    let census = census(wasm)?;
+    let first_new = census.imported_globals + census.defined_globals;
     let globals = Globals {
         fuel: first_new,
         out_of_fuel: first_new + 1,
     };
-    let new_globals = {
+    let traced = trace.is_some();
+    let shift = |func: u32| {
+        if traced && func >= census.imported_funcs {
+            func + 1
+        } else {
+            func
+        }
+    };
+    let mut added = Added::new();
+    let new_globals = [
+        (ValType::I64, ConstExpr::i64_const(0)),
+        (ValType::I32, ConstExpr::i32_const(0)),
+    ]
+    .map(|(val_type, init)| {
+        let ty = GlobalType {
+            val_type,
+            mutable: true,
+            shared: false,
+        };
+        (ty, init)
+    });
+    {
         let mut out = Vec::new();
-        for (val_type, init) in [
-            (ValType::I64, ConstExpr::i64_const(0)),
-            (ValType::I32, ConstExpr::i32_const(0)),
-        ] {
-            let ty = GlobalType {
-                val_type,
-                mutable: true,
-                shared: false,
-            };
+        for (ty, init) in &new_globals {
             ty.encode(&mut out);
             init.encode(&mut out);
         }
-        out
-    };
-    let new_exports = {
+        added.add(GLOBAL_SECTION, 2, out);
+    }
+    {
         let mut out = Vec::new();
         let mut export = |name: &str, kind: ExportKind, index: u32| {
             name.encode(&mut out);
@@ -275,41 +504,36 @@ pub(crate) fn instrument(wasm: &[u8]) -> Result<Vec<u8>, String> {
         };
         export(FUEL_GLOBAL, ExportKind::Global, globals.fuel);
         export(OUT_OF_FUEL_GLOBAL, ExportKind::Global, globals.out_of_fuel);
-        if let Some(func) = start {
-            export(START_EXPORT, ExportKind::Func, func);
+        if let Some(func) = census.start {
+            export(START_EXPORT, ExportKind::Func, shift(func));
         }
-        out
-    };
-    let added_exports = if start.is_some() { 3 } else { 2 };
+        added.add(EXPORT_SECTION, 2 + u32::from(census.start.is_some()), out);
+    }
+    if let Some(trace) = trace.as_deref_mut() {
+        trace.imported = census.imported_funcs;
+        trace.func = census.imported_funcs;
+        // `(func (param i32))`, after the module's own types.
+        added.add(TYPE_SECTION, 1, vec![0x60, 1, 0x7f, 0]);
+        let mut import = Vec::new();
+        TRACE_MODULE.encode(&mut import);
+        TRACE_STEP.encode(&mut import);
+        import.push(0x00);
+        census.types.encode(&mut import);
+        added.add(IMPORT_SECTION, 1, import);
+    }
 
     let mut out = b"\0asm\x01\0\0\0".to_vec();
-    let (mut wrote_globals, mut wrote_exports) = (false, false);
     let mut code: Option<(Vec<u8>, u32)> = None;
-    // Adds the globals or exports sections a module lacks, in their place.
-    let fill =
-        |out: &mut Vec<u8>, before: u8, wrote_globals: &mut bool, wrote_exports: &mut bool| {
-            if !*wrote_globals && before > rank(GLOBAL_SECTION) {
-                let mut content = Vec::new();
-                2u32.encode(&mut content);
-                content.extend_from_slice(&new_globals);
-                section(out, GLOBAL_SECTION, &content);
-                *wrote_globals = true;
-            }
-            if !*wrote_exports && before > rank(EXPORT_SECTION) {
-                let mut content = Vec::new();
-                added_exports.encode(&mut content);
-                content.extend_from_slice(&new_exports);
-                section(out, EXPORT_SECTION, &content);
-                *wrote_exports = true;
-            }
-        };
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload.map_err(|e| e.to_string())?;
         if let Payload::CodeSectionEntry(function) = &payload {
             let (bodies, count) = code
                 .as_mut()
                 .ok_or("a function body outside the code section")?;
-            bodies.extend(body(wasm, function, globals)?);
+            bodies.extend(body(wasm, function, globals, trace.as_deref_mut())?);
+            if let Some(trace) = trace.as_deref_mut() {
+                trace.func += 1;
+            }
             *count -= 1;
             if *count == 0 {
                 let (content, _) = code.take().unwrap_or_default();
@@ -322,30 +546,62 @@ pub(crate) fn instrument(wasm: &[u8]) -> Result<Vec<u8>, String> {
         };
         let content = slice(wasm, range.clone())?;
         if id != 0 {
-            fill(&mut out, rank(id), &mut wrote_globals, &mut wrote_exports);
+            added.fill(&mut out, rank(id));
         }
-        match id {
-            GLOBAL_SECTION => {
+        match (id, &payload) {
+            (TYPE_SECTION | IMPORT_SECTION | GLOBAL_SECTION, _)
+                if !traced || id != GLOBAL_SECTION =>
+            {
                 let (count, rest) = entries(content, range.start)?;
-                let mut merged = Vec::new();
-                (count + 2).encode(&mut merged);
-                merged.extend_from_slice(rest);
-                merged.extend_from_slice(&new_globals);
-                section(&mut out, GLOBAL_SECTION, &merged);
-                wrote_globals = true;
+                added.merge(&mut out, id, count, rest);
             }
-            EXPORT_SECTION => {
+            // Traced: `ref.func` in initialisers follows the shift.
+            (GLOBAL_SECTION, Payload::GlobalSection(reader)) => {
+                let mut globals_out = wasm_encoder::GlobalSection::new();
+                Shift(census.imported_funcs)
+                    .parse_global_section(&mut globals_out, reader.clone())
+                    .map_err(|e| e.to_string())?;
+                for (ty, init) in &new_globals {
+                    globals_out.global(*ty, init);
+                }
+                out.push(GLOBAL_SECTION);
+                globals_out.encode(&mut out);
+                added.written.push(GLOBAL_SECTION);
+            }
+            (EXPORT_SECTION, Payload::ExportSection(reader)) if traced => {
+                let mut rest = Vec::new();
+                for export in reader.clone() {
+                    let export = export.map_err(|e| e.to_string())?;
+                    export.name.encode(&mut rest);
+                    let kind = ExportKind::from(export.kind);
+                    kind.encode(&mut rest);
+                    let index = if kind == ExportKind::Func {
+                        shift(export.index)
+                    } else {
+                        export.index
+                    };
+                    index.encode(&mut rest);
+                }
+                added.merge(&mut out, id, reader.count(), &rest);
+            }
+            (EXPORT_SECTION, _) => {
                 let (count, rest) = entries(content, range.start)?;
-                let mut merged = Vec::new();
-                (count + added_exports).encode(&mut merged);
-                merged.extend_from_slice(rest);
-                merged.extend_from_slice(&new_exports);
-                section(&mut out, EXPORT_SECTION, &merged);
-                wrote_exports = true;
+                added.merge(&mut out, id, count, rest);
             }
+            (ELEMENT_SECTION, Payload::ElementSection(reader)) if traced => {
+                let mut elements = wasm_encoder::ElementSection::new();
+                Shift(census.imported_funcs)
+                    .parse_element_section(&mut elements, reader.clone())
+                    .map_err(|e| e.to_string())?;
+                out.push(ELEMENT_SECTION);
+                elements.encode(&mut out);
+            }
+            // Names index the module as deployed; a traced module goes
+            // without (its reader takes them from the deployed one).
+            (0, Payload::CustomSection(custom)) if traced && custom.name() == "name" => {}
             // Run by the host, after it sets the fuel.
-            START_SECTION => {}
-            CODE_SECTION => {
+            (START_SECTION, _) => {}
+            (CODE_SECTION, _) => {
                 let Payload::CodeSectionStart { count, .. } = payload else {
                     return Err("a code section without its count".into());
                 };
@@ -361,7 +617,7 @@ pub(crate) fn instrument(wasm: &[u8]) -> Result<Vec<u8>, String> {
             _ => section(&mut out, id, content),
         }
     }
-    fill(&mut out, u8::MAX, &mut wrote_globals, &mut wrote_exports);
+    added.fill(&mut out, u8::MAX);
     if code.is_some() {
         return Err("the code section ends before its last function body".into());
     }
@@ -530,5 +786,22 @@ mod tests {
             }
         }
         names
+    }
+}
+
+#[cfg(test)]
+mod traced_tests {
+    use super::*;
+
+    #[test]
+    fn every_example_traces_into_a_valid_module() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/examples");
+        for name in ["inccounter", "testcore", "erc20", "fairroulette"] {
+            let wasm = std::fs::read(dir.join(name).join(format!("{name}.wasm"))).expect("example");
+            let (traced, sites) = instrument_traced(&wasm).expect("traces");
+            assert!(!sites.is_empty());
+            wasmi::Module::validate(&wasmi::Engine::default(), &traced)
+                .unwrap_or_else(|err| panic!("{name}: {err}"));
+        }
     }
 }

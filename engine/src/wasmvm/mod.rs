@@ -6,6 +6,7 @@
 mod host;
 mod meter;
 mod processor;
+mod trace;
 pub mod utils;
 
 pub use processor::WasmFactory;

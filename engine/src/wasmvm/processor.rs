@@ -9,12 +9,17 @@
 
 use super::WasmLimits;
 use super::host::{self, HostState};
-use super::meter::{CALL_FROM_HOST, FUEL_GLOBAL, OUT_OF_FUEL_GLOBAL, START_EXPORT};
+use super::meter::{
+    CALL_FROM_HOST, FUEL_GLOBAL, OUT_OF_FUEL_GLOBAL, START_EXPORT, Site, TRACE_MODULE, TRACE_STEP,
+};
+use super::trace::Tracer;
 use crate::Hname;
 use crate::codec::Dict;
 use crate::vm::{
     EntryPointInfo, GAS, Processor, ProcessorFactory, Sandbox, Step, Suspended, VmError, VmType,
 };
+use std::cell::OnceCell;
+use std::rc::Rc;
 use wasmi::errors::ErrorKind;
 use wasmi::{
     Engine, ExternType, Instance, Linker, Module, Store, TrapCode, TypedResumableCall,
@@ -61,6 +66,8 @@ impl ProcessorFactory for WasmFactory {
         let mut processor = WasmProcessor {
             engine: self.engine.clone(),
             module,
+            program: Rc::from(program),
+            traced: OnceCell::new(),
             limits: self.limits,
             entry_points: Vec::new(),
             indices: Vec::new(),
@@ -190,10 +197,18 @@ fn check_interface(module: &Module) -> Result<(), VmError> {
     Ok(())
 }
 
+/// A module compiled to record what runs, and where each instruction is.
+type Traced = (Module, Rc<[Site]>);
+
 /// A loaded WasmLib contract.
 struct WasmProcessor {
     engine: Engine,
     module: Module,
+    /// The module as deployed (a debugger's trace reads it).
+    program: Rc<[u8]>,
+    /// The module rewritten to record what runs, compiled on the first
+    /// traced call, with its instructions' sites.
+    traced: OnceCell<Result<Traced, String>>,
     limits: WasmLimits,
     entry_points: Vec<EntryPointInfo>,
     indices: Vec<(Hname, i32)>,
@@ -248,7 +263,7 @@ impl WasmProcessor {
         index: Option<i32>,
         fuel: u64,
     ) -> (Result<(), Failure>, u64) {
-        let (instance, globals) = match self.prepare(store, fuel) {
+        let (instance, globals) = match self.prepare(store, &self.module, fuel) {
             Ok(prepared) => prepared,
             Err(failure) => return (Err(failure), fuel),
         };
@@ -262,10 +277,13 @@ impl WasmProcessor {
     fn prepare(
         &self,
         store: &mut Store<HostState<'_>>,
+        module: &Module,
         fuel: u64,
     ) -> Result<(Instance, (wasmi::Global, wasmi::Global)), Failure> {
-        store.data_mut().fuel_mark = fuel;
-        let instance = self.instantiate(store).map_err(Failure::Instantiate)?;
+        store.data_mut().set_mark(fuel);
+        let instance = self
+            .instantiate(store, module)
+            .map_err(Failure::Instantiate)?;
         let global = |name: &str| instance.get_global(&*store, name);
         let (Some(fuel_global), Some(flag)) = (global(FUEL_GLOBAL), global(OUT_OF_FUEL_GLOBAL))
         else {
@@ -278,11 +296,16 @@ impl WasmProcessor {
         Ok((instance, (fuel_global, flag)))
     }
 
-    /// The module's instance, its host functions linked (no start function:
-    /// the metered module exports it instead).
+    /// An instance of `module` (the deployed one or the traced one), its
+    /// host functions linked (no start function: the metered module
+    /// exports it instead).
     /// Kept out of line: its frame is not on the stack while the guest runs.
     #[inline(never)]
-    fn instantiate(&self, store: &mut Store<HostState<'_>>) -> Result<Instance, wasmi::Error> {
+    fn instantiate(
+        &self,
+        store: &mut Store<HostState<'_>>,
+        module: &Module,
+    ) -> Result<Instance, wasmi::Error> {
         let mut linker = Linker::new(&self.engine);
         linker
             .func_wrap("WasmLib", "hostStateGet", host::host_state_get)
@@ -292,7 +315,24 @@ impl WasmProcessor {
             })
             .and_then(|linker| linker.func_wrap("env", "abort", host::abort))
             .map_err(wasmi::Error::from)?;
-        linker.instantiate_and_start(&mut *store, &self.module)
+        if store.data().tracer.is_some() {
+            linker.func_wrap(TRACE_MODULE, TRACE_STEP, host::trace_step)?;
+        }
+        linker.instantiate_and_start(&mut *store, module)
+    }
+
+    /// The traced module and its sites, compiled on first use.
+    fn traced(&self) -> Result<(&Module, Rc<[Site]>), String> {
+        let traced = self.traced.get_or_init(|| {
+            let (wasm, sites) = super::meter::instrument_traced(&self.program)?;
+            let module = Module::new(&self.engine, &wasm[..])
+                .map_err(|err| format!("tracing the module: {err}"))?;
+            Ok((module, Rc::from(sites)))
+        });
+        match traced {
+            Ok((module, sites)) => Ok((module, Rc::clone(sites))),
+            Err(err) => Err(err.clone()),
+        }
     }
 }
 
@@ -374,8 +414,21 @@ impl Processor for WasmProcessor {
             Ok(ready) => ready,
             Err(err) => return Step::Done(Err(err), ctx),
         };
-        let mut store = self.store(HostState::new(Some(ctx), &self.limits));
-        let (globals, outcome) = match self.begin(&mut store, index, fuel) {
+        // Recorded for a debugger: the traced module (a module that cannot
+        // be traced runs as it is).
+        let room = ctx.trace_steps();
+        let traced = (room > 0).then(|| self.traced().ok()).flatten();
+        let module = traced.as_ref().map_or(&self.module, |(module, _)| module);
+        let mut state = HostState::new(Some(ctx), &self.limits);
+        if let Some((_, sites)) = &traced {
+            state.tracer = Some(Box::new(Tracer::new(
+                Rc::clone(sites),
+                Rc::clone(&self.program),
+                room,
+            )));
+        }
+        let mut store = self.store(state);
+        let (globals, outcome) = match self.begin(&mut store, module, index, fuel) {
             Ok(begun) => begun,
             Err((failure, left)) => return finish(store, Err(failure), left, &self.limits),
         };
@@ -397,11 +450,12 @@ impl WasmProcessor {
     fn begin(
         &self,
         store: &mut Store<HostState<'_>>,
+        module: &Module,
         index: i32,
         fuel: u64,
     ) -> Result<(Globals, Outcome), (Failure, u64)> {
         let (instance, globals) = self
-            .prepare(store, fuel)
+            .prepare(store, module, fuel)
             .map_err(|failure| (failure, fuel))?;
         if let Ok(start) = instance.get_typed_func::<(), ()>(&*store, START_EXPORT)
             && let Err(err) = start.call(&mut *store, ())
@@ -463,7 +517,11 @@ impl<'s> Suspended<'s> for Waiting<'s> {
             globals,
             limits,
         } = *self;
+        let room = ctx.trace_steps();
         store.data_mut().lend(ctx);
+        if let Some(tracer) = store.data_mut().tracer.as_deref_mut() {
+            tracer.resize(room);
+        }
         let outcome =
             match result.and_then(|results| host::resumed(&mut store, globals.0, &results)) {
                 Ok(len) => invocation
@@ -492,9 +550,12 @@ fn settle<'s>(
         Ok(TypedResumableCall::Finished(())) => Ok(()),
         Ok(TypedResumableCall::HostTrap(invocation)) => match store.data_mut().pending.take() {
             Some(call) => {
-                let Some(ctx) = store.data_mut().take_back() else {
+                let state = store.data_mut();
+                let recorded = state.tracer.as_deref_mut().map_or(0, Tracer::unreported);
+                let Some(ctx) = state.take_back() else {
                     unreachable!("a call's store holds its sandbox");
                 };
+                ctx.traced_steps(recorded);
                 let waiting = Waiting {
                     store,
                     invocation,
@@ -541,9 +602,14 @@ fn finish<'s>(
             }
         }),
     };
+    let tracer = state.tracer.take();
     let Some(ctx) = state.take_back() else {
         unreachable!("a call's store holds its sandbox");
     };
+    if let Some(mut tracer) = tracer {
+        ctx.traced_steps(tracer.unreported());
+        ctx.trace_detail(tracer.detail());
+    }
     Step::Done(result, ctx)
 }
 

@@ -408,6 +408,54 @@ fn crossvm_solidity_increments_the_wasm_counter_through_the_magic_contract() {
 }
 
 #[test]
+fn a_traced_cross_vm_call_records_both_vms_and_where_each_call_was_made() {
+    let mut chain = chain();
+    let receipt = chain
+        .deploy(
+            alice(),
+            "inccounter",
+            &VmType::WASM,
+            &wasm_example("inccounter"),
+            Dict::new(),
+        )
+        .expect("accepted");
+    ok(&receipt);
+    deploy(&mut chain, "CrossVM", json!([]));
+    let request = Request::new(alice(), "crossvm", "increment").param("args", args(json!(["2"])));
+    let plain = chain.simulate(request.clone()).expect("runs");
+    let traced = chain.trace(request, 100_000).expect("runs");
+    assert_eq!(
+        traced.gas_burned, plain.gas_burned,
+        "recording is invisible"
+    );
+    assert_eq!(traced.results, plain.results);
+    let detail = traced.trace.detail.as_ref().expect("EVM detail");
+    let evm_steps = detail["evm_steps"].as_array().expect("EVM steps recorded");
+    // Each Wasm callee names the EVM instruction (a CALL to the magic
+    // contract) that made it, and records its own instructions.
+    let first = &traced.trace.calls[0];
+    assert_eq!(first.vm, VmType::WASM);
+    let first_detail = first.detail.as_ref().expect("Wasm detail");
+    let at = first_detail["at_step"].as_u64().expect("at_step");
+    let caller = &evm_steps[usize::try_from(at).expect("small")];
+    assert_eq!(caller["op"], "CALL", "{caller}");
+    assert!(
+        !first_detail["wasm_steps"]
+            .as_array()
+            .expect("Wasm steps")
+            .is_empty()
+    );
+    let ats: Vec<u64> = traced
+        .trace
+        .calls
+        .iter()
+        .filter_map(|c| c.detail.as_ref()?.get("at_step")?.as_u64())
+        .collect();
+    assert_eq!(ats.len(), traced.trace.calls.len());
+    assert!(ats.windows(2).all(|w| w[0] < w[1]), "in order: {ats:?}");
+}
+
+#[test]
 fn a_failing_cross_vm_call_reverts_both_sides() {
     let mut chain = chain();
     deploy(&mut chain, "CrossVM", json!([]));

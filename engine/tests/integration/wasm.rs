@@ -588,3 +588,121 @@ fn fairroulette_pays_from_entropy_and_replays_identically() {
         VmError::panic("fairroulette: bet on a number from 1 to 8")
     );
 }
+
+/// The steps a traced receipt's node recorded, as JSON.
+fn wasm_steps(node: &isc_engine::CallTrace) -> Vec<serde_json::Value> {
+    node.detail
+        .as_ref()
+        .and_then(|d| d.get("wasm_steps"))
+        .and_then(serde_json::Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The host calls' names a step list made, in order.
+fn host_names(steps: &[serde_json::Value]) -> Vec<String> {
+    steps
+        .iter()
+        .filter_map(|s| s.get("host")?.as_array())
+        .flatten()
+        .filter_map(|h| Some(h.get("name")?.as_str()?.to_owned()))
+        .collect()
+}
+
+#[test]
+fn tracing_a_wasm_call_records_what_ran_and_changes_nothing() {
+    let mut chain = testcore_chain();
+    let requests = [
+        Request::new(alice(), "inccounter", "increment"),
+        Request::new(alice(), "inccounter", "callIncrement"),
+        Request::new(alice(), "testcore", "testFibonacci")
+            .params(Dict::new().with("n", 12u64.to_le_bytes())),
+        Request::new(alice(), "testcore", "testPanic"),
+    ];
+    for request in requests {
+        let before = chain.state_hash();
+        let plain = chain.simulate(request.clone()).expect("runs");
+        let traced = chain.trace(request.clone(), 200_000).expect("runs");
+        assert_eq!(chain.state_hash(), before, "a trace changes nothing");
+        // The same gas, results and error: recording is invisible.
+        assert_eq!(traced.gas_burned, plain.gas_burned, "{:?}", request.entry);
+        assert_eq!(traced.results, plain.results);
+        assert_eq!(traced.error, plain.error);
+        let node = &traced.trace;
+        let steps = wasm_steps(node);
+        assert!(!steps.is_empty(), "{:?}", node.detail);
+        assert_eq!(steps[0]["depth"], 0);
+        // Gas left only goes down, and the first step has the call's fuel.
+        let gas: Vec<u64> = steps.iter().filter_map(|s| s["gas"].as_u64()).collect();
+        assert_eq!(gas.len(), steps.len());
+        assert!(gas.windows(2).all(|w| w[0] >= w[1]), "gas left only falls");
+        assert!(
+            steps
+                .iter()
+                .all(|s| s["op"].as_str().is_some_and(|op| !op.is_empty()))
+        );
+        assert!(wasm_steps(&plain.trace).is_empty(), "only traces record");
+    }
+
+    // Host calls come decoded, by name; the nested call names the step
+    // that made it.
+    let traced = chain
+        .trace(
+            Request::new(alice(), "inccounter", "callIncrement"),
+            200_000,
+        )
+        .expect("runs");
+    let node = &traced.trace;
+    let steps = wasm_steps(node);
+    let names = host_names(&steps);
+    assert!(names.iter().any(|n| n == "FN_CALL"), "{names:?}");
+    assert!(
+        names.iter().any(|n| n == "FN_CONTRACT" || n == "FN_PARAMS"),
+        "{names:?}"
+    );
+    let at = node.calls[0]
+        .detail
+        .as_ref()
+        .and_then(|d| d.get("at_step"))
+        .and_then(serde_json::Value::as_u64)
+        .expect("the callee names the calling step");
+    let caller_step = &steps[usize::try_from(at).expect("small")];
+    assert_eq!(host_names(std::slice::from_ref(caller_step)), ["FN_CALL"]);
+    let inner = wasm_steps(&node.calls[0]);
+    assert!(
+        host_names(&inner).iter().any(|n| n == "state set"),
+        "{:?}",
+        host_names(&inner)
+    );
+    // Function names come from the name section (or the exports).
+    let functions = node
+        .detail
+        .as_ref()
+        .and_then(|d| d.get("wasm_functions"))
+        .expect("names");
+    assert!(
+        functions
+            .as_object()
+            .is_some_and(|f| f.values().any(|n| n == "on_call")),
+        "{functions}"
+    );
+
+    // A budget bounds what is recorded, all calls together.
+    let traced = chain
+        .trace(Request::new(alice(), "inccounter", "callIncrement"), 50)
+        .expect("runs");
+    let node = &traced.trace;
+    let recorded = wasm_steps(node).len()
+        + node
+            .calls
+            .iter()
+            .map(|c| wasm_steps(c).len())
+            .sum::<usize>();
+    assert!(recorded <= 50 && recorded > 0, "{recorded}");
+    let total = node
+        .detail
+        .as_ref()
+        .and_then(|d| d["wasm_steps_total"].as_u64())
+        .expect("total");
+    assert!(total > 50, "{total}");
+}
