@@ -126,7 +126,8 @@ pub enum Command {
         /// The request's gas budget (the default when absent).
         gas_budget: Option<u64>,
         /// Simulate the request instead (the chain stays as it is),
-        /// recording up to this many EVM instructions in its trace.
+        /// recording up to this many instructions, of every VM, in its
+        /// trace.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         trace: Option<u32>,
         /// For a view: call it on the state after this block (time
@@ -184,6 +185,15 @@ pub enum Command {
     RevertTo {
         /// The block to keep as the last one.
         block: u32,
+    },
+    /// The request a person posted to form block `block`, run again on
+    /// the chain as it was before it with up to `steps` instructions
+    /// recorded (the chain stays as it is): a past request, debugged.
+    TracePast {
+        /// The block.
+        block: u32,
+        /// The most instructions to record.
+        steps: u32,
     },
     /// The chain as it was after block `block` (time travel), or now.
     ViewAt {

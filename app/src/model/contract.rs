@@ -595,63 +595,181 @@ pub fn show_results(vm: &VmType, entry: &Entry, results: &Dict) -> Vec<(String, 
         .collect()
 }
 
-/// One executed EVM instruction of an opcode trace.
+/// One executed instruction of a recorded trace: an EVM opcode, or a Wasm
+/// instruction (then `func` names its function, and `host` holds the host
+/// calls it made).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct OpStep {
-    /// Call depth (the transaction's own call is 0).
+    /// Call depth (the request's own call is 0): EVM frames, Wasm
+    /// functions, and calls across VMs all count.
     pub depth: u32,
-    /// Program counter.
+    /// Program counter (EVM), or byte offset in the module (Wasm).
     pub pc: u64,
-    /// The opcode's name.
+    /// The opcode's name, or the Wasm instruction in text form.
     pub op: String,
     /// Gas left before it.
     pub gas: u64,
-    /// The top of the stack, topmost first.
+    /// The top of the stack, topmost first (EVM).
+    #[serde(default)]
     pub stack: Vec<String>,
-    /// The frame it runs in (its index among the trace's EVM frames).
+    /// The EVM frame it runs in (its index among the trace's EVM frames).
     #[serde(default)]
     pub frame: Option<usize>,
     /// The frame's memory, hex, where it changed since the frame's last step.
     #[serde(default)]
     pub memory: Option<String>,
+    /// A Wasm instruction's function.
+    #[serde(skip)]
+    pub func: Option<String>,
+    /// The host calls a Wasm instruction made, decoded.
+    #[serde(skip)]
+    pub host: Vec<HostCall>,
 }
 
-/// The EVM instructions a receipt's trace recorded (a request simulated
-/// with `evm.steps`), from the first EVM call in it.
+/// A host call a Wasm instruction made: the sandbox function (`FN_PARAMS`,
+/// `state get`, …), its arguments and result as text.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct HostCall {
+    /// The sandbox function.
+    pub name: String,
+    /// Its arguments.
+    #[serde(default)]
+    pub args: String,
+    /// What it gave.
+    #[serde(default)]
+    pub result: String,
+}
+
+/// An EVM call frame of a recorded trace: what evm.codes shows of it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct FrameInfo {
+    /// `Call`, `StaticCall`, `DelegateCall`, `Create`, …
+    pub kind: String,
+    /// The caller.
+    pub from: String,
+    /// The callee.
+    pub to: String,
+    /// Calldata, hex.
+    pub input: String,
+    /// Return data, hex.
+    #[serde(default)]
+    pub output: String,
+}
+
+/// A receipt's recorded instructions across VMs, in the order they ran: a
+/// nested call's steps follow the step that made it (its `at_step`), one
+/// level deeper; with each EVM frame's code hash and call data.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recorded {
+    /// The steps.
+    pub steps: Vec<OpStep>,
+    /// EVM frame index → `0x` keccak-256 of its code.
+    pub codes: std::collections::BTreeMap<usize, String>,
+    /// EVM frame index → the frame.
+    pub frames: std::collections::BTreeMap<usize, FrameInfo>,
+}
+
+/// The EVM instructions a receipt's trace recorded, in order.
 pub fn evm_steps(receipt: &isc_engine::Receipt) -> Vec<OpStep> {
-    evm_trace(receipt).0
+    recorded(receipt)
+        .steps
+        .into_iter()
+        .filter(|step| step.func.is_none())
+        .collect()
 }
 
-/// The EVM instructions a receipt's trace recorded and the code hash of
-/// each frame they ran in (frame index → `0x` keccak-256 of its code).
-pub fn evm_trace(
-    receipt: &isc_engine::Receipt,
-) -> (Vec<OpStep>, std::collections::BTreeMap<usize, String>) {
-    fn find(trace: &isc_engine::CallTrace) -> Option<&serde_json::Value> {
-        trace
-            .detail
-            .as_ref()
-            .filter(|d| d.get("evm_steps").is_some())
-            .or_else(|| trace.calls.iter().find_map(find))
+/// Everything a receipt's trace recorded (a request traced), across VMs.
+pub fn recorded(receipt: &isc_engine::Receipt) -> Recorded {
+    let mut out = Recorded::default();
+    walk(&receipt.trace, 0, &mut out);
+    out
+}
+
+/// A Wasm step as the engine records it.
+#[derive(Deserialize)]
+struct WasmStep {
+    depth: u32,
+    pc: u64,
+    op: String,
+    gas: u64,
+    func: u32,
+    #[serde(default)]
+    host: Vec<HostCall>,
+}
+
+/// Adds `node`'s steps at depth `base` and, after each, the steps of the
+/// calls it made; a node with none of its own is looked through.
+fn walk(node: &isc_engine::CallTrace, base: u32, out: &mut Recorded) {
+    use serde_json::Value;
+    let detail = node.detail.as_ref();
+    let field = |name: &str| detail.and_then(|d| d.get(name));
+    let offset = out
+        .frames
+        .len()
+        .max(out.codes.keys().next_back().map_or(0, |k| k + 1));
+    let mut own: Vec<OpStep> = Vec::new();
+    if let Some(steps) = field("evm_steps") {
+        own = serde_json::from_value(steps.clone()).unwrap_or_default();
+        for step in &mut own {
+            step.frame = step.frame.map(|f| f + offset);
+        }
+        if let Some(codes) = field("evm_codes").and_then(Value::as_object) {
+            for (frame, hash) in codes {
+                if let (Ok(frame), Some(hash)) = (frame.parse::<usize>(), hash.as_str()) {
+                    out.codes.insert(frame + offset, hash.to_owned());
+                }
+            }
+        }
+        if let Some(frames) = field("evm_frames").and_then(Value::as_array) {
+            for (i, frame) in frames.iter().enumerate() {
+                if let Ok(frame) = serde_json::from_value(frame.clone()) {
+                    out.frames.insert(i + offset, frame);
+                }
+            }
+        }
+    } else if let Some(steps) = field("wasm_steps") {
+        let names = field("wasm_functions");
+        let steps: Vec<WasmStep> = serde_json::from_value(steps.clone()).unwrap_or_default();
+        own = steps
+            .into_iter()
+            .map(|step| OpStep {
+                depth: step.depth,
+                pc: step.pc,
+                op: step.op,
+                gas: step.gas,
+                stack: Vec::new(),
+                frame: None,
+                memory: None,
+                func: Some(
+                    names
+                        .and_then(|n| n.get(step.func.to_string()))
+                        .and_then(Value::as_str)
+                        .map_or_else(|| format!("func {}", step.func), str::to_owned),
+                ),
+                host: step.host,
+            })
+            .collect();
     }
-    let Some(detail) = find(&receipt.trace) else {
-        return Default::default();
+    if own.is_empty() {
+        for call in &node.calls {
+            walk(call, base, out);
+        }
+        return;
+    }
+    let at = |call: &isc_engine::CallTrace| {
+        call.detail
+            .as_ref()
+            .and_then(|d| d.get("at_step"))
+            .and_then(Value::as_u64)
     };
-    let steps = detail
-        .get("evm_steps")
-        .and_then(|steps| serde_json::from_value(steps.clone()).ok())
-        .unwrap_or_default();
-    let codes = detail
-        .get("evm_codes")
-        .and_then(serde_json::Value::as_object)
-        .map(|codes| {
-            codes
-                .iter()
-                .filter_map(|(frame, hash)| Some((frame.parse().ok()?, hash.as_str()?.to_owned())))
-                .collect()
-        })
-        .unwrap_or_default();
-    (steps, codes)
+    for (i, mut step) in own.into_iter().enumerate() {
+        step.depth += base;
+        let depth = step.depth;
+        out.steps.push(step);
+        for call in node.calls.iter().filter(|c| at(c) == Some(i as u64)) {
+            walk(call, depth + 1, out);
+        }
+    }
 }
 
 /// `name = value, …`, or `(no results)`.

@@ -4,7 +4,7 @@
 //! internal jumps), back, and on to a breakpoint — with the gas each step
 //! cost, the memory the frame had and the storage written so far.
 
-use crate::model::contract::OpStep;
+use crate::model::contract::{FrameInfo, HostCall, OpStep, Recorded};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One instruction's entry in a solc source map.
@@ -130,16 +130,19 @@ pub struct Debugging {
     inner: Vec<u32>,
     /// The text of every file a step is placed in.
     texts: BTreeMap<String, String>,
+    /// EVM frames by index: their call data.
+    frames: BTreeMap<usize, FrameInfo>,
 }
 
 impl Debugging {
-    /// `steps`, placed with `sources` by the code hash of each step's
-    /// frame (`codes`: frame index → code hash).
-    pub fn new(
-        steps: Vec<OpStep>,
-        codes: &BTreeMap<usize, String>,
-        sources: &[DebugSource],
-    ) -> Self {
+    /// A recorded trace's steps, placed with `sources` by the code hash of
+    /// each step's frame.
+    pub fn new(recorded: Recorded, sources: &[DebugSource]) -> Self {
+        let Recorded {
+            steps,
+            codes,
+            frames,
+        } = recorded;
         let source_of = |step: &OpStep| {
             let hash = codes.get(&step.frame?)?;
             sources.iter().find(|s| &s.code_hash == hash)
@@ -175,7 +178,23 @@ impl Debugging {
             places,
             inner,
             texts,
+            frames,
         }
+    }
+
+    /// The EVM frame step `i` runs in: its kind, callee, calldata and
+    /// return data.
+    pub fn frame(&self, i: usize) -> Option<&FrameInfo> {
+        self.frames.get(&self.steps.get(i)?.frame?)
+    }
+
+    /// Every host call the trace's Wasm instructions made, with its step.
+    pub fn host_calls(&self) -> Vec<(usize, &HostCall)> {
+        self.steps
+            .iter()
+            .enumerate()
+            .flat_map(|(i, step)| step.host.iter().map(move |call| (i, call)))
+            .collect()
     }
 
     /// How many steps.
@@ -301,14 +320,26 @@ impl Debugging {
             .unwrap_or_default()
     }
 
-    /// The storage writes done before step `i`: (frame, slot, value, step).
+    /// The storage writes done before step `i`: (frame, slot or key,
+    /// value, step) — an EVM `SSTORE`, a Wasm contract's `state set` (a
+    /// `state delete` as the value `(deleted)`).
     pub fn storage_written(&self, i: usize) -> Vec<(Option<usize>, String, String, usize)> {
-        self.steps[..i.min(self.len())]
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.op == "SSTORE" && s.stack.len() >= 2)
-            .map(|(j, s)| (s.frame, s.stack[0].clone(), s.stack[1].clone(), j))
-            .collect()
+        let mut written = Vec::new();
+        for (j, s) in self.steps[..i.min(self.len())].iter().enumerate() {
+            if s.op == "SSTORE" && s.stack.len() >= 2 {
+                written.push((s.frame, s.stack[0].clone(), s.stack[1].clone(), j));
+            }
+            for call in &s.host {
+                match call.name.as_str() {
+                    "state set" => written.push((None, call.args.clone(), call.result.clone(), j)),
+                    "state delete" => {
+                        written.push((None, call.args.clone(), "(deleted)".into(), j));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        written
     }
 }
 
@@ -325,6 +356,16 @@ mod tests {
             stack: Vec::new(),
             frame: Some(depth as usize),
             memory: None,
+            func: None,
+            host: Vec::new(),
+        }
+    }
+
+    fn recorded(steps: Vec<OpStep>, codes: BTreeMap<usize, String>) -> Recorded {
+        Recorded {
+            steps,
+            codes,
+            frames: BTreeMap::new(),
         }
     }
 
@@ -394,7 +435,7 @@ mod tests {
             step(5, "STOP", 0, 58),
         ];
         let codes = BTreeMap::from([(0, source.code_hash.clone()), (1, source.code_hash.clone())]);
-        let debugging = Debugging::new(steps, &codes, std::slice::from_ref(&source));
+        let debugging = Debugging::new(recorded(steps, codes), std::slice::from_ref(&source));
         assert_eq!(debugging.place(2).map(|p| p.line), Some(2));
         assert_eq!(debugging.step_into(0), 2);
         assert_eq!(debugging.step_into(2), 3, "into the call");
@@ -430,7 +471,7 @@ mod tests {
         steps[1].memory = Some("0x80".into());
         steps[1].stack = vec!["0x0".into(), "0x7".into()];
         steps[3].memory = Some("0x01".into());
-        let debugging = Debugging::new(steps, &BTreeMap::new(), &[]);
+        let debugging = Debugging::new(recorded(steps, BTreeMap::new()), &[]);
         assert_eq!(debugging.memory(0), "");
         assert_eq!(debugging.memory(2), "0x80");
         assert_eq!(debugging.memory(3), "0x01", "the callee's own memory");

@@ -226,8 +226,7 @@ impl Host {
                 }
                 if let Some(steps) = trace {
                     let steps = steps.min(isc_engine::evm::MAX_TRACED_STEPS);
-                    request = request.param("evm.steps", steps.to_le_bytes().to_vec());
-                    return match self.chain.simulate(request) {
+                    return match self.chain.trace(request, steps) {
                         Ok(receipt) => Reply::Simulated {
                             receipt: Box::new(receipt),
                         },
@@ -330,6 +329,15 @@ impl Host {
                 }
                 Err(err) => failed(err),
             },
+            Command::TracePast { block, steps } => {
+                let steps = steps.min(isc_engine::evm::MAX_TRACED_STEPS);
+                match self.chain.trace_past(block, steps) {
+                    Ok(receipt) => Reply::Simulated {
+                        receipt: Box::new(receipt),
+                    },
+                    Err(err) => failed(err),
+                }
+            }
             Command::ViewAt { block } => self.at_block(block, |host| Reply::Past {
                 view: Box::new(host.view()),
             }),
@@ -1099,6 +1107,74 @@ mod tests {
         assert_eq!(steps.len(), 50);
         assert_eq!(steps[0].op, "PUSH1");
         assert_eq!(host.view(), before, "a simulation changes nothing");
+    }
+
+    #[test]
+    fn a_past_cross_vm_request_is_debugged_across_both_vms() {
+        let mut host = Host::default();
+        let session = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../public/sessions/crossvm.json"
+        ))
+        .expect("session");
+        let Reply::Chain { view, .. } = host.handle(Command::Open { session }) else {
+            panic!("opens");
+        };
+        // The last request: CrossVM.increment(2), an EVM call into Wasm.
+        let last = view.receipts.last().expect("a receipt").clone();
+        assert_eq!(last.trace.vm, isc_engine::VmType::EVM);
+        let before = host.view();
+        let reply = host.handle(Command::TracePast {
+            block: last.block_index,
+            steps: 50_000,
+        });
+        let Reply::Simulated { receipt } = reply else {
+            panic!("simulated: {reply:?}")
+        };
+        assert_eq!(receipt.gas_burned, last.gas_burned, "it ran as it did");
+        assert_eq!(host.view(), before, "debugging changes nothing");
+        let recorded = crate::model::contract::recorded(&receipt);
+        // EVM steps, then at the magic contract's CALL the Wasm callee's,
+        // one level deeper, then the EVM again.
+        let first_wasm = recorded
+            .steps
+            .iter()
+            .position(|s| s.func.is_some())
+            .expect("Wasm steps");
+        let caller = &recorded.steps[first_wasm - 1];
+        assert_eq!(caller.op, "CALL");
+        assert_eq!(recorded.steps[first_wasm].depth, caller.depth + 1);
+        assert!(recorded.steps.last().is_some_and(|s| s.func.is_none()));
+        let debugging = crate::model::debug::Debugging::new(recorded, &[]);
+        let names: Vec<&str> = debugging
+            .host_calls()
+            .iter()
+            .map(|(_, call)| call.name.as_str())
+            .collect();
+        assert!(names.contains(&"state set"), "{names:?}");
+        // Over the CALL runs through the callee; into enters it.
+        let at_call = first_wasm - 1;
+        assert!(debugging.steps[debugging.step_over(at_call)].func.is_none());
+        assert!(debugging.steps[debugging.step_into(at_call)].func.is_some());
+        assert!(debugging.frame(0).is_some_and(|f| f.kind == "Call"));
+        // The Wasm counter's write shows with the storage written.
+        let end = debugging.len();
+        assert!(
+            debugging
+                .storage_written(end)
+                .iter()
+                .any(|(_, key, _, _)| key.contains("counter")),
+            "{:?}",
+            debugging.storage_written(end)
+        );
+        // Genesis is no request a person posted.
+        assert!(matches!(
+            host.handle(Command::TracePast {
+                block: 0,
+                steps: 10
+            }),
+            Reply::Failed { .. }
+        ));
     }
 
     /// The page's view, kept as the page keeps it: each reply's view read

@@ -276,6 +276,14 @@ pub enum ChainError {
         /// The latest block.
         latest: u32,
     },
+    /// A block no person's request formed (nothing to run again).
+    #[error(
+        "block {index} was formed by queued requests alone: only a request a person posted can be run again"
+    )]
+    NotPosted {
+        /// The block asked for.
+        index: u32,
+    },
     /// A view failed.
     #[error(transparent)]
     View(#[from] VmError),
@@ -887,6 +895,40 @@ impl Chain {
     pub fn trace(&mut self, request: Request, steps: u32) -> Result<Receipt, ChainError> {
         let snapshot = self.snapshot();
         let receipt = self.post_traced(request, Some(steps));
+        self.restore(&snapshot);
+        receipt
+    }
+
+    /// The request a person posted to form block `index`, run again with
+    /// its first `steps` instructions recorded ([`Chain::trace`]) on the
+    /// chain as it was: the blocks after it undone, and the steps between
+    /// the block before and its request (queued requests, time advanced)
+    /// done again, so it runs at the same time on the same state. The
+    /// chain is left as it was.
+    ///
+    /// # Errors
+    /// [`ChainError::NoSuchBlock`]; [`ChainError::NotPosted`] for genesis
+    /// or a block of queued requests alone.
+    pub fn trace_past(&mut self, index: u32, steps: u32) -> Result<Receipt, ChainError> {
+        let latest = self.block_index();
+        let record = self
+            .blocks
+            .get(index as usize)
+            .filter(|_| index > 0)
+            .ok_or(ChainError::NoSuchBlock { index, latest })?;
+        let block_steps = record.steps.clone();
+        let Some((Step::Post(request), before)) = block_steps.split_last() else {
+            return Err(ChainError::NotPosted { index });
+        };
+        let snapshot = self.snapshot();
+        let mut run = || {
+            self.revert_to(index - 1)?;
+            for step in before {
+                self.apply(step)?;
+            }
+            self.post_traced(request.clone(), Some(steps))
+        };
+        let receipt = run();
         self.restore(&snapshot);
         receipt
     }

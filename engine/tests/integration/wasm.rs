@@ -706,3 +706,36 @@ fn tracing_a_wasm_call_records_what_ran_and_changes_nothing() {
         .expect("total");
     assert!(total > 50, "{total}");
 }
+
+#[test]
+fn a_past_request_runs_again_traced_as_it_ran() {
+    let mut chain = testcore_chain();
+    ok(&call(&mut chain, "inccounter", "increment", Dict::new()));
+    chain.advance_time(60).expect("advances");
+    let original = call(&mut chain, "inccounter", "callIncrement", Dict::new());
+    ok(&original);
+    for _ in 0..3 {
+        ok(&call(&mut chain, "inccounter", "increment", Dict::new()));
+    }
+    let before = chain.state_hash();
+    let again = chain
+        .trace_past(original.block_index, 100_000)
+        .expect("runs again");
+    assert_eq!(chain.state_hash(), before, "the chain is as it was");
+    assert_eq!(again.gas_burned, original.gas_burned);
+    assert_eq!(again.results, original.results);
+    assert_eq!(
+        again.request_id, original.request_id,
+        "the same request, in the same place"
+    );
+    assert!(!wasm_steps(&again.trace).is_empty());
+    assert!(!wasm_steps(&again.trace.calls[0]).is_empty());
+    assert!(matches!(
+        chain.trace_past(0, 10),
+        Err(isc_engine::ChainError::NoSuchBlock { .. })
+    ));
+    assert!(matches!(
+        chain.trace_past(999, 10),
+        Err(isc_engine::ChainError::NoSuchBlock { .. })
+    ));
+}

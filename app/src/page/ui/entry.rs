@@ -1,10 +1,10 @@
 //! One entry point's card: its params, tokens and gas, the call, its result,
-//! and an EVM call simulated under a tracer: the debugger (source line,
-//! stepping, gas, stack, memory, storage) over its opcode trace.
+//! and the call simulated under a tracer, opened in the debugger.
 
 use super::Message;
 use super::Note;
 use super::Shared;
+use super::debugger::{TRACE_STEPS, TraceView};
 use super::forms::ArgInputs;
 use super::forms::RawParams;
 use super::forms::ValueInput;
@@ -12,13 +12,11 @@ use super::forms::base_tokens;
 use super::forms::optional_number;
 use super::glossary::Hint;
 use isc_app::model::contract::{
-    Entry, OpStep, Tokens, encode_args, evm_trace, resolve_names, show_results, show_values,
+    Entry, Recorded, Tokens, encode_args, recorded, resolve_names, show_results, show_values,
 };
-use isc_app::model::debug::Debugging;
 use isc_app::model::units::{self, Unit};
 use isc_app::protocol::{AddressTarget, Command, Reply};
 use leptos::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// One func or view: its params and a button to call it.
 #[component]
@@ -49,7 +47,7 @@ pub(crate) fn EntryCard(
         format!("value-{name}"),
         format!("gas-{name}"),
     );
-    let steps = RwSignal::new(None::<(Vec<OpStep>, BTreeMap<usize, String>)>);
+    let steps = RwSignal::new(None::<Recorded>);
     let run = {
         let entry = entry.clone();
         let vm = vm.clone();
@@ -107,16 +105,16 @@ pub(crate) fn EntryCard(
                     message.set(Some(match reply {
                         Reply::Values { values } => Ok(names.text(&show_values(&values))),
                         Reply::Simulated { receipt } => {
-                            let recorded = evm_trace(&receipt);
+                            let recorded = recorded(&receipt);
                             let outcome = match &receipt.error {
                                 None => format!(
                                     "simulated (the chain is unchanged): {} instructions recorded, {} gas",
-                                    recorded.0.len(),
+                                    recorded.steps.len(),
                                     receipt.gas_burned
                                 ),
                                 Some(error) => names.text(&format!(
                                     "simulated (the chain is unchanged), failing: {error}; {} instructions recorded",
-                                    recorded.0.len()
+                                    recorded.steps.len()
                                 )),
                             };
                             steps.set(Some(recorded));
@@ -155,7 +153,7 @@ pub(crate) fn EntryCard(
         let run = run.clone();
         move |_| run(None, true)
     };
-    let traceable = vm == isc_engine::VmType::EVM && !view_only;
+    let traceable = (vm == isc_engine::VmType::EVM || vm == isc_engine::VmType::WASM) && !view_only;
     let in_past = move || shared.past.get().is_some();
     // Views read the past too; funcs would change the present.
     let call_disabled = move || in_past() && !view_only;
@@ -215,201 +213,7 @@ pub(crate) fn EntryCard(
                 })}
             </div>
             <Message message/>
-            {move || steps.get().map(|(steps, codes)| {
-                let debugging = Debugging::new(steps.clone(), &codes, &shared.debug_sources.get_untracked());
-                view! { <Debugger debugging/> <OpcodeTable steps/> }
-            })}
+            {move || steps.get().map(|recorded| view! { <TraceView recorded/> })}
         </article>
-    }
-}
-
-/// How many EVM instructions "Debug" records.
-pub(crate) const TRACE_STEPS: u32 = 20_000;
-
-/// Lines of source shown around the current one.
-const CONTEXT_LINES: u32 = 6;
-
-/// Steps through a recorded EVM call: the Solidity line it is on (where the
-/// code was compiled in the editor), with breakpoints; the instruction, its
-/// gas cost and the gas left; the stack, the frame's memory, and the storage
-/// written so far. Into, over, out, back, on to a breakpoint.
-#[component]
-fn Debugger(debugging: Debugging) -> impl IntoView {
-    let last = debugging.len().saturating_sub(1);
-    let debugging = StoredValue::new(debugging);
-    let at = RwSignal::new(0usize);
-    let breakpoints = RwSignal::new(BTreeSet::<(String, u32)>::new());
-    let go = move |to: fn(&Debugging, usize, &BTreeSet<(String, u32)>) -> usize| {
-        move |_| {
-            let next = debugging.with_value(|d| breakpoints.with(|b| to(d, at.get_untracked(), b)));
-            at.set(next);
-        }
-    };
-    let source = move || {
-        let i = at.get();
-        debugging.with_value(|d| {
-            let place = d.place(i)?.clone();
-            let text = d.source_text(i)?;
-            Some((place, text))
-        })
-    };
-    view! {
-        <section class="debugger" data-testid="debugger" aria-label="debugger">
-            <div class="row">
-                <button data-testid="debug-first" on:click=go(|_, _, _| 0) title="The first instruction">"First"</button>
-                <button data-testid="debug-back" on:click=go(|d, i, _| d.step_back(i)) title="Back to the previous line">"Back"</button>
-                <button data-testid="debug-into" on:click=go(|d, i, _| d.step_into(i)) title="The next line, into calls">"Step into"</button>
-                <button data-testid="debug-over" on:click=go(|d, i, _| d.step_over(i)) title="The next line here, calls run through">"Step over"</button>
-                <button data-testid="debug-out" on:click=go(|d, i, _| d.step_out(i)) title="Back in the caller">"Step out"</button>
-                <button data-testid="debug-continue" on:click=go(|d, i, b| d.run_to(i, b)) title="On to the next breakpoint (or the end)">"Continue"</button>
-                <button data-testid="debug-last" on:click=go(|d, _, _| d.len().saturating_sub(1)) title="The last instruction">"Last"</button>
-                <input type="range" min="0" max=last.to_string() aria-label="step"
-                    data-testid="debug-step"
-                    prop:value=move || at.get().to_string()
-                    on:input=move |ev| {
-                        if let Ok(i) = event_target_value(&ev).parse::<usize>() {
-                            at.set(i.min(last));
-                        }
-                    }/>
-                <span class="hint" data-testid="debug-position">{move || format!("step {} of {}", at.get(), last + 1)}</span>
-            </div>
-            {move || match source() {
-                Some((place, text)) => {
-                    let first = place.line.saturating_sub(CONTEXT_LINES).max(1);
-                    let file = place.file.clone();
-                    view! {
-                        <div class="debug-source" data-testid="debug-source">
-                            <div class="hint">{format!("{} line {}", place.file, place.line)}</div>
-                            <ol class="source-lines" start=first.to_string()>
-                                {text.lines().enumerate().skip(first as usize - 1).take((2 * CONTEXT_LINES + 1) as usize).map(|(n, line)| {
-                                    let number = n as u32 + 1;
-                                    let key = (file.clone(), number);
-                                    let marked = {
-                                        let key = key.clone();
-                                        Signal::derive(move || breakpoints.with(|b| b.contains(&key)))
-                                    };
-                                    let toggle = {
-                                        let key = key.clone();
-                                        move |_| breakpoints.update(|b| {
-                                            if !b.remove(&key) {
-                                                b.insert(key.clone());
-                                            }
-                                        })
-                                    };
-                                    let current = number == place.line;
-                                    view! {
-                                        <li class:current=current data-testid=if current { "debug-line-current" } else { "debug-line" }>
-                                            <button class="link breakpoint" data-testid=format!("bp-{number}")
-                                                aria-pressed=move || marked.get().to_string()
-                                                title="Toggle a breakpoint on this line"
-                                                on:click=toggle>
-                                                {move || if marked.get() { "●" } else { "○" }}
-                                            </button>
-                                            <code>{line.to_owned()}</code>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ol>
-                        </div>
-                    }.into_any()
-                }
-                None => view! {
-                    <p class="hint" data-testid="debug-source">
-                        "No source for this code: compile it in the editor (this page) to step through its Solidity."
-                    </p>
-                }.into_any(),
-            }}
-            {move || {
-                let i = at.get();
-                debugging.with_value(|d| {
-                    let step = d.steps.get(i).cloned()?;
-                    let cost = d.cost(i).map_or_else(|| "—".to_owned(), |c| c.to_string());
-                    let memory = d.memory(i);
-                    let written = d.storage_written(i);
-                    Some(view! {
-                        <div class="debug-panes">
-                            <div data-testid="debug-instruction">
-                                <h4>"Instruction"</h4>
-                                <p><code>{step.op.clone()}</code>{format!(" at pc {}, depth {}", step.pc, step.depth)}</p>
-                                <p>{format!("gas left {}, this step costs {cost}", step.gas)}</p>
-                            </div>
-                            <div data-testid="debug-stack">
-                                <h4>"Stack (top first)"</h4>
-                                <ol start="0" class="mono">
-                                    {step.stack.iter().map(|v| view! { <li>{v.clone()}</li> }).collect_view()}
-                                </ol>
-                            </div>
-                            <div data-testid="debug-memory">
-                                <h4>"Memory"</h4>
-                                <pre class="source wrap">{memory_rows(&memory)}</pre>
-                            </div>
-                            <div data-testid="debug-storage">
-                                <h4>"Storage written"</h4>
-                                {if written.is_empty() {
-                                    view! { <p class="hint">"nothing yet"</p> }.into_any()
-                                } else {
-                                    view! {
-                                        <table class="balances">
-                                            <thead><tr><th>"slot"</th><th>"value"</th><th>"at step"</th></tr></thead>
-                                            <tbody>
-                                                {written.into_iter().map(|(_, slot, value, j)| view! {
-                                                    <tr><td><code>{slot}</code></td><td><code>{value}</code></td><td>{j}</td></tr>
-                                                }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    }.into_any()
-                                }}
-                            </div>
-                        </div>
-                    })
-                })
-            }}
-        </section>
-    }
-}
-
-/// Memory as rows of 32 bytes: `0x00: …`.
-fn memory_rows(memory: &str) -> String {
-    let hex = memory.trim_start_matches("0x");
-    if hex.is_empty() {
-        return "(empty)".into();
-    }
-    hex.as_bytes()
-        .chunks(64)
-        .enumerate()
-        .map(|(row, chunk)| format!("0x{:02x}: {}", row * 32, String::from_utf8_lossy(chunk)))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// An opcode trace, as evm.codes shows one: step, depth, pc, opcode, gas
-/// left, the top of the stack.
-#[component]
-pub(crate) fn OpcodeTable(
-    /// The recorded instructions.
-    steps: Vec<OpStep>,
-) -> impl IntoView {
-    let count = steps.len();
-    view! {
-        <details class="opcodes" open=true data-testid="opcodes">
-            <summary>{isc_app::model::words::count(count as u64, "instruction")}</summary>
-            <div class="scroll">
-                <table>
-                    <thead><tr>
-                        <th scope="col">"#"</th><th scope="col">"depth"</th><th scope="col">"pc"</th>
-                        <th scope="col">"opcode"</th><th scope="col">"gas left"</th><th scope="col">"stack (top first)"</th>
-                    </tr></thead>
-                    <tbody>
-                        {steps.into_iter().enumerate().map(|(i, step)| view! {
-                            <tr data-testid="opcode">
-                                <td class="num">{i}</td><td class="num">{step.depth}</td><td class="num">{step.pc}</td>
-                                <td><code>{step.op}</code></td><td class="num">{step.gas}</td>
-                                <td><code>{step.stack.join(" ")}</code></td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-        </details>
     }
 }

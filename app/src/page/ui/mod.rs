@@ -10,6 +10,7 @@ pub(crate) mod app;
 pub(crate) mod banner;
 pub(crate) mod chain;
 pub(crate) mod contracts;
+pub(crate) mod debugger;
 pub(crate) mod deploy;
 pub(crate) mod editor;
 pub(crate) mod entry;

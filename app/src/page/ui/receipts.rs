@@ -2,8 +2,9 @@
 //! cross-VM call trace.
 
 use super::Shared;
+use super::debugger::{TRACE_STEPS, TraceView};
 use super::short_id;
-use isc_app::model::contract::show_event;
+use isc_app::model::contract::{Recorded, recorded, show_event};
 use isc_app::model::names::Names;
 use isc_app::protocol::{Command, Reply};
 use isc_engine::{CallTrace, Receipt};
@@ -144,6 +145,27 @@ pub(crate) fn ReceiptRow(
             },
         );
     };
+    // A request a person posted, run again with its instructions
+    // recorded, in the debugger.
+    let debuggable =
+        receipt.request_index == 0 && receipt.posted_by.is_none() && runs_code(&receipt.trace);
+    let debugged = RwSignal::new(None::<Result<Recorded, String>>);
+    let debug = move |_| {
+        shared.send(
+            &format!("debugging block {block}"),
+            Command::TracePast {
+                block,
+                steps: TRACE_STEPS,
+            },
+            move |reply| {
+                debugged.set(Some(match reply {
+                    Reply::Simulated { receipt } => Ok(recorded(&receipt)),
+                    Reply::Failed { message } => Err(message),
+                    other => Err(format!("unexpected reply {other:?}")),
+                }));
+            },
+        );
+    };
     view! {
         <li class=if ok { "receipt ok" } else { "receipt failed" } data-testid="receipt"
             id=anchor(&receipt.request_id)>
@@ -154,8 +176,21 @@ pub(crate) fn ReceiptRow(
             <span class="gas">{receipt.gas_burned} " gas · fee " {receipt.gas_fee}</span>
             <button class="link" data-testid="view-block" on:click=travel
                 aria-label=format!("state here, after block {block}")>"state here"</button>
+            {debuggable.then(|| view! {
+                <button class="link" data-testid="debug-receipt" on:click=debug
+                    title="Run this request again on the chain as it was, recording what it executes, and step through it (the chain is unchanged)">
+                    "debug"
+                </button>
+            })}
             {error.map(|(shown, raw)| view! { <p class="reason" data-testid="receipt-error" title=raw>{shown}</p> })}
             {posted}
+            {move || debugged.get().map(|outcome| match outcome {
+                Ok(recorded) if recorded.steps.is_empty() => view! {
+                    <p class="hint" data-testid="debug-message">"nothing recorded: no EVM or Wasm code ran"</p>
+                }.into_any(),
+                Ok(recorded) => view! { <TraceView recorded/> }.into_any(),
+                Err(message) => view! { <p class="reason" data-testid="debug-message">{message}</p> }.into_any(),
+            })}
             <details>
                 <summary>"events and trace"</summary>
                 <ul class="events">{events.into_iter().map(|(shown, raw)| view! { <li data-testid="event" title=raw>{shown}</li> }).collect_view()}</ul>
@@ -163,6 +198,13 @@ pub(crate) fn ReceiptRow(
             </details>
         </li>
     }
+}
+
+/// Whether a call tree ran EVM or Wasm code (what the debugger steps).
+fn runs_code(trace: &CallTrace) -> bool {
+    trace.vm == isc_engine::VmType::EVM
+        || trace.vm == isc_engine::VmType::WASM
+        || trace.calls.iter().any(runs_code)
 }
 
 /// Where a request ran, as the receipts list shows it: `#7`, `#7·2`.
