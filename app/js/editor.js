@@ -77,6 +77,23 @@ export function reveal(editor, line, column) {
   editor.focus();
 }
 
+// Marks `line` (1-based) as the debugger's current line, scrolled into
+// view if it is out of it; 0 clears the mark.
+export function highlightLine(editor, line) {
+  const { monaco } = window;
+  const marks =
+    line > 0
+      ? [
+          {
+            range: new monaco.Range(line, 1, line, 1),
+            options: { isWholeLine: true, className: 'debug-current-line', linesDecorationsClassName: 'debug-current-glyph' },
+          },
+        ]
+      : [];
+  editor.iscDebugLine = editor.deltaDecorations(editor.iscDebugLine || [], marks);
+  if (line > 0) editor.revealLineInCenterIfOutsideViewport(line);
+}
+
 // Highlighted HTML of `text` (Monaco escapes it), for read-only sources.
 export function colorize(text, language) {
   return window.monaco.editor.colorize(text, language, { tabSize: 4 });

@@ -18,6 +18,17 @@ contract Vault {
 }
 `;
 
+/** The lines Monaco marks as the debugger's current one. */
+const markedLines = (page) =>
+  page.evaluate(() => {
+    const editor = window.monaco.editor.getEditors()[0];
+    return editor
+      .getModel()
+      .getAllDecorations()
+      .filter((d) => d.options.className === 'debug-current-line')
+      .map((d) => d.range.startLineNumber);
+  });
+
 test('the debugger steps from the first line to a failing require, and through a storage write and back', async ({ playground }) => {
   test.setTimeout(120_000);
   const { page } = playground;
@@ -44,6 +55,9 @@ test('the debugger steps from the first line to a failing require, and through a
   }
   await expect(current).toContainText('require(amount > 0, "nothing to deposit");');
   await expect(debug.getByTestId('debug-source')).toContainText('Contract.sol line 8');
+  // The editor marks the same line.
+  await expect.poll(() => markedLines(page)).toEqual([8]);
+  await page.locator('section.editor-panel').screenshot({ path: 'e2e/screenshots/debugger-monaco.png' });
   await debug.getByTestId('debug-last').click();
   await expect(debug.getByTestId('debug-instruction')).toContainText('REVERT');
 
@@ -220,6 +234,8 @@ test('a two-file project importing an OpenZeppelin ERC-20, built by solc 0.8.28,
     await debug.getByTestId('debug-into').click();
   }
   await expect(debug.getByTestId('debug-source')).toContainText('@openzeppelin/contracts/token/ERC20/ERC20.sol');
+  // OpenZeppelin's file is not the project's: the editor marks nothing.
+  await expect.poll(() => markedLines(page)).toEqual([]);
   await expect(await playground.call('give', { to, amount: '5' })).toHaveText(/^block \d+: ok/);
 
   // A Wasm call beside it: its trace lists its host calls by name.

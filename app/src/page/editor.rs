@@ -36,6 +36,8 @@ mod sys {
         pub(super) fn set_markers(editor: &JsValue, problems: &str);
         #[wasm_bindgen(js_name = reveal)]
         pub(super) fn reveal(editor: &JsValue, line: u32, column: u32);
+        #[wasm_bindgen(js_name = highlightLine)]
+        pub(super) fn highlight_line(editor: &JsValue, line: u32);
         #[wasm_bindgen(js_name = colorize)]
         pub(super) fn colorize(text: &str, language: &str) -> js_sys::Promise;
         #[wasm_bindgen(js_name = disposeEditor)]
@@ -144,6 +146,12 @@ impl Editor {
     /// and focused.
     pub fn reveal(&self, line: u32, column: u32) {
         sys::reveal(&self.handle, line, column);
+    }
+
+    /// Marks `line` (1-based) as the debugger's current one, scrolled into
+    /// view; 0 clears the mark.
+    pub fn highlight_line(&self, line: u32) {
+        sys::highlight_line(&self.handle, line);
     }
 
     /// `text` highlighted as `language`, as HTML (escaped by Monaco), once

@@ -29,6 +29,7 @@ pub(crate) fn App() -> impl IntoView {
         at_tabs: RwSignal::new(Vec::new()),
         compiled_abis: RwSignal::new(Vec::new()),
         debug_sources: RwSignal::new(Vec::new()),
+        debug_line: RwSignal::new(None),
     };
     provide_context(shared);
     provide_context(Display {

@@ -44,6 +44,14 @@ pub(crate) fn Debugger(debugging: Debugging) -> impl IntoView {
             at.set(next);
         }
     };
+    // The editor marks the current line when it holds that file.
+    let shared = expect_context::<Shared>();
+    Effect::new(move |_| {
+        let i = at.get();
+        let place = debugging.with_value(|d| d.place(i).map(|p| (p.file.clone(), p.line)));
+        shared.debug_line.set(place);
+    });
+    on_cleanup(move || shared.debug_line.set(None));
     let source = move || {
         let i = at.get();
         debugging.with_value(|d| {

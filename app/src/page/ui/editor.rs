@@ -384,6 +384,34 @@ pub(crate) fn EditorPanel() -> impl IntoView {
         });
         show_markers();
     };
+    // The debugger's current line, marked in Monaco when it is in one of
+    // the project's files (that file shown).
+    Effect::new(move |_| {
+        let place = shared.debug_line.get();
+        let ready = monaco.get() == Monaco::Ready;
+        if !ready || language.get() == Language::Wat {
+            return;
+        }
+        let line = match place {
+            Some((file, line)) => {
+                match project.with_untracked(|p| p.files().iter().position(|f| f.path == file)) {
+                    Some(index) => {
+                        if index != project.with_untracked(Project::active_index) {
+                            select_file(index);
+                        }
+                        line
+                    }
+                    None => 0,
+                }
+            }
+            None => 0,
+        };
+        editor.with_value(|e| {
+            if let Some(e) = e {
+                e.highlight_line(line);
+            }
+        });
+    });
     // A problem's line, in Monaco or in the plain editor (showing its
     // project file first).
     let source_area = NodeRef::<leptos::html::Textarea>::new();

@@ -54,6 +54,9 @@ pub(crate) struct Shared {
     /// What maps the code of contracts compiled in the editor to their
     /// sources (newest first), for the debugger.
     pub(crate) debug_sources: RwSignal<Vec<isc_app::model::debug::DebugSource>>,
+    /// Where the debugger stands in the source: (file, 1-based line), for
+    /// the editor to mark when it holds that file.
+    pub(crate) debug_line: RwSignal<Option<(String, u32)>>,
 }
 
 impl Shared {
