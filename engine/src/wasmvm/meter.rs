@@ -34,7 +34,6 @@
 //! the same: the added calls are not metered.
 
 use std::ops::Range;
-use wasm_encoder::reencode::Reencode;
 use wasm_encoder::{BlockType, ConstExpr, Encode, ExportKind, GlobalType, Instruction, ValType};
 use wasmparser::{Operator, Parser, Payload, TypeRef};
 
@@ -95,17 +94,103 @@ impl Tracing {
     }
 }
 
-/// Re-encodes sections with function indices shifted past the step import.
-struct Shift(u32);
+/// Constant expressions and element segments with function indices
+/// shifted past the step import (`ref.func`, function lists).
+struct Shift<'w> {
+    wasm: &'w [u8],
+    imported: u32,
+}
 
-impl Reencode for Shift {
-    type Error = std::convert::Infallible;
+impl Shift<'_> {
+    fn func(&self, func: u32) -> u32 {
+        if func >= self.imported {
+            func + 1
+        } else {
+            func
+        }
+    }
 
-    fn function_index(
-        &mut self,
-        func: u32,
-    ) -> Result<u32, wasm_encoder::reencode::Error<Self::Error>> {
-        Ok(if func >= self.0 { func + 1 } else { func })
+    /// `expr` re-encoded (without its `end`), `ref.func` shifted.
+    fn const_expr(&self, expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, String> {
+        let mut reader = expr.get_operators_reader();
+        let mut bytes = Vec::new();
+        loop {
+            let start = reader.original_position();
+            let op = reader.read().map_err(|e| e.to_string())?;
+            match op {
+                Operator::End => break,
+                Operator::RefFunc { function_index } => {
+                    Instruction::RefFunc(self.func(function_index)).encode(&mut bytes);
+                }
+                _ => bytes.extend_from_slice(slice(self.wasm, start..reader.original_position())?),
+            }
+        }
+        Ok(ConstExpr::raw(bytes))
+    }
+
+    /// A global section's content: each global's type as it was, its
+    /// initialiser shifted.
+    fn globals(
+        &self,
+        reader: &wasmparser::GlobalSectionReader<'_>,
+    ) -> Result<(u32, Vec<u8>), String> {
+        let mut out = Vec::new();
+        for global in reader.clone().into_iter_with_offsets() {
+            let (offset, global) = global.map_err(|e| e.to_string())?;
+            let init = global.init_expr.get_binary_reader().original_position();
+            out.extend_from_slice(slice(self.wasm, offset..init)?);
+            self.const_expr(&global.init_expr)?.encode(&mut out);
+        }
+        Ok((reader.count(), out))
+    }
+
+    /// An element section, function indices shifted.
+    fn elements(
+        &self,
+        reader: &wasmparser::ElementSectionReader<'_>,
+    ) -> Result<wasm_encoder::ElementSection, String> {
+        use std::borrow::Cow;
+        use wasm_encoder::{Elements, RefType};
+        let mut section = wasm_encoder::ElementSection::new();
+        for element in reader.clone() {
+            let element = element.map_err(|e| e.to_string())?;
+            let items = match element.items {
+                wasmparser::ElementItems::Functions(funcs) => {
+                    let funcs = funcs
+                        .into_iter()
+                        .map(|f| f.map(|f| self.func(f)))
+                        .collect::<Result<Vec<u32>, _>>()
+                        .map_err(|e| e.to_string())?;
+                    Elements::Functions(Cow::Owned(funcs))
+                }
+                wasmparser::ElementItems::Expressions(ty, exprs) => {
+                    let ty = if ty == wasmparser::RefType::FUNCREF {
+                        RefType::FUNCREF
+                    } else if ty == wasmparser::RefType::EXTERNREF {
+                        RefType::EXTERNREF
+                    } else {
+                        return Err(format!("an element segment of {ty:?}"));
+                    };
+                    let exprs = exprs
+                        .into_iter()
+                        .map(|e| {
+                            e.map_err(|e| e.to_string())
+                                .and_then(|e| self.const_expr(&e))
+                        })
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Elements::Expressions(ty, Cow::Owned(exprs))
+                }
+            };
+            match element.kind {
+                wasmparser::ElementKind::Passive => section.passive(items),
+                wasmparser::ElementKind::Declared => section.declared(items),
+                wasmparser::ElementKind::Active {
+                    table_index,
+                    offset_expr,
+                } => section.active(table_index, &self.const_expr(&offset_expr)?, items),
+            };
+        }
+        Ok(section)
     }
 }
 
@@ -522,6 +607,10 @@ fn rewrite(wasm: &[u8], mut trace: Option<&mut Tracing>) -> Result<Vec<u8>, Stri
         added.add(IMPORT_SECTION, 1, import);
     }
 
+    let shift_table = Shift {
+        wasm,
+        imported: census.imported_funcs,
+    };
     let mut out = b"\0asm\x01\0\0\0".to_vec();
     let mut code: Option<(Vec<u8>, u32)> = None;
     for payload in Parser::new(0).parse_all(wasm) {
@@ -557,29 +646,23 @@ fn rewrite(wasm: &[u8], mut trace: Option<&mut Tracing>) -> Result<Vec<u8>, Stri
             }
             // Traced: `ref.func` in initialisers follows the shift.
             (GLOBAL_SECTION, Payload::GlobalSection(reader)) => {
-                let mut globals_out = wasm_encoder::GlobalSection::new();
-                Shift(census.imported_funcs)
-                    .parse_global_section(&mut globals_out, reader.clone())
-                    .map_err(|e| e.to_string())?;
-                for (ty, init) in &new_globals {
-                    globals_out.global(*ty, init);
-                }
-                out.push(GLOBAL_SECTION);
-                globals_out.encode(&mut out);
-                added.written.push(GLOBAL_SECTION);
+                let (count, rest) = shift_table.globals(reader)?;
+                added.merge(&mut out, id, count, &rest);
             }
             (EXPORT_SECTION, Payload::ExportSection(reader)) if traced => {
                 let mut rest = Vec::new();
                 for export in reader.clone() {
                     let export = export.map_err(|e| e.to_string())?;
                     export.name.encode(&mut rest);
-                    let kind = ExportKind::from(export.kind);
-                    kind.encode(&mut rest);
-                    let index = if kind == ExportKind::Func {
-                        shift(export.index)
-                    } else {
-                        export.index
+                    let (kind, index) = match export.kind {
+                        wasmparser::ExternalKind::Func => (ExportKind::Func, shift(export.index)),
+                        wasmparser::ExternalKind::Table => (ExportKind::Table, export.index),
+                        wasmparser::ExternalKind::Memory => (ExportKind::Memory, export.index),
+                        wasmparser::ExternalKind::Global => (ExportKind::Global, export.index),
+                        wasmparser::ExternalKind::Tag => (ExportKind::Tag, export.index),
+                        other => return Err(format!("an export of kind {other:?}")),
                     };
+                    kind.encode(&mut rest);
                     index.encode(&mut rest);
                 }
                 added.merge(&mut out, id, reader.count(), &rest);
@@ -589,12 +672,8 @@ fn rewrite(wasm: &[u8], mut trace: Option<&mut Tracing>) -> Result<Vec<u8>, Stri
                 added.merge(&mut out, id, count, rest);
             }
             (ELEMENT_SECTION, Payload::ElementSection(reader)) if traced => {
-                let mut elements = wasm_encoder::ElementSection::new();
-                Shift(census.imported_funcs)
-                    .parse_element_section(&mut elements, reader.clone())
-                    .map_err(|e| e.to_string())?;
                 out.push(ELEMENT_SECTION);
-                elements.encode(&mut out);
+                shift_table.elements(reader)?.encode(&mut out);
             }
             // Names index the module as deployed; a traced module goes
             // without (its reader takes them from the deployed one).
@@ -803,5 +882,76 @@ mod traced_tests {
             wasmi::Module::validate(&wasmi::Engine::default(), &traced)
                 .unwrap_or_else(|err| panic!("{name}: {err}"));
         }
+    }
+
+    /// Runs export `run(arg)` of `wasm` metered (traced or not): its
+    /// result, the fuel it burned and the sites the step import saw.
+    fn run(wasm: &[u8], traced: bool, arg: i32) -> (i32, i64, Vec<i32>) {
+        use wasmi::{Caller, Config, Engine, Linker, Module, Store, Val};
+        let module = if traced {
+            instrument_traced(wasm).expect("traces").0
+        } else {
+            instrument(wasm).expect("meters")
+        };
+        let engine = Engine::new(Config::default().consume_fuel(false));
+        let module = Module::new(&engine, &module[..]).expect("valid");
+        let mut store = Store::new(&engine, Vec::<i32>::new());
+        let mut linker = Linker::new(&engine);
+        linker.func_wrap("env", "f", |x: i32| x + 1).expect("links");
+        linker
+            .func_wrap(
+                TRACE_MODULE,
+                TRACE_STEP,
+                |mut caller: Caller<'_, Vec<i32>>, site: i32| {
+                    caller.data_mut().push(site);
+                },
+            )
+            .expect("links");
+        let instance = linker
+            .instantiate_and_start(&mut store, &module)
+            .expect("instantiates");
+        let fuel = instance.get_global(&store, FUEL_GLOBAL).expect("fuel");
+        fuel.set(&mut store, Val::I64(1_000_000)).expect("set");
+        let run = instance
+            .get_typed_func::<i32, i32>(&store, "run")
+            .expect("run");
+        let result = run.call(&mut store, arg).expect("runs");
+        let Val::I64(left) = fuel.get(&store) else {
+            panic!("i64");
+        };
+        (result, 1_000_000 - left, store.into_data())
+    }
+
+    #[test]
+    fn a_traced_module_calls_through_tables_and_references_as_before_for_the_same_fuel() {
+        let wasm = wat::parse_str(
+            r#"(module
+                (import "env" "f" (func $imp (param i32) (result i32)))
+                (type $ret (func (result i32)))
+                (table $t 3 funcref)
+                (elem (table $t) (i32.const 0) func $a $b)
+                (elem (table $t) (i32.const 2) funcref (ref.func $c))
+                (elem declare func $c)
+                (global $g funcref (ref.func $c))
+                (func $a (result i32) i32.const 7)
+                (func $b (result i32) i32.const 9 call $imp)
+                (func $c (result i32) i32.const 11)
+                (func (export "run") (param i32) (result i32)
+                    local.get 0 call_indirect $t (type $ret)))"#,
+        )
+        .expect("WAT");
+        for (arg, expected) in [(0, 7), (1, 10), (2, 11)] {
+            let (plain, plain_fuel, none) = run(&wasm, false, arg);
+            let (traced, traced_fuel, sites) = run(&wasm, true, arg);
+            assert_eq!((plain, traced), (expected, expected), "run({arg})");
+            assert_eq!(plain_fuel, traced_fuel, "the same fuel");
+            assert!(none.is_empty());
+            // run's instructions and the callee's.
+            assert!(sites.len() >= 5, "{sites:?}");
+        }
+        // The sites name the functions as deployed: `run` is function 4.
+        let (_, sites) = instrument_traced(&wasm).expect("traces");
+        assert_eq!(sites.first().map(|s| (s.func, s.entry)), Some((1, true)));
+        assert!(sites.iter().any(|s| s.func == 4 && s.leaves));
     }
 }

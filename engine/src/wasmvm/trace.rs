@@ -253,19 +253,289 @@ fn name_of(names: &BTreeMap<u32, String>, func: u32) -> String {
         .unwrap_or_else(|| format!("func {func}"))
 }
 
+/// The one-byte opcodes' names in the text format, by opcode (empty:
+/// none).
+#[rustfmt::skip]
+const SINGLE: [&str; 0xd3] = [
+    "unreachable",
+    "nop",
+    "block",
+    "loop",
+    "if",
+    "else",
+    "try",
+    "catch",
+    "throw",
+    "rethrow",
+    "throw_ref",
+    "end",
+    "br",
+    "br_if",
+    "br_table",
+    "return",
+    "call",
+    "call_indirect",
+    "return_call",
+    "return_call_indirect",
+    "call_ref",
+    "return_call_ref",
+    "",
+    "",
+    "delegate",
+    "catch_all",
+    "drop",
+    "select",
+    "select",
+    "",
+    "",
+    "try_table",
+    "local.get",
+    "local.set",
+    "local.tee",
+    "global.get",
+    "global.set",
+    "table.get",
+    "table.set",
+    "",
+    "i32.load",
+    "i64.load",
+    "f32.load",
+    "f64.load",
+    "i32.load8_s",
+    "i32.load8_u",
+    "i32.load16_s",
+    "i32.load16_u",
+    "i64.load8_s",
+    "i64.load8_u",
+    "i64.load16_s",
+    "i64.load16_u",
+    "i64.load32_s",
+    "i64.load32_u",
+    "i32.store",
+    "i64.store",
+    "f32.store",
+    "f64.store",
+    "i32.store8",
+    "i32.store16",
+    "i64.store8",
+    "i64.store16",
+    "i64.store32",
+    "memory.size",
+    "memory.grow",
+    "i32.const",
+    "i64.const",
+    "f32.const",
+    "f64.const",
+    "i32.eqz",
+    "i32.eq",
+    "i32.ne",
+    "i32.lt_s",
+    "i32.lt_u",
+    "i32.gt_s",
+    "i32.gt_u",
+    "i32.le_s",
+    "i32.le_u",
+    "i32.ge_s",
+    "i32.ge_u",
+    "i64.eqz",
+    "i64.eq",
+    "i64.ne",
+    "i64.lt_s",
+    "i64.lt_u",
+    "i64.gt_s",
+    "i64.gt_u",
+    "i64.le_s",
+    "i64.le_u",
+    "i64.ge_s",
+    "i64.ge_u",
+    "f32.eq",
+    "f32.ne",
+    "f32.lt",
+    "f32.gt",
+    "f32.le",
+    "f32.ge",
+    "f64.eq",
+    "f64.ne",
+    "f64.lt",
+    "f64.gt",
+    "f64.le",
+    "f64.ge",
+    "i32.clz",
+    "i32.ctz",
+    "i32.popcnt",
+    "i32.add",
+    "i32.sub",
+    "i32.mul",
+    "i32.div_s",
+    "i32.div_u",
+    "i32.rem_s",
+    "i32.rem_u",
+    "i32.and",
+    "i32.or",
+    "i32.xor",
+    "i32.shl",
+    "i32.shr_s",
+    "i32.shr_u",
+    "i32.rotl",
+    "i32.rotr",
+    "i64.clz",
+    "i64.ctz",
+    "i64.popcnt",
+    "i64.add",
+    "i64.sub",
+    "i64.mul",
+    "i64.div_s",
+    "i64.div_u",
+    "i64.rem_s",
+    "i64.rem_u",
+    "i64.and",
+    "i64.or",
+    "i64.xor",
+    "i64.shl",
+    "i64.shr_s",
+    "i64.shr_u",
+    "i64.rotl",
+    "i64.rotr",
+    "f32.abs",
+    "f32.neg",
+    "f32.ceil",
+    "f32.floor",
+    "f32.trunc",
+    "f32.nearest",
+    "f32.sqrt",
+    "f32.add",
+    "f32.sub",
+    "f32.mul",
+    "f32.div",
+    "f32.min",
+    "f32.max",
+    "f32.copysign",
+    "f64.abs",
+    "f64.neg",
+    "f64.ceil",
+    "f64.floor",
+    "f64.trunc",
+    "f64.nearest",
+    "f64.sqrt",
+    "f64.add",
+    "f64.sub",
+    "f64.mul",
+    "f64.div",
+    "f64.min",
+    "f64.max",
+    "f64.copysign",
+    "i32.wrap_i64",
+    "i32.trunc_f32_s",
+    "i32.trunc_f32_u",
+    "i32.trunc_f64_s",
+    "i32.trunc_f64_u",
+    "i64.extend_i32_s",
+    "i64.extend_i32_u",
+    "i64.trunc_f32_s",
+    "i64.trunc_f32_u",
+    "i64.trunc_f64_s",
+    "i64.trunc_f64_u",
+    "f32.convert_i32_s",
+    "f32.convert_i32_u",
+    "f32.convert_i64_s",
+    "f32.convert_i64_u",
+    "f32.demote_f64",
+    "f64.convert_i32_s",
+    "f64.convert_i32_u",
+    "f64.convert_i64_s",
+    "f64.convert_i64_u",
+    "f64.promote_f32",
+    "i32.reinterpret_f32",
+    "i64.reinterpret_f64",
+    "f32.reinterpret_i32",
+    "f64.reinterpret_i64",
+    "i32.extend8_s",
+    "i32.extend16_s",
+    "i64.extend8_s",
+    "i64.extend16_s",
+    "i64.extend32_s",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "ref.null",
+    "ref.is_null",
+    "ref.func",
+];
+
+/// The `0xfc`-prefixed opcodes' names, by their second number.
+#[rustfmt::skip]
+const PREFIXED_FC: [&str; 18] = [
+    "i32.trunc_sat_f32_s",
+    "i32.trunc_sat_f32_u",
+    "i32.trunc_sat_f64_s",
+    "i32.trunc_sat_f64_u",
+    "i64.trunc_sat_f32_s",
+    "i64.trunc_sat_f32_u",
+    "i64.trunc_sat_f64_s",
+    "i64.trunc_sat_f64_u",
+    "memory.init",
+    "data.drop",
+    "memory.copy",
+    "memory.fill",
+    "table.init",
+    "elem.drop",
+    "table.copy",
+    "table.grow",
+    "table.size",
+    "table.fill",
+];
+
 /// The instruction at `offset` in `wasm`, in the text format's words
 /// (`i32.add`, `local.get 2`, `call $name`, `i32.load offset=8`).
 pub(crate) fn mnemonic(wasm: &[u8], offset: u32, names: &BTreeMap<u32, String>) -> String {
     let Some(rest) = wasm.get(offset as usize..) else {
         return "?".into();
     };
-    let mut reader = OperatorsReader::new(BinaryReader::new(rest, u64::from(offset)));
-    let Ok(op) = reader.read() else {
+    let Some(&opcode) = rest.first() else {
         return "?".into();
     };
-    let debug = format!("{op:?}");
-    let head = debug.split([' ', '{', '(']).next().unwrap_or_default();
-    let name = text_name(head);
+    let name = match opcode {
+        0xfc => {
+            let mut reader = BinaryReader::new(&rest[1..], 0);
+            match reader.read_var_u32() {
+                Ok(sub) => PREFIXED_FC
+                    .get(sub as usize)
+                    .map_or_else(|| format!("0xfc {sub}"), |name| (*name).to_owned()),
+                Err(_) => "?".into(),
+            }
+        }
+        0xfd => "(a SIMD instruction)".into(),
+        _ => match SINGLE.get(usize::from(opcode)) {
+            Some(name) if !name.is_empty() => (*name).to_owned(),
+            _ => format!("0x{opcode:02x}"),
+        },
+    };
+    // A load or store: its static offset, when it has one.
+    if (0x28..=0x3e).contains(&opcode) {
+        let mut reader = BinaryReader::new(&rest[1..], 0);
+        let offset = reader.read_var_u32().and_then(|flags| {
+            if flags & 0x40 != 0 {
+                reader.read_var_u32()?;
+            }
+            reader.read_var_u64()
+        });
+        return match offset {
+            Ok(0) | Err(_) => name,
+            Ok(offset) => format!("{name} offset={offset}"),
+        };
+    }
+    let mut reader = OperatorsReader::new(BinaryReader::new(rest, u64::from(offset)));
+    let Ok(op) = reader.read() else {
+        return name;
+    };
     match op {
         Operator::Call { function_index } | Operator::ReturnCall { function_index } => {
             format!("{name} ${}", name_of(names, function_index))
@@ -283,50 +553,8 @@ pub(crate) fn mnemonic(wasm: &[u8], offset: u32, names: &BTreeMap<u32, String>) 
         Operator::Br { relative_depth } | Operator::BrIf { relative_depth } => {
             format!("{name} {relative_depth}")
         }
-        _ => match debug.split_once("offset: ") {
-            // A load or store: its static offset, when it has one.
-            Some((_, after)) => {
-                let offset: String = after.chars().take_while(char::is_ascii_digit).collect();
-                if offset.is_empty() || offset == "0" {
-                    name
-                } else {
-                    format!("{name} offset={offset}")
-                }
-            }
-            None => name,
-        },
+        _ => name,
     }
-}
-
-/// wasmparser's operator name (`I32Load8U`) in the text format
-/// (`i32.load8_u`).
-fn text_name(head: &str) -> String {
-    const PREFIXES: [&str; 18] = [
-        "I8x16", "I16x8", "I32x4", "I64x2", "F32x4", "F64x2", "V128", "I32", "I64", "F32", "F64",
-        "Local", "Global", "Memory", "Table", "Ref", "Data", "Elem",
-    ];
-    let snake = |words: &str| {
-        let mut out = String::new();
-        for (i, c) in words.chars().enumerate() {
-            if c.is_ascii_uppercase() {
-                if i > 0 {
-                    out.push('_');
-                }
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    };
-    for prefix in PREFIXES {
-        if let Some(rest) = head.strip_prefix(prefix)
-            && rest.starts_with(|c: char| c.is_ascii_uppercase())
-        {
-            return format!("{}.{}", prefix.to_ascii_lowercase(), snake(rest));
-        }
-    }
-    snake(head)
 }
 
 #[cfg(test)]
@@ -335,24 +563,12 @@ mod tests {
 
     #[test]
     fn instructions_read_in_the_text_formats_words() {
-        for (head, text) in [
-            ("I32Add", "i32.add"),
-            ("I32Load8U", "i32.load8_u"),
-            ("I64ExtendI32S", "i64.extend_i32_s"),
-            ("BrIf", "br_if"),
-            ("CallIndirect", "call_indirect"),
-            ("MemoryGrow", "memory.grow"),
-            ("LocalTee", "local.tee"),
-            ("I32x4Add", "i32x4.add"),
-            ("RefIsNull", "ref.is_null"),
-            ("End", "end"),
-        ] {
-            assert_eq!(text_name(head), text, "{head}");
-        }
         let wasm = wat::parse_str(
             r#"(module (memory 1)
                 (func $first (param i32) (result i32)
-                    local.get 0 i32.load offset=8 i32.const -3 i32.add call $first))"#,
+                    local.get 0 i32.load offset=8 i32.const -3 i32.add call $first
+                    i64.extend_i32_u i32.wrap_i64 i32.load8_u i32.trunc_sat_f32_s drop
+                    memory.size))"#,
         )
         .expect("WAT");
         let names = function_names(&wasm);
@@ -377,6 +593,12 @@ mod tests {
                 "i32.const -3",
                 "i32.add",
                 "call $first",
+                "i64.extend_i32_u",
+                "i32.wrap_i64",
+                "i32.load8_u",
+                "i32.trunc_sat_f32_s",
+                "drop",
+                "memory.size",
                 "end"
             ]
         );
