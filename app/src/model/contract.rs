@@ -618,6 +618,9 @@ pub struct OpStep {
     /// The frame's memory, hex, where it changed since the frame's last step.
     #[serde(default)]
     pub memory: Option<String>,
+    /// An `SSTORE`'s slot value before it ran.
+    #[serde(default)]
+    pub old: Option<String>,
     /// A Wasm instruction's function.
     #[serde(skip)]
     pub func: Option<String>,
@@ -740,6 +743,7 @@ fn walk(node: &isc_engine::CallTrace, base: u32, out: &mut Recorded) {
                 stack: Vec::new(),
                 frame: None,
                 memory: None,
+                old: None,
                 func: Some(
                     names
                         .and_then(|n| n.get(step.func.to_string()))

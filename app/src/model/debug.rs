@@ -320,27 +320,53 @@ impl Debugging {
             .unwrap_or_default()
     }
 
-    /// The storage writes done before step `i`: (frame, slot or key,
-    /// value, step) — an EVM `SSTORE`, a Wasm contract's `state set` (a
-    /// `state delete` as the value `(deleted)`).
-    pub fn storage_written(&self, i: usize) -> Vec<(Option<usize>, String, String, usize)> {
+    /// The storage writes done before step `i`, in order: an EVM
+    /// `SSTORE` (with the slot's value before it), a Wasm contract's
+    /// `state set` or `state delete`.
+    pub fn storage_written(&self, i: usize) -> Vec<Written> {
         let mut written = Vec::new();
-        for (j, s) in self.steps[..i.min(self.len())].iter().enumerate() {
+        for (step, s) in self.steps[..i.min(self.len())].iter().enumerate() {
             if s.op == "SSTORE" && s.stack.len() >= 2 {
-                written.push((s.frame, s.stack[0].clone(), s.stack[1].clone(), j));
+                written.push(Written {
+                    frame: s.frame,
+                    slot: s.stack[0].clone(),
+                    before: s.old.clone(),
+                    after: s.stack[1].clone(),
+                    step,
+                });
             }
             for call in &s.host {
-                match call.name.as_str() {
-                    "state set" => written.push((None, call.args.clone(), call.result.clone(), j)),
-                    "state delete" => {
-                        written.push((None, call.args.clone(), "(deleted)".into(), j));
-                    }
-                    _ => {}
-                }
+                let after = match call.name.as_str() {
+                    "state set" => call.result.clone(),
+                    "state delete" => "(deleted)".into(),
+                    _ => continue,
+                };
+                written.push(Written {
+                    frame: None,
+                    slot: call.args.clone(),
+                    before: None,
+                    after,
+                    step,
+                });
             }
         }
         written
     }
+}
+
+/// One storage write of a trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// The EVM frame that wrote (none for Wasm).
+    pub frame: Option<usize>,
+    /// The slot (EVM) or key (Wasm), as text.
+    pub slot: String,
+    /// The value before, where the trace knows it.
+    pub before: Option<String>,
+    /// The value written.
+    pub after: String,
+    /// The step that wrote it.
+    pub step: usize,
 }
 
 #[cfg(test)]
@@ -356,6 +382,7 @@ mod tests {
             stack: Vec::new(),
             frame: Some(depth as usize),
             memory: None,
+            old: None,
             func: None,
             host: Vec::new(),
         }
@@ -470,6 +497,7 @@ mod tests {
         ];
         steps[1].memory = Some("0x80".into());
         steps[1].stack = vec!["0x0".into(), "0x7".into()];
+        steps[1].old = Some("0x3".into());
         steps[3].memory = Some("0x01".into());
         let debugging = Debugging::new(recorded(steps, BTreeMap::new()), &[]);
         assert_eq!(debugging.memory(0), "");
@@ -479,7 +507,13 @@ mod tests {
         assert!(debugging.storage_written(1).is_empty());
         assert_eq!(
             debugging.storage_written(2),
-            [(Some(0), "0x0".to_owned(), "0x7".to_owned(), 1)]
+            [Written {
+                frame: Some(0),
+                slot: "0x0".into(),
+                before: Some("0x3".into()),
+                after: "0x7".into(),
+                step: 1
+            }]
         );
         // Without sources, stepping is by instruction.
         assert_eq!(debugging.step_into(0), 1);

@@ -1163,7 +1163,7 @@ mod tests {
             debugging
                 .storage_written(end)
                 .iter()
-                .any(|(_, key, _, _)| key.contains("counter")),
+                .any(|written| written.slot.contains("counter")),
             "{:?}",
             debugging.storage_written(end)
         );

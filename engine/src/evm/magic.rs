@@ -538,6 +538,9 @@ pub(crate) struct EvmStep {
     /// [`MAX_TRACED_MEMORY`] bytes in all).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) memory: Option<String>,
+    /// An `SSTORE`'s slot value before it ran (a storage diff's left side).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) old: Option<String>,
 }
 
 /// The most memory bytes an opcode trace records, all steps together.
@@ -572,6 +575,9 @@ pub(crate) struct Magic {
     pub(crate) memory_recorded: usize,
     /// The code hash of each kept frame that ran code, by frame index.
     pub(crate) codes: std::collections::BTreeMap<usize, String>,
+    /// Whether the instruction running now was recorded (its `step_end`
+    /// may complete it).
+    pub(crate) recorded_now: bool,
 }
 
 fn hex0x(bytes: &[u8]) -> String {
@@ -641,9 +647,21 @@ impl Magic {
     }
 }
 
+/// A storage slot of `address` as the transaction's journal holds it now,
+/// if it was loaded: (value before the transaction, value now).
+fn journaled_slot<J: JournalTr<State = revm::state::EvmState>>(
+    journal: &J,
+    address: Address,
+    key: U256,
+) -> Option<(U256, U256)> {
+    let slot = journal.evm_state().get(&address)?.storage.get(&key)?;
+    Some((slot.original_value, slot.present_value))
+}
+
 impl<'d, 's: 'd, CTX> Inspector<CTX> for Magic
 where
     CTX: ContextTr<Db = &'d mut SandboxDb<'s>>,
+    CTX::Journal: JournalTr<State = revm::state::EvmState>,
 {
     fn call(&mut self, context: &mut CTX, inputs: &mut CallInputs) -> Option<CallOutcome> {
         let input = inputs.input.bytes(context);
@@ -716,11 +734,21 @@ where
         ))
     }
 
-    fn step(&mut self, interp: &mut Interpreter, _context: &mut CTX) {
-        use revm::interpreter::interpreter_types::Jumps;
-        if self.steps.len() >= self.max_steps {
+    fn step(&mut self, interp: &mut Interpreter, context: &mut CTX) {
+        use revm::interpreter::interpreter_types::{InputsTr, Jumps};
+        self.recorded_now = self.steps.len() < self.max_steps;
+        if !self.recorded_now {
             return;
         }
+        // An SSTORE's slot as it is before it runs, when the transaction
+        // has read it already (else `step_end` finds its original value).
+        let old = (interp.bytecode.opcode() == revm::bytecode::opcode::SSTORE)
+            .then(|| interp.stack.peek(0).ok())
+            .flatten()
+            .and_then(|key| {
+                journaled_slot(context.journal_ref(), interp.input.target_address(), key)
+            })
+            .map(|(_, present)| format!("{present:#x}"));
         let stack = (0..interp.stack.len().min(TRACED_STACK))
             .filter_map(|i| interp.stack.peek(i).ok())
             .map(|value| format!("{value:#x}"))
@@ -756,7 +784,31 @@ where
             stack,
             frame,
             memory,
+            old,
         });
+    }
+
+    fn step_end(&mut self, interp: &mut Interpreter, context: &mut CTX) {
+        use revm::interpreter::interpreter_types::InputsTr;
+        // A slot the transaction had not read before this SSTORE: its
+        // value before is the one the transaction started with.
+        if !std::mem::take(&mut self.recorded_now) {
+            return;
+        }
+        let Some(step) = self.steps.last_mut() else {
+            return;
+        };
+        if step.op != "SSTORE" || step.old.is_some() {
+            return;
+        }
+        let Some(key) = step.stack.first().and_then(|k| k.parse::<U256>().ok()) else {
+            return;
+        };
+        if let Some((original, _)) =
+            journaled_slot(context.journal_ref(), interp.input.target_address(), key)
+        {
+            step.old = Some(format!("{original:#x}"));
+        }
     }
 
     fn call_end(&mut self, _context: &mut CTX, _inputs: &CallInputs, outcome: &mut CallOutcome) {

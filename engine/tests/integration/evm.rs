@@ -572,6 +572,24 @@ fn an_opcode_trace_on_demand_leaves_the_chain_untouched() {
     let stack = sstore["stack"].as_array().expect("stack");
     assert_eq!(stack[0], "0x0", "the slot of `value`");
     assert_eq!(stack[1], "0x7", "the value stored");
+    assert_eq!(sstore["old"], "0x0", "the value before: a storage diff");
+    // Stored again: the diff's left side is the value the first set left.
+    send(&mut chain, alice(), "storage", "set", json!(["7"]));
+    let receipt = chain
+        .trace(
+            Request::new(alice(), "storage", "set").param("args", args(json!(["9"]))),
+            5000,
+        )
+        .expect("accepted");
+    let steps = receipt.trace.detail.as_ref().expect("detail")["evm_steps"]
+        .as_array()
+        .expect("steps")
+        .clone();
+    let sstore = steps.iter().find(|s| s["op"] == "SSTORE").expect("SSTORE");
+    assert_eq!(
+        (&sstore["stack"][1], &sstore["old"]),
+        (&json!("0x9"), &json!("0x7"))
+    );
     assert!(
         steps
             .iter()

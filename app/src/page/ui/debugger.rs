@@ -205,10 +205,15 @@ pub(crate) fn Debugger(debugging: Debugging) -> impl IntoView {
                                 } else {
                                     view! {
                                         <table class="balances">
-                                            <thead><tr><th>"slot"</th><th>"value"</th><th>"at step"</th></tr></thead>
+                                            <thead><tr><th>"slot"</th><th>"before"</th><th>"after"</th><th>"at step"</th></tr></thead>
                                             <tbody>
-                                                {written.into_iter().map(|(_, slot, value, j)| view! {
-                                                    <tr><td><code>{slot}</code></td><td><code>{value}</code></td><td>{j}</td></tr>
+                                                {written.into_iter().map(|w| view! {
+                                                    <tr>
+                                                        <td><code>{w.slot}</code></td>
+                                                        <td><code>{w.before.unwrap_or_else(|| "—".into())}</code></td>
+                                                        <td><code>{w.after}</code></td>
+                                                        <td>{w.step}</td>
+                                                    </tr>
                                                 }).collect_view()}
                                             </tbody>
                                         </table>
