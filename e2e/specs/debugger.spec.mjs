@@ -219,6 +219,8 @@ test('a two-file project importing an OpenZeppelin ERC-20, built by solc 0.8.28,
   const storage = debug.getByTestId('debug-storage');
   await expect(storage).toContainText('0x3e3');
   await expect(storage).toContainText('0x5');
+  // Each write with the value before it: 1000 (0x3e8) before, 995 after.
+  await expect(storage.locator('tr', { hasText: '0x3e3' })).toContainText('0x3e8');
   const position = async () => Number((await debug.getByTestId('debug-position').textContent()).match(/step (\d+)/)[1]);
   const end = await position();
   await debug.getByTestId('debug-back').click();

@@ -578,6 +578,11 @@ pub(crate) struct Magic {
     /// Whether the instruction running now was recorded (its `step_end`
     /// may complete it).
     pub(crate) recorded_now: bool,
+    /// Whether `max_steps` is the request's shared budget
+    /// (`Sandbox::trace_steps`), which nested calls draw on too.
+    pub(crate) shared_budget: bool,
+    /// Steps already counted against that budget.
+    pub(crate) reported: usize,
 }
 
 fn hex0x(bytes: &[u8]) -> String {
@@ -701,6 +706,14 @@ where
             if mark.is_some() {
                 host.sandbox().mark_step(mark);
             }
+            // The request's budget: what this call recorded so far is
+            // spent before the nested call draws on it.
+            if self.shared_budget {
+                let recorded = self.steps.len();
+                let new = u32::try_from(recorded - self.reported).unwrap_or(u32::MAX);
+                host.sandbox().traced_steps(new);
+                self.reported = recorded;
+            }
             let outcome = if inputs.target_address == MAGIC_ADDRESS {
                 host.sandbox_call(&input)
             } else {
@@ -708,6 +721,10 @@ where
             };
             if mark.is_some() {
                 host.sandbox().mark_step(None);
+            }
+            if self.shared_budget {
+                let left = host.sandbox().trace_steps() as usize;
+                self.max_steps = self.steps.len().saturating_add(left);
             }
             outcome
         };

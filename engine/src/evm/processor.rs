@@ -409,10 +409,12 @@ pub(crate) fn transact(
 
     // `evm.steps` (u32 LE): record that many instructions for the trace;
     // else as many as the request records (`Chain::trace`).
-    let max_steps = ctx
+    let asked = ctx
         .params()
         .get("evm.steps")
-        .and_then(|b| crate::codec::u32_from_bytes(b).ok())
+        .and_then(|b| crate::codec::u32_from_bytes(b).ok());
+    let shared_budget = asked.is_none() && ctx.trace_steps() > 0;
+    let max_steps = asked
         .unwrap_or_else(|| ctx.trace_steps())
         .min(MAX_TRACED_STEPS) as usize;
     // `evm.value` (`u64` LE, base tokens): the call's `msg.value`.
@@ -461,6 +463,7 @@ pub(crate) fn transact(
             })
             .build_mainnet_with_inspector(Magic {
                 max_steps,
+                shared_budget,
                 request,
                 ..Magic::default()
             }),
@@ -470,6 +473,7 @@ pub(crate) fn transact(
     let frames = std::mem::take(&mut evm.inspector.frames);
     let frames_total = evm.inspector.frames_total;
     let steps = std::mem::take(&mut evm.inspector.steps);
+    let reported = evm.inspector.reported;
     let codes = std::mem::take(&mut evm.inspector.codes);
     let sends = std::mem::take(&mut evm.inspector.sends);
     drop(evm);
@@ -483,7 +487,7 @@ pub(crate) fn transact(
         detail["evm_frames_truncated"] = serde_json::json!(true);
     }
     if max_steps > 0 {
-        ctx.traced_steps(u32::try_from(steps.len()).unwrap_or(u32::MAX));
+        ctx.traced_steps(u32::try_from(steps.len() - reported).unwrap_or(u32::MAX));
         detail["evm_steps"] = serde_json::json!(steps);
         detail["evm_codes"] = serde_json::json!(codes);
     }

@@ -453,6 +453,26 @@ fn a_traced_cross_vm_call_records_both_vms_and_where_each_call_was_made() {
         .collect();
     assert_eq!(ats.len(), traced.trace.calls.len());
     assert!(ats.windows(2).all(|w| w[0] < w[1]), "in order: {ats:?}");
+
+    // One budget for the whole request, both VMs together.
+    fn recorded(node: &isc_engine::CallTrace) -> usize {
+        let own = node.detail.as_ref().map_or(0, |d| {
+            ["evm_steps", "wasm_steps"]
+                .iter()
+                .filter_map(|k| d.get(*k)?.as_array().map(Vec::len))
+                .sum()
+        });
+        own + node.calls.iter().map(recorded).sum::<usize>()
+    }
+    let request = Request::new(alice(), "crossvm", "increment").param("args", args(json!(["2"])));
+    for budget in [300, 3000] {
+        let traced = chain.trace(request.clone(), budget).expect("runs");
+        let total = recorded(&traced.trace);
+        assert!(
+            total <= budget as usize && total > budget as usize / 2,
+            "{total} of {budget}"
+        );
+    }
 }
 
 #[test]
