@@ -279,26 +279,59 @@ pub(crate) fn OpcodeTable(
     steps: Vec<OpStep>,
 ) -> impl IntoView {
     let count = steps.len();
+    let steps = StoredValue::new(steps);
+    // A thousand rows at a time: a page of 20 000 rows is slow to build.
+    let first = RwSignal::new(0usize);
+    let rows = move || {
+        let from = first.get();
+        steps.with_value(|steps| {
+            steps
+                .iter()
+                .enumerate()
+                .skip(from)
+                .take(TABLE_ROWS)
+                .map(|(i, step)| {
+                    let host = step.host.iter().map(host_text).collect::<Vec<_>>().join("; ");
+                    let last = if host.is_empty() { step.stack.join(" ") } else { host };
+                    view! {
+                        <tr data-testid="opcode">
+                            <td class="num">{i}</td><td class="num">{step.depth}</td><td class="num">{step.pc}</td>
+                            <td><code>{step.op.clone()}</code>{step.func.as_ref().map(|f| format!(" in {f}"))}</td>
+                            <td class="num">{step.gas}</td>
+                            <td><code>{last}</code></td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
     view! {
         <details class="opcodes" open=true data-testid="opcodes">
             <summary>{isc_app::model::words::count(count as u64, "instruction")}</summary>
+            <Show when=move || { count > TABLE_ROWS }>
+                <div class="row">
+                    <button data-testid="opcodes-earlier" disabled=move || first.get() == 0
+                        on:click=move |_| first.update(|f| *f = f.saturating_sub(TABLE_ROWS))>"Earlier"</button>
+                    <button data-testid="opcodes-later" disabled=move || first.get() + TABLE_ROWS >= count
+                        on:click=move |_| first.update(|f| *f += TABLE_ROWS)>"Later"</button>
+                    <span class="hint" data-testid="opcodes-shown">{move || {
+                        let from = first.get();
+                        format!("rows {}–{} of {count}", from, (from + TABLE_ROWS).min(count) - 1)
+                    }}</span>
+                </div>
+            </Show>
             <div class="scroll">
                 <table>
                     <thead><tr>
                         <th scope="col">"#"</th><th scope="col">"depth"</th><th scope="col">"pc"</th>
                         <th scope="col">"instruction"</th><th scope="col">"gas left"</th><th scope="col">"stack (top first) · host calls"</th>
                     </tr></thead>
-                    <tbody>
-                        {steps.into_iter().enumerate().map(|(i, step)| view! {
-                            <tr data-testid="opcode">
-                                <td class="num">{i}</td><td class="num">{step.depth}</td><td class="num">{step.pc}</td>
-                                <td><code>{step.op}</code>{step.func.map(|f| format!(" in {f}"))}</td><td class="num">{step.gas}</td>
-                                <td><code>{if step.host.is_empty() { step.stack.join(" ") } else { step.host.iter().map(host_text).collect::<Vec<_>>().join("; ") }}</code></td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
+                    <tbody>{rows}</tbody>
                 </table>
             </div>
         </details>
     }
 }
+
+/// How many rows of the instruction table are shown at once.
+const TABLE_ROWS: usize = 1000;
