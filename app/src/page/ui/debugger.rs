@@ -312,7 +312,7 @@ pub(crate) fn OpcodeTable(
                 <div class="row">
                     <button data-testid="opcodes-earlier" disabled=move || first.get() == 0
                         on:click=move |_| first.update(|f| *f = f.saturating_sub(TABLE_ROWS))>"Earlier"</button>
-                    <button data-testid="opcodes-later" disabled=move || first.get() + TABLE_ROWS >= count
+                    <button data-testid="opcodes-later" disabled=move || { first.get() + TABLE_ROWS >= count }
                         on:click=move |_| first.update(|f| *f += TABLE_ROWS)>"Later"</button>
                     <span class="hint" data-testid="opcodes-shown">{move || {
                         let from = first.get();
