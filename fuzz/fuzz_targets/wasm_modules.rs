@@ -1,7 +1,9 @@
 //! Whole Wasm modules on a chain: deployed, then every entry point called
 //! under a small gas budget (the Wasm processor's memory caps apply). Any
 //! module ends in a receipt; a failed request changes only its fee, nonce
-//! and receipt; a replay of the session gives the same state hash.
+//! and receipt; a replay of the session gives the same state hash. Each
+//! call traced for the debugger burns the same gas and ends the same way
+//! as untraced.
 #![no_main]
 
 use isc_engine::{AgentId, Chain, ChainConfig, Dict, Request, VmType};
@@ -25,6 +27,14 @@ fuzz_target!(|data: &[u8]| {
         for entry in entries.iter().take(8) {
             let request = Request::to(alice, isc_engine::Hname::of("fuzzed"), entry.hname)
                 .gas_budget(200_000);
+            if let (Ok(plain), Ok(traced)) = (
+                chain.simulate(request.clone()),
+                chain.trace(request.clone(), 1_000),
+            ) {
+                assert_eq!(plain.gas_burned, traced.gas_burned, "tracing changes no gas");
+                assert_eq!(plain.results, traced.results);
+                assert_eq!(plain.error, traced.error);
+            }
             let _ = chain.post(request);
             let _ = chain.call_view_as(
                 alice,

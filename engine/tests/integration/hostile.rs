@@ -792,3 +792,49 @@ fn dry_checks_catch_mistakes_and_a_known_program_is_not_stored_twice() {
         .expect("replays");
     assert_eq!(replay.state_hash(), chain.state_hash());
 }
+
+/// Tracing a hostile call for the debugger ends it exactly as running it
+/// does: the same error, the same gas — at a stack overflow (the step
+/// import adds no Wasm frame), out of gas in a loop, a refused growth.
+#[test]
+fn a_hostile_call_traced_ends_exactly_as_untraced() {
+    let mut chain = builtin_chain();
+    let cases = [
+        (
+            "recurse",
+            "",
+            "(call $deep (i32.const 0))",
+            "(func $deep (param i32) (call $deep (i32.add (local.get 0) (i32.const 1))))",
+        ),
+        ("spin", "", "(loop $l (br $l))", ""),
+        (
+            "grow",
+            "",
+            "(loop $l (drop (memory.grow (i32.const 16))) (br $l))",
+            "",
+        ),
+    ];
+    for (name, data, call, extra) in cases {
+        let program = module(1, &format!("{data} {extra}"), "", call);
+        ok(&deploy_wasm(&mut chain, name, &program));
+        let request = Request::new(alice(), name, "go").gas_budget(2_000_000);
+        let plain = chain.simulate(request.clone()).expect("runs");
+        let traced = chain.trace(request, 5_000).expect("runs");
+        assert!(plain.error.is_some(), "{name} fails");
+        assert_eq!(traced.error, plain.error, "{name}");
+        assert_eq!(traced.gas_burned, plain.gas_burned, "{name}");
+        let steps = traced
+            .trace
+            .detail
+            .as_ref()
+            .and_then(|d| d["wasm_steps"].as_array().map(Vec::len))
+            .unwrap_or(0);
+        // 1 024 frames of four instructions; the budget's worth of an
+        // endless loop; a growth loop until its refusal.
+        match name {
+            "recurse" => assert_eq!(steps, 4 * 1024 + 1),
+            "spin" => assert_eq!(steps, 5_000),
+            _ => assert!(steps > 0 && steps < 5_000, "{steps}"),
+        }
+    }
+}
