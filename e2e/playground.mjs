@@ -1,6 +1,23 @@
 // The page object for ISC Playground: every spec talks to the page through it,
 // by role or data-testid, so a markup change touches one file.
+import zlib from 'node:zlib';
 import { test as base, expect } from '@playwright/test';
+
+/** The session JSON a share link carries (`#s=<version>.<deflated base64url>`). */
+export const unpackLink = (url) => {
+  const [, data] = url.match(/#s=\d+\.(.*)$/);
+  return JSON.parse(zlib.inflateRawSync(Buffer.from(data, 'base64url')).toString());
+};
+
+/** Opens `url` in a fresh browser context: it rebuilds and replays to `hash`. */
+export const opensAtTheSameHash = async (browser, url, hash) => {
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  await other.goto(url);
+  await expect(other.getByTestId('link-status')).toContainText('The state hash matches', { timeout: 120_000 });
+  await expect(other.getByTestId('chain-state-hash')).toHaveText(hash);
+  await context.close();
+};
 
 export class PlaygroundPage {
   /** @param {import('@playwright/test').Page} page */
@@ -100,6 +117,29 @@ export class PlaygroundPage {
 
   receipts() {
     return this.page.getByTestId('receipt');
+  }
+
+  /** Starts a Solidity project: `main` as `Contract.sol`, then each of
+   * `files` ({path: text}) added as a tab; `Contract.sol` shown at the end. */
+  async solidityProject(main, files = {}) {
+    const { page } = this;
+    await page.getByTestId('editor-language').selectOption('solidity');
+    await this.typeCode(main);
+    for (const [path, text] of Object.entries(files)) {
+      await page.getByTestId('new-file-name').fill(path);
+      await page.getByTestId('add-file').click();
+      await expect(page.getByTestId(`file-${path}`)).toHaveAttribute('aria-selected', 'true');
+      await this.typeCode(text);
+    }
+    await page.getByTestId('file-Contract.sol').click();
+  }
+
+  /** Shares the session: its link and the state hash it must replay to. */
+  async share() {
+    await this.page.getByTestId('share').click();
+    const url = await this.page.getByTestId('share-link').inputValue();
+    const hash = await this.page.getByTestId('chain-state-hash').textContent();
+    return { url, hash };
   }
 }
 

@@ -2,8 +2,7 @@
 // again), stepped through line by line in its Solidity source, with
 // breakpoints, gas, stack, memory and the storage it writes; Wasm calls
 // instruction by instruction with their host calls; across VMs.
-import zlib from 'node:zlib';
-import { test, expect } from '../playground.mjs';
+import { test, expect, unpackLink, opensAtTheSameHash } from '../playground.mjs';
 
 const VAULT = `// SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
@@ -187,13 +186,7 @@ test('a two-file project importing an OpenZeppelin ERC-20, built by solc 0.8.28,
   const { page } = playground;
   const editor = page.locator('section.editor-panel');
   await playground.open();
-  await page.getByTestId('editor-language').selectOption('solidity');
-  await playground.typeCode(GOLD);
-  await page.getByTestId('new-file-name').fill('tokens/Base.sol');
-  await page.getByTestId('add-file').click();
-  await expect(page.getByTestId('file-tokens/Base.sol')).toHaveAttribute('aria-selected', 'true');
-  await playground.typeCode(BASE);
-  await page.getByTestId('file-Contract.sol').click();
+  await playground.solidityProject(GOLD, { 'tokens/Base.sol': BASE });
   await page.getByTestId('solc-version').selectOption('0.8.28');
   await page.getByTestId('compile').click();
   await expect(page.getByTestId('compile-status')).toHaveText(/^compiled: Gold \(\d+ bytes\), by solc 0\.8\.28$/, { timeout: 90_000 });
@@ -258,19 +251,10 @@ test('a two-file project importing an OpenZeppelin ERC-20, built by solc 0.8.28,
   await expect(calls).toContainText('state set("counter")');
 
   // The session with the project replays to the same hash elsewhere.
-  await page.getByTestId('share').click();
-  const url = await page.getByTestId('share-link').inputValue();
-  const hash = await page.getByTestId('chain-state-hash').textContent();
-  const [, data] = url.match(/#s=\d+\.(.*)$/);
-  const json = JSON.parse(zlib.inflateRawSync(Buffer.from(data, 'base64url')).toString());
-  const source = json.session.sources.find((s) => s.language === 'solidity');
+  const { url, hash } = await playground.share();
+  const source = unpackLink(url).session.sources.find((s) => s.language === 'solidity');
   expect(Object.keys(source.files)).toEqual(['tokens/Base.sol']);
   expect(source.compiler).toMatch(/^solc-js 0\.8\.28\+/);
-  const context = await browser.newContext();
-  const other = await context.newPage();
-  await other.goto(url);
-  await expect(other.getByTestId('link-status')).toContainText('The state hash matches', { timeout: 120_000 });
-  await expect(other.getByTestId('chain-state-hash')).toHaveText(hash);
-  await context.close();
+  await opensAtTheSameHash(browser, url, hash);
   expect(playground.consoleErrors).toEqual([]);
 });

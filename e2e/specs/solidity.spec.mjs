@@ -2,23 +2,7 @@
 // chosen (with optimizer and EVM version), OpenZeppelin imports, and a
 // share link that rebuilds each program with the compiler that built it.
 import { readFileSync } from 'node:fs';
-import zlib from 'node:zlib';
-import { test, expect } from '../playground.mjs';
-
-const unpackLink = (url) => {
-  const [, data] = url.match(/#s=\d+\.(.*)$/);
-  return JSON.parse(zlib.inflateRawSync(Buffer.from(data, 'base64url')).toString());
-};
-
-/** Opens `url` in a fresh browser context: it rebuilds and replays to `hash`. */
-const opensAtTheSameHash = async (browser, url, hash) => {
-  const context = await browser.newContext();
-  const other = await context.newPage();
-  await other.goto(url);
-  await expect(other.getByTestId('link-status')).toContainText('The state hash matches', { timeout: 120_000 });
-  await expect(other.getByTestId('chain-state-hash')).toHaveText(hash);
-  await context.close();
-};
+import { test, expect, unpackLink, opensAtTheSameHash } from '../playground.mjs';
 
 const OLD = `// SPDX-License-Identifier: MIT
 pragma solidity 0.8.19;
@@ -91,9 +75,7 @@ test('the pragma picks the compiler, a chosen one builds with its settings, and 
 
   // The link carries both sources with their compilers' records and
   // rebuilds both programs the same way in another browser.
-  await page.getByTestId('share').click();
-  const url = await page.getByTestId('share-link').inputValue();
-  const hash = await page.getByTestId('chain-state-hash').textContent();
+  const { url, hash } = await playground.share();
   const json = unpackLink(url);
   const records = json.session.sources.filter((s) => s.language === 'solidity').map((s) => s.compiler);
   expect(records).toEqual([
@@ -236,9 +218,7 @@ test('a project of several files: import between them, problems in their file, k
   await expect(page.getByTestId('file-Contract.sol')).toHaveAttribute('aria-selected', 'true');
 
   // The link carries both files (session version 3) and rebuilds Calc.
-  await page.getByTestId('share').click();
-  const url = await page.getByTestId('share-link').inputValue();
-  const hash = await page.getByTestId('chain-state-hash').textContent();
+  const { url, hash } = await playground.share();
   const json = unpackLink(url);
   expect(json.session.version).toBe(3);
   const source = json.session.sources.find((s) => s.language === 'solidity');

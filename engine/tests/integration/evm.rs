@@ -325,8 +325,8 @@ fn evm_sessions_replay_to_the_same_state_hash() {
     assert_eq!(replay.state_hash(), chain.state_hash());
 }
 
-#[test]
-fn crossvm_solidity_increments_the_wasm_counter_through_the_magic_contract() {
+/// A chain with the Wasm counter and the Solidity CrossVM that calls it.
+fn crossvm_chain() -> Chain {
     let mut chain = chain();
     let receipt = chain
         .deploy(
@@ -339,6 +339,12 @@ fn crossvm_solidity_increments_the_wasm_counter_through_the_magic_contract() {
         .expect("accepted");
     ok(&receipt);
     deploy(&mut chain, "CrossVM", json!([]));
+    chain
+}
+
+#[test]
+fn crossvm_solidity_increments_the_wasm_counter_through_the_magic_contract() {
+    let mut chain = crossvm_chain();
 
     let receipt = send(&mut chain, alice(), "crossvm", "increment", json!(["3"]));
     let results = ok(&receipt);
@@ -409,18 +415,7 @@ fn crossvm_solidity_increments_the_wasm_counter_through_the_magic_contract() {
 
 #[test]
 fn a_traced_cross_vm_call_records_both_vms_and_where_each_call_was_made() {
-    let mut chain = chain();
-    let receipt = chain
-        .deploy(
-            alice(),
-            "inccounter",
-            &VmType::WASM,
-            &wasm_example("inccounter"),
-            Dict::new(),
-        )
-        .expect("accepted");
-    ok(&receipt);
-    deploy(&mut chain, "CrossVM", json!([]));
+    let mut chain = crossvm_chain();
     let request = Request::new(alice(), "crossvm", "increment").param("args", args(json!(["2"])));
     let plain = chain.simulate(request.clone()).expect("runs");
     let traced = chain.trace(request, 100_000).expect("runs");
