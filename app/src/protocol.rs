@@ -186,12 +186,15 @@ pub enum Command {
         /// The block to keep as the last one.
         block: u32,
     },
-    /// The request a person posted to form block `block`, run again on
-    /// the chain as it was before it with up to `steps` instructions
-    /// recorded (the chain stays as it is): a past request, debugged.
+    /// Request `request_index` of block `block` run again on the chain as
+    /// it was, with up to `steps` instructions recorded (the chain stays
+    /// as it is): a past request, debugged.
     TracePast {
         /// The block.
         block: u32,
+        /// The request's index in its block.
+        #[serde(default)]
+        request_index: u16,
         /// The most instructions to record.
         steps: u32,
     },

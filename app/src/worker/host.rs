@@ -329,9 +329,13 @@ impl Host {
                 }
                 Err(err) => failed(err),
             },
-            Command::TracePast { block, steps } => {
+            Command::TracePast {
+                block,
+                request_index,
+                steps,
+            } => {
                 let steps = steps.min(isc_engine::evm::MAX_TRACED_STEPS);
-                match self.chain.trace_past(block, steps) {
+                match self.chain.trace_past(block, request_index, steps) {
                     Ok(receipt) => Reply::Simulated {
                         receipt: Box::new(receipt),
                     },
@@ -1126,6 +1130,7 @@ mod tests {
         let before = host.view();
         let reply = host.handle(Command::TracePast {
             block: last.block_index,
+            request_index: last.request_index,
             steps: 50_000,
         });
         let Reply::Simulated { receipt } = reply else {
@@ -1167,10 +1172,11 @@ mod tests {
             "{:?}",
             debugging.storage_written(end)
         );
-        // Genesis is no request a person posted.
+        // Genesis has no request.
         assert!(matches!(
             host.handle(Command::TracePast {
                 block: 0,
+                request_index: 0,
                 steps: 10
             }),
             Reply::Failed { .. }

@@ -276,13 +276,13 @@ pub enum ChainError {
         /// The latest block.
         latest: u32,
     },
-    /// A block no person's request formed (nothing to run again).
-    #[error(
-        "block {index} was formed by queued requests alone: only a request a person posted can be run again"
-    )]
-    NotPosted {
+    /// A block has no request of that index.
+    #[error("block {index} has no request {request_index}")]
+    NoSuchRequest {
         /// The block asked for.
         index: u32,
+        /// The request asked for.
+        request_index: u16,
     },
     /// A view failed.
     #[error(transparent)]
@@ -520,6 +520,10 @@ impl Chain {
     /// a stored receipt holds no instruction trace, which can be 100 000
     /// steps).
     fn post_traced(&mut self, request: Request, trace: Option<u32>) -> Result<Receipt, ChainError> {
+        let trace = trace.map(|steps| Traced {
+            request_index: 0,
+            steps,
+        });
         let receipts = self.run_block_with(Some(request), trace)?;
         // The sender's request is the block's first.
         receipts.into_iter().next().ok_or(ChainError::NothingReady {
@@ -694,7 +698,7 @@ impl Chain {
     fn run_block_with(
         &mut self,
         first: Option<Request>,
-        trace: Option<u32>,
+        trace: Option<Traced>,
     ) -> Result<Vec<Receipt>, ChainError> {
         self.check_work()?;
         if let Some(request) = &first {
@@ -742,7 +746,8 @@ impl Chain {
                 self.take_from_wallet(&request)?;
             }
             let id = request_id(&previous, &sender, nonce);
-            receipts.push(self.run_request(request, id, None, &place, trace));
+            let traced = trace.and_then(|t| t.steps_for(place.request_index));
+            receipts.push(self.run_request(request, id, None, &place, traced));
             place.request_index += 1;
         }
         // The block has used the time advanced (only now: nothing above may
@@ -754,7 +759,8 @@ impl Chain {
             // The tokens in flight arrive in the sender's account; the
             // supply bound keeps this from overflowing.
             let _ = accounts::mint(&mut self.store, &request.sender, request.tokens);
-            receipts.push(self.run_request(request, pending.id, pending.posted_by, &place, trace));
+            let traced = trace.and_then(|t| t.steps_for(place.request_index));
+            receipts.push(self.run_request(request, pending.id, pending.posted_by, &place, traced));
             place.request_index += 1;
         }
 
@@ -899,17 +905,23 @@ impl Chain {
         receipt
     }
 
-    /// The request a person posted to form block `index`, run again with
-    /// its first `steps` instructions recorded ([`Chain::trace`]) on the
-    /// chain as it was: the blocks after it undone, and the steps between
-    /// the block before and its request (queued requests, time advanced)
-    /// done again, so it runs at the same time on the same state. The
-    /// chain is left as it was.
+    /// Request `request_index` of block `index` run again with its first
+    /// `steps` instructions recorded ([`Chain::trace`]) on the chain as
+    /// it was: the blocks after it undone, the steps between the block
+    /// before and it (queued requests, time advanced) done again, and the
+    /// block formed again as it was — so the request runs at the same time
+    /// on the same state, after the same requests of its block. The chain
+    /// is left as it was.
     ///
     /// # Errors
-    /// [`ChainError::NoSuchBlock`]; [`ChainError::NotPosted`] for genesis
-    /// or a block of queued requests alone.
-    pub fn trace_past(&mut self, index: u32, steps: u32) -> Result<Receipt, ChainError> {
+    /// [`ChainError::NoSuchBlock`] (genesis included), and
+    /// [`ChainError::NoSuchRequest`] past the block's requests.
+    pub fn trace_past(
+        &mut self,
+        index: u32,
+        request_index: u16,
+        steps: u32,
+    ) -> Result<Receipt, ChainError> {
         let latest = self.block_index();
         let record = self
             .blocks
@@ -917,16 +929,30 @@ impl Chain {
             .filter(|_| index > 0)
             .ok_or(ChainError::NoSuchBlock { index, latest })?;
         let block_steps = record.steps.clone();
-        let Some((Step::Post(request), before)) = block_steps.split_last() else {
-            return Err(ChainError::NotPosted { index });
+        let Some((last, before)) = block_steps.split_last() else {
+            return Err(ChainError::NoSuchBlock { index, latest });
         };
+        let trace = Some(Traced {
+            request_index,
+            steps,
+        });
         let snapshot = self.snapshot();
         let mut run = || {
             self.revert_to(index - 1)?;
             for step in before {
                 self.apply(step)?;
             }
-            self.post_traced(request.clone(), Some(steps))
+            let first = match last {
+                Step::Post(request) => Some(request.clone()),
+                _ => None,
+            };
+            self.run_block_with(first, trace)?
+                .into_iter()
+                .nth(usize::from(request_index))
+                .ok_or(ChainError::NoSuchRequest {
+                    index,
+                    request_index,
+                })
         };
         let receipt = run();
         self.restore(&snapshot);
@@ -1263,6 +1289,20 @@ impl Chain {
             }
         }
         Ok(())
+    }
+}
+
+/// Which request of a block records its instructions, and how many.
+#[derive(Clone, Copy)]
+struct Traced {
+    request_index: u16,
+    steps: u32,
+}
+
+impl Traced {
+    /// The steps the request at `request_index` records, if it is the one.
+    fn steps_for(self, request_index: u16) -> Option<u32> {
+        (self.request_index == request_index).then_some(self.steps)
     }
 }
 

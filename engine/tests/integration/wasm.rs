@@ -719,7 +719,7 @@ fn a_past_request_runs_again_traced_as_it_ran() {
     }
     let before = chain.state_hash();
     let again = chain
-        .trace_past(original.block_index, 100_000)
+        .trace_past(original.block_index, 0, 100_000)
         .expect("runs again");
     assert_eq!(chain.state_hash(), before, "the chain is as it was");
     assert_eq!(again.gas_burned, original.gas_burned);
@@ -731,11 +731,42 @@ fn a_past_request_runs_again_traced_as_it_ran() {
     assert!(!wasm_steps(&again.trace).is_empty());
     assert!(!wasm_steps(&again.trace.calls[0]).is_empty());
     assert!(matches!(
-        chain.trace_past(0, 10),
+        chain.trace_past(0, 0, 10),
         Err(isc_engine::ChainError::NoSuchBlock { .. })
     ));
     assert!(matches!(
-        chain.trace_past(999, 10),
+        chain.trace_past(999, 0, 10),
         Err(isc_engine::ChainError::NoSuchBlock { .. })
     ));
+    assert!(matches!(
+        chain.trace_past(original.block_index, 1, 10),
+        Err(isc_engine::ChainError::NoSuchRequest { .. })
+    ));
+
+    // Queued requests: the second of a block a person's request formed,
+    // and the first of a block of queued requests alone.
+    chain
+        .queue(Request::new(alice(), "inccounter", "increment"))
+        .expect("queued");
+    let block = call(&mut chain, "inccounter", "increment", Dict::new()).block_index;
+    chain
+        .queue(Request::new(alice(), "inccounter", "callIncrement"))
+        .expect("queued");
+    let alone = chain.run_block().expect("runs");
+    for (index, request_index, ran) in [
+        (block, 1, chain.block_receipts(block)[1].clone()),
+        (alone[0].block_index, 0, alone[0].clone()),
+    ] {
+        let before = chain.state_hash();
+        let again = chain
+            .trace_past(index, request_index, 100_000)
+            .expect("runs again");
+        assert_eq!(chain.state_hash(), before);
+        assert_eq!(
+            (again.gas_burned, &again.results),
+            (ran.gas_burned, &ran.results)
+        );
+        assert_eq!(again.request_id, ran.request_id);
+        assert!(!wasm_steps(&again.trace).is_empty());
+    }
 }

@@ -145,16 +145,18 @@ pub(crate) fn ReceiptRow(
             },
         );
     };
-    // A request a person posted, run again with its instructions
-    // recorded, in the debugger.
-    let debuggable =
-        receipt.request_index == 0 && receipt.posted_by.is_none() && runs_code(&receipt.trace);
+    // The request run again with its instructions recorded, in the
+    // debugger.
+    let debuggable = runs_code(&receipt.trace);
+    let request_index = receipt.request_index;
     let debugged = RwSignal::new(None::<Result<Recorded, String>>);
+    let label = format!("debugging {place}");
     let debug = move |_| {
         shared.send(
-            &format!("debugging block {block}"),
+            &label,
             Command::TracePast {
                 block,
+                request_index,
                 steps: TRACE_STEPS,
             },
             move |reply| {
