@@ -325,6 +325,9 @@ impl WasmProcessor {
     fn traced(&self) -> Result<(&Module, Rc<[Site]>), String> {
         let traced = self.traced.get_or_init(|| {
             let (wasm, sites) = super::meter::instrument_traced(&self.program)?;
+            // Validated whole before wasmi translates it, as every module is.
+            Module::validate(&self.engine, &wasm)
+                .map_err(|err| format!("tracing the module: {err}"))?;
             let module = Module::new(&self.engine, &wasm[..])
                 .map_err(|err| format!("tracing the module: {err}"))?;
             Ok((module, Rc::from(sites)))
