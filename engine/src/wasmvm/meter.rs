@@ -67,14 +67,15 @@ struct Tracing {
     sites: Vec<Site>,
 }
 
+/// Function `func` of a module importing `imported` functions, in its
+/// traced rewrite: defined functions move up one, past the step import.
+fn shifted(func: u32, imported: u32) -> u32 {
+    if func >= imported { func + 1 } else { func }
+}
+
 impl Tracing {
-    /// A function index of the module as deployed, in the traced module.
     fn shift(&self, func: u32) -> u32 {
-        if func >= self.imported {
-            func + 1
-        } else {
-            func
-        }
+        shifted(func, self.imported)
     }
 
     /// Writes `op` (read as `raw`), its function index shifted.
@@ -103,11 +104,7 @@ struct Shift<'w> {
 
 impl Shift<'_> {
     fn func(&self, func: u32) -> u32 {
-        if func >= self.imported {
-            func + 1
-        } else {
-            func
-        }
+        shifted(func, self.imported)
     }
 
     /// `expr` re-encoded (without its `end`), `ref.func` shifted.
@@ -553,8 +550,8 @@ fn rewrite(wasm: &[u8], mut trace: Option<&mut Tracing>) -> Result<Vec<u8>, Stri
     };
     let traced = trace.is_some();
     let shift = |func: u32| {
-        if traced && func >= census.imported_funcs {
-            func + 1
+        if traced {
+            shifted(func, census.imported_funcs)
         } else {
             func
         }

@@ -130,9 +130,15 @@ impl Tracer {
         self.burned = 0;
     }
 
+    /// Whether the instruction executed last was recorded (not past the
+    /// budget).
+    fn last_recorded(&self) -> bool {
+        self.total as usize == self.steps.len()
+    }
+
     /// A host call the last recorded instruction made.
     pub(crate) fn host(&mut self, call: HostCall) {
-        if self.total as usize == self.steps.len()
+        if self.last_recorded()
             && let Some(step) = self.steps.last_mut()
         {
             step.host.push(call);
@@ -141,7 +147,7 @@ impl Tracer {
 
     /// The index of the last recorded step, if it is the last executed.
     pub(crate) fn last_step(&self) -> Option<u32> {
-        (self.total as usize == self.steps.len())
+        self.last_recorded()
             .then(|| self.steps.len().checked_sub(1))
             .flatten()
             .and_then(|i| u32::try_from(i).ok())
