@@ -70,6 +70,42 @@ pub(crate) struct Exec<'a> {
     trace_steps: u32,
     /// The recorded instruction that makes the next nested call.
     step_mark: Option<u32>,
+    /// Whether Wasm calls may run on the host's own engine
+    /// ([`Sandbox::wasm_runtime_allowed`]).
+    runtime_allowed: bool,
+    /// Which Wasm engine ran the request's Wasm calls.
+    engine: WasmEngine,
+}
+
+/// Which engine ran a request's Wasm calls, besides wasmi (not part of the
+/// state: every engine ends a request alike; a receipt shows it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) enum WasmEngine {
+    /// wasmi alone (or no Wasm call at all).
+    #[default]
+    Wasmi,
+    /// The host's own engine, of this name.
+    Runtime(String),
+    /// wasmi, after a run on `runtime` handed the request back for `reason`.
+    HandedBack {
+        /// The engine that handed it back.
+        runtime: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl WasmEngine {
+    /// For a receipt: `None` for wasmi alone.
+    pub(crate) fn describe(&self) -> Option<String> {
+        match self {
+            WasmEngine::Wasmi => None,
+            WasmEngine::Runtime(name) => Some(name.clone()),
+            WasmEngine::HandedBack { runtime, reason } => {
+                Some(format!("wasmi ({runtime} handed it back: {reason})"))
+            }
+        }
+    }
 }
 
 /// What an execution leaves behind.
@@ -79,6 +115,7 @@ pub(crate) struct Outcome {
     pub(crate) events: Vec<Event>,
     pub(crate) logs: Vec<String>,
     pub(crate) trace: CallTrace,
+    pub(crate) engine: WasmEngine,
 }
 
 impl<'a> Exec<'a> {
@@ -112,6 +149,8 @@ impl<'a> Exec<'a> {
             posts: 0,
             trace_steps: 0,
             step_mark: None,
+            runtime_allowed: true,
+            engine: WasmEngine::Wasmi,
         }
     }
 
@@ -119,6 +158,8 @@ impl<'a> Exec<'a> {
     /// in the trace, for a debugger.
     pub(crate) fn tracing(mut self, steps: u32) -> Self {
         self.trace_steps = steps;
+        // Recording needs wasmi: the runtime runs no step import.
+        self.runtime_allowed &= steps == 0;
         self
     }
 
@@ -127,7 +168,19 @@ impl<'a> Exec<'a> {
     pub(crate) fn run(mut self, call: Call, base_gas: u64) -> Outcome {
         let (caller, contract, entry) = (call.caller, call.contract, call.entry);
         let checkpoint = self.store.checkpoint();
+        let again = self.runtime_allowed.then(|| call.clone());
         let mut result = self.burn(base_gas).and_then(|()| self.enter(call));
+        if let (WasmEngine::HandedBack { .. }, Some(call)) = (&self.engine, again) {
+            // A call on the host's own engine could not end as wasmi
+            // would: all of the request again, from the start, on wasmi.
+            self.store.rollback(checkpoint);
+            let engine = std::mem::take(&mut self.engine);
+            let mut again = Exec::new(self.store, self.registry, self.env, self.budget);
+            again.runtime_allowed = false;
+            let mut outcome = again.run(call, base_gas);
+            outcome.engine = engine;
+            return outcome;
+        }
         if self.exhausted && result.is_ok() {
             // Out of gas cannot be caught by a contract.
             result = Err(VmError::OutOfGas {
@@ -166,6 +219,7 @@ impl<'a> Exec<'a> {
             events: self.events,
             logs: self.logs,
             trace,
+            engine: self.engine,
         }
     }
 
@@ -422,6 +476,7 @@ fn count_calls(node: &CallTrace) -> u64 {
 
 /// One call into a contract: the outermost one of a request or view, or a
 /// nested one from a running contract.
+#[derive(Clone)]
 pub(crate) struct Call {
     caller: AgentId,
     contract: Hname,
@@ -966,6 +1021,33 @@ impl Sandbox for Ctx<'_, '_> {
 
     fn trace_steps(&self) -> u32 {
         self.exec.trace_steps
+    }
+
+    fn wasm_runtime_allowed(&self) -> bool {
+        self.exec.runtime_allowed && !matches!(self.exec.engine, WasmEngine::HandedBack { .. })
+    }
+
+    fn give_up_runtime(&mut self, reason: &'static str) {
+        let runtime = match &self.exec.engine {
+            WasmEngine::Runtime(name) => name.clone(),
+            _ => String::new(),
+        };
+        self.exec.engine = WasmEngine::HandedBack {
+            runtime,
+            reason: reason.to_owned(),
+        };
+    }
+
+    fn ran_on_runtime(&mut self, name: &str) {
+        if self.exec.engine == WasmEngine::Wasmi {
+            self.exec.engine = WasmEngine::Runtime(name.to_owned());
+        }
+    }
+
+    fn memory_headroom(&self) -> u64 {
+        let live = MAX_LIVE_MEMORY_BYTES.saturating_sub(self.exec.memory_live);
+        let allocated = MAX_ALLOCATED_MEMORY_BYTES.saturating_sub(self.exec.memory_allocated);
+        live.min(allocated)
     }
 
     fn traced_steps(&mut self, steps: u32) {

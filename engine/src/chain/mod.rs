@@ -19,6 +19,8 @@ use queue::Pending;
 use receipt::{BlockInfo, Receipt, Request, Step};
 use registry::Registry;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::rc::Rc;
 use store::{Store, Undo};
 
 pub use store::StateHash;
@@ -379,6 +381,9 @@ pub struct Chain {
     /// Steps since the last block (queued requests, time advanced): their
     /// changes are the store's journal until a block takes it.
     steps: Vec<Step>,
+    /// The engine that ran a request's Wasm calls, where not wasmi alone
+    /// (see [`Receipt::wasm_engine`]).
+    engines: BTreeMap<crate::RequestId, String>,
 }
 
 impl Chain {
@@ -448,6 +453,7 @@ impl Chain {
                 timestamp: genesis.timestamp,
             }],
             steps: Vec::new(),
+            engines: BTreeMap::new(),
         }
     }
 
@@ -455,6 +461,22 @@ impl Chain {
     /// on the processors it loads. Replaces a factory of the same type.
     pub fn register_processor(&mut self, factory: Box<dyn ProcessorFactory>) {
         self.registry.register(factory);
+    }
+
+    /// Runs Wasm calls on `runtime` (the browser's own engine) where it
+    /// ends them exactly as wasmi would, or on wasmi alone (`None`). The
+    /// state, results and gas are the same either way; receipts name the
+    /// engine ([`Receipt::wasm_engine`]).
+    pub fn set_wasm_runtime(
+        &mut self,
+        runtime: Option<Rc<dyn crate::wasmvm::runtime::WasmRuntime>>,
+    ) {
+        let limits = crate::wasmvm::WasmLimits::default();
+        let factory = match runtime {
+            Some(runtime) => crate::wasmvm::WasmFactory::with_runtime(limits, runtime),
+            None => crate::wasmvm::WasmFactory::new(limits),
+        };
+        self.registry.register(Box::new(factory));
     }
 
     /// The VM types that programs may name (besides `core`).
@@ -779,7 +801,19 @@ impl Chain {
                 .fold(0, u64::saturating_add),
             previous_state_hash: previous.to_string(),
         };
+        // Which engine ran a request is kept beside the state, not in it.
+        let engines: Vec<Option<String>> = receipts
+            .iter_mut()
+            .map(|receipt| receipt.wasm_engine.take())
+            .collect();
         blocklog::put_block(&mut self.store, &info, &receipts);
+        for (receipt, engine) in receipts.iter_mut().zip(engines) {
+            match &engine {
+                Some(engine) => self.engines.insert(receipt.request_id, engine.clone()),
+                None => self.engines.remove(&receipt.request_id),
+            };
+            receipt.wasm_engine = engine;
+        }
         let undo = self.store.take_journal();
         let mut steps = std::mem::take(&mut self.steps);
         steps.push(first.map_or(Step::RunBlock, Step::Post));
@@ -877,6 +911,7 @@ impl Chain {
             events: outcome.events,
             trace: outcome.trace,
             logs: outcome.logs,
+            wasm_engine: outcome.engine.describe(),
         }
     }
 
@@ -1150,7 +1185,11 @@ impl Chain {
 
     /// The receipts of block `index`, in order.
     pub fn block_receipts(&self, index: u32) -> Vec<Receipt> {
-        blocklog::receipts(&self.store, index)
+        let mut receipts = blocklog::receipts(&self.store, index);
+        for receipt in &mut receipts {
+            receipt.wasm_engine = self.engines.get(&receipt.request_id).cloned();
+        }
+        receipts
     }
 
     /// Every receipt, oldest first.

@@ -264,6 +264,13 @@ pub struct Receipt {
     pub trace: CallTrace,
     /// Log and trace lines the contracts wrote.
     pub logs: Vec<String>,
+    /// The engine that ran its Wasm calls, if not wasmi alone: the
+    /// browser's own (see [`crate::wasmvm::runtime`]), or wasmi after it
+    /// handed the request back, and why. Never part of the state (every
+    /// engine ends a request alike): the chain that ran the request keeps
+    /// it beside the blocklog.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wasm_engine: Option<String>,
 }
 
 impl Receipt {

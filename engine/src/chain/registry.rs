@@ -28,8 +28,14 @@ impl Registry {
         }
     }
 
+    /// Adds `factory`, replacing one of its VM type: the processors it
+    /// loaded are forgotten.
     pub(crate) fn register(&mut self, factory: Box<dyn ProcessorFactory>) {
-        self.factories.insert(factory.vm_type(), factory);
+        let vm = factory.vm_type();
+        self.cache
+            .borrow_mut()
+            .retain(|_, processor| processor.vm_type() != vm);
+        self.factories.insert(vm, factory);
     }
 
     pub(crate) fn core_contracts(&self) -> impl Iterator<Item = &NativeContract> {

@@ -279,6 +279,22 @@ pub trait Sandbox {
     /// callee's trace detail as `at_step`, so a debugger can step into
     /// it); `None` forgets a mark no call used.
     fn mark_step(&mut self, _step: Option<u32>) {}
+    /// Whether a Wasm call may run on the host's own WebAssembly engine
+    /// ([`crate::wasmvm::runtime`]): not when the request runs again on
+    /// wasmi because such a run handed it back.
+    fn wasm_runtime_allowed(&self) -> bool {
+        false
+    }
+    /// A call on the host's own engine could not end as wasmi would: the
+    /// request must run again, from the start, on wasmi alone.
+    fn give_up_runtime(&mut self, _reason: &'static str) {}
+    /// A Wasm call ran on the host's own engine, `name` (a receipt says so).
+    fn ran_on_runtime(&mut self, _name: &str) {}
+    /// The engine memory the request may still reserve
+    /// ([`Sandbox::reserve_memory`]).
+    fn memory_headroom(&self) -> u64 {
+        0
+    }
     /// Burns `gas`.
     ///
     /// # Errors

@@ -8,6 +8,7 @@
 //! bytes moved), then hands the guest the fuel that is left.
 
 use super::WasmLimits;
+use super::runtime;
 use super::trace::{HostCall, Tracer, show};
 use crate::Hname;
 use crate::codec::{Assets, Decoder, Dict, string_from_bytes, u64_to_bytes};
@@ -50,6 +51,11 @@ pub(crate) struct HostState<'a> {
     pub(crate) pending: Option<NestedCall>,
     /// What the call executes, when it is recorded for a debugger.
     pub(crate) tracer: Option<Box<Tracer>>,
+    /// Whether it runs on a [`WasmRuntime`](super::runtime::WasmRuntime),
+    /// which hands a nested call back to wasmi.
+    pub(crate) on_runtime: bool,
+    /// Why the run on a runtime handed the request back to wasmi.
+    pub(crate) gave_up: Option<&'static str>,
 }
 
 impl<'a> HostState<'a> {
@@ -69,6 +75,8 @@ impl<'a> HostState<'a> {
             suspends: false,
             pending: None,
             tracer: None,
+            on_runtime: false,
+            gave_up: None,
         }
     }
 
@@ -198,6 +206,133 @@ impl ResourceLimiter for HostState<'_> {
 
 type Ctx<'c, 'a> = Caller<'c, HostState<'a>>;
 
+/// What the host functions need of a running instance, whichever engine
+/// runs it: its host state, its linear memory and its fuel counter.
+pub(crate) trait Guest<'a> {
+    fn state(&mut self) -> &mut HostState<'a>;
+    fn state_ref(&self) -> &HostState<'a>;
+    /// The linear memory's size in bytes.
+    fn memory_len(&self) -> Result<usize, VmError>;
+    /// The bytes in `range` (within the memory: checked by the caller).
+    fn load(&self, range: std::ops::Range<usize>) -> Result<Vec<u8>, VmError>;
+    /// Writes `bytes` at `at` (within the memory: checked by the caller).
+    fn store(&mut self, at: usize, bytes: &[u8]) -> Result<(), VmError>;
+    /// The metered module's fuel counter ([`super::meter::FUEL_GLOBAL`]).
+    fn fuel(&self) -> i64;
+    fn set_fuel(&mut self, fuel: i64) -> Result<(), VmError>;
+}
+
+impl<'a> Guest<'a> for Ctx<'_, 'a> {
+    fn state(&mut self) -> &mut HostState<'a> {
+        self.data_mut()
+    }
+
+    fn state_ref(&self) -> &HostState<'a> {
+        self.data()
+    }
+
+    fn memory_len(&self) -> Result<usize, VmError> {
+        Ok(memory(self)?.data(self).len())
+    }
+
+    fn load(&self, range: std::ops::Range<usize>) -> Result<Vec<u8>, VmError> {
+        Ok(memory(self)?.data(self)[range].to_vec())
+    }
+
+    fn store(&mut self, at: usize, bytes: &[u8]) -> Result<(), VmError> {
+        memory(self)?.data_mut(&mut *self)[at..at + bytes.len()].copy_from_slice(bytes);
+        Ok(())
+    }
+
+    fn fuel(&self) -> i64 {
+        self.get_export(super::meter::FUEL_GLOBAL)
+            .and_then(Extern::into_global)
+            .map_or(0, |global| match global.get(self) {
+                wasmi::Val::I64(left) => left,
+                _ => 0,
+            })
+    }
+
+    fn set_fuel(&mut self, fuel: i64) -> Result<(), VmError> {
+        let global = self
+            .get_export(super::meter::FUEL_GLOBAL)
+            .and_then(Extern::into_global)
+            .ok_or_else(|| VmError::panic("the module is not metered"))?;
+        global
+            .set(self, wasmi::Val::I64(fuel))
+            .map_err(|err| VmError::panic(format!("fuel: {err}")))
+    }
+}
+
+/// A guest on a [`WasmRuntime`](super::runtime::WasmRuntime): the imports'
+/// calls reach the host functions through it.
+pub(crate) struct OnRuntime<'s, 'a> {
+    pub(crate) state: &'s mut HostState<'a>,
+}
+
+impl runtime::Host for OnRuntime<'_, '_> {
+    fn call(
+        &mut self,
+        import: runtime::Import,
+        [a, b, c, d]: [i32; 4],
+        instance: &mut dyn runtime::Instance,
+    ) -> Result<i32, runtime::Stop> {
+        let mut guest = RuntimeGuest {
+            state: &mut *self.state,
+            instance,
+        };
+        let result = match import {
+            runtime::Import::HostStateGet => state_get(&mut guest, a, b, c, d),
+            runtime::Import::HostStateSet => state_set(&mut guest, a, b, c, d).map(|()| 0),
+            runtime::Import::FdWrite => tinygo_panic(&mut guest, b, c),
+            runtime::Import::Abort => assemblyscript_abort(&mut guest, a, b, c, d).map(|()| 0),
+        };
+        result.map_err(|err| {
+            self.state.error = Some(err);
+            runtime::Stop
+        })
+    }
+}
+
+struct RuntimeGuest<'s, 'a> {
+    state: &'s mut HostState<'a>,
+    instance: &'s mut dyn runtime::Instance,
+}
+
+impl<'a> Guest<'a> for RuntimeGuest<'_, 'a> {
+    fn state(&mut self) -> &mut HostState<'a> {
+        self.state
+    }
+
+    fn state_ref(&self) -> &HostState<'a> {
+        self.state
+    }
+
+    fn memory_len(&self) -> Result<usize, VmError> {
+        Ok(self.instance.memory_len())
+    }
+
+    fn load(&self, range: std::ops::Range<usize>) -> Result<Vec<u8>, VmError> {
+        let mut bytes = vec![0; range.len()];
+        self.instance.read(range.start, &mut bytes);
+        Ok(bytes)
+    }
+
+    fn store(&mut self, at: usize, bytes: &[u8]) -> Result<(), VmError> {
+        self.instance.write(at, bytes);
+        Ok(())
+    }
+
+    fn fuel(&self) -> i64 {
+        self.instance.fuel()
+    }
+
+    fn set_fuel(&mut self, fuel: i64) -> Result<(), VmError> {
+        self.instance.set_fuel(fuel);
+        Ok(())
+    }
+}
+
 /// `hostStateGet(key_ref, key_len, val_ref, val_len) -> i32`.
 pub(crate) fn host_state_get(
     mut caller: Ctx<'_, '_>,
@@ -206,15 +341,28 @@ pub(crate) fn host_state_get(
     val_ref: i32,
     val_len: i32,
 ) -> Result<i32, wasmi::Error> {
-    if key_len == FN_CALL && caller.data().suspends {
+    if key_len == FN_CALL && caller.state_ref().suspends {
         return suspend(&mut caller, val_ref, val_len);
     }
     guarded(&mut caller, |caller| {
+        state_get(caller, key_ref, key_len, val_ref, val_len)
+    })
+}
+
+/// `hostStateGet`'s work, on any engine.
+pub(crate) fn state_get<'a>(
+    caller: &mut dyn Guest<'a>,
+    key_ref: i32,
+    key_len: i32,
+    val_ref: i32,
+    val_len: i32,
+) -> Result<i32, VmError> {
+    {
         if key_len < 0 {
             // A sandbox call: key_len is the function number.
             let params = read(caller, val_ref, val_len)?;
             let result = sandbox_call(caller, key_len, &params);
-            caller.data_mut().note(|| {
+            caller.state().note(|| {
                 let shown = match &result {
                     Ok(bytes) => show(bytes),
                     Err(err) => format!("failed: {err}"),
@@ -223,13 +371,13 @@ pub(crate) fn host_state_get(
             });
             let result = result?;
             let len = result.len();
-            caller.data_mut().cached = Some(result);
+            caller.state().cached = Some(result);
             return to_i32(len);
         }
         if val_len < 0 {
             let key = read(caller, key_ref, key_len)?;
             let found = with_sandbox(caller, |sandbox| sandbox.state_get(&key))?;
-            caller.data_mut().note(|| {
+            caller.state().note(|| {
                 let answer = if found.is_some() { "yes" } else { "no" };
                 HostCall::new("state exists", show(&key), answer.into())
             });
@@ -238,13 +386,13 @@ pub(crate) fn host_state_get(
         if key_len > 0 {
             let key = read(caller, key_ref, key_len)?;
             let value = with_sandbox(caller, |sandbox| sandbox.state_get(&key))?;
-            caller.data_mut().note(|| {
+            caller.state().note(|| {
                 let shown = value.as_deref().map_or_else(|| "(none)".into(), show);
                 HostCall::new("state get", show(&key), shown)
             });
-            caller.data_mut().cached = value;
+            caller.state().cached = value;
         }
-        let Some(cached) = caller.data_mut().cached.take() else {
+        let Some(cached) = caller.state().cached.take() else {
             return Ok(-1);
         };
         let len = cached.len();
@@ -252,13 +400,13 @@ pub(crate) fn host_state_get(
         let written = write(caller, val_ref, &cached[..copy]);
         if key_len == 0 {
             caller
-                .data_mut()
+                .state()
                 .note(|| HostCall::new("copy result", String::new(), show(&cached[..copy])));
         }
-        caller.data_mut().cached = Some(cached);
+        caller.state().cached = Some(cached);
         written?;
         to_i32(len)
-    })
+    }
 }
 
 /// `hostStateSet(key_ref, key_len, val_ref, val_len)`.
@@ -270,6 +418,19 @@ pub(crate) fn host_state_set(
     val_len: i32,
 ) -> Result<(), wasmi::Error> {
     guarded(&mut caller, |caller| {
+        state_set(caller, key_ref, key_len, val_ref, val_len)
+    })
+}
+
+/// `hostStateSet`'s work, on any engine.
+pub(crate) fn state_set<'a>(
+    caller: &mut dyn Guest<'a>,
+    key_ref: i32,
+    key_len: i32,
+    val_ref: i32,
+    val_len: i32,
+) -> Result<(), VmError> {
+    {
         if key_ref == 0 {
             return export_name(caller, key_len, val_ref, val_len);
         }
@@ -277,17 +438,17 @@ pub(crate) fn host_state_set(
         if val_len < 0 {
             with_sandbox(caller, |sandbox| sandbox.state_delete(&key))?;
             caller
-                .data_mut()
+                .state()
                 .note(|| HostCall::new("state delete", show(&key), String::new()));
             return Ok(());
         }
         let value = read(caller, val_ref, val_len)?;
         with_sandbox(caller, |sandbox| sandbox.state_set(&key, &value))?;
         caller
-            .data_mut()
+            .state()
             .note(|| HostCall::new("state set", show(&key), show(&value)));
         Ok(())
-    })
+    }
 }
 
 /// The most iovecs a TinyGo panic's `fd_write` is read from.
@@ -305,7 +466,16 @@ pub(crate) fn fd_write(
     iovs_len: i32,
     _nwritten: i32,
 ) -> Result<i32, wasmi::Error> {
-    guarded(&mut caller, |caller| {
+    guarded(&mut caller, |caller| tinygo_panic(caller, iovs, iovs_len))
+}
+
+/// `fd_write`'s work, on any engine: always the contract's panic.
+pub(crate) fn tinygo_panic<'a>(
+    caller: &mut dyn Guest<'a>,
+    iovs: i32,
+    iovs_len: i32,
+) -> Result<i32, VmError> {
+    {
         let count = usize::try_from(iovs_len).unwrap_or(0).min(MAX_IOVECS);
         let table = read(caller, iovs, i32::try_from(count * 8).unwrap_or(0))?;
         let mut text = Vec::new();
@@ -318,7 +488,7 @@ pub(crate) fn fd_write(
         let text = String::from_utf8_lossy(&text).into_owned();
         let text = text.strip_prefix("panic: ").unwrap_or(&text).to_owned();
         Err(VmError::panic(text))
-    })
+    }
 }
 
 /// `env.abort(message, file, line, column)`, AssemblyScript's failed
@@ -333,21 +503,32 @@ pub(crate) fn abort(
     column: i32,
 ) -> Result<(), wasmi::Error> {
     guarded(&mut caller, |caller| {
-        let message = utf16_string(caller, message)?;
-        let file = utf16_string(caller, file)?;
-        Err(VmError::panic(format!(
-            "{message} ({file} {line}:{column})"
-        )))
+        assemblyscript_abort(caller, message, file, line, column)
     })
+}
+
+/// `env.abort`'s work, on any engine: always the contract's panic.
+pub(crate) fn assemblyscript_abort<'a>(
+    caller: &mut dyn Guest<'a>,
+    message: i32,
+    file: i32,
+    line: i32,
+    column: i32,
+) -> Result<(), VmError> {
+    let message = utf16_string(caller, message)?;
+    let file = utf16_string(caller, file)?;
+    Err(VmError::panic(format!(
+        "{message} ({file} {line}:{column})"
+    )))
 }
 
 /// An AssemblyScript string at `ptr`: UTF-16LE code units up to the first
 /// zero one, the end of memory, or [`MAX_ABORT_STRING_BYTES`].
-fn utf16_string(caller: &mut Ctx<'_, '_>, ptr: i32) -> Result<String, VmError> {
+fn utf16_string<'a>(caller: &mut dyn Guest<'a>, ptr: i32) -> Result<String, VmError> {
     if ptr == 0 {
         return Ok(String::new());
     }
-    let size = memory(caller)?.data(&*caller).len();
+    let size = caller.memory_len()?;
     let start = usize::try_from(ptr)
         .ok()
         .filter(|start| *start < size)
@@ -364,8 +545,13 @@ fn utf16_string(caller: &mut Ctx<'_, '_>, ptr: i32) -> Result<String, VmError> {
 
 /// `export_name(index, name)`, allowed only in `on_load`: `index` < 0 is
 /// the language tag, otherwise an entry point's index.
-fn export_name(caller: &mut Ctx<'_, '_>, index: i32, ptr: i32, len: i32) -> Result<(), VmError> {
-    if caller.data().sandbox.is_some() {
+fn export_name<'a>(
+    caller: &mut dyn Guest<'a>,
+    index: i32,
+    ptr: i32,
+    len: i32,
+) -> Result<(), VmError> {
+    if caller.state_ref().sandbox.is_some() {
         return Err(VmError::Trap {
             vm: crate::vm::VmType::WASM,
             message: "a contract may export names only during on_load".into(),
@@ -376,28 +562,28 @@ fn export_name(caller: &mut Ctx<'_, '_>, index: i32, ptr: i32, len: i32) -> Resu
             "an exported name of {len} bytes; at most {MAX_EXPORT_NAME_BYTES}"
         )));
     }
-    if caller.data().exports.len() >= MAX_EXPORTS {
+    if caller.state_ref().exports.len() >= MAX_EXPORTS {
         return Err(VmError::limit(format!(
             "more than {MAX_EXPORTS} exported entry points"
         )));
     }
     let name = string_from_bytes(&read(caller, ptr, len)?)?;
     if index >= 0 {
-        caller.data_mut().exports.push((index, name));
+        caller.state().exports.push((index, name));
     } else {
-        caller.data_mut().language = Some(name);
+        caller.state().language = Some(name);
     }
     Ok(())
 }
 
 /// Runs `body`; a [`VmError`] is kept in the state and becomes a trap.
-fn guarded<R>(
-    caller: &mut Ctx<'_, '_>,
-    body: impl FnOnce(&mut Ctx<'_, '_>) -> Result<R, VmError>,
+fn guarded<'a, R>(
+    caller: &mut Ctx<'_, 'a>,
+    body: impl FnOnce(&mut dyn Guest<'a>) -> Result<R, VmError>,
 ) -> Result<R, wasmi::Error> {
     body(caller).map_err(|err| {
         let message = err.to_string();
-        caller.data_mut().error = Some(err);
+        caller.state().error = Some(err);
         wasmi::Error::new(message)
     })
 }
@@ -405,12 +591,12 @@ fn guarded<R>(
 /// Burns `gas` for host work: from the request's budget (after charging
 /// the fuel the guest burned since the last host call, and handing the
 /// guest what is left), or, during `on_load`, from its fuel.
-fn burn(caller: &mut Ctx<'_, '_>, gas: u64) -> Result<(), VmError> {
+fn burn<'a>(caller: &mut dyn Guest<'a>, gas: u64) -> Result<(), VmError> {
     if gas == 0 {
         return Ok(());
     }
     let left = fuel_left(caller);
-    if caller.data().sandbox.is_none() {
+    if caller.state_ref().sandbox.is_none() {
         let rest = left
             .checked_sub(gas / GAS.wasm_instruction)
             .ok_or_else(|| {
@@ -418,15 +604,15 @@ fn burn(caller: &mut Ctx<'_, '_>, gas: u64) -> Result<(), VmError> {
             })?;
         return set_fuel(caller, rest);
     }
-    let state = caller.data_mut();
+    let state = caller.state();
     state.charge_fuel(left)?;
     state.sandbox()?.burn_gas(gas)?;
     refill(caller)
 }
 
 /// Hands the guest the fuel the request's gas still pays for.
-fn refill(caller: &mut Ctx<'_, '_>) -> Result<(), VmError> {
-    let state = caller.data_mut();
+fn refill<'a>(caller: &mut dyn Guest<'a>) -> Result<(), VmError> {
+    let state = caller.state();
     let fuel = state.sandbox()?.gas_remaining() / GAS.wasm_instruction;
     state.set_mark(fuel);
     set_fuel(caller, fuel)
@@ -435,36 +621,23 @@ fn refill(caller: &mut Ctx<'_, '_>) -> Result<(), VmError> {
 /// The fuel the guest has left: the metered module's own counter (see
 /// `meter.rs`); below zero (a run that went past it since the last check)
 /// reads as none.
-fn fuel_left(caller: &Ctx<'_, '_>) -> u64 {
-    caller
-        .get_export(super::meter::FUEL_GLOBAL)
-        .and_then(Extern::into_global)
-        .map_or(0, |global| match global.get(caller) {
-            wasmi::Val::I64(left) => u64::try_from(left).unwrap_or(0),
-            _ => 0,
-        })
+fn fuel_left<'a>(caller: &dyn Guest<'a>) -> u64 {
+    u64::try_from(caller.fuel()).unwrap_or(0)
 }
 
-fn set_fuel(caller: &mut Ctx<'_, '_>, fuel: u64) -> Result<(), VmError> {
-    let global = caller
-        .get_export(super::meter::FUEL_GLOBAL)
-        .and_then(Extern::into_global)
-        .ok_or_else(|| VmError::panic("the module is not metered"))?;
-    let fuel = i64::try_from(fuel).unwrap_or(i64::MAX);
-    global
-        .set(caller, wasmi::Val::I64(fuel))
-        .map_err(|err| VmError::panic(format!("fuel: {err}")))
+fn set_fuel<'a>(caller: &mut dyn Guest<'a>, fuel: u64) -> Result<(), VmError> {
+    caller.set_fuel(i64::try_from(fuel).unwrap_or(i64::MAX))
 }
 
 /// Synchronises fuel, charges a sandbox call, runs `op` on the sandbox and
 /// hands the guest the fuel left. (The bytes the call moves are charged
 /// as they are copied: see [`read`] and [`write`].)
-fn with_sandbox<R>(
-    caller: &mut Ctx<'_, '_>,
+fn with_sandbox<'a, R>(
+    caller: &mut dyn Guest<'a>,
     op: impl FnOnce(&mut dyn Sandbox) -> Result<R, VmError>,
 ) -> Result<R, VmError> {
     burn(caller, GAS.sandbox_call)?;
-    let result = op(caller.data_mut().sandbox()?)?;
+    let result = op(caller.state().sandbox()?)?;
     refill(caller)?;
     Ok(result)
 }
@@ -490,8 +663,12 @@ fn out_of_range(ptr: i32, len: i32) -> VmError {
 }
 
 /// The range `ptr .. ptr + len` of the guest's memory, checked.
-fn range(caller: &Ctx<'_, '_>, ptr: i32, len: usize) -> Result<std::ops::Range<usize>, VmError> {
-    let size = memory(caller)?.data(caller).len();
+fn range<'a>(
+    caller: &dyn Guest<'a>,
+    ptr: i32,
+    len: usize,
+) -> Result<std::ops::Range<usize>, VmError> {
+    let size = caller.memory_len()?;
     let shown = i32::try_from(len).unwrap_or(i32::MAX);
     let start = usize::try_from(ptr).map_err(|_| out_of_range(ptr, shown))?;
     let end = start
@@ -503,7 +680,7 @@ fn range(caller: &Ctx<'_, '_>, ptr: i32, len: usize) -> Result<std::ops::Range<u
 
 /// Copies `len` bytes at `ptr` out of the guest's memory, after checking
 /// the range and charging `per_byte` for each byte.
-fn read(caller: &mut Ctx<'_, '_>, ptr: i32, len: i32) -> Result<Vec<u8>, VmError> {
+fn read<'a>(caller: &mut dyn Guest<'a>, ptr: i32, len: i32) -> Result<Vec<u8>, VmError> {
     let Ok(len) = usize::try_from(len) else {
         return Ok(Vec::new());
     };
@@ -512,25 +689,24 @@ fn read(caller: &mut Ctx<'_, '_>, ptr: i32, len: i32) -> Result<Vec<u8>, VmError
     }
     let range = range(caller, ptr, len)?;
     burn(caller, GAS.per_byte.saturating_mul(len as u64))?;
-    Ok(memory(caller)?.data(&*caller)[range].to_vec())
+    caller.load(range)
 }
 
 /// Copies `bytes` into the guest's memory at `ptr`, after checking the
 /// range and charging `per_byte` for each byte.
-fn write(caller: &mut Ctx<'_, '_>, ptr: i32, bytes: &[u8]) -> Result<(), VmError> {
+fn write<'a>(caller: &mut dyn Guest<'a>, ptr: i32, bytes: &[u8]) -> Result<(), VmError> {
     if bytes.is_empty() {
         return Ok(());
     }
     let range = range(caller, ptr, bytes.len())?;
     burn(caller, GAS.per_byte.saturating_mul(bytes.len() as u64))?;
-    memory(caller)?.data_mut(&mut *caller)[range].copy_from_slice(bytes);
-    Ok(())
+    caller.store(range.start, bytes)
 }
 
 /// `isc-playground.step(site)`, which only a traced module imports: the
 /// instruction at `site` is about to run (see `trace.rs`).
 pub(crate) fn trace_step(mut caller: Ctx<'_, '_>, site: i32) {
-    let state = caller.data_mut();
+    let state = caller.state();
     let fuel = state.fuel_mark;
     if let (Some(tracer), Ok(site)) = (state.tracer.as_deref_mut(), u32::try_from(site)) {
         tracer.step(site, fuel);
@@ -641,13 +817,17 @@ fn unsupported(what: &str) -> VmError {
 
 /// Runs sandbox function `func` with `params` and returns its result bytes,
 /// encoded as the `wasmlib` crate's `sandbox.rs`/`sandboxutils.rs` decode them.
-fn sandbox_call(caller: &mut Ctx<'_, '_>, func: i32, params: &[u8]) -> Result<Vec<u8>, VmError> {
+fn sandbox_call<'a>(
+    caller: &mut dyn Guest<'a>,
+    func: i32,
+    params: &[u8],
+) -> Result<Vec<u8>, VmError> {
     if func == FN_LOG || func == FN_TRACE || func == FN_PANIC {
         let text = String::from_utf8_lossy(params).into_owned();
         if func == FN_PANIC {
             return Err(VmError::panic(text));
         }
-        return match caller.data_mut().sandbox.as_deref_mut() {
+        return match caller.state().sandbox.as_deref_mut() {
             // Logging during on_load goes nowhere: there is no request yet.
             None => Ok(Vec::new()),
             Some(_) => with_sandbox(caller, |sandbox| {
@@ -661,7 +841,7 @@ fn sandbox_call(caller: &mut Ctx<'_, '_>, func: i32, params: &[u8]) -> Result<Ve
         };
     }
     if func == FN_RESULTS {
-        let max = caller.data_mut().max_results_bytes;
+        let max = caller.state().max_results_bytes;
         if params.len() > max {
             return Err(VmError::limit(format!(
                 "results of {} bytes exceed the maximum of {max}",
@@ -670,8 +850,13 @@ fn sandbox_call(caller: &mut Ctx<'_, '_>, func: i32, params: &[u8]) -> Result<Ve
         }
         let results = Dict::from_bytes(params)?;
         with_sandbox(caller, |_| Ok(()))?;
-        caller.data_mut().results = Some(results);
+        caller.state().results = Some(results);
         return Ok(Vec::new());
+    }
+    if caller.state_ref().on_runtime && (func == FN_CALL || func == FN_DEPLOY_CONTRACT) {
+        // The browser's engine cannot set a guest aside for a nested call.
+        caller.state().gave_up = Some("the contract makes a nested call");
+        return Err(VmError::panic("a nested call: handed back to wasmi"));
     }
     if func == FN_CALL {
         // Out of the big match: a nested call keeps only a small frame on
@@ -691,7 +876,7 @@ fn suspend(caller: &mut Ctx<'_, '_>, val_ref: i32, val_len: i32) -> Result<i32, 
         burn(caller, GAS.sandbox_call)?;
         call_request(&params)
     })?;
-    let state = caller.data_mut();
+    let state = caller.state();
     state.note(|| {
         let args = format!(
             "contract {} entry {} params {}",
@@ -706,7 +891,7 @@ fn suspend(caller: &mut Ctx<'_, '_>, val_ref: i32, val_len: i32) -> Result<i32, 
     if let Some(sandbox) = state.sandbox.as_deref_mut() {
         sandbox.mark_step(at);
     }
-    caller.data_mut().pending = Some(call);
+    caller.state().pending = Some(call);
     Err(wasmi::Error::new("waiting for a nested call"))
 }
 

@@ -192,11 +192,11 @@ impl Shift<'_> {
 }
 
 /// The exported global holding the fuel left (`i64`, mutable).
-pub(crate) const FUEL_GLOBAL: &str = "isc-playground:fuel";
+pub const FUEL_GLOBAL: &str = "isc-playground:fuel";
 /// The exported global set to 1 when a check finds no fuel left (`i32`).
-pub(crate) const OUT_OF_FUEL_GLOBAL: &str = "isc-playground:out-of-fuel";
+pub const OUT_OF_FUEL_GLOBAL: &str = "isc-playground:out-of-fuel";
 /// The module's start function, exported instead of run at instantiation.
-pub(crate) const START_EXPORT: &str = "isc-playground:start";
+pub const START_EXPORT: &str = "isc-playground:start";
 /// What the host's call into an export costs besides the function itself:
 /// wasmtime's fuel.wast counts an empty start function as 3 (1 for the
 /// function, 2 for being called).
@@ -326,6 +326,7 @@ fn body(
     function: &wasmparser::FunctionBody<'_>,
     globals: Globals,
     mut trace: Option<&mut Tracing>,
+    guard: Option<&Guard>,
 ) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     let mut operators = function.get_operators_reader().map_err(|e| e.to_string())?;
@@ -399,7 +400,17 @@ fn body(
         if ends_run(&op) {
             globals.charge(&mut out, std::mem::take(&mut pending));
         }
+        let frame = guard.and_then(|guard| guard.frame(&op));
+        if let (Some(guard), Some(frame)) = (guard, frame) {
+            guard.enter(&mut out, frame);
+        }
+        if let (Some(guard), Operator::MemoryGrow { .. }) = (guard, &op) {
+            guard.growing(&mut out);
+        }
         emit(&mut out, &trace, &op, raw);
+        if let (Some(guard), Some(frame)) = (guard, frame) {
+            guard.leave(&mut out, frame);
+        }
         if matches!(op, Operator::Loop { .. }) {
             globals.check(&mut out);
         }
@@ -434,7 +445,7 @@ fn entries(content: &[u8], offset: u64) -> Result<(u32, &[u8]), String> {
 /// A message if the module cannot be read (it was validated: this means a
 /// construct the rewriter does not handle).
 pub(crate) fn instrument(wasm: &[u8]) -> Result<Vec<u8>, String> {
-    rewrite(wasm, None)
+    rewrite(wasm, None, None)
 }
 
 /// [`instrument`], and each instruction that executes first calls the
@@ -448,8 +459,242 @@ pub(crate) fn instrument_traced(wasm: &[u8]) -> Result<(Vec<u8>, Vec<Site>), Str
         func: 0,
         sites: Vec::new(),
     };
-    let module = rewrite(wasm, Some(&mut tracing))?;
+    let module = rewrite(wasm, Some(&mut tracing), None)?;
     Ok((module, tracing.sites))
+}
+
+/// The limits a module run on the host's own engine must keep as wasmi
+/// keeps them: the host does not see that engine's `memory.grow`, so the
+/// module checks them itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct GuardLimits {
+    /// The most pages a memory may have (wasmi's limiter refuses more).
+    pub(crate) max_pages: u64,
+    /// The most elements a table may have.
+    pub(crate) max_table_elements: u64,
+}
+
+/// The budget of the stack guard: a frame costs its function's
+/// [`frame_cost`], and a call that would take the count past this traps.
+/// Half of what wasmi allows (1 024 frames, 256 KiB of value stack, 8
+/// bytes a slot), so wasmi never overflows where the guard lets a call
+/// through.
+pub(crate) const GUARD_BUDGET: u32 = 16 * 1024;
+
+/// What a frame of a function costs the stack guard: at least 16 (so
+/// 1 024 frames exceed [`GUARD_BUDGET`]), plus its locals (params
+/// included) and twice its deepest operand stack (wasmi's slots for
+/// temporaries, with room to spare).
+fn frame_cost(locals: u32, operands: u32) -> u32 {
+    16u32
+        .saturating_add(locals)
+        .saturating_add(operands.saturating_mul(2))
+}
+
+/// The stack guard of a module run on the host's own engine (see
+/// [`instrument_guarded`]).
+struct Guard {
+    /// Each function's frame cost, by function index (imports: none).
+    costs: Vec<u32>,
+    /// The highest cost: what `call_indirect` charges.
+    max: u32,
+    /// The frames' count global.
+    global: u32,
+    limits: GuardLimits,
+}
+
+impl Guard {
+    /// The count a call from the host starts from: the entry's frame.
+    fn first(&self) -> i32 {
+        i32::try_from(self.max).unwrap_or(i32::MAX)
+    }
+
+    /// The frame `op` opens, if it is a call into the module.
+    fn frame(&self, op: &Operator<'_>) -> Option<i32> {
+        let cost = match op {
+            Operator::Call { function_index } => {
+                *self.costs.get(usize::try_from(*function_index).ok()?)?
+            }
+            Operator::CallIndirect { .. } => self.max,
+            _ => return None,
+        };
+        (cost > 0).then(|| i32::try_from(cost).unwrap_or(i32::MAX))
+    }
+
+    /// `count += frame; if count > budget { unreachable }`.
+    fn enter(&self, out: &mut Vec<u8>, frame: i32) {
+        for instruction in [
+            Instruction::GlobalGet(self.global),
+            Instruction::I32Const(frame),
+            Instruction::I32Add,
+            Instruction::GlobalSet(self.global),
+            Instruction::GlobalGet(self.global),
+            Instruction::I32Const(i32::try_from(GUARD_BUDGET).unwrap_or(i32::MAX)),
+            Instruction::I32GtU,
+            Instruction::If(BlockType::Empty),
+            Instruction::Unreachable,
+            Instruction::End,
+        ] {
+            instruction.encode(out);
+        }
+    }
+
+    /// Before `memory.grow`: traps if the memory would grow past
+    /// `limits.max_pages`, where wasmi's limiter fails the call (the module's
+    /// own maximum, below it, still gives −1 on both engines).
+    fn growing(&self, out: &mut Vec<u8>) {
+        let scratch = self.global + 1;
+        let max = i64::try_from(self.limits.max_pages).unwrap_or(i64::MAX);
+        for instruction in [
+            Instruction::GlobalSet(scratch),
+            Instruction::GlobalGet(scratch),
+            Instruction::I64ExtendI32U,
+            Instruction::MemorySize(0),
+            Instruction::I64ExtendI32U,
+            Instruction::I64Add,
+            Instruction::I64Const(max),
+            Instruction::I64GtU,
+            Instruction::If(BlockType::Empty),
+            Instruction::Unreachable,
+            Instruction::End,
+            Instruction::GlobalGet(scratch),
+        ] {
+            instruction.encode(out);
+        }
+    }
+
+    /// `count -= frame`, after the call returned.
+    fn leave(&self, out: &mut Vec<u8>, frame: i32) {
+        for instruction in [
+            Instruction::GlobalGet(self.global),
+            Instruction::I32Const(frame),
+            Instruction::I32Sub,
+            Instruction::GlobalSet(self.global),
+        ] {
+            instruction.encode(out);
+        }
+    }
+}
+
+/// [`instrument`], for a module that runs on the host's own WebAssembly
+/// engine (a browser's), where the host sees neither the call stack nor
+/// the growth of memories and tables. Such a run must end as it would on
+/// wasmi, or hand the request back to wasmi; so the module also
+/// - counts its frames: each call adds the callee's [`frame_cost`] to an
+///   added global and traps (`unreachable`) past [`GUARD_BUDGET`] — a
+///   trap the host answers by running the request again on wasmi, which
+///   decides exactly where its own stack ends;
+/// - traps before `memory.grow` would pass `limits.max_pages`, where
+///   wasmi's limiter fails the call (handed back as well).
+///
+/// `None` if the module uses what this does not handle (tail calls,
+/// exceptions, `table.grow`, several memories, 64-bit or shared memory,
+/// more than four tables, initial sizes past the limits): it runs on
+/// wasmi only.
+///
+/// # Errors
+/// As [`instrument`].
+pub(crate) fn instrument_guarded(
+    wasm: &[u8],
+    limits: GuardLimits,
+) -> Result<Option<Vec<u8>>, String> {
+    let Some(costs) = frame_costs(wasm, limits)? else {
+        return Ok(None);
+    };
+    let max = costs.iter().copied().max().unwrap_or(0);
+    let guard = Guard {
+        costs,
+        max,
+        global: 0,
+        limits,
+    };
+    rewrite(wasm, None, Some(guard)).map(Some)
+}
+
+/// Each function's frame cost (imports: 0), from the validator's operand
+/// stack heights; `None` if the module uses what the guard does not handle.
+fn frame_costs(wasm: &[u8], limits: GuardLimits) -> Result<Option<Vec<u32>>, String> {
+    use wasmparser_validate::{
+        FuncValidatorAllocations, Operator as Op, Parser as ValidParser, Payload as ValidPayload,
+        TypeRef as ValidTypeRef, ValidPayload as Valid, Validator, WasmFeatures,
+    };
+    let mut validator = Validator::new_with_features(WasmFeatures::all());
+    let mut costs = Vec::new();
+    let mut allocations = FuncValidatorAllocations::default();
+    let (mut memories, mut tables) = (0u32, 0u32);
+    for payload in ValidParser::new(0).parse_all(wasm) {
+        let payload = payload.map_err(|e| e.to_string())?;
+        match &payload {
+            ValidPayload::ImportSection(imports) => {
+                for import in imports.clone() {
+                    match import.map_err(|e| e.to_string())?.ty {
+                        ValidTypeRef::Func(_) => costs.push(0),
+                        // A WasmLib contract imports functions only.
+                        _ => return Ok(None),
+                    }
+                }
+            }
+            ValidPayload::MemorySection(reader) => {
+                for memory in reader.clone() {
+                    let memory = memory.map_err(|e| e.to_string())?;
+                    memories += 1;
+                    if memory.memory64 || memory.shared || memory.initial > limits.max_pages {
+                        return Ok(None);
+                    }
+                }
+            }
+            ValidPayload::TableSection(reader) => {
+                for table in reader.clone() {
+                    let table = table.map_err(|e| e.to_string())?;
+                    tables += 1;
+                    if table.ty.table64
+                        || table.ty.initial > limits.max_table_elements
+                        || !matches!(table.init, wasmparser_validate::TableInit::RefNull)
+                    {
+                        return Ok(None);
+                    }
+                }
+            }
+            ValidPayload::TagSection(_) => return Ok(None),
+            _ => {}
+        }
+        if memories > 1 || tables > 4 {
+            return Ok(None);
+        }
+        let Valid::Func(func, body) = validator.payload(&payload).map_err(|e| e.to_string())?
+        else {
+            continue;
+        };
+        let mut func = func.into_validator(std::mem::take(&mut allocations));
+        let mut reader = body.get_binary_reader();
+        func.read_locals(&mut reader).map_err(|e| e.to_string())?;
+        let mut deepest = 0u32;
+        let mut operators = body.get_operators_reader().map_err(|e| e.to_string())?;
+        while !operators.eof() {
+            let (op, offset) = operators.read_with_offset().map_err(|e| e.to_string())?;
+            if matches!(
+                op,
+                Op::ReturnCall { .. }
+                    | Op::ReturnCallIndirect { .. }
+                    | Op::ReturnCallRef { .. }
+                    | Op::CallRef { .. }
+                    | Op::Throw { .. }
+                    | Op::ThrowRef
+                    | Op::TryTable { .. }
+                    | Op::Try { .. }
+                    | Op::Rethrow { .. }
+                    | Op::Delegate { .. }
+                    | Op::TableGrow { .. }
+            ) {
+                return Ok(None);
+            }
+            func.op(offset, &op).map_err(|e| e.to_string())?;
+            deepest = deepest.max(func.operand_stack_height());
+        }
+        costs.push(frame_cost(func.len_locals(), deepest));
+        allocations = func.into_allocations();
+    }
+    Ok(Some(costs))
 }
 
 /// What a module has, read before it is rewritten.
@@ -541,9 +786,16 @@ impl Added {
     }
 }
 
-fn rewrite(wasm: &[u8], mut trace: Option<&mut Tracing>) -> Result<Vec<u8>, String> {
+fn rewrite(
+    wasm: &[u8],
+    mut trace: Option<&mut Tracing>,
+    mut guard: Option<Guard>,
+) -> Result<Vec<u8>, String> {
     let census = census(wasm)?;
     let first_new = census.imported_globals + census.defined_globals;
+    if let Some(guard) = guard.as_mut() {
+        guard.global = first_new + 2;
+    }
     let globals = Globals {
         fuel: first_new,
         out_of_fuel: first_new + 1,
@@ -575,7 +827,22 @@ fn rewrite(wasm: &[u8], mut trace: Option<&mut Tracing>) -> Result<Vec<u8>, Stri
             ty.encode(&mut out);
             init.encode(&mut out);
         }
-        added.add(GLOBAL_SECTION, 2, out);
+        let mut count = 2;
+        if let Some(guard) = &guard {
+            // The frames' count: the host's call into the module is one.
+            let ty = GlobalType {
+                val_type: ValType::I32,
+                mutable: true,
+                shared: false,
+            };
+            ty.encode(&mut out);
+            ConstExpr::i32_const(guard.first()).encode(&mut out);
+            // A scratch slot for `memory.grow`'s operand.
+            ty.encode(&mut out);
+            ConstExpr::i32_const(0).encode(&mut out);
+            count += 2;
+        }
+        added.add(GLOBAL_SECTION, count, out);
     }
     {
         let mut out = Vec::new();
@@ -616,7 +883,13 @@ fn rewrite(wasm: &[u8], mut trace: Option<&mut Tracing>) -> Result<Vec<u8>, Stri
             let (bodies, count) = code
                 .as_mut()
                 .ok_or("a function body outside the code section")?;
-            bodies.extend(body(wasm, function, globals, trace.as_deref_mut())?);
+            bodies.extend(body(
+                wasm,
+                function,
+                globals,
+                trace.as_deref_mut(),
+                guard.as_ref(),
+            )?);
             if let Some(trace) = trace.as_deref_mut() {
                 trace.func += 1;
             }
@@ -677,6 +950,7 @@ fn rewrite(wasm: &[u8], mut trace: Option<&mut Tracing>) -> Result<Vec<u8>, Stri
             (0, Payload::CustomSection(custom)) if traced && custom.name() == "name" => {}
             // Run by the host, after it sets the fuel.
             (START_SECTION, _) => {}
+
             (CODE_SECTION, _) => {
                 let Payload::CodeSectionStart { count, .. } = payload else {
                     return Err("a code section without its count".into());

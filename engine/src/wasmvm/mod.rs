@@ -6,6 +6,7 @@
 mod host;
 mod meter;
 mod processor;
+pub mod runtime;
 mod trace;
 pub mod utils;
 

@@ -12,6 +12,7 @@ use super::host::{self, HostState};
 use super::meter::{
     CALL_FROM_HOST, FUEL_GLOBAL, OUT_OF_FUEL_GLOBAL, START_EXPORT, Site, TRACE_MODULE, TRACE_STEP,
 };
+use super::runtime::{CompiledModule, Ended, WasmRuntime};
 use super::trace::Tracer;
 use crate::Hname;
 use crate::codec::Dict;
@@ -30,6 +31,7 @@ use wasmi::{
 pub struct WasmFactory {
     engine: Engine,
     limits: WasmLimits,
+    runtime: Option<Rc<dyn WasmRuntime>>,
 }
 
 impl Default for WasmFactory {
@@ -44,6 +46,16 @@ impl WasmFactory {
         Self {
             engine: super::metered_engine(&limits),
             limits,
+            runtime: None,
+        }
+    }
+
+    /// A factory whose processors run calls on `runtime` where it can end
+    /// them as wasmi would, and on wasmi otherwise (see [`super::runtime`]).
+    pub fn with_runtime(limits: WasmLimits, runtime: Rc<dyn WasmRuntime>) -> Self {
+        Self {
+            runtime: Some(runtime),
+            ..Self::new(limits)
         }
     }
 }
@@ -68,6 +80,8 @@ impl ProcessorFactory for WasmFactory {
             module,
             program: Rc::from(program),
             traced: OnceCell::new(),
+            runtime: self.runtime.clone(),
+            on_runtime: OnceCell::new(),
             limits: self.limits,
             entry_points: Vec::new(),
             indices: Vec::new(),
@@ -200,6 +214,12 @@ fn check_interface(module: &Module) -> Result<(), VmError> {
 /// A module compiled to record what runs, and where each instruction is.
 type Traced = (Module, Rc<[Site]>);
 
+/// A module compiled for a [`WasmRuntime`], and its memory's initial size.
+struct OnRuntimeModule {
+    compiled: Box<dyn CompiledModule>,
+    initial_memory: usize,
+}
+
 /// A loaded WasmLib contract.
 struct WasmProcessor {
     engine: Engine,
@@ -209,6 +229,10 @@ struct WasmProcessor {
     /// The module rewritten to record what runs, compiled on the first
     /// traced call, with its instructions' sites.
     traced: OnceCell<Result<Traced, String>>,
+    /// The other engine calls may run on, and the module compiled for it
+    /// on the first call (`None`: the module runs on wasmi only).
+    runtime: Option<Rc<dyn WasmRuntime>>,
+    on_runtime: OnceCell<Option<OnRuntimeModule>>,
     limits: WasmLimits,
     entry_points: Vec<EntryPointInfo>,
     indices: Vec<(Hname, i32)>,
@@ -420,6 +444,12 @@ impl Processor for WasmProcessor {
         // Recorded for a debugger: the traced module (a module that cannot
         // be traced runs as it is).
         let room = ctx.trace_steps();
+        if room == 0
+            && ctx.wasm_runtime_allowed()
+            && let Some(module) = self.on_runtime()
+        {
+            return self.run_on_runtime(ctx, module, index, fuel);
+        }
         let traced = (room > 0).then(|| self.traced().ok()).flatten();
         let module = traced.as_ref().map_or(&self.module, |(module, _)| module);
         let mut state = HostState::new(Some(ctx), &self.limits);
@@ -497,6 +527,119 @@ impl WasmProcessor {
         ctx.burn_gas(GAS.sandbox_call)?;
         Ok((index, ctx.gas_remaining() / GAS.wasm_instruction))
     }
+}
+
+impl WasmProcessor {
+    /// The module compiled for the runtime, on first use; `None` without a
+    /// runtime, or for a module it cannot run as wasmi would.
+    fn on_runtime(&self) -> Option<&OnRuntimeModule> {
+        self.on_runtime
+            .get_or_init(|| {
+                let runtime = self.runtime.as_ref()?;
+                let limits = super::meter::GuardLimits {
+                    max_pages: (self.limits.max_memory_bytes / PAGE) as u64,
+                    max_table_elements: self.limits.max_table_elements as u64,
+                };
+                let guarded = super::meter::instrument_guarded(&self.program, limits).ok()??;
+                let compiled = runtime.compile(&guarded).ok()?;
+                Some(OnRuntimeModule {
+                    compiled,
+                    initial_memory: initial_memory(&self.module),
+                })
+            })
+            .as_ref()
+    }
+
+    /// Runs `on_call(index)` on the runtime with `fuel`, to the end: a
+    /// nested call is not waited for there (the run hands the request
+    /// back). Whatever the runtime cannot end as wasmi would, the request
+    /// runs again on wasmi ([`Sandbox::give_up_runtime`]).
+    #[inline(never)]
+    fn run_on_runtime<'s>(
+        &self,
+        ctx: &'s mut dyn Sandbox,
+        module: &OnRuntimeModule,
+        index: i32,
+        fuel: u64,
+    ) -> Step<'s> {
+        // wasmi's limiter reserves each page as it is grown; the runtime
+        // grows without asking. So the run needs room for the most the
+        // memory may come to: then no reservation could have failed.
+        let name = self.runtime.as_ref().map_or("", |runtime| runtime.name());
+        ctx.ran_on_runtime(name);
+        if ctx.memory_headroom() < self.limits.max_memory_bytes as u64 {
+            return hand_back(ctx, "the request's engine memory is nearly all reserved");
+        }
+        let mut state = HostState::new(Some(ctx), &self.limits);
+        state.on_runtime = true;
+        state.set_mark(fuel);
+        use wasmi::ResourceLimiter;
+        let _ = state.memory_growing(0, module.initial_memory, None);
+        let budget = i64::try_from(fuel).unwrap_or(i64::MAX);
+        let run = module.compiled.run(
+            &mut super::host::OnRuntime { state: &mut state },
+            budget,
+            index,
+        );
+        if run.memory_bytes > module.initial_memory {
+            let _ = state.memory_growing(module.initial_memory, run.memory_bytes, None);
+        }
+        let result = match run.ended {
+            Ended::Returned => Ok(()),
+            Ended::Stopped => Err(Failure::Run(wasmi::Error::new("stopped by the host"))),
+            Ended::Failed(_) if run.out_of_fuel => Err(Failure::OutOfFuel),
+            Ended::Failed(message) => {
+                state.gave_up.get_or_insert("the contract trapped");
+                Err(Failure::Run(wasmi::Error::new(message)))
+            }
+        };
+        if let Some(reason) = state.gave_up {
+            let error = VmError::panic(format!("handed back to wasmi: {reason}"));
+            state.error = Some(error);
+        }
+        // As `read_fuel`: the host's call costs fuel; no fuel left is none.
+        let left = u64::try_from(run.fuel)
+            .unwrap_or(0)
+            .saturating_sub(CALL_FROM_HOST);
+        let (result, left) = match result {
+            Err(_) if run.out_of_fuel => (Err(Failure::OutOfFuel), 0),
+            result => (result, left),
+        };
+        let gave_up = state.gave_up;
+        match finish_state(state, result, left, &self.limits) {
+            Step::Done(result, ctx) => {
+                if let Some(reason) = gave_up {
+                    ctx.give_up_runtime(reason);
+                }
+                Step::Done(result, ctx)
+            }
+            step => step,
+        }
+    }
+}
+
+/// A linear memory page, in bytes.
+const PAGE: usize = 65_536;
+
+/// The bytes of the module's memory when it is instantiated.
+fn initial_memory(module: &Module) -> usize {
+    module
+        .exports()
+        .find_map(|export| match export.ty() {
+            ExternType::Memory(memory) => Some(memory.minimum()),
+            _ => None,
+        })
+        .and_then(|pages| usize::try_from(pages).ok())
+        .map_or(0, |pages| pages.saturating_mul(PAGE))
+}
+
+/// Ends a call the runtime will not run: the request runs again on wasmi.
+fn hand_back<'s>(ctx: &'s mut dyn Sandbox, reason: &'static str) -> Step<'s> {
+    ctx.give_up_runtime(reason);
+    Step::Done(
+        Err(VmError::panic(format!("handed back to wasmi: {reason}"))),
+        ctx,
+    )
 }
 
 /// A Wasm call waiting for a nested call: its store (instance, memory,
@@ -588,7 +731,16 @@ fn finish<'s>(
     left: u64,
     limits: &WasmLimits,
 ) -> Step<'s> {
-    let mut state = store.into_data();
+    finish_state(store.into_data(), result, left, limits)
+}
+
+/// [`finish`], from the call's host state.
+fn finish_state<'s>(
+    mut state: HostState<'s>,
+    result: Result<(), Failure>,
+    left: u64,
+    limits: &WasmLimits,
+) -> Step<'s> {
     state.release();
     let synced = state.charge_fuel(left);
     let result = match result {

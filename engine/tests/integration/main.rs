@@ -9,6 +9,7 @@ mod hostile;
 mod hostile_corpus;
 mod languages;
 mod queue;
+mod runtime;
 mod session;
 mod sessions;
 mod testvm;
