@@ -220,6 +220,12 @@ pub enum Command {
         /// The text.
         text: String,
     },
+    /// Chooses the engine Wasm calls run on (a chain setting: the state
+    /// and every result stay as they are; the session records it).
+    WasmEngine {
+        /// The engine.
+        engine: isc_engine::session::WasmEngineChoice,
+    },
 }
 
 /// What the engine answers.
@@ -338,6 +344,13 @@ pub struct ChainView {
     /// `session.requests` the steps after the ones kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<Since>,
+    /// The engine Wasm calls run on besides wasmi, by name (`None`: wasmi
+    /// alone).
+    #[serde(default)]
+    pub wasm_engine: Option<String>,
+    /// The browser's own engine, by name, if the worker has one.
+    #[serde(default)]
+    pub browser_engine: Option<String>,
 }
 
 /// What of the page's view an update keeps.
@@ -426,6 +439,7 @@ impl ChainView {
         whole.requests.extend(new.requests);
         whole.config = new.config;
         whole.sources = new.sources;
+        whole.wasm_engine = new.wasm_engine;
         view.receipts = receipts;
         view.session = session;
         *old = view;

@@ -23,9 +23,23 @@ pub const SESSION_FORMAT: &str = "isc-playground-session";
 /// advance time); 3 adds sources of several files (a source's `path` and
 /// `files`). A session is written as the lowest version that holds it
 /// (requests alone: version 1, which every earlier build reads).
-pub const SESSION_VERSION: u32 = 3;
+pub const SESSION_VERSION: u32 = 4;
 /// The session versions this build reads.
-pub const SESSION_VERSIONS: &[u32] = &[1, 2, SESSION_VERSION];
+pub const SESSION_VERSIONS: &[u32] = &[1, 2, 3, SESSION_VERSION];
+
+/// The engine a session's Wasm calls run on, where the runner has a
+/// choice (a browser: its own WebAssembly or wasmi). It changes nothing
+/// the chain holds: every engine ends a request alike
+/// ([`crate::wasmvm::runtime`]); it is kept so a link opens as it was left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WasmEngineChoice {
+    /// The browser's own WebAssembly, wherever it can end a call as
+    /// wasmi would (the default).
+    Browser,
+    /// wasmi alone, the reference interpreter.
+    Wasmi,
+}
 
 /// The file name a source without a `path` was compiled as.
 pub const DEFAULT_SOURCE_PATH: &str = "Contract.sol";
@@ -81,6 +95,10 @@ pub struct Session {
     /// its own), and from version 2 requests queued, blocks run and time
     /// advanced.
     pub requests: Vec<Step>,
+    /// From version 4: the Wasm engine chosen, if one was (none: the
+    /// runner's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wasm_engine: Option<WasmEngineChoice>,
 }
 
 fn current_version<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
@@ -99,6 +117,8 @@ impl Serialize for Session {
             #[serde(skip_serializing_if = "<[Source]>::is_empty")]
             sources: &'a [Source],
             requests: &'a [Step],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            wasm_engine: Option<WasmEngineChoice>,
         }
         Form {
             format: &self.format,
@@ -106,6 +126,7 @@ impl Serialize for Session {
             config: &self.config,
             sources: &self.sources,
             requests: &self.requests,
+            wasm_engine: self.wasm_engine,
         }
         .serialize(s)
     }
@@ -121,7 +142,7 @@ pub enum SessionError {
     #[error("not a session file: expected \"format\": \"{SESSION_FORMAT}\"")]
     Format,
     /// A version this build does not know.
-    #[error("session version {found} is not supported (this build reads versions 1 to 3)")]
+    #[error("session version {found} is not supported (this build reads versions 1 to 4)")]
     UnknownVersion {
         /// The file's version.
         found: u64,
@@ -142,6 +163,14 @@ pub enum SessionError {
     SourceNeedsVersion3 {
         /// The source's position, from 0.
         index: usize,
+        /// The file's version.
+        found: u64,
+    },
+    /// A version 1–3 session names a Wasm engine.
+    #[error(
+        "the session names a Wasm engine, which needs session version 4; the file says version {found}"
+    )]
+    EngineNeedsVersion4 {
         /// The file's version.
         found: u64,
     },
@@ -617,6 +646,7 @@ impl Session {
             config,
             sources: Vec::new(),
             requests: Vec::new(),
+            wasm_engine: None,
         }
     }
 
@@ -659,7 +689,9 @@ impl Session {
 
     /// The lowest version that holds this session: 1 for requests alone.
     fn lowest_version(&self) -> u32 {
-        if self.first_version_3_source().is_some() {
+        if self.wasm_engine.is_some() {
+            4
+        } else if self.first_version_3_source().is_some() {
             3
         } else if self.first_version_2_step().is_some() {
             2
@@ -697,6 +729,9 @@ impl Session {
                 index,
                 found: version,
             });
+        }
+        if version < 4 && session.wasm_engine.is_some() {
+            return Err(SessionError::EngineNeedsVersion4 { found: version });
         }
         session.config.validate()?;
         session.version = SESSION_VERSION;
@@ -744,13 +779,35 @@ mod tests {
             .expect_err("future");
         assert_eq!(
             err.to_string(),
-            "session version 99 is not supported (this build reads versions 1 to 3)"
+            "session version 99 is not supported (this build reads versions 1 to 4)"
         );
         let err = Session::from_json(
             r#"{"format": "isc-playground-session", "version": 1, "config": {}, "requests": [{"sender": "0x00"}]}"#,
         )
         .expect_err("incomplete request");
         assert!(matches!(err, SessionError::Json(_)), "{err}");
+    }
+
+    #[test]
+    fn a_chosen_wasm_engine_is_written_as_version_4_and_only_read_from_it() {
+        let mut session = Session::default();
+        assert!(session.to_json().contains(r#""version": 1"#));
+        session.wasm_engine = Some(WasmEngineChoice::Wasmi);
+        let json = session.to_json();
+        assert!(json.contains(r#""version": 4"#), "{json}");
+        assert!(json.contains(r#""wasm_engine": "wasmi""#), "{json}");
+        assert_eq!(Session::from_json(&json).expect("reads"), session);
+        let older = json.replace(r#""version": 4"#, r#""version": 3"#);
+        let err = Session::from_json(&older).expect_err("version 3 names no engine");
+        assert_eq!(
+            err.to_string(),
+            "the session names a Wasm engine, which needs session version 4; the file says version 3"
+        );
+        let unknown = json.replace(r#""wasmi""#, r#""jit""#);
+        assert!(matches!(
+            Session::from_json(&unknown),
+            Err(SessionError::Json(_))
+        ));
     }
 
     #[test]

@@ -3,7 +3,10 @@
 //! module ends in a receipt; a failed request changes only its fee, nonce
 //! and receipt; a replay of the session gives the same state hash. Each
 //! call traced for the debugger burns the same gas and ends the same way
-//! as untraced.
+//! as untraced; and the session replayed with its Wasm calls on a second
+//! engine (`wasmvm::plain`, the browser engine's stand-in: whatever it
+//! cannot end as wasmi would, it hands back) gives the same receipts and
+//! state hash.
 #![no_main]
 
 use isc_engine::{AgentId, Chain, ChainConfig, Dict, Request, VmType};
@@ -48,4 +51,23 @@ fuzz_target!(|data: &[u8]| {
         .replay(isc_engine::register_builtin_vms)
         .expect("a live session replays");
     assert_eq!(replay.state_hash(), chain.state_hash());
+    let on_runtime = isc_engine::session::Session::of(&chain)
+        .replay(|chain| {
+            isc_engine::register_builtin_vms(chain);
+            chain.set_wasm_runtime(Some(std::rc::Rc::new(
+                isc_engine::wasmvm::plain::PlainWasmi::default(),
+            )));
+        })
+        .expect("a live session replays on the runtime");
+    assert_eq!(on_runtime.state_hash(), chain.state_hash());
+    let unnamed = |receipts: &[isc_engine::Receipt]| -> Vec<isc_engine::Receipt> {
+        receipts
+            .iter()
+            .map(|receipt| isc_engine::Receipt {
+                wasm_engine: None,
+                ..receipt.clone()
+            })
+            .collect()
+    };
+    assert_eq!(unnamed(&on_runtime.receipts), unnamed(&replay.receipts));
 });

@@ -9,9 +9,11 @@ use crate::protocol::{
     FirstLightReport, Reply, RpcFailure, Since, StateItem,
 };
 use held::Held;
-use isc_engine::session::{Session, Source};
+use isc_engine::session::{Session, Source, WasmEngineChoice};
+use isc_engine::wasmvm::runtime::WasmRuntime;
 use isc_engine::{AgentId, Chain, ChainConfig, Hname, Request, VmType};
 use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::model::contract::LAYOUT_LANGUAGE;
@@ -40,6 +42,10 @@ pub struct Host {
     renamed: bool,
     /// Contracts that EVM frames of the receipts created.
     creations: RefCell<Creations>,
+    /// A Wasm engine besides wasmi (the browser's own), if there is one.
+    runtime: Option<Rc<dyn WasmRuntime>>,
+    /// The Wasm engine the session chose, if it chose one.
+    wasm_engine: Option<WasmEngineChoice>,
 }
 
 /// Contracts that EVM frames of the receipts created, as (block, child,
@@ -76,7 +82,34 @@ impl Host {
             page_hash: None,
             renamed: false,
             creations: RefCell::default(),
+            runtime: None,
+            wasm_engine: None,
         }
+    }
+
+    /// Runs Wasm calls on `runtime` too (where it ends them as wasmi
+    /// would), unless the session chooses wasmi.
+    pub fn with_runtime(mut self, runtime: Rc<dyn WasmRuntime>) -> Self {
+        self.runtime = Some(runtime);
+        self.chain.set_wasm_runtime(self.runtime_in_use());
+        self
+    }
+
+    /// The runtime calls run on now: `None` for wasmi alone.
+    fn runtime_in_use(&self) -> Option<Rc<dyn WasmRuntime>> {
+        match self.wasm_engine {
+            Some(WasmEngineChoice::Wasmi) => None,
+            Some(WasmEngineChoice::Browser) | None => self.runtime.clone(),
+        }
+    }
+
+    /// Chooses the Wasm engine (the chain and its state stay as they are).
+    fn choose_engine(&mut self, engine: WasmEngineChoice) -> Reply {
+        self.wasm_engine = Some(engine);
+        self.chain.set_wasm_runtime(self.runtime_in_use());
+        // The session the page holds names the engine now.
+        self.resend();
+        self.changed(None)
     }
 
     /// Answers `answer` on the state after `block` (the latest when
@@ -134,6 +167,7 @@ impl Host {
     pub fn handle(&mut self, command: Command) -> Reply {
         match command {
             Command::Open { session } => self.open(&session),
+            Command::WasmEngine { engine } => self.choose_engine(engine),
             Command::Deploy {
                 sender,
                 name,
@@ -373,7 +407,13 @@ impl Host {
             Ok(session) => session,
             Err(err) => return failed(err),
         };
-        match session.replay(isc_engine::register_builtin_vms) {
+        self.wasm_engine = session.wasm_engine;
+        let runtime = self.runtime_in_use();
+        let setup = |chain: &mut Chain| {
+            isc_engine::register_builtin_vms(chain);
+            chain.set_wasm_runtime(runtime);
+        };
+        match session.replay(setup) {
             Ok(replay) => {
                 self.chain = replay.chain;
                 self.sources = session.sources;
@@ -410,6 +450,7 @@ impl Host {
                 let mut session = Session::new(self.chain.config().clone());
                 session.sources = self.sources.clone();
                 session.requests = steps;
+                session.wasm_engine = self.wasm_engine;
                 let receipts = self
                     .chain
                     .receipts_after(receipts_after)
@@ -491,6 +532,7 @@ impl Host {
     pub fn session(&self) -> Session {
         let mut session = Session::of(&self.chain);
         session.sources = self.sources.clone();
+        session.wasm_engine = self.wasm_engine;
         session
     }
 
@@ -554,6 +596,13 @@ impl Host {
         let evm_children = self.evm_children(&contracts);
         ChainView {
             evm_children,
+            wasm_engine: self
+                .runtime_in_use()
+                .map(|runtime| runtime.name().to_owned()),
+            browser_engine: self
+                .runtime
+                .as_ref()
+                .map(|runtime| runtime.name().to_owned()),
             block_index: chain.block_index(),
             state_hash: chain.state_hash().to_string(),
             session: Arc::new(session),
@@ -918,6 +967,71 @@ mod tests {
             queue,
             target: None,
         }
+    }
+
+    /// The engine the last receipt names.
+    fn last_engine(host: &Host) -> Option<String> {
+        host.view()
+            .receipts
+            .last()
+            .and_then(|receipt| receipt.wasm_engine.clone())
+    }
+
+    #[test]
+    fn the_wasm_engine_is_a_setting_the_session_keeps_and_changes_nothing_else() {
+        use isc_engine::wasmvm::plain::{NAME, PlainWasmi};
+        let runtime = || Rc::new(PlainWasmi::default()) as Rc<dyn WasmRuntime>;
+        let mut fast = Host::default().with_runtime(runtime());
+        let mut reference = Host::default();
+        assert_eq!(fast.view().wasm_engine.as_deref(), Some(NAME));
+        assert_eq!(fast.view().browser_engine.as_deref(), Some(NAME));
+        assert_eq!(reference.view().wasm_engine, None);
+        for host in [&mut fast, &mut reference] {
+            assert!(matches!(deploy_counter(host), Reply::Chain { .. }));
+            host.handle(counter_request("increment", Dict::new(), false));
+        }
+        assert_eq!(last_engine(&fast).as_deref(), Some(NAME));
+        assert_eq!(last_engine(&reference), None);
+        assert_eq!(fast.view().state_hash, reference.view().state_hash);
+
+        // Chosen: wasmi alone, the chain as it was; the session says so.
+        let Reply::Chain { view, .. } = fast.handle(Command::WasmEngine {
+            engine: WasmEngineChoice::Wasmi,
+        }) else {
+            panic!("the choice is taken");
+        };
+        assert_eq!(view.wasm_engine, None);
+        assert_eq!(view.session.wasm_engine, Some(WasmEngineChoice::Wasmi));
+        assert_eq!(view.state_hash, reference.view().state_hash);
+        fast.handle(counter_request("increment", Dict::new(), false));
+        assert_eq!(last_engine(&fast), None);
+
+        // A session that chose wasmi opens on wasmi, even where the
+        // browser's engine is there; one that chose nothing, on it.
+        let session = fast.session().to_json();
+        let mut opened = Host::default().with_runtime(runtime());
+        let Reply::Chain { view, .. } = opened.handle(Command::Open { session }) else {
+            panic!("the session opens");
+        };
+        assert_eq!(view.wasm_engine, None);
+        assert_eq!(view.state_hash, fast.view().state_hash);
+        let mut session = fast.session();
+        session.wasm_engine = None;
+        let Reply::Chain { view, .. } = opened.handle(Command::Open {
+            session: session.to_json(),
+        }) else {
+            panic!("the session opens");
+        };
+        assert_eq!(view.wasm_engine.as_deref(), Some(NAME));
+        // The receipts that ran on it name it on the replayed chain too:
+        // the deploy (its `init`) and both increments.
+        assert_eq!(
+            view.receipts
+                .iter()
+                .filter(|r| r.wasm_engine.as_deref() == Some(NAME))
+                .count(),
+            3
+        );
     }
 
     fn call(host: &mut Host, entry: &str, params: Dict, view: bool) -> Reply {

@@ -7,6 +7,8 @@
 pub mod bench;
 pub mod host;
 mod sys;
+#[cfg(target_arch = "wasm32")]
+pub mod webwasm;
 
 /// Serves the page: holds the chain ([`host::Host`]) and answers the
 /// page's messages ([`crate::protocol`]) one at a time. The worker binaries
@@ -22,7 +24,11 @@ pub fn serve() {
 
     console_error_panic_hook::set_once();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let host = RefCell::new(Host::default());
+    let mut host = Host::default();
+    if let Some(runtime) = webwasm::BrowserWasm::new() {
+        host = host.with_runtime(std::rc::Rc::new(runtime));
+    }
+    let host = RefCell::new(host);
     let post = {
         let scope = scope.clone();
         move |message: &FromWorker| {

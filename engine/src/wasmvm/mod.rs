@@ -5,6 +5,8 @@
 
 mod host;
 mod meter;
+#[cfg(feature = "testing")]
+pub mod plain;
 mod processor;
 pub mod runtime;
 mod trace;

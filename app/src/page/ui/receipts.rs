@@ -148,6 +148,12 @@ pub(crate) fn ReceiptRow(
     // The request run again with its instructions recorded, in the
     // debugger.
     let debuggable = runs_code(&receipt.trace);
+    // Which engine ran its Wasm code: wasmi unless the receipt names another.
+    let engine = match (&receipt.wasm_engine, runs_wasm(&receipt.trace)) {
+        (Some(engine), _) => Some(engine.clone()),
+        (None, true) => Some("wasmi".to_owned()),
+        (None, false) => None,
+    };
     let request_index = receipt.request_index;
     let debugged = RwSignal::new(None::<Result<Recorded, String>>);
     let label = format!("debugging {place}");
@@ -195,6 +201,9 @@ pub(crate) fn ReceiptRow(
             })}
             <details>
                 <summary>"events and trace"</summary>
+                {engine.map(|engine| view! {
+                    <p class="hint" data-testid="receipt-engine">"Wasm engine: " {engine}</p>
+                })}
                 <ul class="events">{events.into_iter().map(|(shown, raw)| view! { <li data-testid="event" title=raw>{shown}</li> }).collect_view()}</ul>
                 <TraceTree trace=receipt.trace.clone() names/>
             </details>
@@ -207,6 +216,11 @@ fn runs_code(trace: &CallTrace) -> bool {
     trace.vm == isc_engine::VmType::EVM
         || trace.vm == isc_engine::VmType::WASM
         || trace.calls.iter().any(runs_code)
+}
+
+/// Whether a call tree ran Wasm code.
+fn runs_wasm(trace: &CallTrace) -> bool {
+    trace.vm == isc_engine::VmType::WASM || trace.calls.iter().any(runs_wasm)
 }
 
 /// Where a request ran, as the receipts list shows it: `#7`, `#7·2`.

@@ -6,7 +6,7 @@ use super::Note;
 use super::Shared;
 use super::forms::optional_number;
 use isc_app::protocol::{Command, Reply};
-use isc_engine::session::Session;
+use isc_engine::session::{Session, WasmEngineChoice};
 use leptos::prelude::*;
 
 /// The chain's configuration: users, their funds, the gas limit. Applying
@@ -78,6 +78,39 @@ pub(crate) fn ChainSettings() -> impl IntoView {
             },
         );
     };
+    let engine_note: Note = RwSignal::new(None);
+    let engines = move || {
+        shared
+            .view
+            .with(|v| {
+                v.as_ref()
+                    .map(|v| (v.wasm_engine.clone(), v.browser_engine.clone()))
+            })
+            .unwrap_or_default()
+    };
+    let choose = move |ev: leptos::ev::Event| {
+        let engine = match event_target_value(&ev).as_str() {
+            "wasmi" => WasmEngineChoice::Wasmi,
+            _ => WasmEngineChoice::Browser,
+        };
+        shared.send(
+            "switching the Wasm engine",
+            Command::WasmEngine { engine },
+            move |reply| {
+                engine_note.set(Some(match reply {
+                    Reply::Chain { view, .. } => Ok(match view.wasm_engine {
+                        Some(name) => format!(
+                            "Wasm calls now run on {name} where it ends them exactly as wasmi \
+                             would; the rest on wasmi. The chain is unchanged."
+                        ),
+                        None => "Wasm calls now run on wasmi alone. The chain is unchanged.".into(),
+                    }),
+                    Reply::Failed { message } => Err(format!("not switched: {message}")),
+                    other => Err(format!("unexpected reply {other:?}")),
+                }));
+            },
+        );
+    };
     view! {
         <details class="more" data-testid="settings" on:toggle=fill>
             <summary>"Chain settings"</summary>
@@ -99,6 +132,20 @@ pub(crate) fn ChainSettings() -> impl IntoView {
                 </label>
                 <button data-testid="settings-apply" on:click=apply>"Apply: replay the session on a new chain"</button>
                 <Message message=note/>
+                <label>
+                    "Wasm engine "
+                    <span class="ty">"the same results, state and gas on either; a receipt names the one that ran it"</span>
+                    <select data-testid="settings-wasm-engine" on:change=choose
+                        disabled=move || engines().1.is_none()>
+                        <option value="browser" selected=move || engines().0.is_some()>
+                            {move || format!("{} (compiled, fast)", engines().1.unwrap_or_else(|| "the browser's WebAssembly".into()))}
+                        </option>
+                        <option value="wasmi" selected=move || engines().0.is_none()>
+                            "wasmi (the reference interpreter)"
+                        </option>
+                    </select>
+                </label>
+                <Message message=engine_note/>
             </div>
         </details>
     }
