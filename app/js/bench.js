@@ -67,6 +67,55 @@ function tokenCalls(artifact) {
   };
 }
 
+/** testcore's `testFibonacci(n)` on this page's own WebAssembly, the
+ * module as deployed — no metering, no guard, no chain — over a stub of
+ * the WasmLib host that serves only what the entry point asks for: its
+ * params, a place for its results. The reference the browser engine's
+ * figure is held to. One run: instantiate, `on_call`, timed. */
+async function fibOnV8(bytes, n) {
+  const module = await WebAssembly.compile(bytes);
+  const FN_PARAMS = -18;
+  // WasmLib's dict: u32 count, then u16 key length, key, u32 value length, value.
+  const params = new Uint8Array([1, 0, 0, 0, 1, 0, 0x6e, 4, 0, 0, 0, n & 0xff, (n >> 8) & 0xff, 0, 0]);
+  const instantiate = (names) => {
+    let memory;
+    let cached = null;
+    const bytesAt = (at, len) => new Uint8Array(memory.buffer, at, len);
+    const WasmLib = {
+      hostStateGet(keyRef, keyLen, valRef, valLen) {
+        if (keyLen < 0) {
+          cached = keyLen === FN_PARAMS ? params : new Uint8Array(0);
+          return cached.length;
+        }
+        if (valLen < 0 || keyLen > 0 || cached === null) return -1;
+        const copied = Math.min(valLen, cached.length);
+        bytesAt(valRef, copied).set(cached.subarray(0, copied));
+        return cached.length;
+      },
+      hostStateSet(keyRef, keyLen, valRef, valLen) {
+        if (keyRef === 0 && keyLen >= 0) names.set(new TextDecoder().decode(bytesAt(valRef, valLen)), keyLen);
+      },
+    };
+    const instance = new WebAssembly.Instance(module, {
+      WasmLib,
+      wasi_snapshot_preview1: { fd_write: () => 0 },
+      env: { abort: () => { throw new Error('abort'); } },
+    });
+    memory = instance.exports.memory;
+    return instance.exports;
+  };
+  const names = new Map();
+  instantiate(names).on_load();
+  const index = names.get('testFibonacci');
+  if (index === undefined) throw new Error('testcore exports no testFibonacci');
+  const start = performance.now();
+  instantiate(new Map()).on_call(index);
+  const total_ms = performance.now() - start;
+  return { ops: 1, total_ms, per_op_us: total_ms * 1000 };
+}
+
+const unhex = (text) => Uint8Array.from(text.match(/../g), (byte) => parseInt(byte, 16));
+
 /** Runs `plan` (bench/plan.json); `progress` hears what runs. */
 export async function runBench(plan, progress = () => {}) {
   const fixed = await fixtures();
@@ -99,6 +148,16 @@ export async function runBench(plan, progress = () => {}) {
     runs.push(await timeCalls(calls.creation, calls.transfer, `0x${'11'.repeat(20)}`, plan.ethereumjs.count));
   }
   results.ethereumjs = runs;
+  if (plan.v8) {
+    const testcore = unhex(fixed.testcore);
+    const v8 = [];
+    for (let run = 0; run < plan.repeat; run++) {
+      progress(`testFibonacci on V8 directly (${run + 1}/${plan.repeat})`);
+      await fibOnV8(testcore, plan.v8.n);
+      v8.push(await fibOnV8(testcore, plan.v8.n));
+    }
+    results.v8 = v8;
+  }
   return results;
 }
 
@@ -118,6 +177,7 @@ function show(plan, results) {
   };
   for (const entry of plan.worker) row(entry.what, results.worker[entry.name]);
   row('Token.transfer on @ethereumjs/evm (this page, V8)', results.ethereumjs);
+  if (results.v8) row('testcore.testFibonacci on V8 directly, the module as deployed (this page)', results.v8);
 }
 
 window.runBench = runBench;

@@ -639,16 +639,25 @@ pub mod bench {
         Increment {
             /// How many.
             count: u32,
+            /// On the browser's own WebAssembly (else wasmi alone).
+            #[serde(default)]
+            browser: bool,
         },
         /// CPU-bound Wasm: `testcore.testFibonacci(n)`, one request.
         Fibonacci {
             /// The argument.
             n: u32,
+            /// On the browser's own WebAssembly (else wasmi alone).
+            #[serde(default)]
+            browser: bool,
         },
         /// Replaying a session of a deploy and `requests` increments.
         Replay {
             /// How many increments.
             requests: u32,
+            /// On the browser's own WebAssembly (else wasmi alone).
+            #[serde(default)]
+            browser: bool,
         },
         /// The worker's whole answer to a request (the request, the view, the
         /// JSON on the wire) on a chain of `blocks` blocks, and the worker's
@@ -658,6 +667,9 @@ pub mod bench {
             blocks: u32,
             /// How many requests are timed.
             count: u32,
+            /// On the browser's own WebAssembly (else wasmi alone).
+            #[serde(default)]
+            browser: bool,
         },
     }
 

@@ -14,6 +14,7 @@ test('the bench page runs every workload of the plan and the ethereumjs baseline
     ...plan,
     repeat: 1,
     ethereumjs: { count: 3 },
+    v8: { n: 10 },
     worker: plan.worker.map((entry) => {
       const { count, requests, blocks, n } = entry.case;
       return {
@@ -39,5 +40,7 @@ test('the bench page runs every workload of the plan and the ethereumjs baseline
     expect(run.memory_bytes, entry.name).toBeGreaterThan(1 << 20);
   }
   expect(results.ethereumjs[0].ops).toBe(3);
+  expect(results.v8[0].ops).toBe(1);
+  expect(results.v8[0].total_ms).toBeGreaterThan(0);
   expect(results.ethereumjs[0].per_op_us).toBeGreaterThan(0);
 });

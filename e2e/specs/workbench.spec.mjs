@@ -99,8 +99,10 @@ test('a contract looping until its gas runs out can be stopped; the page stays u
   const { page } = playground;
   await playground.open();
   // The most gas a chain allows a request (10^9), so the loop would run
-  // for seconds.
+  // for seconds on wasmi (the browser's engine ends it in under one).
   await playground.chainSettings({ funds: 10_000_000_000, maxGas: 1_000_000_000 });
+  await page.getByTestId('settings-wasm-engine').selectOption('wasmi');
+  await expect(page.getByTestId('settings').getByTestId('message').last()).toHaveText(/wasmi alone/);
   await playground.deployExample('testcore');
   const blocks = await page.getByTestId('block-index').textContent();
   const hash = await page.getByTestId('chain-state-hash').textContent();
@@ -117,6 +119,39 @@ test('a contract looping until its gas runs out can be stopped; the page stays u
   await expect(page.getByTestId('chain-state-hash')).toHaveText(hash);
   // And the rebuilt engine takes the next request.
   await expect(await playground.call('testFibonacci', { n: '10' })).toHaveText(/^block \d+: ok/);
+});
+
+// On the browser's own engine too: a call that would run for hours (each
+// memory.fill of 16 MiB costs one unit of fuel) is stopped mid-call.
+const FILL_FOREVER = `(module
+  (import "WasmLib" "hostStateSet" (func $set (param i32 i32 i32 i32)))
+  (memory (export "memory") 256)
+  (data (i32.const 16) "fill")
+  (func (export "on_load") (call $set (i32.const 0) (i32.const 0) (i32.const 16) (i32.const 4)))
+  (func (export "on_call") (param i32)
+    (loop $l (memory.fill (i32.const 0) (i32.const 1) (i32.const 16777216)) (br $l))))
+`;
+
+test("a call on the browser's own WebAssembly is stopped mid-call; the chain stays as it was", async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  await playground.chainSettings({ funds: 10_000_000_000, maxGas: 1_000_000_000 });
+  await expect(page.getByTestId('settings-wasm-engine')).toHaveValue('browser');
+  await page.getByTestId('editor-language').selectOption('wat');
+  await playground.typeCode(FILL_FOREVER);
+  await page.keyboard.press('ControlOrMeta+Enter');
+  await expect(page.getByTestId('compile-status')).toHaveText(/^deployed in block \d+$/);
+  const blocks = await page.getByTestId('block-index').textContent();
+  const hash = await page.getByTestId('chain-state-hash').textContent();
+  const message = await playground.call('fill', {}, { gas: 1_000_000_000 });
+  await expect(playground.status()).toHaveText(/^running: .*fill…$/);
+  await page.getByTestId('stop').click();
+  await expect(message).toHaveText('stopped: the chain was rebuilt as of the last finished request');
+  await expect(playground.status()).toHaveText('engine ready');
+  await expect(page.getByTestId('block-index')).toHaveText(blocks);
+  await expect(page.getByTestId('chain-state-hash')).toHaveText(hash);
+  // The rebuilt engine is on the browser's WebAssembly still.
+  await expect(page.getByTestId('settings-wasm-engine')).toHaveValue('browser');
 });
 
 test('time travel shows an earlier state, and the chain can be reverted to it', async ({ playground }) => {

@@ -216,7 +216,10 @@ impl Figures {
         let token_vs_revm = ratio(browser("token_revm"), browser("token_requests"));
         let batch_vs_revm = ratio(browser("token_revm"), browser("token_batch"));
         let vs_ethereumjs = ratio(ethereumjs, browser("token_requests"));
-        let fib = ratio(browser("fibonacci"), native("fibonacci"));
+        let fib = ratio(browser("fibonacci_wasmi"), native("fibonacci_wasmi"));
+        let v8 = median_of(&results["browser"]["bench"]["v8"], "per_op_us");
+        let fib_vs_v8 = ratio(browser("fibonacci"), v8);
+        let increment_vs_wasmi = ratio(browser("increment"), browser("increment_wasmi"));
         let page_ratio = ratio(page("10000"), page("10"));
         let worker_ratio = ratio(browser("latency_10000"), browser("latency_10"));
         let replay_ms = median_of(
@@ -249,18 +252,32 @@ impl Figures {
                 at_least(vs_ethereumjs, 10.0),
             ),
             row(
-                "a trivial Wasm request (`inccounter.increment`), wasm32",
+                "a trivial Wasm request (`inccounter.increment`), wasm32, on the browser's WebAssembly (the playground's default)",
                 browser("increment"),
                 " µs",
                 "≤ 20 µs",
                 at_most(browser("increment"), 20.0),
             ),
             row(
-                "CPU-bound Wasm (`testFibonacci(30)`), wasm32 ÷ native",
+                "the same request on the browser's WebAssembly ÷ on wasmi alone",
+                increment_vs_wasmi,
+                "×",
+                "≤ 1×",
+                at_most(increment_vs_wasmi, 1.0),
+            ),
+            row(
+                "CPU-bound Wasm (`testFibonacci(30)`) on wasmi, wasm32 ÷ native",
                 fib,
                 "×",
                 "≤ 4×",
                 at_most(fib, 4.0),
+            ),
+            row(
+                "the same request on the browser's WebAssembly ÷ the module as deployed run on V8 directly",
+                fib_vs_v8,
+                "×",
+                "≤ 2×",
+                at_most(fib_vs_v8, 2.0),
             ),
             row(
                 "a request in the page at 10 000 blocks ÷ at 10 blocks (click → result painted)",
@@ -277,7 +294,7 @@ impl Figures {
                 at_most(worker_ratio, 1.5),
             ),
             row(
-                "replaying a 1 000-request session, wasm32",
+                "replaying a 1 000-request session, wasm32 (the browser's WebAssembly)",
                 replay_ms,
                 " ms",
                 "≤ 150 ms",
@@ -403,6 +420,12 @@ impl Figures {
             md,
             "| Token.transfer on `@ethereumjs/evm` (V8, in the page) | — | {} | — |",
             ethereumjs.map_or_else(|| "—".into(), |v| format!("{v:.1}"))
+        );
+        let v8 = median_of(&results["browser"]["bench"]["v8"], "per_op_us");
+        let _ = writeln!(
+            md,
+            "| testcore.testFibonacci(30) on V8 directly: the module as deployed, a stub host (in the page) | — | {} | — |",
+            v8.map_or_else(|| "—".into(), |v| format!("{v:.1}"))
         );
         let _ = writeln!(
             md,

@@ -10,7 +10,9 @@ pub use crate::protocol::bench::{BenchCase, BenchFixtures, BenchReport};
 use crate::protocol::{Command, FromWorker, Reply};
 use crate::worker::host::Host;
 use isc_engine::session::Session;
+use isc_engine::wasmvm::runtime::WasmRuntime;
 use isc_engine::{AgentId, Chain, ChainConfig, Dict, Request, Step, VmType};
+use std::rc::Rc;
 
 /// The fixtures from the repository's `public/examples` (native runs).
 ///
@@ -87,6 +89,29 @@ fn chain() -> Chain {
     chain
 }
 
+/// The browser's own WebAssembly for a workload that asks for it
+/// (`browser`), else `None`: wasmi alone.
+///
+/// # Errors
+/// Asked for outside a browser.
+fn runtime(browser: bool) -> Result<Option<Rc<dyn WasmRuntime>>, String> {
+    if !browser {
+        return Ok(None);
+    }
+    #[cfg(target_arch = "wasm32")]
+    if let Some(runtime) = crate::worker::webwasm::BrowserWasm::new() {
+        return Ok(Some(Rc::new(runtime)));
+    }
+    Err("the browser's WebAssembly runs only in a browser".into())
+}
+
+/// [`chain`], its Wasm calls on `runtime` where it can run them.
+fn chain_on(runtime: Option<Rc<dyn WasmRuntime>>) -> Chain {
+    let mut chain = chain();
+    chain.set_wasm_runtime(runtime);
+    chain
+}
+
 fn token_program(fixtures: &BenchFixtures) -> Result<isc_engine::evm::EvmProgram, String> {
     isc_engine::evm::programs_from_artifact(&fixtures.token)
         .map_err(|err| err.to_string())?
@@ -139,8 +164,11 @@ fn ok(receipt: &isc_engine::Receipt) -> Result<(), String> {
     }
 }
 
-fn counter_chain(fixtures: &BenchFixtures) -> Result<Chain, String> {
-    let mut chain = chain();
+fn counter_chain(
+    fixtures: &BenchFixtures,
+    runtime: Option<Rc<dyn WasmRuntime>>,
+) -> Result<Chain, String> {
+    let mut chain = chain_on(runtime);
     let receipt = chain
         .deploy(
             alice(),
@@ -163,7 +191,7 @@ fn increment() -> Request {
 /// # Errors
 /// A message if the counter does not deploy.
 pub fn counter_session(fixtures: &BenchFixtures, requests: u32) -> Result<Session, String> {
-    let chain = counter_chain(fixtures)?;
+    let chain = counter_chain(fixtures, None)?;
     let mut session = Session::of(&chain);
     session
         .requests
@@ -225,8 +253,8 @@ pub fn run(case: &BenchCase, fixtures: &BenchFixtures) -> Result<BenchReport, St
                 Ok(())
             })
         }
-        BenchCase::Increment { count } => {
-            let mut chain = counter_chain(fixtures)?;
+        BenchCase::Increment { count, browser } => {
+            let mut chain = counter_chain(fixtures, runtime(browser)?)?;
             timed(count, || {
                 for _ in 0..count {
                     ok(&chain.post(increment()).map_err(|err| err.to_string())?)?;
@@ -234,8 +262,8 @@ pub fn run(case: &BenchCase, fixtures: &BenchFixtures) -> Result<BenchReport, St
                 Ok(())
             })
         }
-        BenchCase::Fibonacci { n } => {
-            let mut chain = chain();
+        BenchCase::Fibonacci { n, browser } => {
+            let mut chain = chain_on(runtime(browser)?);
             let receipt = chain
                 .deploy(
                     alice(),
@@ -251,18 +279,29 @@ pub fn run(case: &BenchCase, fixtures: &BenchFixtures) -> Result<BenchReport, St
                 .gas_budget(chain.config().max_gas_per_request);
             timed(1, || ok(&chain.post(fib).map_err(|err| err.to_string())?))
         }
-        BenchCase::Replay { requests } => {
+        BenchCase::Replay { requests, browser } => {
             let session = counter_session(fixtures, requests)?;
+            let runtime = runtime(browser)?;
             timed(requests, || {
                 session
-                    .replay(isc_engine::register_builtin_vms)
+                    .replay(|chain| {
+                        isc_engine::register_builtin_vms(chain);
+                        chain.set_wasm_runtime(runtime);
+                    })
                     .map(|_| ())
                     .map_err(|err| err.to_string())
             })
         }
-        BenchCase::Latency { blocks, count } => {
+        BenchCase::Latency {
+            blocks,
+            count,
+            browser,
+        } => {
             let session = counter_session(fixtures, blocks.saturating_sub(2))?;
-            let mut host = Host::default();
+            let mut host = match runtime(browser)? {
+                Some(runtime) => Host::default().with_runtime(runtime),
+                None => Host::default(),
+            };
             let opened = host.handle(Command::Open {
                 session: session.to_json(),
             });
@@ -309,12 +348,22 @@ mod tests {
             BenchCase::TokenRequests { count: 3 },
             BenchCase::TokenBatch { count: 150 },
             BenchCase::TokenRevm { count: 3 },
-            BenchCase::Increment { count: 3 },
-            BenchCase::Fibonacci { n: 5 },
-            BenchCase::Replay { requests: 3 },
+            BenchCase::Increment {
+                count: 3,
+                browser: false,
+            },
+            BenchCase::Fibonacci {
+                n: 5,
+                browser: false,
+            },
+            BenchCase::Replay {
+                requests: 3,
+                browser: false,
+            },
             BenchCase::Latency {
                 blocks: 10,
                 count: 2,
+                browser: false,
             },
         ] {
             let report = run(&case, &fixtures).unwrap_or_else(|err| panic!("{case:?}: {err}"));

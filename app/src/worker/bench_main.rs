@@ -34,6 +34,10 @@ fn run(args: &[String]) -> Result<String, String> {
             let mut out = serde_json::Map::new();
             for entry in plan["worker"].as_array().into_iter().flatten() {
                 let name = entry["name"].as_str().unwrap_or_default();
+                // The browser's own WebAssembly runs only in a browser.
+                if entry["case"]["browser"].as_bool() == Some(true) {
+                    continue;
+                }
                 let case: BenchCase = serde_json::from_value(entry["case"].clone())
                     .map_err(|err| format!("{name}: {err}"))?;
                 // Each run twice, the second kept, as the bench page does.
