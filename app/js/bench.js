@@ -180,7 +180,26 @@ function show(plan, results) {
   if (results.v8) row('testcore.testFibonacci on V8 directly, the module as deployed (this page)', results.v8);
 }
 
+/** The differential check of the two Wasm engines in a fresh engine
+ * worker (`Differential`: `sessions` as JSON text, `modules` as hex,
+ * `wat` as text): its report, or the first difference as an error. */
+export async function runDifferential(input) {
+  const worker = await engine();
+  try {
+    const reply = await worker.ask({
+      kind: 'bench',
+      case: { case: 'differential', ...input },
+      fixtures: await fixtures(),
+    });
+    if (reply.kind !== 'bench') throw new Error(reply.message ?? JSON.stringify(reply));
+    return reply.report;
+  } finally {
+    worker.stop();
+  }
+}
+
 window.runBench = runBench;
+window.runDifferential = runDifferential;
 document.getElementById('run')?.addEventListener('click', async (event) => {
   const status = document.getElementById('status');
   event.target.disabled = true;

@@ -671,6 +671,41 @@ pub mod bench {
             #[serde(default)]
             browser: bool,
         },
+        /// Not a timing: the differential check of the two Wasm engines.
+        /// Each session replayed, and each module deployed with every
+        /// entry point called (funcs as requests, views), on wasmi alone
+        /// and on the browser's WebAssembly: the receipts, view results
+        /// and state hashes must be the same. `ops` counts what was
+        /// compared, `on_browser` the requests the browser's engine ran.
+        Differential {
+            /// Session files (JSON).
+            #[serde(default)]
+            sessions: Vec<String>,
+            /// Wasm modules (binary, hex on the wire).
+            #[serde(default, with = "hex_list")]
+            modules: Vec<Vec<u8>>,
+            /// Modules as WAT text.
+            #[serde(default)]
+            wat: Vec<String>,
+        },
+    }
+
+    /// A list of byte strings as hex strings.
+    mod hex_list {
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub(super) fn serialize<S: Serializer>(list: &[Vec<u8>], s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(list.iter().map(hex::encode))
+        }
+
+        pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Vec<Vec<u8>>, D::Error> {
+            Vec::<String>::deserialize(d)?
+                .iter()
+                .map(|text| hex::decode(text).map_err(serde::de::Error::custom))
+                .collect()
+        }
     }
 
     /// The programs the workloads deploy (the worker has no file system: the
@@ -698,6 +733,10 @@ pub mod bench {
         pub per_op_us: f64,
         /// The engine's linear memory after the run, bytes (wasm32 only).
         pub memory_bytes: Option<u64>,
+        /// For the differential check: the requests and views the
+        /// browser's engine ran (not handed back).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub on_browser: Option<u32>,
     }
 }
 

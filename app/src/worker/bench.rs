@@ -77,6 +77,7 @@ fn timed(ops: u32, work: impl FnOnce() -> Result<(), String>) -> Result<BenchRep
         total_ms,
         per_op_us: total_ms * 1000.0 / f64::from(ops.max(1)),
         memory_bytes: memory_bytes(),
+        on_browser: None,
     })
 }
 
@@ -277,6 +278,11 @@ pub fn run(case: &BenchCase, fixtures: &BenchFixtures) -> Result<BenchReport, St
             let fib = Request::new(alice(), "testcore", "testFibonacci")
                 .param("n", n.to_le_bytes())
                 .gas_budget(chain.config().max_gas_per_request);
+            if browser {
+                // The call that shows the entry point is worth the
+                // browser's engine (it runs on wasmi; the next, there).
+                ok(&chain.post(fib.clone()).map_err(|err| err.to_string())?)?;
+            }
             timed(1, || ok(&chain.post(fib).map_err(|err| err.to_string())?))
         }
         BenchCase::Replay { requests, browser } => {
@@ -291,6 +297,14 @@ pub fn run(case: &BenchCase, fixtures: &BenchFixtures) -> Result<BenchReport, St
                     .map(|_| ())
                     .map_err(|err| err.to_string())
             })
+        }
+        BenchCase::Differential {
+            ref sessions,
+            ref modules,
+            ref wat,
+        } => {
+            let runtime = runtime(true)?;
+            differential(runtime, sessions, modules, wat)
         }
         BenchCase::Latency {
             blocks,
@@ -336,9 +350,204 @@ pub fn run(case: &BenchCase, fixtures: &BenchFixtures) -> Result<BenchReport, St
     }
 }
 
+/// The differential check of [`BenchCase::Differential`], with `runtime`
+/// as the second engine.
+///
+/// # Errors
+/// The first difference, named; or a session that does not replay.
+pub fn differential(
+    runtime: Option<Rc<dyn WasmRuntime>>,
+    sessions: &[String],
+    modules: &[Vec<u8>],
+    wat: &[String],
+) -> Result<BenchReport, String> {
+    // Every call on the runtime, however little it does: the check is of
+    // what it ends, not of when it pays.
+    let runtime = runtime.map(|runtime| Rc::new(EveryCall(runtime)) as Rc<dyn WasmRuntime>);
+    let start = now_ms();
+    let mut compared = 0u32;
+    let mut on_browser = 0u32;
+    let mut count = |receipts: &[isc_engine::Receipt]| {
+        on_browser += receipts
+            .iter()
+            .filter(|r| {
+                r.wasm_engine
+                    .as_deref()
+                    .is_some_and(|e| !e.starts_with("wasmi"))
+            })
+            .count() as u32;
+    };
+    for (index, text) in sessions.iter().enumerate() {
+        let what = format!("session {index}");
+        let session = Session::from_json(text).map_err(|err| format!("{what}: {err}"))?;
+        let reference = session
+            .replay(isc_engine::register_builtin_vms)
+            .map_err(|err| format!("{what}: {err}"))?;
+        let fast = session
+            .replay(|chain| {
+                isc_engine::register_builtin_vms(chain);
+                chain.set_wasm_runtime(runtime.clone());
+            })
+            .map_err(|err| format!("{what} on the browser's engine: {err}"))?;
+        same(&what, &reference.receipts, &fast.receipts)?;
+        if reference.state_hash() != fast.state_hash() {
+            return Err(format!("{what}: the state hashes differ"));
+        }
+        compared += reference.receipts.len() as u32;
+        count(&fast.receipts);
+    }
+    let compiled = wat
+        .iter()
+        .map(|text| wat::parse_str(text).map_err(|err| format!("WAT: {err}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (index, module) in modules.iter().chain(&compiled).enumerate() {
+        let what = format!("module {index}");
+        let mut chains = [chain(), chain_on(runtime.clone())];
+        let mut receipts: [Vec<isc_engine::Receipt>; 2] = Default::default();
+        let mut views: [Vec<String>; 2] = Default::default();
+        for (side, chain) in chains.iter_mut().enumerate() {
+            let Ok(deployed) = chain.deploy(alice(), "module", &VmType::WASM, module, Dict::new())
+            else {
+                continue;
+            };
+            let deployed_ok = deployed.is_success();
+            receipts[side].push(deployed);
+            if !deployed_ok {
+                continue;
+            }
+            let hname = isc_engine::Hname::of("module");
+            let entries = chain.entry_points(hname).unwrap_or_default();
+            for entry in entries.iter().take(8) {
+                let request = Request::to(alice(), hname, entry.hname).gas_budget(200_000);
+                if let Ok(receipt) = chain.post(request) {
+                    receipts[side].push(receipt);
+                }
+                let view = chain.call_view_as(alice(), hname, entry.hname, Dict::new());
+                views[side].push(format!("{view:?}"));
+            }
+        }
+        let [reference, fast] = &receipts;
+        same(&what, reference, fast)?;
+        if views[0] != views[1] {
+            return Err(format!(
+                "{what}: the views differ: {:?} / {:?}",
+                views[0], views[1]
+            ));
+        }
+        if chains[0].state_hash() != chains[1].state_hash() {
+            return Err(format!("{what}: the state hashes differ"));
+        }
+        compared += (reference.len() + views[0].len()) as u32;
+        count(fast);
+    }
+    let total_ms = now_ms() - start;
+    Ok(BenchReport {
+        ops: compared,
+        total_ms,
+        per_op_us: total_ms * 1000.0 / f64::from(compared.max(1)),
+        memory_bytes: memory_bytes(),
+        on_browser: Some(on_browser),
+    })
+}
+
+/// A runtime that takes every call ([`WasmRuntime::break_even`] 0).
+struct EveryCall(Rc<dyn WasmRuntime>);
+
+impl WasmRuntime for EveryCall {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+
+    fn compile(
+        &self,
+        module: &[u8],
+    ) -> Result<Box<dyn isc_engine::wasmvm::runtime::CompiledModule>, String> {
+        self.0.compile(module)
+    }
+}
+
+/// The same receipts, but for the engine they name.
+fn same(
+    what: &str,
+    reference: &[isc_engine::Receipt],
+    fast: &[isc_engine::Receipt],
+) -> Result<(), String> {
+    if reference.len() != fast.len() {
+        return Err(format!(
+            "{what}: {} receipts on wasmi, {} on the browser's engine",
+            reference.len(),
+            fast.len()
+        ));
+    }
+    for (index, (reference, fast)) in reference.iter().zip(fast).enumerate() {
+        let unnamed = isc_engine::Receipt {
+            wasm_engine: None,
+            ..fast.clone()
+        };
+        if *reference != unnamed {
+            return Err(format!(
+                "{what}, receipt {index}: on wasmi {:?} (gas {}), on the browser's engine {:?} (gas {}; {:?})",
+                reference.error,
+                reference.gas_burned,
+                fast.error,
+                fast.gas_burned,
+                fast.wasm_engine
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_differential_check_passes_on_the_second_wasmi_and_finds_a_difference() {
+        use isc_engine::wasmvm::plain::PlainWasmi;
+        let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/examples");
+        let fixtures = fixtures_from_dir(&examples).expect("examples");
+        let session = counter_session(&fixtures, 3).expect("a session").to_json();
+        let runtime = || Some(Rc::new(PlainWasmi::default()) as Rc<dyn WasmRuntime>);
+        let report = differential(
+            runtime(),
+            &[session],
+            &[fixtures.inccounter.clone(), fixtures.testcore.clone()],
+            &["(module)".into()],
+        )
+        .expect("the engines agree");
+        assert!(report.ops > 10, "{report:?}");
+        assert!(report.on_browser.unwrap_or(0) > 5, "{report:?}");
+        // A runtime that ends calls otherwise is caught.
+        struct Wrong;
+        impl WasmRuntime for Wrong {
+            fn name(&self) -> &str {
+                "wrong"
+            }
+            fn compile(
+                &self,
+                module: &[u8],
+            ) -> Result<Box<dyn isc_engine::wasmvm::runtime::CompiledModule>, String> {
+                struct Burns(Box<dyn isc_engine::wasmvm::runtime::CompiledModule>);
+                impl isc_engine::wasmvm::runtime::CompiledModule for Burns {
+                    fn run(
+                        &self,
+                        host: &mut dyn isc_engine::wasmvm::runtime::Host,
+                        fuel: f64,
+                        index: i32,
+                    ) -> isc_engine::wasmvm::runtime::Run {
+                        let mut run = self.0.run(host, fuel, index);
+                        run.fuel -= 7.0;
+                        run
+                    }
+                }
+                Ok(Box::new(Burns(PlainWasmi::default().compile(module)?)))
+            }
+        }
+        let err = differential(Some(Rc::new(Wrong)), &[], &[fixtures.inccounter], &[])
+            .expect_err("seven more gas is a difference");
+        assert!(err.contains("receipt"), "{err}");
+    }
 
     #[test]
     fn every_workload_runs_and_reports_its_operations() {

@@ -34,8 +34,7 @@ struct Active {
     /// The `&mut dyn Host` lent to [`Compiled::run`], its lifetime erased:
     /// it is only used while that call is on the stack (see [`dispatch`]).
     host: *mut (dyn Host + 'static),
-    memory: WebAssembly::Memory,
-    fuel: WebAssembly::Global,
+    view: View,
 }
 
 thread_local! {
@@ -44,11 +43,14 @@ thread_local! {
     static STOPPED: Cell<bool> = const { Cell::new(false) };
 }
 
+/// A WasmLib import as a JS function: four `i32`s in, one out.
+type HostFunction = Closure<dyn Fn(i32, i32, i32, i32) -> i32>;
+
 /// The browser's WebAssembly: the imports object every instance shares.
 pub struct BrowserWasm {
     imports: Object,
     /// The host functions, alive as long as the runtime.
-    _closures: Vec<Closure<dyn Fn(i32, i32, i32, i32) -> i32>>,
+    _closures: Vec<HostFunction>,
 }
 
 impl BrowserWasm {
@@ -61,14 +63,14 @@ impl BrowserWasm {
         let imports = Object::new();
         let mut closures = Vec::new();
         for import in Import::ALL {
-            let closure = Closure::<dyn Fn(i32, i32, i32, i32) -> i32>::new(
-                move |a: i32, b: i32, c: i32, d: i32| match dispatch(import, [a, b, c, d]) {
+            let closure = HostFunction::new(move |a: i32, b: i32, c: i32, d: i32| {
+                match dispatch(import, [a, b, c, d]) {
                     Ok(value) => value,
                     // Nothing of this frame needs dropping: `dispatch`
                     // has returned and released what it held.
                     Err(Stop) => wasm_bindgen::throw_str(STOP),
-                },
-            );
+                }
+            });
             let module_name = JsValue::from_str(import.module());
             let module = match Reflect::get(&imports, &module_name) {
                 Ok(module) if module.is_object() => module,
@@ -93,9 +95,19 @@ impl BrowserWasm {
     }
 }
 
+/// The gas below which a call is cheaper on wasmi, measured in Chromium
+/// (`bench/ANALYSIS.md`): a fresh instance costs V8 0.1–0.35 ms in the
+/// engine worker (its linear memory, and the collections freeing the
+/// last ones), about what wasmi takes for 150 000 gas of Wasm.
+pub const BREAK_EVEN: u64 = 200_000;
+
 impl WasmRuntime for BrowserWasm {
     fn name(&self) -> &str {
         NAME
+    }
+
+    fn break_even(&self) -> u64 {
+        BREAK_EVEN
     }
 
     fn compile(&self, module: &[u8]) -> Result<Box<dyn CompiledModule>, String> {
@@ -114,7 +126,7 @@ struct Compiled {
 }
 
 impl CompiledModule for Compiled {
-    fn run(&self, host: &mut dyn Host, fuel: i64, index: i32) -> Run {
+    fn run(&self, host: &mut dyn Host, fuel: f64, index: i32) -> Run {
         let failed = |message: String| Run {
             ended: Ended::Failed(message),
             fuel,
@@ -139,7 +151,7 @@ impl CompiledModule for Compiled {
             return failed("the module lacks a metered module's exports".into());
         };
         let start = export(START_EXPORT).and_then(|f| f.dyn_into::<Function>().ok());
-        fuel_global.set_value(&JsValue::from(fuel));
+        fuel_global.set_value(&JsValue::from_f64(fuel));
         let host: *mut (dyn Host + '_) = host;
         // SAFETY: only the lifetime is erased. `dispatch` dereferences the
         // pointer only while `ACTIVE` holds it, which is only during the
@@ -150,8 +162,7 @@ impl CompiledModule for Compiled {
         ACTIVE.with(|active| {
             *active.borrow_mut() = Some(Active {
                 host,
-                memory: memory.clone(),
-                fuel: fuel_global.clone(),
+                view: View::new(memory.clone(), fuel_global.clone()),
             });
         });
         STOPPED.with(|stopped| stopped.set(false));
@@ -168,7 +179,7 @@ impl CompiledModule for Compiled {
         };
         Run {
             ended,
-            fuel: i64::try_from(fuel_global.value()).unwrap_or(0),
+            fuel: fuel_global.value().as_f64().unwrap_or(0.0),
             out_of_fuel: flag.value().as_f64() == Some(1.0),
             memory_bytes: buffer_len(&memory),
         }
@@ -178,22 +189,23 @@ impl CompiledModule for Compiled {
 /// A host function's call from the guest: to the engine's host, with the
 /// instance's memory and fuel counter.
 fn dispatch(import: Import, args: [i32; 4]) -> Result<i32, Stop> {
-    let active = ACTIVE.with(|active| {
-        active
-            .borrow()
-            .as_ref()
-            .map(|a| (a.host, a.memory.clone(), a.fuel.clone()))
+    let result = ACTIVE.with(|active| {
+        // Held for the host call: the engine starts no second run inside
+        // one (it hands nested calls back to wasmi).
+        let Ok(mut active) = active.try_borrow_mut() else {
+            return Err(Stop);
+        };
+        let Some(Active { host, view }) = active.as_mut() else {
+            return Err(Stop);
+        };
+        // SAFETY: `ACTIVE` holds the host only while `Compiled::run` lends
+        // it and calls the guest, which is what calls this; nothing else
+        // uses it meanwhile, so this is the only reference.
+        #[allow(unsafe_code)]
+        let host = unsafe { &mut **host };
+        view.refresh();
+        host.call(import, args, view)
     });
-    let Some((host, memory, fuel)) = active else {
-        return Err(Stop);
-    };
-    // SAFETY: `ACTIVE` holds the host only while `Compiled::run` lends it
-    // and calls the guest, which is what calls this; nothing else uses it
-    // meanwhile (the engine runs no second guest inside a host call: it
-    // hands nested calls back to wasmi), so this is the only reference.
-    #[allow(unsafe_code)]
-    let host = unsafe { &mut *host };
-    let result = host.call(import, args, &mut View { memory, fuel });
     if result.is_err() {
         STOPPED.with(|stopped| stopped.set(true));
     }
@@ -204,37 +216,59 @@ fn dispatch(import: Import, args: [i32; 4]) -> Result<i32, Stop> {
 struct View {
     memory: WebAssembly::Memory,
     fuel: WebAssembly::Global,
+    /// The memory's bytes, and their length: taken again when the guest
+    /// has grown the memory (which replaces the buffer) since.
+    bytes: Uint8Array,
+    len: usize,
 }
 
 impl View {
-    /// The memory's bytes `at..at + len`, as a view (taken anew each time:
-    /// growing the memory replaces its buffer).
-    fn bytes(&self, at: usize, len: usize) -> Uint8Array {
+    fn new(memory: WebAssembly::Memory, fuel: WebAssembly::Global) -> Self {
+        let bytes = Uint8Array::new(&memory.buffer());
+        let len = bytes.length() as usize;
+        Self {
+            memory,
+            fuel,
+            bytes,
+            len,
+        }
+    }
+
+    /// Takes the bytes again if the memory grew (its old buffer is then
+    /// detached: length 0).
+    fn refresh(&mut self) {
+        if self.bytes.length() as usize != self.len || self.len == 0 {
+            self.bytes = Uint8Array::new(&self.memory.buffer());
+            self.len = self.bytes.length() as usize;
+        }
+    }
+
+    fn range(&self, at: usize, len: usize) -> Uint8Array {
         let at = u32::try_from(at).unwrap_or(u32::MAX);
-        let len = u32::try_from(len).unwrap_or(0);
-        Uint8Array::new_with_byte_offset_and_length(&self.memory.buffer(), at, len)
+        let end = at.saturating_add(u32::try_from(len).unwrap_or(0));
+        self.bytes.subarray(at, end)
     }
 }
 
 impl Instance for View {
     fn memory_len(&self) -> usize {
-        buffer_len(&self.memory)
+        self.len
     }
 
     fn read(&self, at: usize, out: &mut [u8]) {
-        self.bytes(at, out.len()).copy_to(out);
+        self.range(at, out.len()).copy_to(out);
     }
 
     fn write(&mut self, at: usize, bytes: &[u8]) {
-        self.bytes(at, bytes.len()).copy_from(bytes);
+        self.range(at, bytes.len()).copy_from(bytes);
     }
 
-    fn fuel(&self) -> i64 {
-        i64::try_from(self.fuel.value()).unwrap_or(0)
+    fn fuel(&self) -> f64 {
+        self.fuel.value().as_f64().unwrap_or(0.0)
     }
 
-    fn set_fuel(&mut self, fuel: i64) {
-        self.fuel.set_value(&JsValue::from(fuel));
+    fn set_fuel(&mut self, fuel: f64) {
+        self.fuel.set_value(&JsValue::from_f64(fuel));
     }
 }
 

@@ -236,6 +236,10 @@ fn section(out: &mut Vec<u8>, id: u8, content: &[u8]) {
 struct Globals {
     fuel: u32,
     out_of_fuel: u32,
+    /// The fuel counter is an `f64` (the guarded form: a browser reads and
+    /// writes it as a plain number, not a `BigInt`). Exact: fuel stays far
+    /// below 2^53 and only whole costs are subtracted.
+    float: bool,
 }
 
 impl Globals {
@@ -244,10 +248,21 @@ impl Globals {
         if cost == 0 {
             return;
         }
+        let (constant, sub) = if self.float {
+            // Costs are small whole numbers: exact as f64.
+            #[allow(clippy::cast_precision_loss)]
+            let cost = cost as f64;
+            (Instruction::F64Const(cost.into()), Instruction::F64Sub)
+        } else {
+            (
+                Instruction::I64Const(i64::try_from(cost).unwrap_or(i64::MAX)),
+                Instruction::I64Sub,
+            )
+        };
         for instruction in [
             Instruction::GlobalGet(self.fuel),
-            Instruction::I64Const(i64::try_from(cost).unwrap_or(i64::MAX)),
-            Instruction::I64Sub,
+            constant,
+            sub,
             Instruction::GlobalSet(self.fuel),
         ] {
             instruction.encode(out);
@@ -256,10 +271,15 @@ impl Globals {
 
     /// `if fuel <= 0 { out_of_fuel = 1; unreachable }`.
     fn check(self, out: &mut Vec<u8>) {
+        let (zero, at_most) = if self.float {
+            (Instruction::F64Const(0.0.into()), Instruction::F64Le)
+        } else {
+            (Instruction::I64Const(0), Instruction::I64LeS)
+        };
         for instruction in [
             Instruction::GlobalGet(self.fuel),
-            Instruction::I64Const(0),
-            Instruction::I64LeS,
+            zero,
+            at_most,
             Instruction::If(BlockType::Empty),
             Instruction::I32Const(1),
             Instruction::GlobalSet(self.out_of_fuel),
@@ -585,7 +605,9 @@ impl Guard {
 ///   trap the host answers by running the request again on wasmi, which
 ///   decides exactly where its own stack ends;
 /// - traps before `memory.grow` would pass `limits.max_pages`, where
-///   wasmi's limiter fails the call (handed back as well).
+///   wasmi's limiter fails the call (handed back as well);
+/// - keeps its fuel in an `f64` global rather than an `i64` (the same
+///   count, exact: a browser reads it as a number, not a `BigInt`).
 ///
 /// `None` if the module uses what this does not handle (tail calls,
 /// exceptions, `table.grow`, several memories, 64-bit or shared memory,
@@ -799,6 +821,7 @@ fn rewrite(
     let globals = Globals {
         fuel: first_new,
         out_of_fuel: first_new + 1,
+        float: guard.is_some(),
     };
     let traced = trace.is_some();
     let shift = |func: u32| {
@@ -809,11 +832,12 @@ fn rewrite(
         }
     };
     let mut added = Added::new();
-    let new_globals = [
-        (ValType::I64, ConstExpr::i64_const(0)),
-        (ValType::I32, ConstExpr::i32_const(0)),
-    ]
-    .map(|(val_type, init)| {
+    let fuel = if globals.float {
+        (ValType::F64, ConstExpr::f64_const(0.0.into()))
+    } else {
+        (ValType::I64, ConstExpr::i64_const(0))
+    };
+    let new_globals = [fuel, (ValType::I32, ConstExpr::i32_const(0))].map(|(val_type, init)| {
         let ty = GlobalType {
             val_type,
             mutable: true,
@@ -985,10 +1009,29 @@ mod tests {
     fn fuel(wat: &str) -> u64 {
         let wasm = wat::parse_str(wat).expect("test WAT");
         let metered = instrument(&wasm).expect("instruments");
+        fuel_of(&metered, false)
+    }
+
+    const LIMITS: GuardLimits = GuardLimits {
+        max_pages: 256,
+        max_table_elements: 10_000,
+    };
+
+    /// [`fuel`] of the module [`instrument_guarded`] makes (its counter an
+    /// f64, its calls guarded).
+    fn guarded_fuel(wat: &str) -> u64 {
+        let wasm = wat::parse_str(wat).expect("test WAT");
+        let guarded = instrument_guarded(&wasm, LIMITS)
+            .expect("instruments")
+            .expect("a module the guard handles");
+        fuel_of(&guarded, true)
+    }
+
+    fn fuel_of(metered: &[u8], float: bool) -> u64 {
         let mut config = Config::default();
         config.consume_fuel(false);
         let engine = Engine::new(&config);
-        let module = Module::new(&engine, &metered[..]).expect("the metered module is valid");
+        let module = Module::new(&engine, metered).expect("the metered module is valid");
         let mut store = Store::new(&engine, ());
         let instance = Linker::new(&engine)
             .instantiate_and_start(&mut store, &module)
@@ -997,14 +1040,21 @@ mod tests {
         let global = instance
             .get_global(&store, FUEL_GLOBAL)
             .expect("fuel global");
-        global.set(&mut store, Val::I64(budget)).expect("set");
+        let value = if float {
+            Val::F64((budget as f64).into())
+        } else {
+            Val::I64(budget)
+        };
+        global.set(&mut store, value).expect("set");
         let Some(start) = instance.get_func(&store, START_EXPORT) else {
             return 0;
         };
         // A trap (the cases ending in `unreachable`) still burned fuel.
         let _ = start.call(&mut store, &[], &mut []);
-        let Val::I64(left) = global.get(&store) else {
-            panic!("fuel global is i64");
+        let left = match global.get(&store) {
+            Val::I64(left) => left,
+            Val::F64(left) => left.to_float() as i64,
+            other => panic!("fuel global is {other:?}"),
         };
         u64::try_from(budget - left).expect("fuel only goes down") + CALL_FROM_HOST
     }
@@ -1078,6 +1128,83 @@ mod tests {
             })
             .collect();
         assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn a_guarded_module_burns_the_same_fuel_in_its_f64_counter() {
+        let wrong: Vec<String> = FUEL_WAST
+            .iter()
+            .filter_map(|(expected, body)| {
+                let found = guarded_fuel(&format!("(module {body})"));
+                (found != *expected).then(|| format!("{body}: {found}, wasmtime {expected}"))
+            })
+            .collect();
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    }
+
+    #[test]
+    fn the_stack_guard_traps_past_its_budget_and_lets_what_fits_through() {
+        // Each frame of $f costs 16 + 1 local + 2 × 2 operands = 21: a
+        // budget of 16 384 lets 779 nested frames through (the entry's own
+        // cost counted first).
+        let wat = |depth: u32| {
+            format!(
+                r#"(module
+                    (func $f (param i32) (if (local.get 0) (then (call $f (i32.sub (local.get 0) (i32.const 1))))))
+                    (func $start (call $f (i32.const {depth})))
+                    (start $start))"#
+            )
+        };
+        let run = |depth: u32| {
+            let wasm = wat::parse_str(wat(depth)).expect("test WAT");
+            let guarded = instrument_guarded(&wasm, LIMITS)
+                .expect("instruments")
+                .expect("handled");
+            let engine = Engine::new(Config::default().consume_fuel(false));
+            let module = Module::new(&engine, &guarded[..]).expect("valid");
+            let mut store = Store::new(&engine, ());
+            let instance = Linker::new(&engine)
+                .instantiate_and_start(&mut store, &module)
+                .expect("instantiates");
+            let fuel = instance.get_global(&store, FUEL_GLOBAL).expect("fuel");
+            fuel.set(&mut store, Val::F64(1e9.into())).expect("set");
+            let start = instance.get_func(&store, START_EXPORT).expect("start");
+            start.call(&mut store, &[], &mut []).is_ok()
+        };
+        assert!(run(700));
+        assert!(!run(900));
+        // Growth past the limit traps; within the module's maximum, -1.
+        let grow = |pages: u32, max: u32| {
+            let wasm = wat::parse_str(format!(
+                r#"(module (memory 1 {max}) (global $g (mut i32) (i32.const 0))
+                    (func $s (global.set $g (memory.grow (i32.const {pages})))) (start $s)
+                    (export "g" (global $g)))"#
+            ))
+            .expect("test WAT");
+            let guarded = instrument_guarded(&wasm, LIMITS)
+                .expect("ok")
+                .expect("handled");
+            let engine = Engine::new(Config::default().consume_fuel(false));
+            let module = Module::new(&engine, &guarded[..]).expect("valid");
+            let mut store = Store::new(&engine, ());
+            let instance = Linker::new(&engine)
+                .instantiate_and_start(&mut store, &module)
+                .expect("instantiates");
+            let fuel = instance.get_global(&store, FUEL_GLOBAL).expect("fuel");
+            fuel.set(&mut store, Val::F64(1e9.into())).expect("set");
+            let start = instance.get_func(&store, START_EXPORT).expect("start");
+            let ok = start.call(&mut store, &[], &mut []).is_ok();
+            let g = instance.get_global(&store, "g").expect("g").get(&store);
+            (ok, g.i32())
+        };
+        assert_eq!(grow(10, 300), (true, Some(1)));
+        assert_eq!(grow(300, 400), (false, Some(0)), "past 256 pages: a trap");
+        assert_eq!(grow(100, 50), (true, Some(-1)), "past its own maximum: -1");
+        // Tail calls are left to wasmi.
+        let tail =
+            wat::parse_str("(module (func $f (return_call $f)) (func (export \"x\") (call $f)))")
+                .expect("test WAT");
+        assert_eq!(instrument_guarded(&tail, LIMITS), Ok(None));
     }
 
     #[test]

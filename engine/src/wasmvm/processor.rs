@@ -82,12 +82,15 @@ impl ProcessorFactory for WasmFactory {
             traced: OnceCell::new(),
             runtime: self.runtime.clone(),
             on_runtime: OnceCell::new(),
+            burned: std::cell::RefCell::default(),
             limits: self.limits,
             entry_points: Vec::new(),
             indices: Vec::new(),
             language: None,
         };
         let exported = processor.on_load()?;
+        // Compiled for the runtime now, not in the first call's time.
+        let _ = processor.on_runtime();
         processor.language = language(exported.language.as_deref(), program);
         for (index, name) in exported.names {
             let info = if index & 0x8000 == 0 {
@@ -233,6 +236,9 @@ struct WasmProcessor {
     /// on the first call (`None`: the module runs on wasmi only).
     runtime: Option<Rc<dyn WasmRuntime>>,
     on_runtime: OnceCell<Option<OnRuntimeModule>>,
+    /// The gas each entry point's last call burned (by export index):
+    /// whether the next is worth the runtime ([`WasmRuntime::break_even`]).
+    burned: std::cell::RefCell<Vec<(i32, u64)>>,
     limits: WasmLimits,
     entry_points: Vec<EntryPointInfo>,
     indices: Vec<(Hname, i32)>,
@@ -444,11 +450,14 @@ impl Processor for WasmProcessor {
         // Recorded for a debugger: the traced module (a module that cannot
         // be traced runs as it is).
         let room = ctx.trace_steps();
+        let gas_before = ctx.gas_remaining();
         if room == 0
             && ctx.wasm_runtime_allowed()
+            && self.worth_the_runtime(index)
             && let Some(module) = self.on_runtime()
         {
-            return self.run_on_runtime(ctx, module, index, fuel);
+            let step = self.run_on_runtime(ctx, module, index, fuel);
+            return self.note_burned(index, gas_before, step);
         }
         let traced = (room > 0).then(|| self.traced().ok()).flatten();
         let module = traced.as_ref().map_or(&self.module, |(module, _)| module);
@@ -465,7 +474,8 @@ impl Processor for WasmProcessor {
             Ok(begun) => begun,
             Err((failure, left)) => return finish(store, Err(failure), left, &self.limits),
         };
-        settle(store, globals, outcome, self.limits)
+        let step = settle(store, globals, outcome, self.limits);
+        self.note_burned(index, gas_before, step)
     }
 }
 
@@ -530,6 +540,37 @@ impl WasmProcessor {
 }
 
 impl WasmProcessor {
+    /// Whether a call of export `index` should run on the runtime: its
+    /// last call burned at least the runtime's break-even gas.
+    fn worth_the_runtime(&self, index: i32) -> bool {
+        let Some(runtime) = &self.runtime else {
+            return false;
+        };
+        let break_even = runtime.break_even();
+        break_even == 0
+            || self
+                .burned
+                .borrow()
+                .iter()
+                .any(|(entry, gas)| *entry == index && *gas >= break_even)
+    }
+
+    /// Keeps what a call that ended in `step` burned (one that waits for a
+    /// nested call is not over: it is not counted).
+    fn note_burned<'s>(&self, index: i32, gas_before: u64, step: Step<'s>) -> Step<'s> {
+        if self.runtime.is_some()
+            && let Step::Done(_, ctx) = &step
+        {
+            let burned = gas_before.saturating_sub(ctx.gas_remaining());
+            let mut entries = self.burned.borrow_mut();
+            match entries.iter_mut().find(|(entry, _)| *entry == index) {
+                Some((_, gas)) => *gas = burned,
+                None => entries.push((index, burned)),
+            }
+        }
+        step
+    }
+
     /// The module compiled for the runtime, on first use; `None` without a
     /// runtime, or for a module it cannot run as wasmi would.
     fn on_runtime(&self) -> Option<&OnRuntimeModule> {
@@ -575,7 +616,9 @@ impl WasmProcessor {
         state.set_mark(fuel);
         use wasmi::ResourceLimiter;
         let _ = state.memory_growing(0, module.initial_memory, None);
-        let budget = i64::try_from(fuel).unwrap_or(i64::MAX);
+        // Exact: fuel is at most a request's gas, far below 2^53.
+        #[allow(clippy::cast_precision_loss)]
+        let budget = fuel as f64;
         let run = module.compiled.run(
             &mut super::host::OnRuntime { state: &mut state },
             budget,
@@ -598,9 +641,8 @@ impl WasmProcessor {
             state.error = Some(error);
         }
         // As `read_fuel`: the host's call costs fuel; no fuel left is none.
-        let left = u64::try_from(run.fuel)
-            .unwrap_or(0)
-            .saturating_sub(CALL_FROM_HOST);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let left = (run.fuel.max(0.0) as u64).saturating_sub(CALL_FROM_HOST);
         let (result, left) = match result {
             Err(_) if run.out_of_fuel => (Err(Failure::OutOfFuel), 0),
             result => (result, left),

@@ -70,10 +70,11 @@ pub trait Instance {
     fn read(&self, at: usize, out: &mut [u8]);
     /// Copies `bytes` into the memory at `at` (the range is checked first).
     fn write(&mut self, at: usize, bytes: &[u8]);
-    /// The fuel counter ([`FUEL_GLOBAL`]).
-    fn fuel(&self) -> i64;
+    /// The fuel counter ([`FUEL_GLOBAL`], an `f64` holding a whole number
+    /// in a module prepared for a runtime).
+    fn fuel(&self) -> f64;
     /// Sets the fuel counter.
-    fn set_fuel(&mut self, fuel: i64);
+    fn set_fuel(&mut self, fuel: f64);
 }
 
 /// A host function stopped the guest: the runtime must unwind it (throw)
@@ -111,12 +112,12 @@ pub enum Ended {
 
 /// What a run left: how it ended, the fuel counter, the out-of-fuel flag
 /// and the memory's size.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Run {
     /// How it ended.
     pub ended: Ended,
     /// [`FUEL_GLOBAL`] at the end.
-    pub fuel: i64,
+    pub fuel: f64,
     /// Whether [`OUT_OF_FUEL_GLOBAL`] was set.
     pub out_of_fuel: bool,
     /// The linear memory's size at the end, in bytes (0 if there was no
@@ -129,13 +130,23 @@ pub trait CompiledModule {
     /// Instantiates the module with its imports calling `host`, sets
     /// [`FUEL_GLOBAL`] to `fuel`, calls [`START_EXPORT`] if the module
     /// exports it, then `on_call(index)`; each with the same instance.
-    fn run(&self, host: &mut dyn Host, fuel: i64, index: i32) -> Run;
+    fn run(&self, host: &mut dyn Host, fuel: f64, index: i32) -> Run;
 }
 
 /// A WebAssembly engine other than wasmi.
 pub trait WasmRuntime {
     /// Its name, for people (a receipt names the engine that ran it).
     fn name(&self) -> &str;
+
+    /// The gas below which a call is cheaper on wasmi: a call runs here
+    /// only once the same entry point's last call burned at least this
+    /// much (0: every call). A browser's engine compiles a module to
+    /// machine code, but a fresh instance (its own linear memory) costs it
+    /// more than a whole small request costs wasmi. Which engine runs a
+    /// call never changes its outcome, so this is only speed.
+    fn break_even(&self) -> u64 {
+        0
+    }
 
     /// Compiles a module prepared by the engine (metered and guarded).
     ///

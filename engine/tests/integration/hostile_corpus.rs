@@ -517,12 +517,29 @@ fn check_failed(name: &str, chain: &mut Chain, receipt: &Receipt, before: Before
 
 #[test]
 fn every_corpus_case_fails_cleanly_and_changes_nothing_it_should_not() {
+    run_corpus(false);
+}
+
+/// The same cases with Wasm calls on a second engine (`wasmvm::plain`, the
+/// browser engine's stand-in): each ends with the same error, words and
+/// all, and the session replays on wasmi alone to the same state hash.
+#[test]
+fn every_corpus_case_ends_the_same_on_the_second_wasm_engine() {
+    run_corpus(true);
+}
+
+fn run_corpus(on_runtime: bool) {
     // ISC_CORPUS_TIMES=1 prints each case's time (a measurement for the
     // docs, never an assertion).
     let show_times = std::env::var_os("ISC_CORPUS_TIMES").is_some();
     for case in cases() {
         let started = std::time::Instant::now();
         let mut chain = builtin_chain();
+        if on_runtime {
+            chain.set_wasm_runtime(Some(std::rc::Rc::new(
+                isc_engine::wasmvm::plain::PlainWasmi::default(),
+            )));
+        }
         let name = case.name;
         let deployed = case.program.map(|program| {
             let (vm, bytes) = match program {
@@ -750,8 +767,8 @@ fn bad_links_and_session_files_get_their_own_short_messages() {
         ("no format", r#"{"version": 1}"#.into(), "not a session file"),
         (
             "a future version",
-            r#"{"format": "isc-playground-session", "version": 4}"#.into(),
-            "version 4 is not supported",
+            r#"{"format": "isc-playground-session", "version": 5}"#.into(),
+            "version 5 is not supported",
         ),
         (
             "an unknown field",
