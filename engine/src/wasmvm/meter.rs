@@ -1117,28 +1117,27 @@ mod tests {
         ),
     ];
 
+    /// The fuel.wast cases where `fuel_of` counts otherwise than wasmtime.
+    fn fuel_wast_mismatches(fuel_of: fn(&str) -> u64) -> Vec<String> {
+        FUEL_WAST
+            .iter()
+            .filter_map(|(expected, body)| {
+                let found = fuel_of(&format!("(module {body})"));
+                (found != *expected).then(|| format!("{body}: {found}, wasmtime {expected}"))
+            })
+            .collect()
+    }
+
     #[test]
     fn every_case_of_wasmtimes_fuel_wast_burns_the_same_fuel() {
         assert_eq!(fuel("(module)"), 0);
-        let wrong: Vec<String> = FUEL_WAST
-            .iter()
-            .filter_map(|(expected, body)| {
-                let found = fuel(&format!("(module {body})"));
-                (found != *expected).then(|| format!("{body}: {found}, wasmtime {expected}"))
-            })
-            .collect();
+        let wrong = fuel_wast_mismatches(fuel);
         assert!(wrong.is_empty(), "{wrong:#?}");
     }
 
     #[test]
     fn a_guarded_module_burns_the_same_fuel_in_its_f64_counter() {
-        let wrong: Vec<String> = FUEL_WAST
-            .iter()
-            .filter_map(|(expected, body)| {
-                let found = guarded_fuel(&format!("(module {body})"));
-                (found != *expected).then(|| format!("{body}: {found}, wasmtime {expected}"))
-            })
-            .collect();
+        let wrong = fuel_wast_mismatches(guarded_fuel);
         assert!(wrong.is_empty(), "{wrong:#?}");
     }
 
