@@ -133,7 +133,9 @@ impl CompiledModule for Compiled {
             out_of_fuel: false,
             memory_bytes: 0,
         };
-        if ACTIVE.with(|active| active.borrow().is_some()) {
+        // Never inside another run (the engine hands nested calls back;
+        // this only keeps a mistake from becoming a panic).
+        if ACTIVE.with(|active| active.try_borrow().map_or(true, |a| a.is_some())) {
             return failed("another run is in progress".into());
         }
         let instance = match WebAssembly::Instance::new(&self.module, &self.imports) {

@@ -233,7 +233,7 @@ struct WasmProcessor {
     /// traced call, with its instructions' sites.
     traced: OnceCell<Result<Traced, String>>,
     /// The other engine calls may run on, and the module compiled for it
-    /// on the first call (`None`: the module runs on wasmi only).
+    /// when the module is loaded (`None`: it runs on wasmi only).
     runtime: Option<Rc<dyn WasmRuntime>>,
     on_runtime: OnceCell<Option<OnRuntimeModule>>,
     /// The gas each entry point's last call burned (by export index):
@@ -571,7 +571,7 @@ impl WasmProcessor {
         step
     }
 
-    /// The module compiled for the runtime, on first use; `None` without a
+    /// The module compiled for the runtime (at load); `None` without a
     /// runtime, or for a module it cannot run as wasmi would.
     fn on_runtime(&self) -> Option<&OnRuntimeModule> {
         self.on_runtime
