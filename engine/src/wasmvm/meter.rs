@@ -1141,6 +1141,26 @@ mod tests {
         assert!(wrong.is_empty(), "{wrong:#?}");
     }
 
+    /// Runs the start function of `wat` as [`instrument_guarded`] makes
+    /// it, with ample fuel, on wasmi: whether it finished.
+    fn start_guarded(text: &str) -> (bool, Store<()>, wasmi::Instance) {
+        let wasm = wat::parse_str(text).expect("test WAT");
+        let guarded = instrument_guarded(&wasm, LIMITS)
+            .expect("instruments")
+            .expect("handled");
+        let engine = Engine::new(Config::default().consume_fuel(false));
+        let module = Module::new(&engine, &guarded[..]).expect("valid");
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine)
+            .instantiate_and_start(&mut store, &module)
+            .expect("instantiates");
+        let fuel = instance.get_global(&store, FUEL_GLOBAL).expect("fuel");
+        fuel.set(&mut store, Val::F64(1e9.into())).expect("set");
+        let start = instance.get_func(&store, START_EXPORT).expect("start");
+        let ok = start.call(&mut store, &[], &mut []).is_ok();
+        (ok, store, instance)
+    }
+
     #[test]
     fn the_stack_guard_traps_past_its_budget_and_lets_what_fits_through() {
         // Each frame of $f costs 16 + 1 local + 2 × 2 operands = 21: a
@@ -1154,45 +1174,16 @@ mod tests {
                     (start $start))"#
             )
         };
-        let run = |depth: u32| {
-            let wasm = wat::parse_str(wat(depth)).expect("test WAT");
-            let guarded = instrument_guarded(&wasm, LIMITS)
-                .expect("instruments")
-                .expect("handled");
-            let engine = Engine::new(Config::default().consume_fuel(false));
-            let module = Module::new(&engine, &guarded[..]).expect("valid");
-            let mut store = Store::new(&engine, ());
-            let instance = Linker::new(&engine)
-                .instantiate_and_start(&mut store, &module)
-                .expect("instantiates");
-            let fuel = instance.get_global(&store, FUEL_GLOBAL).expect("fuel");
-            fuel.set(&mut store, Val::F64(1e9.into())).expect("set");
-            let start = instance.get_func(&store, START_EXPORT).expect("start");
-            start.call(&mut store, &[], &mut []).is_ok()
-        };
+        let run = |depth: u32| start_guarded(&wat(depth)).0;
         assert!(run(700));
         assert!(!run(900));
         // Growth past the limit traps; within the module's maximum, -1.
         let grow = |pages: u32, max: u32| {
-            let wasm = wat::parse_str(format!(
+            let (ok, store, instance) = start_guarded(&format!(
                 r#"(module (memory 1 {max}) (global $g (mut i32) (i32.const 0))
                     (func $s (global.set $g (memory.grow (i32.const {pages})))) (start $s)
                     (export "g" (global $g)))"#
-            ))
-            .expect("test WAT");
-            let guarded = instrument_guarded(&wasm, LIMITS)
-                .expect("ok")
-                .expect("handled");
-            let engine = Engine::new(Config::default().consume_fuel(false));
-            let module = Module::new(&engine, &guarded[..]).expect("valid");
-            let mut store = Store::new(&engine, ());
-            let instance = Linker::new(&engine)
-                .instantiate_and_start(&mut store, &module)
-                .expect("instantiates");
-            let fuel = instance.get_global(&store, FUEL_GLOBAL).expect("fuel");
-            fuel.set(&mut store, Val::F64(1e9.into())).expect("set");
-            let start = instance.get_func(&store, START_EXPORT).expect("start");
-            let ok = start.call(&mut store, &[], &mut []).is_ok();
+            ));
             let g = instance.get_global(&store, "g").expect("g").get(&store);
             (ok, g.i32())
         };
