@@ -126,7 +126,7 @@ struct Compiled {
 }
 
 impl CompiledModule for Compiled {
-    fn run(&self, host: &mut dyn Host, fuel: f64, index: i32) -> Run {
+    fn run(&self, host: &mut dyn Host, fuel: i64, index: i32) -> Run {
         let failed = |message: String| Run {
             ended: Ended::Failed(message),
             fuel,
@@ -153,7 +153,7 @@ impl CompiledModule for Compiled {
             return failed("the module lacks a metered module's exports".into());
         };
         let start = export(START_EXPORT).and_then(|f| f.dyn_into::<Function>().ok());
-        fuel_global.set_value(&JsValue::from_f64(fuel));
+        fuel_global.set_value(&JsValue::from(fuel));
         let host: *mut (dyn Host + '_) = host;
         // SAFETY: only the lifetime is erased. `dispatch` dereferences the
         // pointer only while `ACTIVE` holds it, which is only during the
@@ -181,7 +181,7 @@ impl CompiledModule for Compiled {
         };
         Run {
             ended,
-            fuel: fuel_global.value().as_f64().unwrap_or(0.0),
+            fuel: counter(&fuel_global),
             out_of_fuel: flag.value().as_f64() == Some(1.0),
             memory_bytes: buffer_len(&memory),
         }
@@ -265,13 +265,18 @@ impl Instance for View {
         self.range(at, bytes.len()).copy_from(bytes);
     }
 
-    fn fuel(&self) -> f64 {
-        self.fuel.value().as_f64().unwrap_or(0.0)
+    fn fuel(&self) -> i64 {
+        counter(&self.fuel)
     }
 
-    fn set_fuel(&mut self, fuel: f64) {
-        self.fuel.set_value(&JsValue::from_f64(fuel));
+    fn set_fuel(&mut self, fuel: i64) {
+        self.fuel.set_value(&JsValue::from(fuel));
     }
+}
+
+/// The fuel counter's value (an `i64` global: a `BigInt` in JS).
+fn counter(global: &WebAssembly::Global) -> i64 {
+    i64::try_from(global.value()).unwrap_or(0)
 }
 
 fn buffer_len(memory: &WebAssembly::Memory) -> usize {

@@ -323,16 +323,12 @@ impl<'a> Guest<'a> for RuntimeGuest<'_, 'a> {
         Ok(())
     }
 
-    // The runtime's counter is an f64 holding a whole number below 2^53
-    // (see `meter::instrument_guarded`): the conversions are exact.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
     fn fuel(&self) -> i64 {
-        self.instance.fuel() as i64
+        self.instance.fuel()
     }
 
-    #[allow(clippy::cast_precision_loss)]
     fn set_fuel(&mut self, fuel: i64) -> Result<(), VmError> {
-        self.instance.set_fuel(fuel as f64);
+        self.instance.set_fuel(fuel);
         Ok(())
     }
 }

@@ -231,39 +231,41 @@ fn section(out: &mut Vec<u8>, id: u8, content: &[u8]) {
     content.encode(out);
 }
 
-/// The indices of the two globals the instrumentation adds.
+/// Where the fuel count lives while a function body runs.
 #[derive(Clone, Copy)]
 struct Globals {
+    /// The fuel counter global ([`FUEL_GLOBAL`], an `i64`).
     fuel: u32,
     out_of_fuel: u32,
-    /// The fuel counter is an `f64` (the guarded form: a browser reads and
-    /// writes it as a plain number, not a `BigInt`). Exact: fuel stays far
-    /// below 2^53 and only whole costs are subtracted.
-    float: bool,
+    /// The guarded form keeps the count in this local of the function
+    /// (an `i64`): read from the global on entry and after each call,
+    /// written back before each call and wherever the function returns.
+    /// A call, a host function or the host then sees the count as the
+    /// global alone would hold it, and every check sees the same number.
+    local: Option<u32>,
 }
 
 impl Globals {
+    fn get(self) -> Instruction<'static> {
+        self.local
+            .map_or(Instruction::GlobalGet(self.fuel), Instruction::LocalGet)
+    }
+
+    fn set(self) -> Instruction<'static> {
+        self.local
+            .map_or(Instruction::GlobalSet(self.fuel), Instruction::LocalSet)
+    }
+
     /// `fuel -= cost` (nothing for 0).
     fn charge(self, out: &mut Vec<u8>, cost: u64) {
         if cost == 0 {
             return;
         }
-        let (constant, sub) = if self.float {
-            // Costs are small whole numbers: exact as f64.
-            #[allow(clippy::cast_precision_loss)]
-            let cost = cost as f64;
-            (Instruction::F64Const(cost.into()), Instruction::F64Sub)
-        } else {
-            (
-                Instruction::I64Const(i64::try_from(cost).unwrap_or(i64::MAX)),
-                Instruction::I64Sub,
-            )
-        };
         for instruction in [
-            Instruction::GlobalGet(self.fuel),
-            constant,
-            sub,
-            Instruction::GlobalSet(self.fuel),
+            self.get(),
+            Instruction::I64Const(i64::try_from(cost).unwrap_or(i64::MAX)),
+            Instruction::I64Sub,
+            self.set(),
         ] {
             instruction.encode(out);
         }
@@ -271,22 +273,38 @@ impl Globals {
 
     /// `if fuel <= 0 { out_of_fuel = 1; unreachable }`.
     fn check(self, out: &mut Vec<u8>) {
-        let (zero, at_most) = if self.float {
-            (Instruction::F64Const(0.0.into()), Instruction::F64Le)
-        } else {
-            (Instruction::I64Const(0), Instruction::I64LeS)
-        };
         for instruction in [
-            Instruction::GlobalGet(self.fuel),
-            zero,
-            at_most,
+            self.get(),
+            Instruction::I64Const(0),
+            Instruction::I64LeS,
             Instruction::If(BlockType::Empty),
+        ] {
+            instruction.encode(out);
+        }
+        self.save(out);
+        for instruction in [
             Instruction::I32Const(1),
             Instruction::GlobalSet(self.out_of_fuel),
             Instruction::Unreachable,
             Instruction::End,
         ] {
             instruction.encode(out);
+        }
+    }
+
+    /// The local's count into the global (nothing without a local).
+    fn save(self, out: &mut Vec<u8>) {
+        if let Some(local) = self.local {
+            Instruction::LocalGet(local).encode(out);
+            Instruction::GlobalSet(self.fuel).encode(out);
+        }
+    }
+
+    /// The global's count into the local (nothing without a local).
+    fn load(self, out: &mut Vec<u8>) {
+        if let Some(local) = self.local {
+            Instruction::GlobalGet(self.fuel).encode(out);
+            Instruction::LocalSet(local).encode(out);
         }
     }
 }
@@ -346,13 +364,39 @@ fn body(
     function: &wasmparser::FunctionBody<'_>,
     globals: Globals,
     mut trace: Option<&mut Tracing>,
-    guard: Option<&Guard>,
+    guard: Option<(&Guard, u32)>,
 ) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
     let mut operators = function.get_operators_reader().map_err(|e| e.to_string())?;
     let range = function.range();
     let locals_end = operators.original_position();
-    out.extend_from_slice(slice(wasm, range.start..locals_end)?);
+    let (globals, guard) = match guard {
+        Some((guard, func)) => {
+            // Two locals more: the fuel count and the frames' count.
+            let locals = guard.locals(func)?;
+            let declared = slice(wasm, range.start..locals_end)?;
+            let (groups, rest) = entries(declared, range.start)?;
+            (groups + 2).encode(&mut out);
+            out.extend_from_slice(rest);
+            for ty in [ValType::I64, ValType::I32] {
+                1u32.encode(&mut out);
+                ty.encode(&mut out);
+            }
+            let globals = Globals {
+                local: Some(locals),
+                ..globals
+            };
+            globals.load(&mut out);
+            let frames = locals + 1;
+            Instruction::GlobalGet(guard.global).encode(&mut out);
+            Instruction::LocalSet(frames).encode(&mut out);
+            (globals, Some((guard, frames)))
+        }
+        None => {
+            out.extend_from_slice(slice(wasm, range.start..locals_end)?);
+            (globals, None)
+        }
+    };
     // The function's own cost, then the entry check.
     globals.charge(&mut out, 1);
     globals.check(&mut out);
@@ -411,6 +455,24 @@ fn body(
             Instruction::Call(trace.imported).encode(&mut out);
         }
         first = false;
+        // Whether `op` may leave the function (the count must be in the
+        // global then): `return`, the final `end`, a branch to the
+        // function's own label.
+        let leaves_function = match &op {
+            Operator::Return => true,
+            Operator::End => depth == 0,
+            Operator::Br { relative_depth } | Operator::BrIf { relative_depth } => {
+                *relative_depth == depth
+            }
+            Operator::BrTable { targets } => {
+                targets.default() == depth
+                    || targets
+                        .targets()
+                        .any(|target| target.is_ok_and(|t| t == depth))
+            }
+            _ => false,
+        };
+        let calls = matches!(op, Operator::Call { .. } | Operator::CallIndirect { .. });
         if opens {
             depth += 1;
         } else if matches!(op, Operator::End) {
@@ -420,16 +482,27 @@ fn body(
         if ends_run(&op) {
             globals.charge(&mut out, std::mem::take(&mut pending));
         }
-        let frame = guard.and_then(|guard| guard.frame(&op));
-        if let (Some(guard), Some(frame)) = (guard, frame) {
-            guard.enter(&mut out, frame);
-        }
-        if let (Some(guard), Operator::MemoryGrow { .. }) = (guard, &op) {
-            guard.growing(&mut out);
+        let frame = guard.and_then(|(guard, _)| guard.frame(&op));
+        if let Some((guard, frames)) = guard {
+            if let Some(frame) = frame {
+                guard.enter(&mut out, frames, frame);
+            }
+            if matches!(op, Operator::MemoryGrow { .. }) {
+                guard.growing(&mut out);
+            }
+            // And before `unreachable`: a trap leaves the count exact.
+            if calls || leaves_function || matches!(op, Operator::Unreachable) {
+                globals.save(&mut out);
+            }
         }
         emit(&mut out, &trace, &op, raw);
-        if let (Some(guard), Some(frame)) = (guard, frame) {
-            guard.leave(&mut out, frame);
+        if let Some((guard, frames)) = guard
+            && calls
+        {
+            globals.load(&mut out);
+            if frame.is_some() {
+                guard.leave(&mut out, frames);
+            }
         }
         if matches!(op, Operator::Loop { .. }) {
             globals.check(&mut out);
@@ -518,6 +591,8 @@ struct Guard {
     costs: Vec<u32>,
     /// The highest cost: what `call_indirect` charges.
     max: u32,
+    /// Each function's params and locals, by function index (imports: 0).
+    locals: Vec<u32>,
     /// The frames' count global.
     global: u32,
     limits: GuardLimits,
@@ -541,19 +616,24 @@ impl Guard {
         (cost > 0).then(|| i32::try_from(cost).unwrap_or(i32::MAX))
     }
 
-    /// `count += frame; if count > budget { unreachable }`.
-    fn enter(&self, out: &mut Vec<u8>, frame: i32) {
+    /// Before a call: `if frames + frame > budget { unreachable }`, then
+    /// the global count is `frames + frame` — what the callee reads on
+    /// entry into its own `frames` local.
+    fn enter(&self, out: &mut Vec<u8>, frames: u32, frame: i32) {
+        let budget = i32::try_from(GUARD_BUDGET).unwrap_or(i32::MAX);
         for instruction in [
-            Instruction::GlobalGet(self.global),
+            Instruction::LocalGet(frames),
             Instruction::I32Const(frame),
             Instruction::I32Add,
-            Instruction::GlobalSet(self.global),
-            Instruction::GlobalGet(self.global),
-            Instruction::I32Const(i32::try_from(GUARD_BUDGET).unwrap_or(i32::MAX)),
+            Instruction::I32Const(budget),
             Instruction::I32GtU,
             Instruction::If(BlockType::Empty),
             Instruction::Unreachable,
             Instruction::End,
+            Instruction::LocalGet(frames),
+            Instruction::I32Const(frame),
+            Instruction::I32Add,
+            Instruction::GlobalSet(self.global),
         ] {
             instruction.encode(out);
         }
@@ -583,16 +663,22 @@ impl Guard {
         }
     }
 
-    /// `count -= frame`, after the call returned.
-    fn leave(&self, out: &mut Vec<u8>, frame: i32) {
-        for instruction in [
-            Instruction::GlobalGet(self.global),
-            Instruction::I32Const(frame),
-            Instruction::I32Sub,
-            Instruction::GlobalSet(self.global),
-        ] {
-            instruction.encode(out);
-        }
+    /// After a call returned: the global count is this function's again
+    /// (so the host's next call into the module starts where the last
+    /// one did).
+    fn leave(&self, out: &mut Vec<u8>, frames: u32) {
+        Instruction::LocalGet(frames).encode(out);
+        Instruction::GlobalSet(self.global).encode(out);
+    }
+
+    /// The index of function `func`'s first added local (after its
+    /// params and locals).
+    fn locals(&self, func: u32) -> Result<u32, String> {
+        usize::try_from(func)
+            .ok()
+            .and_then(|func| self.locals.get(func))
+            .copied()
+            .ok_or_else(|| format!("no function {func}"))
     }
 }
 
@@ -606,8 +692,13 @@ impl Guard {
 ///   decides exactly where its own stack ends;
 /// - traps before `memory.grow` would pass `limits.max_pages`, where
 ///   wasmi's limiter fails the call (handed back as well);
-/// - keeps its fuel in an `f64` global rather than an `i64` (the same
-///   count, exact: a browser reads it as a number, not a `BigInt`).
+/// - keeps its fuel count in a local of each function, which an engine
+///   keeps in a register: read from the global on entry and after each
+///   call, written back before each call, `unreachable` and return — so
+///   every check, call, host function and the host itself sees the same
+///   count as in [`instrument`]'s form, and the global holds it whenever
+///   the guest is not running. (A count only in the global costs a
+///   store and a reload at every charge: 4× a call-heavy run on V8.)
 ///
 /// `None` if the module uses what this does not handle (tail calls,
 /// exceptions, `table.grow`, several memories, 64-bit or shared memory,
@@ -620,28 +711,32 @@ pub(crate) fn instrument_guarded(
     wasm: &[u8],
     limits: GuardLimits,
 ) -> Result<Option<Vec<u8>>, String> {
-    let Some(costs) = frame_costs(wasm, limits)? else {
+    let Some((costs, locals)) = frame_costs(wasm, limits)? else {
         return Ok(None);
     };
     let max = costs.iter().copied().max().unwrap_or(0);
     let guard = Guard {
         costs,
         max,
+        locals,
         global: 0,
         limits,
     };
     rewrite(wasm, None, Some(guard)).map(Some)
 }
 
-/// Each function's frame cost (imports: 0), from the validator's operand
-/// stack heights; `None` if the module uses what the guard does not handle.
-fn frame_costs(wasm: &[u8], limits: GuardLimits) -> Result<Option<Vec<u32>>, String> {
+/// Each function's frame cost, from the validator's operand stack
+/// heights, and its params and locals (imports: 0 and 0); `None` if the
+/// module uses what the guard does not handle.
+#[allow(clippy::type_complexity)]
+fn frame_costs(wasm: &[u8], limits: GuardLimits) -> Result<Option<(Vec<u32>, Vec<u32>)>, String> {
     use wasmparser_validate::{
         FuncValidatorAllocations, Operator as Op, Parser as ValidParser, Payload as ValidPayload,
         TypeRef as ValidTypeRef, ValidPayload as Valid, Validator, WasmFeatures,
     };
     let mut validator = Validator::new_with_features(WasmFeatures::all());
     let mut costs = Vec::new();
+    let mut locals = Vec::new();
     let mut allocations = FuncValidatorAllocations::default();
     let (mut memories, mut tables) = (0u32, 0u32);
     for payload in ValidParser::new(0).parse_all(wasm) {
@@ -650,7 +745,10 @@ fn frame_costs(wasm: &[u8], limits: GuardLimits) -> Result<Option<Vec<u32>>, Str
             ValidPayload::ImportSection(imports) => {
                 for import in imports.clone() {
                     match import.map_err(|e| e.to_string())?.ty {
-                        ValidTypeRef::Func(_) => costs.push(0),
+                        ValidTypeRef::Func(_) => {
+                            costs.push(0);
+                            locals.push(0);
+                        }
                         // A WasmLib contract imports functions only.
                         _ => return Ok(None),
                     }
@@ -714,9 +812,10 @@ fn frame_costs(wasm: &[u8], limits: GuardLimits) -> Result<Option<Vec<u32>>, Str
             deepest = deepest.max(func.operand_stack_height());
         }
         costs.push(frame_cost(func.len_locals(), deepest));
+        locals.push(func.len_locals());
         allocations = func.into_allocations();
     }
-    Ok(Some(costs))
+    Ok(Some((costs, locals)))
 }
 
 /// What a module has, read before it is rewritten.
@@ -821,8 +920,9 @@ fn rewrite(
     let globals = Globals {
         fuel: first_new,
         out_of_fuel: first_new + 1,
-        float: guard.is_some(),
+        local: None,
     };
+    let mut func = census.imported_funcs;
     let traced = trace.is_some();
     let shift = |func: u32| {
         if traced {
@@ -832,11 +932,7 @@ fn rewrite(
         }
     };
     let mut added = Added::new();
-    let fuel = if globals.float {
-        (ValType::F64, ConstExpr::f64_const(0.0.into()))
-    } else {
-        (ValType::I64, ConstExpr::i64_const(0))
-    };
+    let fuel = (ValType::I64, ConstExpr::i64_const(0));
     let new_globals = [fuel, (ValType::I32, ConstExpr::i32_const(0))].map(|(val_type, init)| {
         let ty = GlobalType {
             val_type,
@@ -912,8 +1008,9 @@ fn rewrite(
                 function,
                 globals,
                 trace.as_deref_mut(),
-                guard.as_ref(),
+                guard.as_ref().map(|guard| (guard, func)),
             )?);
+            func += 1;
             if let Some(trace) = trace.as_deref_mut() {
                 trace.func += 1;
             }
@@ -1009,7 +1106,7 @@ mod tests {
     fn fuel(wat: &str) -> u64 {
         let wasm = wat::parse_str(wat).expect("test WAT");
         let metered = instrument(&wasm).expect("instruments");
-        fuel_of(&metered, false)
+        fuel_of(&metered)
     }
 
     const LIMITS: GuardLimits = GuardLimits {
@@ -1017,17 +1114,17 @@ mod tests {
         max_table_elements: 10_000,
     };
 
-    /// [`fuel`] of the module [`instrument_guarded`] makes (its counter an
-    /// f64, its calls guarded).
+    /// [`fuel`] of the module [`instrument_guarded`] makes (its count in
+    /// locals, its calls guarded).
     fn guarded_fuel(wat: &str) -> u64 {
         let wasm = wat::parse_str(wat).expect("test WAT");
         let guarded = instrument_guarded(&wasm, LIMITS)
             .expect("instruments")
             .expect("a module the guard handles");
-        fuel_of(&guarded, true)
+        fuel_of(&guarded)
     }
 
-    fn fuel_of(metered: &[u8], float: bool) -> u64 {
+    fn fuel_of(metered: &[u8]) -> u64 {
         let mut config = Config::default();
         config.consume_fuel(false);
         let engine = Engine::new(&config);
@@ -1040,12 +1137,7 @@ mod tests {
         let global = instance
             .get_global(&store, FUEL_GLOBAL)
             .expect("fuel global");
-        let value = if float {
-            Val::F64((budget as f64).into())
-        } else {
-            Val::I64(budget)
-        };
-        global.set(&mut store, value).expect("set");
+        global.set(&mut store, Val::I64(budget)).expect("set");
         let Some(start) = instance.get_func(&store, START_EXPORT) else {
             return 0;
         };
@@ -1053,7 +1145,6 @@ mod tests {
         let _ = start.call(&mut store, &[], &mut []);
         let left = match global.get(&store) {
             Val::I64(left) => left,
-            Val::F64(left) => left.to_float() as i64,
             other => panic!("fuel global is {other:?}"),
         };
         u64::try_from(budget - left).expect("fuel only goes down") + CALL_FROM_HOST
@@ -1136,7 +1227,7 @@ mod tests {
     }
 
     #[test]
-    fn a_guarded_module_burns_the_same_fuel_in_its_f64_counter() {
+    fn a_guarded_module_burns_the_same_fuel_counting_in_locals() {
         let wrong = fuel_wast_mismatches(guarded_fuel);
         assert!(wrong.is_empty(), "{wrong:#?}");
     }
@@ -1155,7 +1246,7 @@ mod tests {
             .instantiate_and_start(&mut store, &module)
             .expect("instantiates");
         let fuel = instance.get_global(&store, FUEL_GLOBAL).expect("fuel");
-        fuel.set(&mut store, Val::F64(1e9.into())).expect("set");
+        fuel.set(&mut store, Val::I64(1_000_000_000)).expect("set");
         let start = instance.get_func(&store, START_EXPORT).expect("start");
         let ok = start.call(&mut store, &[], &mut []).is_ok();
         (ok, store, instance)

@@ -79,18 +79,18 @@ impl Instance for View<'_, '_, '_> {
         memory.data_mut(&mut *self.caller)[at..at + bytes.len()].copy_from_slice(bytes);
     }
 
-    fn fuel(&self) -> f64 {
+    fn fuel(&self) -> i64 {
         match self.fuel_global().get(&*self.caller) {
-            Val::F64(fuel) => fuel.to_float(),
-            _ => 0.0,
+            Val::I64(fuel) => fuel,
+            _ => 0,
         }
     }
 
-    fn set_fuel(&mut self, fuel: f64) {
+    fn set_fuel(&mut self, fuel: i64) {
         let global = self.fuel_global();
         global
-            .set(&mut *self.caller, Val::F64(fuel.into()))
-            .expect("the fuel global is a mutable f64");
+            .set(&mut *self.caller, Val::I64(fuel))
+            .expect("the fuel global is a mutable i64");
     }
 }
 
@@ -143,7 +143,7 @@ fn abort(mut c: Caller<'_, Data<'_>>, a: i32, b: i32, d: i32, e: i32) -> Result<
 }
 
 impl CompiledModule for Compiled {
-    fn run(&self, host: &mut dyn Host, fuel: f64, index: i32) -> Run {
+    fn run(&self, host: &mut dyn Host, fuel: i64, index: i32) -> Run {
         let mut store = Store::new(
             &self.engine,
             Data {
@@ -179,8 +179,8 @@ impl CompiledModule for Compiled {
         };
         if let Some(fuel_global) = instance.get_global(&store, FUEL_GLOBAL) {
             fuel_global
-                .set(&mut store, Val::F64(fuel.into()))
-                .expect("the fuel global is a mutable f64");
+                .set(&mut store, Val::I64(fuel))
+                .expect("the fuel global is a mutable i64");
         }
         let start = instance.get_typed_func::<(), ()>(&store, START_EXPORT).ok();
         let result = match start {
@@ -203,8 +203,8 @@ impl CompiledModule for Compiled {
         Run {
             ended,
             fuel: match global(&store, FUEL_GLOBAL) {
-                Some(Val::F64(fuel)) => fuel.to_float(),
-                _ => 0.0,
+                Some(Val::I64(fuel)) => fuel,
+                _ => 0,
             },
             out_of_fuel: matches!(global(&store, OUT_OF_FUEL_GLOBAL), Some(Val::I32(1))),
             memory_bytes,

@@ -616,9 +616,7 @@ impl WasmProcessor {
         state.set_mark(fuel);
         use wasmi::ResourceLimiter;
         let _ = state.memory_growing(0, module.initial_memory, None);
-        // Exact: fuel is at most a request's gas, far below 2^53.
-        #[allow(clippy::cast_precision_loss)]
-        let budget = fuel as f64;
+        let budget = i64::try_from(fuel).unwrap_or(i64::MAX);
         let run = module.compiled.run(
             &mut super::host::OnRuntime { state: &mut state },
             budget,
@@ -641,8 +639,9 @@ impl WasmProcessor {
             state.error = Some(error);
         }
         // As `read_fuel`: the host's call costs fuel; no fuel left is none.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let left = (run.fuel.max(0.0) as u64).saturating_sub(CALL_FROM_HOST);
+        let left = u64::try_from(run.fuel)
+            .unwrap_or(0)
+            .saturating_sub(CALL_FROM_HOST);
         let (result, left) = match result {
             Err(_) if run.out_of_fuel => (Err(Failure::OutOfFuel), 0),
             result => (result, left),

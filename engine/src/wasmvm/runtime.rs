@@ -70,11 +70,10 @@ pub trait Instance {
     fn read(&self, at: usize, out: &mut [u8]);
     /// Copies `bytes` into the memory at `at` (the range is checked first).
     fn write(&mut self, at: usize, bytes: &[u8]);
-    /// The fuel counter ([`FUEL_GLOBAL`], an `f64` holding a whole number
-    /// in a module prepared for a runtime).
-    fn fuel(&self) -> f64;
+    /// The fuel counter ([`FUEL_GLOBAL`], an `i64`).
+    fn fuel(&self) -> i64;
     /// Sets the fuel counter.
-    fn set_fuel(&mut self, fuel: f64);
+    fn set_fuel(&mut self, fuel: i64);
 }
 
 /// A host function stopped the guest: the runtime must unwind it (throw)
@@ -116,8 +115,9 @@ pub enum Ended {
 pub struct Run {
     /// How it ended.
     pub ended: Ended,
-    /// [`FUEL_GLOBAL`] at the end.
-    pub fuel: f64,
+    /// [`FUEL_GLOBAL`] at the end (below 0 where the last run of
+    /// operators took more than was left).
+    pub fuel: i64,
     /// Whether [`OUT_OF_FUEL_GLOBAL`] was set.
     pub out_of_fuel: bool,
     /// The linear memory's size at the end, in bytes (0 if there was no
@@ -130,7 +130,7 @@ pub trait CompiledModule {
     /// Instantiates the module with its imports calling `host`, sets
     /// [`FUEL_GLOBAL`] to `fuel`, calls [`START_EXPORT`] if the module
     /// exports it, then `on_call(index)`; each with the same instance.
-    fn run(&self, host: &mut dyn Host, fuel: f64, index: i32) -> Run;
+    fn run(&self, host: &mut dyn Host, fuel: i64, index: i32) -> Run;
 }
 
 /// A WebAssembly engine other than wasmi.
