@@ -1266,8 +1266,20 @@ mod tests {
             )
         };
         let run = |depth: u32| start_guarded(&wat(depth)).0;
-        assert!(run(700));
-        assert!(!run(900));
+        assert!(run(778), "779 frames of $f");
+        assert!(!run(779), "780 frames of $f");
+        // The start function leaves the count as it found it: the host's
+        // next call into the same instance has the whole budget again.
+        let (ok, mut store, instance) = start_guarded(
+            r#"(module
+                (func $f (param i32) (if (local.get 0) (then (call $f (i32.sub (local.get 0) (i32.const 1))))))
+                (func $start (call $f (i32.const 778)))
+                (func (export "again") (call $f (i32.const 777)))
+                (start $start))"#,
+        );
+        assert!(ok);
+        let again = instance.get_func(&store, "again").expect("again");
+        assert!(again.call(&mut store, &[], &mut []).is_ok());
         // Growth past the limit traps; within the module's maximum, -1.
         let grow = |pages: u32, max: u32| {
             let (ok, store, instance) = start_guarded(&format!(
