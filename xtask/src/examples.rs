@@ -17,6 +17,35 @@ use crate::shell::{Cmd, root};
 /// The example contracts, by crate name.
 pub(crate) const EXAMPLES: [&str; 4] = ["inccounter", "erc20", "fairroulette", "testcore"];
 
+/// The TypeScript WasmLib examples (`contracts/ts/<name>/<name>.ts`),
+/// compiled with npm `assemblyscript` into `engine/tests/fixtures/ts/`.
+const TS_EXAMPLES: [&str; 1] = ["inccounter"];
+const TS_FIXTURES: &str = "engine/tests/fixtures/ts";
+
+/// Compiles each TypeScript example to `out/<name>.wasm` with the pinned
+/// AssemblyScript (its `stub` runtime: an instance lives for one call, so
+/// nothing needs freeing).
+fn build_typescript(out: &std::path::Path) -> Result<(), String> {
+    crate::setup::npm_packages()?;
+    std::fs::create_dir_all(out).map_err(|err| format!("{}: {err}", out.display()))?;
+    for name in TS_EXAMPLES {
+        Cmd::new("node")
+            .args([
+                "node_modules/assemblyscript/bin/asc.js".to_owned(),
+                format!("contracts/ts/{name}/{name}.ts"),
+                "-o".to_owned(),
+                out.join(format!("{name}.wasm"))
+                    .to_string_lossy()
+                    .into_owned(),
+                "-O3".to_owned(),
+                "--runtime".to_owned(),
+                "stub".to_owned(),
+            ])
+            .run()?;
+    }
+    Ok(())
+}
+
 /// Builds the WasmLib examples for wasm32 into `target_dir`; gives the
 /// folder holding the `.wasm` files.
 fn build_contracts(target_dir: &std::path::Path) -> Result<std::path::PathBuf, String> {
@@ -82,6 +111,14 @@ pub(crate) fn check() -> Result<(), String> {
             differ.push(committed.join(&file).display().to_string());
         }
     }
+    let ts_out = root().join("target/check-examples/ts");
+    build_typescript(&ts_out)?;
+    for name in TS_EXAMPLES {
+        let committed = root().join(TS_FIXTURES).join(format!("{name}.wasm"));
+        if !same(&ts_out.join(format!("{name}.wasm")), &committed)? {
+            differ.push(committed.display().to_string());
+        }
+    }
     if differ.is_empty() {
         println!("examples: every committed build matches a rebuild of contracts/");
         Ok(())
@@ -120,6 +157,7 @@ pub(crate) fn build() -> Result<(), String> {
     Cmd::new("node")
         .args(["contracts/solidity/compile.mjs", fixtures, fixtures])
         .run()?;
+    build_typescript(&root().join(TS_FIXTURES))?;
     write_sources()?;
     // The bundled sessions, built from the examples just written.
     Cmd::new("cargo")

@@ -13,6 +13,7 @@ mod runtime;
 mod session;
 mod sessions;
 mod testvm;
+mod typescript;
 mod wasm;
 
 use isc_engine::{AgentId, Chain, ChainConfig, Dict, Receipt, Request, VmError};

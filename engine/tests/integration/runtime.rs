@@ -139,6 +139,24 @@ fn the_examples_run_on_the_runtime_as_on_wasmi() {
         Some("the contract makes a nested call)")
     );
 
+    // The TypeScript counter (AssemblyScript: a start function, `env.abort`).
+    let ts = crate::typescript::typescript_example("inccounter");
+    alike(&mut chains, |chain| deploy(chain, "ts", &ts));
+    for params in [Dict::new(), Dict::new().with("amount", vec![1, 2])] {
+        let receipts = alike(&mut chains, |chain| {
+            call(chain, "ts", "incrementBy", params.clone())
+        });
+        assert!(receipts[0].result().is_err());
+    }
+    let receipts = alike(&mut chains, |chain| {
+        call(chain, "ts", "increment", Dict::new())
+    });
+    assert!(
+        ran_on_runtime(&receipts[0]),
+        "{:?}",
+        receipts[0].wasm_engine
+    );
+
     let testcore = wasm_example("testcore");
     alike(&mut chains, |chain| deploy(chain, "testcore", &testcore));
     let fib = |n: u64| Dict::new().with("n", n.to_le_bytes().to_vec());
