@@ -90,10 +90,14 @@ fn the_typescript_counter_ends_every_request_as_the_rust_one() {
         chain.contract_state(Hname::of("rust")),
         chain.contract_state(Hname::of("ts")),
     );
-    // A failed request took back what it wrote: the same state after it.
+    // A failed request takes back what it wrote, on both.
+    let before = chain.contract_state(Hname::of("ts"));
     let errors: Vec<_> = ["rust", "ts"]
         .into_iter()
-        .map(|c| post(&mut chain, c, Request::new(alice(), c, "incrementBy")).unwrap_err())
+        .map(|c| {
+            post(&mut chain, c, Request::new(alice(), c, "incrementBy"))
+                .expect_err("no amount: a panic")
+        })
         .collect();
     assert_eq!(errors[0], errors[1]);
     assert!(
@@ -101,4 +105,6 @@ fn the_typescript_counter_ends_every_request_as_the_rust_one() {
         "{}",
         errors[0]
     );
+    assert_eq!(chain.contract_state(Hname::of("ts")), before);
+    assert_eq!(chain.contract_state(Hname::of("rust")), before);
 }
