@@ -43,7 +43,12 @@ export class PlaygroundPage {
     await expect(this.page.getByTestId('editor-kind')).toHaveText('Monaco');
     await this.page.locator('.monaco .view-lines').click();
     await this.page.keyboard.press('ControlOrMeta+A');
-    await this.page.keyboard.insertText(text);
+    // Through the clipboard, as a person pastes: Monaco inserts the text
+    // as it is (typed text would get its auto-indent on every new line).
+    await this.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await this.page.evaluate((text) => navigator.clipboard.writeText(text), text);
+    await this.page.keyboard.press('ControlOrMeta+V');
+    await expect(this.page.getByTestId('editor-source')).toHaveValue(text);
   }
 
   /** What the engine is doing, in the top bar. */

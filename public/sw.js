@@ -17,6 +17,8 @@ const FIXED = [
   'isc-worker.js',
   'isc-worker_bg.wasm',
   'solc-worker.js',
+  'asc-worker.js',
+  'asc-compile.mjs',
   'manifest.webmanifest',
   'favicon.svg',
   'examples/index.json',

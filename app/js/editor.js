@@ -14,6 +14,7 @@ export function loadMonaco(base) {
           ['vs/editor/editor.main'],
           () => {
             registerWat(window.monaco);
+            quietTypeScript(window.monaco);
             defineThemes(window.monaco);
             resolve();
           },
@@ -145,4 +146,15 @@ function registerWat(monaco) {
       ],
     },
   });
+}
+
+// TypeScript here is AssemblyScript's: its types (i32, u64, usize…) and
+// decorators are not TypeScript's, so Monaco's type checker would mark
+// correct code. It keeps its syntax checks; the compiler's own messages
+// come as the page's markers.
+function quietTypeScript(monaco) {
+  const ts = monaco.typescript ?? monaco.languages.typescript;
+  if (!ts?.typescriptDefaults) return;
+  ts.typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: true, noSyntaxValidation: false });
+  ts.typescriptDefaults.setCompilerOptions({ experimentalDecorators: true, noLib: true, allowNonTsExtensions: true });
 }

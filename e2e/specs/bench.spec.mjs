@@ -41,6 +41,8 @@ test('the bench page runs every workload of the plan and the ethereumjs baseline
   }
   expect(results.ethereumjs[0].ops).toBe(3);
   expect(results.v8[0].ops).toBe(1);
-  expect(results.v8[0].total_ms).toBeGreaterThan(0);
+  // fib(10) may take less than the page clock's 0.1 ms step: a time, maybe 0.
+  expect(results.v8[0].total_ms).toBeGreaterThanOrEqual(0);
+  expect(Number.isFinite(results.v8[0].total_ms)).toBe(true);
   expect(results.ethereumjs[0].per_op_us).toBeGreaterThan(0);
 });

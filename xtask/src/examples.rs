@@ -23,27 +23,17 @@ const TS_EXAMPLES: [&str; 1] = ["inccounter"];
 const TS_FIXTURES: &str = "engine/tests/fixtures/ts";
 
 /// Compiles each TypeScript example to `out/<name>.wasm` with the pinned
-/// AssemblyScript (its `stub` runtime: an instance lives for one call, so
-/// nothing needs freeing).
+/// AssemblyScript, through the same function and options as the page's
+/// compiler (`contracts/ts/compile.mjs` → `app/js/asc-compile.mjs`).
 fn build_typescript(out: &std::path::Path) -> Result<(), String> {
     crate::setup::npm_packages()?;
-    std::fs::create_dir_all(out).map_err(|err| format!("{}: {err}", out.display()))?;
-    for name in TS_EXAMPLES {
-        Cmd::new("node")
-            .args([
-                "node_modules/assemblyscript/bin/asc.js".to_owned(),
-                format!("contracts/ts/{name}/{name}.ts"),
-                "-o".to_owned(),
-                out.join(format!("{name}.wasm"))
-                    .to_string_lossy()
-                    .into_owned(),
-                "-O3".to_owned(),
-                "--runtime".to_owned(),
-                "stub".to_owned(),
-            ])
-            .run()?;
-    }
-    Ok(())
+    Cmd::new("node")
+        .args([
+            "contracts/ts/compile.mjs".to_owned(),
+            out.to_string_lossy().into_owned(),
+        ])
+        .args(TS_EXAMPLES)
+        .run()
 }
 
 /// Builds the WasmLib examples for wasm32 into `target_dir`; gives the
@@ -205,6 +195,32 @@ pub(crate) fn write_sources() -> Result<(), String> {
         let text = std::fs::read_to_string(solidity.join(&file))
             .map_err(|err| format!("{file}: {err}"))?;
         write(public.join("solidity").join(&file), text)?;
+    }
+    // WasmLib in TypeScript, for the page's compiler: one JSON object of
+    // its files (`wasmlib/<file>.ts` → text); and each TypeScript example.
+    let ts = contracts.join("ts");
+    let mut wasmlib = serde_json::Map::new();
+    let mut files: Vec<_> = std::fs::read_dir(ts.join("wasmlib"))
+        .map_err(|err| format!("contracts/ts/wasmlib: {err}"))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|file| file.ends_with(".ts"))
+        .collect();
+    files.sort();
+    for file in files {
+        let text = std::fs::read_to_string(ts.join("wasmlib").join(&file))
+            .map_err(|err| format!("contracts/ts/wasmlib/{file}: {err}"))?;
+        wasmlib.insert(format!("wasmlib/{file}"), serde_json::Value::String(text));
+    }
+    std::fs::create_dir_all(public.join("ts")).map_err(|err| format!("examples/ts: {err}"))?;
+    write(
+        public.join("ts").join("wasmlib.json"),
+        serde_json::Value::Object(wasmlib).to_string(),
+    )?;
+    for name in TS_EXAMPLES {
+        let file = format!("{name}.ts");
+        let text =
+            std::fs::read_to_string(ts.join(&file)).map_err(|err| format!("{file}: {err}"))?;
+        write(public.join("ts").join(&file), text)?;
     }
     write_examples_index()
 }

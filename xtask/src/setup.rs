@@ -169,6 +169,23 @@ pub(crate) fn npm_packages() -> Result<(), String> {
 const VENDOR_BUNDLES: &[(&str, &str)] = &[
     ("app/js/viem-entry.js", "viem.min.js"),
     ("app/js/ethereumjs-entry.js", "ethereumjs.min.js"),
+    ("app/js/asc-entry.js", "asc.min.js"),
+];
+
+/// esbuild's arguments for every bundle: an ES module for browsers. ES2022
+/// for AssemblyScript's top-level `await`; Node's built-ins stay out (its
+/// compiler and binaryen import them only when they run in Node).
+const BUNDLE_ARGS: &[&str] = &[
+    "--bundle",
+    "--format=esm",
+    "--minify",
+    "--target=es2022",
+    "--log-level=warning",
+    "--external:node:*",
+    "--external:fs",
+    "--external:path",
+    "--external:url",
+    "--external:module",
 ];
 
 /// The Solidity libraries the editor resolves imports from: npm package
@@ -238,14 +255,8 @@ fn vendor_bundle(entry: &str, file: &str) -> Result<(), String> {
     vendor_file(file, &inputs, |out| {
         let esbuild = root().join("node_modules").join(".bin").join("esbuild");
         Cmd::new(&esbuild.display().to_string())
-            .args([
-                entry,
-                "--bundle",
-                "--format=esm",
-                "--minify",
-                "--target=es2020",
-                "--log-level=warning",
-            ])
+            .args([entry])
+            .args(BUNDLE_ARGS)
             .args([format!("--outfile={}", out.display()).as_str()])
             .run()
     })

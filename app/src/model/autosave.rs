@@ -48,6 +48,12 @@ pub struct Drafts {
     pub solidity: String,
     /// The WAT draft.
     pub wat: String,
+    /// The TypeScript draft is shown (over `wat_shown`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub typescript_shown: bool,
+    /// The TypeScript draft (empty: none yet).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub typescript: String,
     /// The Solidity project's files, unless it is the one file
     /// `Contract.sol` (`solidity` is the active one's text either way).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -450,10 +450,40 @@ pub fn offset_of(text: &str, line: u32, column: u32) -> u32 {
     u32::try_from(text.encode_utf16().count()).unwrap_or(u32::MAX)
 }
 
+/// The file a TypeScript contract is compiled as in the editor (beside
+/// WasmLib's `wasmlib/*.ts`, which it imports as `"./wasmlib"`).
+pub const TYPESCRIPT_ENTRY: &str = "contract.ts";
+
+/// The compiler record of a TypeScript source: `assemblyscript <version>`.
+pub fn typescript_compiler(version: &str) -> String {
+    format!("assemblyscript {version}")
+}
+
+/// The contract's schema, if its TypeScript source declares one: the JSON
+/// object of a block comment that opens with `@schema` — the entry points
+/// with their params and results (format `isc-playground-schema`), which
+/// give the contract its forms, kept in the one file with the code.
+pub fn typescript_schema(text: &str) -> Option<&str> {
+    let start = text.find("/* @schema")? + "/* @schema".len();
+    let rest = text.get(start..)?;
+    let end = rest.find("*/")?;
+    Some(rest.get(..end)?.trim())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::contract::LAYOUT_LANGUAGE;
+
+    #[test]
+    fn a_typescript_contract_declares_its_schema_in_a_block_comment() {
+        let text =
+            "// counter\n/* @schema\n{\"funcs\": []}\n*/\nexport function on_load(): void {}";
+        assert_eq!(typescript_schema(text), Some("{\"funcs\": []}"));
+        assert_eq!(typescript_schema("/* schema {} */"), None);
+        assert_eq!(typescript_schema("/* @schema {} "), None, "unterminated");
+        assert_eq!(typescript_compiler("0.28.20"), "assemblyscript 0.28.20");
+    }
 
     #[test]
     fn a_problem_position_is_an_offset_into_the_text() {

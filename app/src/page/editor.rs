@@ -57,6 +57,10 @@ pub enum Language {
     Wat,
     /// Rust (read-only sources of the Wasm examples).
     Rust,
+    /// TypeScript for AssemblyScript (WasmLib contracts compiled in the
+    /// page; Monaco's TypeScript with its type checks off, as AssemblyScript
+    /// has types of its own).
+    TypeScript,
 }
 
 impl Language {
@@ -65,6 +69,7 @@ impl Language {
             Self::Solidity => "sol",
             Self::Wat => "wat",
             Self::Rust => "rust",
+            Self::TypeScript => "typescript",
         }
     }
 }

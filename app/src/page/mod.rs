@@ -4,6 +4,7 @@
 //! (`page/main.rs`, `page/ui/`). May import [`crate::protocol`] and
 //! [`crate::model`].
 
+pub mod asc;
 pub mod client;
 pub mod editor;
 pub mod script;

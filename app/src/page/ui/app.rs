@@ -42,6 +42,7 @@ pub(crate) fn App() -> impl IntoView {
     });
     provide_context(super::editor::EditorRequest(RwSignal::new(None)));
     provide_context(super::editor::SolidityCompiler::new());
+    provide_context(super::editor::TypeScriptCompiler::new());
     let link_status: super::banner::Banner = RwSignal::new(None);
     let lesson = super::workshop::ActiveLesson::new();
     super::sessions::startup(shared, link_status, lesson);

@@ -9,11 +9,13 @@ use super::deploy::{DeployForm, send_deploy};
 use super::{Display, Shared};
 use isc_app::model::autosave::{self, Drafts};
 use isc_app::model::compile::{
-    BuildOutput, Compiled, ISC_SOL, Problem, solidity_input, solidity_output, wat_problem,
+    BuildOutput, Compiled, ISC_SOL, Problem, TYPESCRIPT_ENTRY, solidity_input, solidity_output,
+    typescript_compiler, typescript_schema, wat_problem,
 };
 use isc_app::model::contract::{Deployable, abi_of_program};
 use isc_app::model::project::Project;
 use isc_app::model::solc::{self, Build, EvmVersion, Settings, Version, soljson_path};
+use isc_app::page::asc::{self, Asc};
 use isc_app::page::editor::{Editor, Language};
 use isc_app::page::solc::Solc;
 use isc_app::page::web;
@@ -48,6 +50,11 @@ contract Counter {
     }
 }
 "#;
+
+/// The TypeScript draft to start from: the counter example, as
+/// `contracts/ts/` holds it (it imports WasmLib as `"./wasmlib"`, which
+/// the page's compiler has beside it).
+const TYPESCRIPT_TEMPLATE: &str = include_str!("../../../../contracts/ts/inccounter.ts");
 
 /// A WasmLib contract written by hand against the host ABI
 /// (`hostStateGet`/`hostStateSet`), so it runs as a real contract.
@@ -96,6 +103,7 @@ pub(crate) fn EditorPanel() -> impl IntoView {
     // The drafts come back from local storage: a reload loses no code.
     let drafts = web::load(autosave::DRAFTS_KEY).and_then(|text| Drafts::from_text(&text));
     let language = RwSignal::new(match &drafts {
+        Some(drafts) if drafts.typescript_shown => Language::TypeScript,
         Some(drafts) if drafts.wat_shown => Language::Wat,
         _ => Language::Solidity,
     });
@@ -110,6 +118,13 @@ pub(crate) fn EditorPanel() -> impl IntoView {
             .as_ref()
             .map_or_else(|| WAT_TEMPLATE.to_owned(), |d| d.wat.clone()),
     );
+    let typescript = RwSignal::new(
+        drafts
+            .as_ref()
+            .map(|d| d.typescript.clone())
+            .filter(|text| !text.is_empty())
+            .unwrap_or_else(|| TYPESCRIPT_TEMPLATE.to_owned()),
+    );
     Effect::new(move || {
         let text = solidity.get();
         let (files, active) = project.with(|p| {
@@ -123,6 +138,8 @@ pub(crate) fn EditorPanel() -> impl IntoView {
         });
         let drafts = Drafts {
             wat_shown: language.get() == Language::Wat,
+            typescript_shown: language.get() == Language::TypeScript,
+            typescript: typescript.get(),
             solidity: text,
             wat: wat.get(),
             files,
@@ -130,11 +147,15 @@ pub(crate) fn EditorPanel() -> impl IntoView {
         };
         web::save(autosave::DRAFTS_KEY, &drafts.to_text());
     });
-    let text = move |lang: Language| if lang == Language::Wat { wat } else { solidity };
+    let text = move |lang: Language| match lang {
+        Language::Wat => wat,
+        Language::TypeScript => typescript,
+        Language::Solidity | Language::Rust => solidity,
+    };
     // What the person typed: the draft, and the project's file shown.
     let edit = move |value: String| {
         let lang = language.get_untracked();
-        if lang != Language::Wat {
+        if lang == Language::Solidity {
             project.update_untracked(|p| p.set_text(value.clone()));
         }
         text(lang).set(value);
@@ -144,6 +165,7 @@ pub(crate) fn EditorPanel() -> impl IntoView {
     let outputs = RwSignal::new(Vec::<BuildOutput>::new());
     let status = RwSignal::new(None::<Result<String, String>>);
     let solidity_compiler = expect_context::<SolidityCompiler>();
+    let typescript_compiler = expect_context::<TypeScriptCompiler>();
     let progress = solidity_compiler.progress;
     let choice = RwSignal::new(Choice::default());
     let monaco = RwSignal::new(Monaco::Loading);
@@ -249,6 +271,19 @@ pub(crate) fn EditorPanel() -> impl IntoView {
                     },
                 );
             }
+            Language::TypeScript => spawn_local(async move {
+                match typescript_compiler.build(&source).await {
+                    Ok((problems, program, version)) => {
+                        show(
+                            problems,
+                            program,
+                            deploy_now,
+                            format!(", by AssemblyScript {version}"),
+                        );
+                    }
+                    Err(err) => show(Vec::new(), Err(err), false, String::new()),
+                }
+            }),
             Language::Solidity => spawn_local(async move {
                 let choice = choice.get_untracked();
                 project.update_untracked(|p| p.set_text(source));
@@ -349,10 +384,10 @@ pub(crate) fn EditorPanel() -> impl IntoView {
         }
     });
     let switch = move |ev: leptos::ev::Event| {
-        let lang = if event_target_value(&ev) == "wat" {
-            Language::Wat
-        } else {
-            Language::Solidity
+        let lang = match event_target_value(&ev).as_str() {
+            "wat" => Language::Wat,
+            "typescript" => Language::TypeScript,
+            _ => Language::Solidity,
         };
         language.set(lang);
         compiled.set(None);
@@ -389,7 +424,7 @@ pub(crate) fn EditorPanel() -> impl IntoView {
     Effect::new(move |_| {
         let place = shared.debug_line.get();
         let ready = monaco.get() == Monaco::Ready;
-        if !ready || language.get() == Language::Wat {
+        if !ready || language.get() != Language::Solidity {
             return;
         }
         let line = match place {
@@ -439,7 +474,8 @@ pub(crate) fn EditorPanel() -> impl IntoView {
             <label class="inline">
                 "Language"
                 <select data-testid="editor-language" on:change=switch>
-                    <option value="solidity" selected=move || language.get_untracked() != Language::Wat>"Solidity (solc-js, in the page)"</option>
+                    <option value="solidity" selected=move || language.get_untracked() == Language::Solidity>"Solidity (solc-js, in the page)"</option>
+                    <option value="typescript" selected=move || language.get_untracked() == Language::TypeScript>"TypeScript (WasmLib, AssemblyScript in the page)"</option>
                     <option value="wat" selected=move || language.get_untracked() == Language::Wat>"WebAssembly text (wat)"</option>
                 </select>
             </label>
@@ -752,6 +788,94 @@ pub(crate) struct Built {
     pub(crate) compiled: Compiled,
     /// The version that compiled.
     pub(crate) version: Version,
+}
+
+/// AssemblyScript for the whole page: the editor compiles TypeScript
+/// WasmLib contracts with it (its worker starts on the first compile).
+#[derive(Clone, Copy)]
+pub(crate) struct TypeScriptCompiler {
+    asc: StoredValue<Asc, LocalStorage>,
+}
+
+impl TypeScriptCompiler {
+    pub(crate) fn new() -> Self {
+        Self {
+            asc: StoredValue::new_local(Asc::default()),
+        }
+    }
+
+    /// Compiles `text` as the editor's contract: the compiler's problems,
+    /// the program (with its source, and its schema when the source
+    /// declares one) or why there is none, and the compiler's version.
+    ///
+    /// # Errors
+    /// A message if the compiler cannot be loaded or run.
+    pub(crate) async fn build(
+        self,
+        text: &str,
+    ) -> Result<(Vec<Problem>, Result<Vec<Deployable>, String>, String), String> {
+        let asc = self.asc.get_value();
+        let built = asc.compile(TYPESCRIPT_ENTRY, text).await?;
+        web::keep_offline(&asc::FILES);
+        let version = built.version.clone();
+        let program = match built.binary {
+            Some(binary) => {
+                Deployable::wasm("tscounter", binary, typescript_schema(text)).map(|mut program| {
+                    program.sources.push(Source {
+                        name: String::new(),
+                        language: "typescript".into(),
+                        text: text.to_owned(),
+                        compiler: Some(typescript_compiler(&version)),
+                        path: Some(TYPESCRIPT_ENTRY.to_owned()),
+                        ..Source::default()
+                    });
+                    vec![program]
+                })
+            }
+            None => Err(format!(
+                "AssemblyScript {version} found errors: see the problems below"
+            )),
+        };
+        // The editor's own file is the one shown: its problems get markers
+        // (those in WasmLib's files keep their file's name).
+        let problems = built
+            .problems
+            .into_iter()
+            .map(|mut problem| {
+                if problem.file == TYPESCRIPT_ENTRY {
+                    problem.file.clear();
+                }
+                problem
+            })
+            .collect();
+        Ok((problems, program, version))
+    }
+
+    /// Builds a TypeScript source again (a share link's): its module, if
+    /// this page's AssemblyScript is the one its record names.
+    ///
+    /// # Errors
+    /// A message if the source names no compiler or another version, or
+    /// does not compile.
+    pub(crate) async fn rebuild(self, source: &Source) -> Result<Vec<u8>, String> {
+        let record = source
+            .compiler
+            .as_deref()
+            .ok_or("the source names no compiler")?;
+        let asc = self.asc.get_value();
+        let entry = source.path.as_deref().unwrap_or(TYPESCRIPT_ENTRY);
+        let built = asc.compile(entry, &source.text).await?;
+        web::keep_offline(&asc::FILES);
+        let here = typescript_compiler(&built.version);
+        if here != record {
+            return Err(format!(
+                "its TypeScript was compiled by {record}, and this page has {here}"
+            ));
+        }
+        built
+            .binary
+            .ok_or_else(|| "its TypeScript source does not compile".to_owned())
+    }
 }
 
 /// solc-js for the whole page (the editor compiles with it; share links

@@ -4,7 +4,7 @@
 //! work a link replaced.
 
 use super::banner::{Banner, Previous};
-use super::editor::SolidityCompiler;
+use super::editor::{SolidityCompiler, TypeScriptCompiler};
 use super::workshop::{ActiveLesson, start_lesson};
 use super::{Message, Note, Shared};
 use isc_app::model::autosave::{self, Journal, Saved};
@@ -63,6 +63,7 @@ pub(crate) fn startup(shared: Shared, banner: Banner, lesson: ActiveLesson) {
         saving,
         previous,
         compiler: expect_context::<SolidityCompiler>(),
+        typescript: expect_context::<TypeScriptCompiler>(),
     };
     let fragment = window().location().hash().unwrap_or_default();
     // No link, or a bad one: the user's own work comes back.
@@ -90,6 +91,7 @@ struct Startup {
     saving: RwSignal<bool>,
     previous: Previous,
     compiler: SolidityCompiler,
+    typescript: TypeScriptCompiler,
 }
 
 /// Opens a share or lesson link in `fragment`: `None` if it holds none,
@@ -102,13 +104,14 @@ fn open_fragment(page: Startup, fragment: &str) -> Option<bool> {
         saving,
         previous,
         compiler,
+        typescript,
     } = page;
     if fragment.starts_with("#s=") {
         web::clear_fragment();
         match Link::decode(fragment) {
             Ok(link) => {
                 spawn_local(async move {
-                    match complete(link, banner, compiler).await {
+                    match complete(link, banner, compiler, typescript).await {
                         Ok((session, state_hash)) => {
                             previous.keep();
                             open_link(shared, session, state_hash, banner, saving);
@@ -152,13 +155,26 @@ fn open_fragment(page: Startup, fragment: &str) -> Option<bool> {
 }
 
 /// What a link of `session` may leave out, by hash: every bundled
-/// example's values, and the programs its Solidity sources rebuild to
-/// with this page's compiler (only if the compiler is at hand; else the
-/// programs travel in the link).
-async fn known_values(session: &Session, compiler: SolidityCompiler) -> BTreeMap<Hash, Origin> {
+/// example's values, and the programs its Solidity and TypeScript sources
+/// rebuild to with this page's compilers (only if the compiler is at
+/// hand; else the programs travel in the link).
+async fn known_values(
+    session: &Session,
+    compiler: SolidityCompiler,
+    typescript: TypeScriptCompiler,
+) -> BTreeMap<Hash, Origin> {
     let mut known = BTreeMap::new();
     for (n, source) in session.sources.iter().enumerate() {
-        if source.language != "solidity" || source.compiler.is_none() {
+        if source.compiler.is_none() {
+            continue;
+        }
+        if source.language == "typescript" {
+            if let Ok(binary) = typescript.rebuild(source).await {
+                known.insert(Hash::blake2b(&binary), Origin::Source(n));
+            }
+            continue;
+        }
+        if source.language != "solidity" {
             continue;
         }
         if let Ok(built) = compiler.rebuild(source).await
@@ -188,11 +204,12 @@ async fn known_values(session: &Session, compiler: SolidityCompiler) -> BTreeMap
 }
 
 /// Puts back what `link` leaves out: from the bundled examples it names,
-/// and by compiling the Solidity sources it names.
+/// and by compiling the Solidity and TypeScript sources it names.
 async fn complete(
     mut link: Link,
     banner: Banner,
     compiler: SolidityCompiler,
+    typescript: TypeScriptCompiler,
 ) -> Result<(Session, String), String> {
     for origin in link.origins_needed() {
         let values = match origin {
@@ -207,6 +224,15 @@ async fn complete(
                 let Some(source) = link.session.sources.get(n).cloned() else {
                     continue;
                 };
+                if source.language == "typescript" {
+                    banner.set(Some(Ok(
+                        "Opening the shared session: compiling its TypeScript source (the compiler loads on first use)…"
+                            .into(),
+                    )));
+                    let binary = typescript.rebuild(&source).await?;
+                    link.supply([binary.as_slice()]);
+                    continue;
+                }
                 banner.set(Some(Ok(
                     "Opening the shared session: compiling its Solidity source (the compiler loads on first use)…"
                         .into(),
@@ -346,6 +372,7 @@ const LONG_LINK: usize = 8_000;
 pub(crate) fn SessionBox() -> impl IntoView {
     let shared = expect_context::<Shared>();
     let compiler = expect_context::<SolidityCompiler>();
+    let typescript = expect_context::<TypeScriptCompiler>();
     let link = RwSignal::new(None::<String>);
     let note: Note = RwSignal::new(None);
     // A link shown is for the chain it was made from.
@@ -364,7 +391,7 @@ pub(crate) fn SessionBox() -> impl IntoView {
             // Programs and schemas of bundled examples stay out: the page
             // that opens the link has the same files.
             note.set(Some(Ok("Making the link…".into())));
-            let known = known_values(&shared_link.session, compiler).await;
+            let known = known_values(&shared_link.session, compiler, typescript).await;
             shared_link.leave_out(&known);
             note.set(None);
             let fragment = shared_link.encode();

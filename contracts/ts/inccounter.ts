@@ -1,7 +1,22 @@
 // inccounter in TypeScript: the Rust example's counter (same entry
 // points, same state layout, same results), for AssemblyScript.
 
-import { ScExports, ScFuncContext, ScViewContext } from "../wasmlib";
+import { ScExports, ScFuncContext, ScViewContext } from "./wasmlib";
+
+/* @schema
+{
+  "name": "inccounter",
+  "description": "A counter in TypeScript: init, increment, increment by, read it",
+  "funcs": [
+    { "name": "init", "params": [{ "key": "counter", "type": "Int64", "optional": true }] },
+    { "name": "increment" },
+    { "name": "incrementBy", "params": [{ "key": "amount", "type": "Int64" }] }
+  ],
+  "views": [
+    { "name": "getCounter", "results": [{ "key": "counter", "type": "Int64" }] }
+  ]
+}
+*/
 
 const COUNTER = "counter";
 

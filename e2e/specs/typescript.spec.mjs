@@ -1,0 +1,48 @@
+// A Wasm contract written in TypeScript in the page: AssemblyScript
+// compiles it in its own worker, the page deploys it to the Wasm VM, and
+// it behaves as the Rust counter it mirrors.
+import { test, expect } from '../playground.mjs';
+
+test('write a TypeScript counter, see a compile error as a marker, fix it, deploy it, call it: it counts as the Rust one', async ({ playground }) => {
+  test.setTimeout(120_000);
+  const { page } = playground;
+  await playground.open();
+  await page.getByTestId('editor-language').selectOption('typescript');
+  // The template is the counter example; the plain editor holds it too.
+  const good = await page.getByTestId('editor-source').inputValue();
+  expect(good).toContain('new ScExports(');
+  expect(good).toContain('/* @schema');
+
+  // An unknown name: AssemblyScript's error, placed on its line.
+  await playground.typeCode(good.replace('counter.int64() + 1', 'counter.int64() + missing'));
+  await page.getByTestId('compile').click();
+  await expect(page.getByTestId('compile-status')).toHaveText(/^AssemblyScript \d+\.\d+\.\d+ found errors: see the problems below$/, { timeout: 60_000 });
+  const line = good.split('\n').findIndex((l) => l.includes('counter.int64() + 1')) + 1;
+  await expect(page.getByTestId('problem')).toHaveCount(1);
+  await expect(page.getByTestId('problem')).toContainText(new RegExp(`^error ${line}:\\d+ .*missing`));
+  // The problem takes the editor to its line, marked there.
+  await page.getByTestId('problem-go').click();
+  await expect(page.locator('.monaco .squiggly-error')).toHaveCount(1);
+
+  // Fixed: compiled, and deployed with its schema's init param.
+  await playground.typeCode(good);
+  await page.getByTestId('compile').click();
+  await expect(page.getByTestId('compile-status')).toHaveText(/^compiled: tscounter \(\d+ bytes\), by AssemblyScript \d+\.\d+\.\d+$/, { timeout: 60_000 });
+  await expect(page.getByTestId('problem')).toHaveCount(0);
+  const editor = page.locator('section.editor-panel');
+  await playground.deployFrom(editor, 'tscounter', { counter: '5' });
+  // The schema in the file gives the entries their forms.
+  await expect(playground.entry('incrementBy').getByTestId('arg-incrementBy-amount')).toBeVisible();
+  await expect(await playground.call('increment')).toHaveText(/^block \d+: ok/);
+  await expect(await playground.call('incrementBy', { amount: '10' })).toHaveText(/^block \d+: ok/);
+  await expect(await playground.call('getCounter')).toHaveText('counter = 16');
+
+  // The Rust counter, the same requests: the same results.
+  await page.getByTestId('example-inccounter').click();
+  const gallery = page.locator('section').filter({ has: page.getByTestId('example-inccounter') });
+  await playground.deployFrom(gallery, 'rustcounter', { counter: '5' });
+  await expect(await playground.call('increment')).toHaveText(/^block \d+: ok/);
+  await expect(await playground.call('incrementBy', { amount: '10' })).toHaveText(/^block \d+: ok/);
+  await expect(await playground.call('getCounter')).toHaveText('counter = 16');
+  await page.screenshot({ path: 'e2e/screenshots/typescript-counter.png', fullPage: true });
+});
