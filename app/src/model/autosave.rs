@@ -368,16 +368,27 @@ mod tests {
             wat_shown: true,
             solidity: "contract C {}".into(),
             wat: "(module)".into(),
+            typescript_shown: false,
+            typescript: String::new(),
             files: Vec::new(),
             active: 0,
         };
         assert_eq!(Drafts::from_text(&drafts.to_text()), Some(drafts.clone()));
+        // The TypeScript draft comes back, shown; drafts from before it
+        // read as none, not shown.
+        let typescript = Drafts {
+            typescript_shown: true,
+            typescript: "export function on_load(): void {}".into(),
+            ..drafts.clone()
+        };
+        assert_eq!(Drafts::from_text(&typescript.to_text()), Some(typescript));
         assert_eq!(drafts.project(), Project::single("contract C {}".into()));
         assert_eq!(Drafts::from_text("{"), None);
         // Drafts from before projects read as a project of one file.
         let old = r#"{"wat_shown": false, "solidity": "contract Old {}", "wat": ""}"#;
         let old = Drafts::from_text(old).expect("old drafts");
         assert_eq!(old.project().active().text, "contract Old {}");
+        assert!(!old.typescript_shown && old.typescript.is_empty());
         // A project of several files comes back with the same file shown.
         let mut project = drafts.project();
         project.add("lib/Math.sol").expect("adds");
