@@ -1,7 +1,7 @@
 // A Wasm contract written in TypeScript in the page: AssemblyScript
 // compiles it in its own worker, the page deploys it to the Wasm VM, and
 // it behaves as the Rust counter it mirrors.
-import { test, expect } from '../playground.mjs';
+import { test, expect, unpackLink, opensAtTheSameHash } from '../playground.mjs';
 
 test('write a TypeScript counter, see a compile error as a marker, fix it, deploy it, call it: it counts as the Rust one', async ({ playground }) => {
   test.setTimeout(120_000);
@@ -45,4 +45,27 @@ test('write a TypeScript counter, see a compile error as a marker, fix it, deplo
   await expect(await playground.call('incrementBy', { amount: '10' })).toHaveText(/^block \d+: ok/);
   await expect(await playground.call('getCounter')).toHaveText('counter = 16');
   await page.screenshot({ path: 'e2e/screenshots/typescript-counter.png', fullPage: true });
+});
+
+test('a TypeScript contract travels in a share link as its source, rebuilt on open to the same state hash', async ({ playground, browser }) => {
+  test.setTimeout(180_000);
+  const { page } = playground;
+  await playground.open();
+  await page.getByTestId('editor-language').selectOption('typescript');
+  const source = (await page.getByTestId('editor-source').inputValue()).replace('counter.int64() + 1', 'counter.int64() + 2');
+  await playground.typeCode(source);
+  await page.getByTestId('compile').click();
+  await expect(page.getByTestId('compile-status')).toHaveText(/^compiled: tscounter/, { timeout: 60_000 });
+  await playground.deployFrom(page.locator('section.editor-panel'), 'tscounter', { counter: '1' });
+  await expect(await playground.call('increment')).toHaveText(/^block \d+: ok/);
+  await expect(await playground.call('getCounter')).toHaveText('counter = 3');
+  const { url, hash } = await playground.share();
+  // The program is not in the link: its source and compiler are.
+  const json = unpackLink(url);
+  expect(json.omitted).toHaveLength(1);
+  const origin = json.session.sources[json.omitted[0].from.source];
+  expect(origin.language).toBe('typescript');
+  expect(origin.compiler).toMatch(/^assemblyscript \d+\.\d+\.\d+$/);
+  expect(origin.text).toContain('counter.int64() + 2');
+  await opensAtTheSameHash(browser, url, hash);
 });
