@@ -69,3 +69,38 @@ test('a TypeScript contract travels in a share link as its source, rebuilt on op
   expect(origin.text).toContain('counter.int64() + 2');
   await opensAtTheSameHash(browser, url, hash);
 });
+
+test('the TypeScript lesson completes: compile, deploy, change the code, read the view', async ({ playground }) => {
+  test.setTimeout(180_000);
+  const { page } = playground;
+  await playground.open();
+  await page.getByTestId('lesson-typescript-counter').click();
+  const lesson = page.getByTestId('lesson');
+  await expect(lesson.getByTestId('lesson-title')).toHaveText('Your first Wasm contract in TypeScript');
+  const checks = lesson.getByTestId('check');
+  const editor = page.locator('section.editor-panel');
+
+  await page.getByTestId('editor-language').selectOption('typescript');
+  const counter = await page.getByTestId('editor-source').inputValue();
+  await page.getByTestId('compile').click();
+  await expect(page.getByTestId('compile-status')).toHaveText(/^compiled: tscounter/, { timeout: 60_000 });
+  await playground.deployFrom(editor, 'tscounter');
+  await expect(checks.first()).toContainText('(done)');
+  await lesson.getByTestId('step-next').click();
+
+  await expect(lesson.getByTestId('step-title')).toHaveText('Make it count by two');
+  await playground.typeCode(counter.replace('counter.setInt64(counter.int64() + 1)', 'counter.setInt64(counter.int64() + 2)'));
+  await page.getByTestId('compile').click();
+  await expect(page.getByTestId('compile-status')).toHaveText(/^compiled: tscounter/, { timeout: 60_000 });
+  await playground.deployFrom(editor, 'bytwo');
+  await expect(await playground.call('increment')).toHaveText(/^block \d+: ok/);
+  await expect(checks.first()).toContainText('(not yet)');
+  await expect(await playground.call('increment')).toHaveText(/^block \d+: ok/);
+  await expect(checks.first()).toContainText('(done)');
+  await lesson.getByTestId('step-next').click();
+
+  await expect(lesson.getByTestId('lesson-progress')).toHaveText('Step 3 of 3');
+  await expect(await playground.call('getCounter')).toHaveText('counter = 4');
+  await expect(checks.first()).toContainText('(done)');
+  await expect(lesson.getByTestId('step-done')).toHaveText('Lesson complete!');
+});
