@@ -104,3 +104,23 @@ test('the TypeScript lesson completes: compile, deploy, change the code, read th
   await expect(checks.first()).toContainText('(done)');
   await expect(lesson.getByTestId('step-done')).toHaveText('Lesson complete!');
 });
+
+test('the TypeScript counter in the gallery: deploy it, read its source, open it in the editor', async ({ playground }) => {
+  test.setTimeout(120_000);
+  const { page } = playground;
+  await playground.open();
+  const example = page.getByTestId('example-tscounter');
+  await expect(example.getByTestId('language')).toHaveText('TypeScript');
+  await example.click();
+  const gallery = page.locator('section').filter({ has: example });
+  await playground.deployFrom(gallery, 'tscounter', { counter: '41' });
+  await expect(await playground.call('increment')).toHaveText(/^block \d+: ok/);
+  await expect(await playground.call('getCounter')).toHaveText('counter = 42');
+  await page.getByTestId('show-source').click();
+  await expect(page.getByTestId('source')).toContainText('new ScExports(');
+  await page.getByTestId('open-in-editor').click();
+  await expect(page.getByTestId('editor-language')).toHaveValue('typescript');
+  await expect(page.locator('.monaco .view-lines')).toContainText('ScFuncContext');
+  await page.getByTestId('compile').click();
+  await expect(page.getByTestId('compile-status')).toHaveText(/^compiled: tscounter \(\d+ bytes\), by AssemblyScript/, { timeout: 60_000 });
+});

@@ -17,22 +17,21 @@ use crate::shell::{Cmd, root};
 /// The example contracts, by crate name.
 pub(crate) const EXAMPLES: [&str; 4] = ["inccounter", "erc20", "fairroulette", "testcore"];
 
-/// The TypeScript WasmLib examples (`contracts/ts/<name>/<name>.ts`),
-/// compiled with npm `assemblyscript` into `engine/tests/fixtures/ts/`.
-const TS_EXAMPLES: [&str; 1] = ["inccounter"];
-const TS_FIXTURES: &str = "engine/tests/fixtures/ts";
+/// The TypeScript WasmLib examples (`contracts/ts/<name>.ts`), compiled
+/// with npm `assemblyscript` into `public/examples/<name>/<name>.wasm`.
+pub(crate) const TS_EXAMPLES: [&str; 1] = ["tscounter"];
 
-/// Compiles each TypeScript example to `out/<name>.wasm` with the pinned
-/// AssemblyScript, through the same function and options as the page's
-/// compiler (`contracts/ts/compile.mjs` → `app/js/asc-compile.mjs`).
-fn build_typescript(out: &std::path::Path) -> Result<(), String> {
+/// Compiles TypeScript example `name` to `out/<name>.wasm` with the
+/// pinned AssemblyScript, through the same function and options as the
+/// page's compiler (`contracts/ts/compile.mjs` → `app/js/asc-compile.mjs`).
+fn build_typescript(out: &std::path::Path, name: &str) -> Result<(), String> {
     crate::setup::npm_packages()?;
     Cmd::new("node")
         .args([
             "contracts/ts/compile.mjs".to_owned(),
             out.to_string_lossy().into_owned(),
+            name.to_owned(),
         ])
-        .args(TS_EXAMPLES)
         .run()
 }
 
@@ -102,9 +101,9 @@ pub(crate) fn check() -> Result<(), String> {
         }
     }
     let ts_out = root().join("target/check-examples/ts");
-    build_typescript(&ts_out)?;
     for name in TS_EXAMPLES {
-        let committed = root().join(TS_FIXTURES).join(format!("{name}.wasm"));
+        build_typescript(&ts_out, name)?;
+        let committed = root().join(format!("public/examples/{name}/{name}.wasm"));
         if !same(&ts_out.join(format!("{name}.wasm")), &committed)? {
             differ.push(committed.display().to_string());
         }
@@ -147,7 +146,9 @@ pub(crate) fn build() -> Result<(), String> {
     Cmd::new("node")
         .args(["contracts/solidity/compile.mjs", fixtures, fixtures])
         .run()?;
-    build_typescript(&root().join(TS_FIXTURES))?;
+    for name in TS_EXAMPLES {
+        build_typescript(&root().join("public/examples").join(name), name)?;
+    }
     write_sources()?;
     // The bundled sessions, built from the examples just written.
     Cmd::new("cargo")
@@ -197,7 +198,8 @@ pub(crate) fn write_sources() -> Result<(), String> {
         write(public.join("solidity").join(&file), text)?;
     }
     // WasmLib in TypeScript, for the page's compiler: one JSON object of
-    // its files (`wasmlib/<file>.ts` → text); and each TypeScript example.
+    // its files (`wasmlib/<file>.ts` → text); and each TypeScript
+    // example's source and the schema it declares.
     let ts = contracts.join("ts");
     let mut wasmlib = serde_json::Map::new();
     let mut files: Vec<_> = std::fs::read_dir(ts.join("wasmlib"))
@@ -220,9 +222,35 @@ pub(crate) fn write_sources() -> Result<(), String> {
         let file = format!("{name}.ts");
         let text =
             std::fs::read_to_string(ts.join(&file)).map_err(|err| format!("{file}: {err}"))?;
-        write(public.join("ts").join(&file), text)?;
+        write(
+            public.join(name).join("schema.json"),
+            typescript_schema(&file, &text)?,
+        )?;
+        write(public.join(name).join("source.ts"), text)?;
     }
     write_examples_index()
+}
+
+/// The `schema.json` of a TypeScript example: the JSON object its source
+/// declares in a `/* @schema … */` block (the one place it is written),
+/// tagged as the schema format the page reads.
+fn typescript_schema(file: &str, text: &str) -> Result<String, String> {
+    let block = text
+        .split_once("/* @schema")
+        .and_then(|(_, rest)| rest.split_once("*/"))
+        .map(|(block, _)| block)
+        .ok_or_else(|| format!("contracts/ts/{file} declares no /* @schema */ block"))?;
+    let mut schema: serde_json::Map<String, serde_json::Value> = serde_json::from_str(block)
+        .map_err(|err| format!("contracts/ts/{file}: its @schema block: {err}"))?;
+    for (key, value) in [
+        ("format", serde_json::json!("isc-playground-schema")),
+        ("version", serde_json::json!(1)),
+        ("language", serde_json::json!("typescript")),
+        ("vm", serde_json::json!("wasmvm")),
+    ] {
+        schema.insert(key.to_owned(), value);
+    }
+    serde_json::to_string_pretty(&schema).map_err(|err| err.to_string())
 }
 
 /// The `.rs` files of `src`, `<name>.rs` first, each under a header line.

@@ -24,13 +24,17 @@ pub enum Kind {
     Wasm,
     /// `examples/solidity/<Name>.json` (solc standard-JSON) and `<Name>.sol`.
     Solidity,
+    /// `examples/<name>/<name>.wasm`, `schema.json` (from the source's
+    /// `@schema` block) and `source.ts` (TypeScript against WasmLib, built
+    /// with AssemblyScript).
+    TypeScript,
 }
 
 impl Example {
     /// The VM it runs on.
     pub fn vm(&self) -> VmType {
         match self.kind {
-            Kind::Wasm => VmType::WASM,
+            Kind::Wasm | Kind::TypeScript => VmType::WASM,
             Kind::Solidity => VmType::EVM,
         }
     }
@@ -40,6 +44,7 @@ impl Example {
         match self.kind {
             Kind::Wasm => "Rust",
             Kind::Solidity => "Solidity",
+            Kind::TypeScript => "TypeScript",
         }
     }
 
@@ -47,7 +52,7 @@ impl Example {
     pub fn program_files(&self) -> Vec<String> {
         let name = self.name;
         match self.kind {
-            Kind::Wasm => vec![
+            Kind::Wasm | Kind::TypeScript => vec![
                 format!("examples/{name}/{name}.wasm"),
                 format!("examples/{name}/schema.json"),
             ],
@@ -61,6 +66,7 @@ impl Example {
         match self.kind {
             Kind::Wasm => (format!("examples/{name}/source.rs"), "rust"),
             Kind::Solidity => (format!("examples/solidity/{name}.sol"), "solidity"),
+            Kind::TypeScript => (format!("examples/{name}/source.ts"), "typescript"),
         }
     }
 }
@@ -93,6 +99,22 @@ pub(crate) fn repo_file(path: &str) -> std::path::PathBuf {
         .strip_prefix("examples/")
         .and_then(|rest| rest.strip_suffix("/schema.json"))
     {
+        // A TypeScript example's schema is written from its source's
+        // `@schema` block by the build.
+        Some(name)
+            if root
+                .join("contracts/ts")
+                .join(format!("{name}.ts"))
+                .exists() =>
+        {
+            let schema = std::env::temp_dir().join(format!("isc-playground-{name}-schema.json"));
+            let text =
+                std::fs::read_to_string(root.join("contracts/ts").join(format!("{name}.ts")))
+                    .expect("the TypeScript example");
+            let block = crate::model::compile::typescript_schema(&text).expect("its @schema block");
+            std::fs::write(&schema, block).expect("a temporary schema file");
+            schema
+        }
         Some(name) => root.join("contracts").join(name).join("schema.json"),
         None => root.join("public").join(path),
     }
@@ -104,6 +126,11 @@ pub const EXAMPLES: &[Example] = &[
         name: "inccounter",
         kind: Kind::Wasm,
         description: "A counter in Rust against WasmLib; its state is one Int64, counter. increment adds 1, incrementBy adds an amount; callIncrement adds 1 and calls increment through the sandbox (+2 in all); callIncrementRecurse5x adds 1 and calls itself until the counter reaches 5. getCounter reads it.",
+    },
+    Example {
+        name: "tscounter",
+        kind: Kind::TypeScript,
+        description: "The same counter written in TypeScript against WasmLib and compiled with AssemblyScript: init, increment, incrementBy and getCounter end as inccounter's do, with the same state. Open it in the editor to change it and compile it in the page.",
     },
     Example {
         name: "erc20",
@@ -165,7 +192,7 @@ mod tests {
     fn every_example_has_its_files_and_they_parse() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../public/");
         let read = |path: &str| std::fs::read(repo_file(path)).expect(path);
-        assert_eq!(EXAMPLES.len(), 10);
+        assert_eq!(EXAMPLES.len(), 11);
         for example in EXAMPLES {
             let files: Vec<(String, Vec<u8>)> = example
                 .program_files()
@@ -187,6 +214,7 @@ mod tests {
             let written = match example.kind {
                 Kind::Wasm => format!("contracts/{0}/src/{0}.rs", example.name),
                 Kind::Solidity => format!("contracts/solidity/{}.sol", example.name),
+                Kind::TypeScript => format!("contracts/ts/{}.ts", example.name),
             };
             let path = format!("{root}../{written}");
             assert!(std::path::Path::new(&path).exists(), "{path}");

@@ -140,7 +140,7 @@ fn the_examples_run_on_the_runtime_as_on_wasmi() {
     );
 
     // The TypeScript counter (AssemblyScript: a start function, `env.abort`).
-    let ts = crate::typescript::typescript_example("inccounter");
+    let ts = wasm_example("tscounter");
     alike(&mut chains, |chain| deploy(chain, "ts", &ts));
     for params in [Dict::new(), Dict::new().with("amount", vec![1, 2])] {
         let receipts = alike(&mut chains, |chain| {

@@ -1,20 +1,11 @@
 //! The TypeScript WasmLib (`contracts/ts/wasmlib`, compiled with
 //! AssemblyScript) against the Rust crate: the TypeScript counter
-//! (`contracts/ts/inccounter`, committed build in `tests/fixtures/ts`)
+//! (`contracts/ts/tscounter.ts`, committed build in `public/examples`)
 //! and the Rust example, given the same requests, end each one alike —
 //! the same results, the same errors, the same state.
 
 use crate::{alice, builtin_chain, wasm_example};
 use isc_engine::{Chain, Dict, Hname, Receipt, Request, VmType};
-
-/// The committed AssemblyScript build of TypeScript example `name`.
-pub(crate) fn typescript_example(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/tests/fixtures/ts/{name}.wasm",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&path).unwrap_or_else(|err| panic!("{path}: {err}"))
-}
 
 /// A receipt's outcome without what only the engine's gas count decides:
 /// the results, or the error's text (the contract's name in it made
@@ -44,7 +35,7 @@ fn the_typescript_counter_ends_every_request_as_the_rust_one() {
             alice(),
             "ts",
             &VmType::WASM,
-            &typescript_example("inccounter"),
+            &wasm_example("tscounter"),
             init,
         )
         .expect("deploys");

@@ -28,9 +28,10 @@ use leptos::task::spawn_local;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-/// Asks the editor to show a source (the gallery's "Open in editor").
+/// Asks the editor to show a source in its language (the gallery's "Open
+/// in editor": Solidity or TypeScript).
 #[derive(Clone, Copy)]
-pub(crate) struct EditorRequest(pub(crate) RwSignal<Option<String>>);
+pub(crate) struct EditorRequest(pub(crate) RwSignal<Option<(Language, String)>>);
 
 const SOLIDITY_TEMPLATE: &str = r#"// SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
@@ -54,7 +55,7 @@ contract Counter {
 /// The TypeScript draft to start from: the counter example, as
 /// `contracts/ts/` holds it (it imports WasmLib as `"./wasmlib"`, which
 /// the page's compiler has beside it).
-const TYPESCRIPT_TEMPLATE: &str = include_str!("../../../../contracts/ts/inccounter.ts");
+const TYPESCRIPT_TEMPLATE: &str = include_str!("../../../../contracts/ts/tscounter.ts");
 
 /// A WasmLib contract written by hand against the host ABI
 /// (`hostStateGet`/`hostStateSet`), so it runs as a real contract.
@@ -370,14 +371,20 @@ pub(crate) fn EditorPanel() -> impl IntoView {
     });
     // "Open in editor" from the gallery.
     Effect::new(move || {
-        if let Some(source) = request.get() {
-            language.set(Language::Solidity);
-            solidity.set(source.clone());
-            project.update(|p| p.set_text(source.clone()));
+        if let Some((lang, source)) = request.get() {
+            language.set(lang);
+            compiled.set(None);
+            status.set(None);
+            problems.set(Vec::new());
+            if lang == Language::Solidity {
+                project.update(|p| p.set_text(source.clone()));
+            }
+            text(lang).set(source.clone());
             editor.with_value(|e| {
                 if let Some(e) = e {
-                    e.set_language(Language::Solidity);
+                    e.set_language(lang);
                     e.set_value(&source);
+                    e.set_problems(&[]);
                 }
             });
             request.set(None);
@@ -473,7 +480,11 @@ pub(crate) fn EditorPanel() -> impl IntoView {
         <div class="row">
             <label class="inline">
                 "Language"
-                <select data-testid="editor-language" on:change=switch>
+                <select data-testid="editor-language" on:change=switch prop:value=move || match language.get() {
+                    Language::Wat => "wat",
+                    Language::TypeScript => "typescript",
+                    Language::Solidity | Language::Rust => "solidity",
+                }>
                     <option value="solidity" selected=move || language.get_untracked() == Language::Solidity>"Solidity (solc-js, in the page)"</option>
                     <option value="typescript" selected=move || language.get_untracked() == Language::TypeScript>"TypeScript (WasmLib, AssemblyScript in the page)"</option>
                     <option value="wat" selected=move || language.get_untracked() == Language::Wat>"WebAssembly text (wat)"</option>

@@ -77,10 +77,10 @@ pub(crate) fn ExampleDetails(
             let text = web::fetch_text(&file).await;
             source.set(Some(text.clone()));
             if let Ok(text) = text {
-                let language = if language == "rust" {
-                    Language::Rust
-                } else {
-                    Language::Solidity
+                let language = match language {
+                    "rust" => Language::Rust,
+                    "typescript" => Language::TypeScript,
+                    _ => Language::Solidity,
                 };
                 highlighted.set(Editor::colorize(&text, language).await.ok());
             }
@@ -90,20 +90,29 @@ pub(crate) fn ExampleDetails(
     let open_in_editor = move |_| {
         spawn_local(async move {
             let (file, _) = example.source_file();
+            let language = if example.kind == catalog::Kind::TypeScript {
+                Language::TypeScript
+            } else {
+                Language::Solidity
+            };
             match web::fetch_text(&file).await {
-                Ok(text) => request.set(Some(text)),
+                Ok(text) => request.set(Some((language, text))),
                 Err(err) => source.set(Some(Err(err))),
             }
         });
     };
-    let solidity = example.kind == catalog::Kind::Solidity;
+    // Sources the page compiles can be opened in the editor.
+    let editable = matches!(
+        example.kind,
+        catalog::Kind::Solidity | catalog::Kind::TypeScript
+    );
     view! {
         <p class="description">{example.description}</p>
         <div class="row">
             <button class="link" data-testid="show-source" on:click=show_source>
                 {move || if source.get().is_some() { "Hide source" } else { "Show source" }}
             </button>
-            {solidity.then(|| view! {
+            {editable.then(|| view! {
                 <button class="link" data-testid="open-in-editor" on:click=open_in_editor>"Open in editor"</button>
             })}
         </div>

@@ -1,11 +1,11 @@
-// inccounter in TypeScript: the Rust example's counter (same entry
+// tscounter: the Rust example inccounter's counter, in TypeScript (same entry
 // points, same state layout, same results), for AssemblyScript.
 
 import { ScExports, ScFuncContext, ScViewContext } from "./wasmlib";
 
 /* @schema
 {
-  "name": "inccounter",
+  "name": "tscounter",
   "description": "A counter in TypeScript: init, increment, increment by, read it",
   "funcs": [
     { "name": "init", "params": [{ "key": "counter", "type": "Int64", "optional": true }] },
