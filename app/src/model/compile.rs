@@ -459,6 +459,16 @@ pub fn typescript_compiler(version: &str) -> String {
     format!("assemblyscript {version}")
 }
 
+/// The name a TypeScript contract is deployed under unless changed: its
+/// schema's `name`, else `tscontract`.
+pub fn typescript_name(text: &str) -> String {
+    typescript_schema(text)
+        .and_then(|schema| serde_json::from_str::<serde_json::Value>(schema).ok())
+        .and_then(|schema| schema.get("name")?.as_str().map(str::to_owned))
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "tscontract".to_owned())
+}
+
 /// The contract's schema, if its TypeScript source declares one: the JSON
 /// object of a block comment that opens with `@schema` — the entry points
 /// with their params and results (format `isc-playground-schema`), which
@@ -483,6 +493,19 @@ mod tests {
         assert_eq!(typescript_schema("/* schema {} */"), None);
         assert_eq!(typescript_schema("/* @schema {} "), None, "unterminated");
         assert_eq!(typescript_compiler("0.28.20"), "assemblyscript 0.28.20");
+        // Deployed under the schema's name, or a default.
+        assert_eq!(
+            typescript_name("/* @schema {\"name\": \"votes\"} */"),
+            "votes"
+        );
+        assert_eq!(
+            typescript_name("/* @schema {\"funcs\": []} */"),
+            "tscontract"
+        );
+        assert_eq!(
+            typescript_name("export function on_load(): void {}"),
+            "tscontract"
+        );
     }
 
     #[test]

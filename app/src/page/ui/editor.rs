@@ -10,7 +10,7 @@ use super::{Display, Shared};
 use isc_app::model::autosave::{self, Drafts};
 use isc_app::model::compile::{
     BuildOutput, Compiled, ISC_SOL, Problem, TYPESCRIPT_ENTRY, solidity_input, solidity_output,
-    typescript_compiler, typescript_schema, wat_problem,
+    typescript_compiler, typescript_name, typescript_schema, wat_problem,
 };
 use isc_app::model::contract::{Deployable, abi_of_program};
 use isc_app::model::project::Project;
@@ -831,17 +831,19 @@ impl TypeScriptCompiler {
         let version = built.version.clone();
         let program = match built.binary {
             Some(binary) => {
-                Deployable::wasm("tscounter", binary, typescript_schema(text)).map(|mut program| {
-                    program.sources.push(Source {
-                        name: String::new(),
-                        language: "typescript".into(),
-                        text: text.to_owned(),
-                        compiler: Some(typescript_compiler(&version)),
-                        path: Some(TYPESCRIPT_ENTRY.to_owned()),
-                        ..Source::default()
-                    });
-                    vec![program]
-                })
+                Deployable::wasm(&typescript_name(text), binary, typescript_schema(text)).map(
+                    |mut program| {
+                        program.sources.push(Source {
+                            name: String::new(),
+                            language: "typescript".into(),
+                            text: text.to_owned(),
+                            compiler: Some(typescript_compiler(&version)),
+                            path: Some(TYPESCRIPT_ENTRY.to_owned()),
+                            ..Source::default()
+                        });
+                        vec![program]
+                    },
+                )
             }
             None => Err(format!(
                 "AssemblyScript {version} found errors: see the problems below"
