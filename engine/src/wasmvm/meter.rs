@@ -1124,20 +1124,25 @@ mod tests {
         fuel_of(&guarded)
     }
 
-    fn fuel_of(metered: &[u8]) -> u64 {
-        let mut config = Config::default();
-        config.consume_fuel(false);
-        let engine = Engine::new(&config);
+    /// `metered` (an instrumented module) instantiated on wasmi without
+    /// wasmi's own fuel, its fuel counter set to `fuel`.
+    fn with_fuel(metered: &[u8], fuel: i64) -> (Store<()>, wasmi::Instance, wasmi::Global) {
+        let engine = Engine::new(Config::default().consume_fuel(false));
         let module = Module::new(&engine, metered).expect("the metered module is valid");
         let mut store = Store::new(&engine, ());
         let instance = Linker::new(&engine)
             .instantiate_and_start(&mut store, &module)
             .expect("instantiates");
-        let budget = 1_000_000i64;
         let global = instance
             .get_global(&store, FUEL_GLOBAL)
             .expect("fuel global");
-        global.set(&mut store, Val::I64(budget)).expect("set");
+        global.set(&mut store, Val::I64(fuel)).expect("set");
+        (store, instance, global)
+    }
+
+    fn fuel_of(metered: &[u8]) -> u64 {
+        let budget = 1_000_000i64;
+        let (mut store, instance, global) = with_fuel(metered, budget);
         let Some(start) = instance.get_func(&store, START_EXPORT) else {
             return 0;
         };
@@ -1239,14 +1244,7 @@ mod tests {
         let guarded = instrument_guarded(&wasm, LIMITS)
             .expect("instruments")
             .expect("handled");
-        let engine = Engine::new(Config::default().consume_fuel(false));
-        let module = Module::new(&engine, &guarded[..]).expect("valid");
-        let mut store = Store::new(&engine, ());
-        let instance = Linker::new(&engine)
-            .instantiate_and_start(&mut store, &module)
-            .expect("instantiates");
-        let fuel = instance.get_global(&store, FUEL_GLOBAL).expect("fuel");
-        fuel.set(&mut store, Val::I64(1_000_000_000)).expect("set");
+        let (mut store, instance, _) = with_fuel(&guarded, 1_000_000_000);
         let start = instance.get_func(&store, START_EXPORT).expect("start");
         let ok = start.call(&mut store, &[], &mut []).is_ok();
         (ok, store, instance)
@@ -1305,14 +1303,7 @@ mod tests {
         let wasm =
             wat::parse_str("(module (func (export \"run\") (loop $l (br $l))))").expect("WAT");
         let metered = instrument(&wasm).expect("instruments");
-        let engine = Engine::new(Config::default().consume_fuel(false));
-        let module = Module::new(&engine, &metered[..]).expect("valid");
-        let mut store = Store::new(&engine, ());
-        let instance = Linker::new(&engine)
-            .instantiate_and_start(&mut store, &module)
-            .expect("instantiates");
-        let fuel = instance.get_global(&store, FUEL_GLOBAL).expect("fuel");
-        fuel.set(&mut store, Val::I64(1_000)).expect("set");
+        let (mut store, instance, fuel) = with_fuel(&metered, 1_000);
         let run = instance.get_func(&store, "run").expect("run");
         assert!(run.call(&mut store, &[], &mut []).is_err());
         let flag = instance
