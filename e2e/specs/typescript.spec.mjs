@@ -124,3 +124,34 @@ test('the TypeScript counter in the gallery: deploy it, read its source, open it
   await page.getByTestId('compile').click();
   await expect(page.getByTestId('compile-status')).toHaveText(/^compiled: tscounter \(\d+ bytes\), by AssemblyScript/, { timeout: 60_000 });
 });
+
+test('the TypeScript token in the gallery ends requests as the Rust erc20 does', async ({ playground }) => {
+  test.setTimeout(120_000);
+  const { page } = playground;
+  await playground.open();
+  const example = page.getByTestId('example-tserc20');
+  await expect(example.getByTestId('language')).toHaveText('TypeScript');
+  // The same requests on both tokens.
+  for (const name of ['erc20', 'tserc20']) {
+    await playground.deployExample(name, { supply: '1000', owner: 'alice' });
+    await expect(await playground.call('transfer', { account: 'bob', amount: '250' })).toHaveText(/^block \d+: ok/);
+    await expect(await playground.call('transfer', { account: 'carol', amount: '2000' })).toContainText('erc20: not enough funds');
+    await expect(await playground.call('balanceOf', { account: 'bob' })).toHaveText('amount = 250');
+    await expect(await playground.call('balanceOf', { account: 'alice' })).toHaveText('amount = 750');
+    // The state reads the same way: a map keyed by agent id.
+    const keys = page.getByTestId('state-item').locator('code.key');
+    await expect(keys.filter({ hasText: 'balances[bob]' })).toHaveCount(1);
+  }
+  // Its events name both sides, as erc20's do.
+  const receipt = playground.receipts().filter({ hasText: 'transfer' }).filter({ hasText: 'ok' }).first();
+  await receipt.locator('summary').click();
+  await expect(receipt.getByTestId('event').first()).toContainText('bob');
+  // Its source compiles in the page.
+  await example.click();
+  await page.getByTestId('show-source').click();
+  await expect(page.getByTestId('source')).toContainText('allAllowances');
+  await page.getByTestId('open-in-editor').click();
+  await expect(page.getByTestId('editor-language')).toHaveValue('typescript');
+  await page.getByTestId('compile').click();
+  await expect(page.getByTestId('compile-status')).toHaveText(/^compiled: tserc20 \(\d+ bytes\), by AssemblyScript/, { timeout: 60_000 });
+});

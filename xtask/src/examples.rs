@@ -19,7 +19,7 @@ pub(crate) const EXAMPLES: [&str; 4] = ["inccounter", "erc20", "fairroulette", "
 
 /// The TypeScript WasmLib examples (`contracts/ts/<name>.ts`), compiled
 /// with npm `assemblyscript` into `public/examples/<name>/<name>.wasm`.
-pub(crate) const TS_EXAMPLES: [&str; 1] = ["tscounter"];
+pub(crate) const TS_EXAMPLES: [&str; 4] = ["tscounter", "tserc20", "tsfairroulette", "tstestcore"];
 
 /// Compiles TypeScript example `name` to `out/<name>.wasm` with the
 /// pinned AssemblyScript, through the same function and options as the

@@ -130,7 +130,7 @@ pub const EXAMPLES: &[Example] = &[
     Example {
         name: "tscounter",
         kind: Kind::TypeScript,
-        description: "The same counter written in TypeScript against WasmLib and compiled with AssemblyScript: init, increment, incrementBy and getCounter end as inccounter's do, with the same state. Open it in the editor to change it and compile it in the page.",
+        description: "The same counter written in TypeScript against WasmLib and compiled with AssemblyScript: every entry point ends as inccounter's does, with the same state (the calls to itself, the posted incrementWithDelay and repeatMany too). Open it in the editor to change it and compile it in the page.",
     },
     Example {
         name: "erc20",
@@ -138,14 +138,29 @@ pub const EXAMPLES: &[Example] = &[
         description: "ERC-20 written in Rust for the Wasm VM: init mints the supply to an owner; transfer, approve and transferFrom emit events; balances are keyed by agent id.",
     },
     Example {
+        name: "tserc20",
+        kind: Kind::TypeScript,
+        description: "The same ERC-20 written in TypeScript against WasmLib: the same entry points, state layout (balances.<agent id>, allAllowances.<owner>.<delegate>), events and errors as erc20. Open it in the editor to change it.",
+    },
+    Example {
         name: "fairroulette",
         kind: Kind::Wasm,
         description: "Bet base tokens on a number from 1 to 8 (allow the stake); payWinners draws the number from the block's entropy, so a replayed session draws the same.",
     },
     Example {
+        name: "tsfairroulette",
+        kind: Kind::TypeScript,
+        description: "The same roulette written in TypeScript: bets in a WasmLib array of encoded structs, the number drawn with random() from the entropy, winners paid through the accounts contract.",
+    },
+    Example {
         name: "testcore",
         kind: Kind::Wasm,
         description: "A tour of the sandbox: caller, owner, timestamp, entropy, events, nested calls (deploy inccounter first), a panic, an endless loop and a memory bomb.",
+    },
+    Example {
+        name: "tstestcore",
+        kind: Kind::TypeScript,
+        description: "The same tour of the sandbox written in TypeScript: every entry point of testcore, with the same results and errors (deploy inccounter first for the nested calls).",
     },
     Example {
         name: "Storage",
@@ -192,7 +207,7 @@ mod tests {
     fn every_example_has_its_files_and_they_parse() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../public/");
         let read = |path: &str| std::fs::read(repo_file(path)).expect(path);
-        assert_eq!(EXAMPLES.len(), 11);
+        assert_eq!(EXAMPLES.len(), 14);
         for example in EXAMPLES {
             let files: Vec<(String, Vec<u8>)> = example
                 .program_files()

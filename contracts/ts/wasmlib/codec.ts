@@ -89,11 +89,11 @@ export class ScDict {
   static fromBytes(bytes: Uint8Array): ScDict {
     const dict = new ScDict();
     if (bytes.length == 0) return dict;
-    const dec = new Decoder(bytes);
-    const count = uint32FromBytes(dec.take(4));
+    const dec = new WasmDecoder(bytes);
+    const count = uint32FromBytes(dec.fixedBytes(4));
     for (let i: u32 = 0; i < count; i++) {
-      const key = dec.take(<i32>uint16FromBytes(dec.take(2)));
-      const value = dec.take(<i32>uint32FromBytes(dec.take(4)));
+      const key = dec.fixedBytes(<i32>uint16FromBytes(dec.fixedBytes(2)));
+      const value = dec.fixedBytes(<i32>uint32FromBytes(dec.fixedBytes(4)));
       dict.set(key, value);
     }
     dec.close();
@@ -165,19 +165,138 @@ export class ScDict {
   }
 }
 
-/** Reads fixed-size pieces off a byte array, panicking past its end. */
-class Decoder {
+/** Reads WasmLib's struct encoding (the Rust crate's `WasmDecoder`):
+ * fixed-size pieces, variable-length unsigned integers, and byte strings
+ * prefixed with their length as one; each misread a panic. */
+export class WasmDecoder {
   at: i32 = 0;
-  constructor(public bytes: Uint8Array) {}
+  constructor(public buf: Uint8Array) {
+    if (buf.length == 0) panic("empty decode buffer");
+  }
 
-  take(len: i32): Uint8Array {
-    if (len < 0 || this.at + len > this.bytes.length) panic("insufficient bytes");
-    const out = this.bytes.subarray(this.at, this.at + len);
-    this.at += len;
+  byte(): u8 {
+    if (this.at >= this.buf.length) panic("insufficient bytes");
+    return this.buf[this.at++];
+  }
+
+  fixedBytes(size: i32): Uint8Array {
+    if (size < 0 || this.at + size > this.buf.length) panic("insufficient fixed bytes");
+    const out = this.buf.slice(this.at, this.at + size);
+    this.at += size;
     return out;
   }
 
-  close(): void {
-    if (this.at != this.bytes.length) panic("extra bytes");
+  /** A length (as `vluDecode(32)`), then that many bytes. */
+  bytes(): Uint8Array {
+    return this.fixedBytes(<i32>this.vluDecode(32));
   }
+
+  /** An unsigned integer, 7 bits per byte, low bits first; more than
+   * `bits` bits is a panic. */
+  vluDecode(bits: i32): u64 {
+    let b = this.byte();
+    let value = <u64>(b & 0x7f);
+    let s = 7;
+    while ((b & 0x80) != 0) {
+      if (s >= bits) panic("integer representation too long");
+      b = this.byte();
+      value |= (<u64>(b & 0x7f)) << (<u64>s);
+      s += 7;
+    }
+    return value;
+  }
+
+  /** Everything must have been read. */
+  close(): void {
+    if (this.at != this.buf.length) panic("extra bytes");
+  }
+}
+
+/** Writes WasmLib's struct encoding (the Rust crate's `WasmEncoder`). */
+export class WasmEncoder {
+  buf: Array<u8> = [];
+
+  byte(value: u8): WasmEncoder {
+    this.buf.push(value);
+    return this;
+  }
+
+  /** Exactly `length` bytes; any other length is a panic. */
+  fixedBytes(value: Uint8Array, length: i32): WasmEncoder {
+    if (value.length != length) {
+      panic("invalid fixed bytes length (" + length.toString() + "), found " + value.length.toString());
+    }
+    for (let i = 0; i < value.length; i++) this.buf.push(value[i]);
+    return this;
+  }
+
+  /** The length as a variable-length integer, then the bytes. */
+  bytes(value: Uint8Array): WasmEncoder {
+    this.vluEncode(<u64>value.length);
+    return this.fixedBytes(value, value.length);
+  }
+
+  vluEncode(value: u64): WasmEncoder {
+    let b = <u8>value;
+    value >>= 7;
+    while (value != 0) {
+      this.buf.push(b | 0x80);
+      b = <u8>value;
+      value >>= 7;
+    }
+    this.buf.push(b);
+    return this;
+  }
+
+  toBytes(): Uint8Array {
+    const out = new Uint8Array(this.buf.length);
+    for (let i = 0; i < this.buf.length; i++) out[i] = this.buf[i];
+    return out;
+  }
+}
+
+const HEX_DIGITS = "0123456789abcdef";
+
+/** `0x` and two lower-case hex digits per byte. */
+export function hexEncode(bytes: Uint8Array): string {
+  let out = "0x";
+  for (let i = 0; i < bytes.length; i++) {
+    out += HEX_DIGITS.charAt(bytes[i] >> 4) + HEX_DIGITS.charAt(bytes[i] & 0xf);
+  }
+  return out;
+}
+
+function hexDigit(c: i32): u8 {
+  if (c >= 0x30 && c <= 0x39) return <u8>(c - 0x30);
+  if (c >= 0x61 && c <= 0x66) return <u8>(c - 0x61 + 10);
+  if (c >= 0x41 && c <= 0x46) return <u8>(c - 0x41 + 10);
+  panic("invalid hex digit");
+  return 0;
+}
+
+/** The bytes of a `0x`-prefixed hex string. */
+export function hexDecode(value: string): Uint8Array {
+  if (value.length < 2 || value.charCodeAt(0) != 0x30 || (value.charCodeAt(1) | 0x20) != 0x78) {
+    panic("hex string missing 0x prefix");
+  }
+  const digits = value.length - 2;
+  if ((digits & 1) != 0) panic("odd hex string length");
+  const out = new Uint8Array(digits / 2);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = (hexDigit(value.charCodeAt(i * 2 + 2)) << 4) | hexDigit(value.charCodeAt(i * 2 + 3));
+  }
+  return out;
+}
+
+/** Concatenates byte arrays. */
+export function concat(parts: Array<Uint8Array>): Uint8Array {
+  let size = 0;
+  for (let i = 0; i < parts.length; i++) size += parts[i].length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (let i = 0; i < parts.length; i++) {
+    out.set(parts[i], at);
+    at += parts[i].length;
+  }
+  return out;
 }

@@ -4,3 +4,5 @@
 export * from "./codec";
 export * from "./context";
 export { sandbox } from "./host";
+export * from "./types";
+export * from "./assets";
