@@ -71,7 +71,8 @@ pub(crate) struct Exec<'a> {
     /// The recorded instruction that makes the next nested call.
     step_mark: Option<u32>,
     /// Whether Wasm calls may run on the host's own engine
-    /// ([`Sandbox::wasm_runtime_allowed`]).
+    /// ([`Sandbox::wasm_runtime_allowed`]): the chain has one, and no
+    /// instruction trace is being recorded.
     runtime_allowed: bool,
     /// Which Wasm engine ran the request's Wasm calls.
     engine: WasmEngine,
@@ -149,7 +150,7 @@ impl<'a> Exec<'a> {
             posts: 0,
             trace_steps: 0,
             step_mark: None,
-            runtime_allowed: true,
+            runtime_allowed: registry.may_hand_back(),
             engine: WasmEngine::Wasmi,
         }
     }

@@ -42,6 +42,14 @@ impl Registry {
         self.core.values().map(Rc::as_ref)
     }
 
+    /// Whether a processor may hand a request back to be run again
+    /// ([`ProcessorFactory::may_hand_back`]).
+    pub(crate) fn may_hand_back(&self) -> bool {
+        self.factories
+            .values()
+            .any(|factory| factory.may_hand_back())
+    }
+
     pub(crate) fn vm_types(&self) -> impl Iterator<Item = &VmType> {
         self.factories.keys()
     }
@@ -93,5 +101,30 @@ impl Registry {
             return Ok((Rc::clone(native) as Rc<dyn Processor>, record));
         }
         Ok((self.load(store, record.program_hash)?, record))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wasmvm::{WasmFactory, WasmLimits};
+
+    /// Only a chain with a second Wasm engine keeps a copy of each
+    /// request's call to run it again.
+    #[test]
+    fn only_a_second_engine_may_hand_a_request_back() {
+        let mut registry = Registry::new();
+        assert!(!registry.may_hand_back(), "no processors");
+        registry.register(Box::new(WasmFactory::new(WasmLimits::default())));
+        assert!(!registry.may_hand_back(), "wasmi alone");
+        #[cfg(feature = "testing")]
+        {
+            let runtime = Rc::new(crate::wasmvm::plain::PlainWasmi::default());
+            registry.register(Box::new(WasmFactory::with_runtime(
+                WasmLimits::default(),
+                runtime,
+            )));
+            assert!(registry.may_hand_back(), "with the second engine");
+        }
     }
 }

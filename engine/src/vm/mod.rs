@@ -291,6 +291,14 @@ pub trait ProcessorFactory {
     /// # Errors
     /// [`VmError::InvalidProgram`] (or another variant) if it cannot run.
     fn load(&self, program: &[u8]) -> Result<Box<dyn Processor>, VmError>;
+
+    /// Whether its processors may run a call on a second engine that can
+    /// hand the request back to be run again (see
+    /// [`Sandbox::wasm_runtime_allowed`]); only then does the chain keep
+    /// a copy of each request's call to run it again.
+    fn may_hand_back(&self) -> bool {
+        false
+    }
 }
 
 /// Why a contract call failed. Every variant ends as a failed receipt, with

@@ -65,6 +65,10 @@ impl ProcessorFactory for WasmFactory {
         VmType::WASM
     }
 
+    fn may_hand_back(&self) -> bool {
+        self.runtime.is_some()
+    }
+
     fn load(&self, program: &[u8]) -> Result<Box<dyn Processor>, VmError> {
         if program.len() > self.limits.max_module_bytes {
             return Err(VmError::limit(format!(

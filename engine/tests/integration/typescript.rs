@@ -31,6 +31,9 @@ fn comparable(receipt: &Receipt) -> impl PartialEq + std::fmt::Debug {
     )
 }
 
+/// Builds a request for the contract named.
+type MakeRequest<'a> = Box<dyn Fn(&str) -> Request + 'a>;
+
 /// Two chains, one with the Rust example and one with its TypeScript twin
 /// deployed as `name`.
 struct Twins {
@@ -108,7 +111,14 @@ impl Twins {
             chain
                 .pending()
                 .into_iter()
-                .map(|p| (p.request.entry, p.request.params, p.request.tokens, p.unlock_time))
+                .map(|p| {
+                    (
+                        p.request.entry,
+                        p.request.params,
+                        p.request.tokens,
+                        p.unlock_time,
+                    )
+                })
                 .collect::<Vec<_>>()
         };
         assert_eq!(queued(&self.rust), queued(&self.ts));
@@ -174,10 +184,7 @@ fn the_typescript_counter_ends_every_request_as_the_rust_one() {
     let before = twins.rust.contract_state(Hname::of("counter"));
     let failed = twins.post(|c| Request::new(alice(), c, "incrementBy"));
     let error = failed.error.expect("no amount: a panic").to_string();
-    assert!(
-        error.contains("missing mandatory param: amount"),
-        "{error}"
-    );
+    assert!(error.contains("missing mandatory param: amount"), "{error}");
     assert_eq!(twins.ts.contract_state(Hname::of("counter")), before);
 }
 
@@ -197,7 +204,7 @@ fn the_typescript_token_ends_every_request_as_the_rust_one() {
         chain: twins.rust.chain_id(),
         hname: Hname::of("token"),
     };
-    let requests: Vec<Box<dyn Fn(&str) -> Request>> = vec![
+    let requests: Vec<MakeRequest<'_>> = vec![
         Box::new(|c| {
             Request::new(alice(), c, "transfer")
                 .param("account", agent(&bob()))
@@ -268,7 +275,11 @@ fn the_typescript_token_ends_every_request_as_the_rust_one() {
         twins.view(view, params).expect("runs").u64("amount")
     };
     let balance = |twins: &mut Twins, who: &AgentId| {
-        amount(twins, "balanceOf", Dict::new().with("account", who.to_bytes()))
+        amount(
+            twins,
+            "balanceOf",
+            Dict::new().with("account", who.to_bytes()),
+        )
     };
     assert_eq!(balance(&mut twins, &bob()), Ok(240));
     assert_eq!(balance(&mut twins, &carol), Ok(60));
@@ -307,7 +318,11 @@ fn the_typescript_testcore_ends_every_request_as_the_rust_one() {
                     .param("p", wasm_example("inccounter")),
             )
             .expect("accepted");
-        hashes.push(stored.results.and_then(|r| r.get("hash").map(<[u8]>::to_vec)));
+        hashes.push(
+            stored
+                .results
+                .and_then(|r| r.get("hash").map(<[u8]>::to_vec)),
+        );
     }
     assert_eq!(hashes[0], hashes[1]);
     let hash = hashes[0].clone().expect("the blob's hash");
@@ -335,13 +350,17 @@ fn the_typescript_testcore_ends_every_request_as_the_rust_one() {
         let receipt = chain
             .post(Request::new(alice(), "testcore", "testEntropy"))
             .expect("accepted");
-        let entropy = receipt.results.and_then(|r| r.get("entropy").map(<[u8]>::len));
+        let entropy = receipt
+            .results
+            .and_then(|r| r.get("entropy").map(<[u8]>::len));
         assert_eq!(entropy, Some(32));
     }
     let mut failures = 0;
-    let requests: Vec<Box<dyn Fn(&str) -> Request>> = vec![
+    let requests: Vec<MakeRequest<'_>> = vec![
         Box::new(|c| Request::new(alice(), c, "testEndlessLoop").gas_budget(2_000_000)),
-        Box::new(|c| Request::new(alice(), c, "testGrowMemory").param("megabytes", 2u32.to_le_bytes())),
+        Box::new(|c| {
+            Request::new(alice(), c, "testGrowMemory").param("megabytes", 2u32.to_le_bytes())
+        }),
         Box::new(|c| Request::new(alice(), c, "testFibonacci").param("n", 20u32.to_le_bytes())),
         Box::new(|c| Request::new(alice(), c, "testFibonacci").param("n", 41u32.to_le_bytes())),
         Box::new(|c| Request::new(alice(), c, "testFibonacci").param("n", vec![1])),
@@ -350,7 +369,9 @@ fn the_typescript_testcore_ends_every_request_as_the_rust_one() {
                 .param("amount", 1_500_000u64.to_le_bytes())
                 .allowance(2_000_000)
         }),
-        Box::new(|c| Request::new(bob(), c, "testSendToCaller").param("amount", 200u64.to_le_bytes())),
+        Box::new(|c| {
+            Request::new(bob(), c, "testSendToCaller").param("amount", 200u64.to_le_bytes())
+        }),
         Box::new(|c| Request::new(alice(), c, "testAccountsBalance")),
         // With 1.5 Mi in its account, the post can be paid (the posted
         // request runs in the same block).
@@ -370,7 +391,10 @@ fn the_typescript_testcore_ends_every_request_as_the_rust_one() {
             failures += 1;
         }
     }
-    assert_eq!(failures, 4, "the loop, fibonacci(41), a 1-byte n, no program");
+    assert_eq!(
+        failures, 4,
+        "the loop, fibonacci(41), a 1-byte n, no program"
+    );
     let info = twins.view("getSandboxInfo", Dict::new()).expect("runs");
     assert_eq!(info.hname("contract"), Ok(Some(Hname::of("testcore"))));
     twins
@@ -410,9 +434,17 @@ fn the_typescript_roulette_ends_every_request_as_the_rust_one() {
     }
     // Refused: a number out of range, no stake, a malformed number.
     for make in [
-        |c: &str| Request::new(alice(), c, "placeBet").param("number", 9u16.to_le_bytes()).allowance(5),
+        |c: &str| {
+            Request::new(alice(), c, "placeBet")
+                .param("number", 9u16.to_le_bytes())
+                .allowance(5)
+        },
         |c: &str| Request::new(alice(), c, "placeBet").param("number", 3u16.to_le_bytes()),
-        |c: &str| Request::new(alice(), c, "placeBet").param("number", vec![3]).allowance(5),
+        |c: &str| {
+            Request::new(alice(), c, "placeBet")
+                .param("number", vec![3])
+                .allowance(5)
+        },
     ] {
         assert!(!twins.post(make).is_success());
     }
@@ -425,7 +457,11 @@ fn the_typescript_roulette_ends_every_request_as_the_rust_one() {
     // each pays that number's two bets.
     for chain in [&mut twins.rust, &mut twins.ts] {
         let receipt = chain
-            .post(Request::new(AgentId::user("carol"), "roulette", "payWinners"))
+            .post(Request::new(
+                AgentId::user("carol"),
+                "roulette",
+                "payWinners",
+            ))
             .expect("accepted");
         assert!(receipt.is_success(), "{:?}", receipt.error);
         let previous = chain
