@@ -156,9 +156,10 @@ export class ScHname {
   }
 }
 
-/** A chain's id: its alias address without the type byte. */
-export class ScChainID {
-  constructor(public id: Uint8Array = new Uint8Array(SC_CHAIN_ID_LENGTH)) {}
+/** A chain's id: its alias address without the type byte (its text is
+ * that address's). */
+export class ScChainID extends ScFixedId {
+  constructor(id: Uint8Array = new Uint8Array(SC_CHAIN_ID_LENGTH)) { super(id); }
 
   static fromBytes(bytes: Uint8Array): ScChainID {
     return new ScChainID(fixedId(bytes, SC_CHAIN_ID_LENGTH, "ChainID"));
@@ -175,9 +176,7 @@ export class ScChainID {
     return ScAddress.fromBytes(concat([byte(SC_ADDRESS_ALIAS), this.id]));
   }
 
-  toBytes(): Uint8Array { return this.id.slice(0); }
   toString(): string { return this.address().toString(); }
-  equals(other: ScChainID): bool { return sameBytes(this.id, other.id); }
 }
 
 /** Who can hold tokens: an address, a contract on a chain, an Ethereum
@@ -260,39 +259,38 @@ export class ScAgentID {
   }
 }
 
-/** A 32-byte hash (blake2b, entropy, program hashes). */
-export class ScHash {
-  constructor(public id: Uint8Array = new Uint8Array(SC_HASH_LENGTH)) {}
-  static fromBytes(bytes: Uint8Array): ScHash { return new ScHash(fixedId(bytes, SC_HASH_LENGTH, "Hash")); }
-  static fromString(value: string): ScHash { return ScHash.fromBytes(hexDecode(value)); }
+/** A fixed-length id, written and compared as its bytes, its text hex. */
+export class ScFixedId {
+  constructor(public id: Uint8Array) {}
   toBytes(): Uint8Array { return this.id.slice(0); }
   toString(): string { return hexEncode(this.id); }
-  equals(other: ScHash): bool { return sameBytes(this.id, other.id); }
+  equals(other: ScFixedId): bool { return sameBytes(this.id, other.id); }
+}
+
+/** A 32-byte hash (blake2b, entropy, program hashes). */
+export class ScHash extends ScFixedId {
+  constructor(id: Uint8Array = new Uint8Array(SC_HASH_LENGTH)) { super(id); }
+  static fromBytes(bytes: Uint8Array): ScHash { return new ScHash(fixedId(bytes, SC_HASH_LENGTH, "Hash")); }
+  static fromString(value: string): ScHash { return ScHash.fromBytes(hexDecode(value)); }
 }
 
 /** A native token's id (38 bytes). */
-export class ScTokenID {
-  constructor(public id: Uint8Array = new Uint8Array(SC_TOKEN_ID_LENGTH)) {}
+export class ScTokenID extends ScFixedId {
+  constructor(id: Uint8Array = new Uint8Array(SC_TOKEN_ID_LENGTH)) { super(id); }
   static fromBytes(bytes: Uint8Array): ScTokenID { return new ScTokenID(fixedId(bytes, SC_TOKEN_ID_LENGTH, "TokenID")); }
   static fromString(value: string): ScTokenID { return ScTokenID.fromBytes(hexDecode(value)); }
-  toBytes(): Uint8Array { return this.id.slice(0); }
-  toString(): string { return hexEncode(this.id); }
-  equals(other: ScTokenID): bool { return sameBytes(this.id, other.id); }
 }
 
 /** An NFT's id (32 bytes). */
-export class ScNftID {
-  constructor(public id: Uint8Array = new Uint8Array(SC_NFT_ID_LENGTH)) {}
+export class ScNftID extends ScFixedId {
+  constructor(id: Uint8Array = new Uint8Array(SC_NFT_ID_LENGTH)) { super(id); }
   static fromBytes(bytes: Uint8Array): ScNftID { return new ScNftID(fixedId(bytes, SC_NFT_ID_LENGTH, "NftID")); }
   static fromString(value: string): ScNftID { return ScNftID.fromBytes(hexDecode(value)); }
-  toBytes(): Uint8Array { return this.id.slice(0); }
-  toString(): string { return hexEncode(this.id); }
-  equals(other: ScNftID): bool { return sameBytes(this.id, other.id); }
 }
 
 /** A request's id: a transaction id and a two-byte output index (< 128). */
-export class ScRequestID {
-  constructor(public id: Uint8Array = new Uint8Array(SC_REQUEST_ID_LENGTH)) {}
+export class ScRequestID extends ScFixedId {
+  constructor(id: Uint8Array = new Uint8Array(SC_REQUEST_ID_LENGTH)) { super(id); }
 
   static fromBytes(bytes: Uint8Array): ScRequestID {
     const id = fixedId(bytes, SC_REQUEST_ID_LENGTH, "RequestID");
@@ -303,7 +301,4 @@ export class ScRequestID {
   }
 
   static fromString(value: string): ScRequestID { return ScRequestID.fromBytes(hexDecode(value)); }
-  toBytes(): Uint8Array { return this.id.slice(0); }
-  toString(): string { return hexEncode(this.id); }
-  equals(other: ScRequestID): bool { return sameBytes(this.id, other.id); }
 }

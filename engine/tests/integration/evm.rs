@@ -1,8 +1,6 @@
 //! Solidity examples from `public/examples/solidity`, on the EVM processor.
 
-use crate::{
-    alice, bob, builtin_chain as chain, failed, ok, solidity_example as artifact, wasm_example,
-};
+use crate::{alice, bob, builtin_chain as chain, failed, ok, solidity_example as artifact};
 use isc_engine::{AgentId, Chain, Dict, Receipt, Request, VmError, VmType};
 use serde_json::json;
 
@@ -328,16 +326,7 @@ fn evm_sessions_replay_to_the_same_state_hash() {
 /// A chain with the Wasm counter and the Solidity CrossVM that calls it.
 fn crossvm_chain() -> Chain {
     let mut chain = chain();
-    let receipt = chain
-        .deploy(
-            alice(),
-            "inccounter",
-            &VmType::WASM,
-            &wasm_example("inccounter"),
-            Dict::new(),
-        )
-        .expect("accepted");
-    ok(&receipt);
+    crate::deploy_inccounter(&mut chain);
     deploy(&mut chain, "CrossVM", json!([]));
     chain
 }

@@ -100,6 +100,19 @@ pub(crate) fn deploy_program(
     receipt
 }
 
+/// Deploys the bundled `inccounter` as `inccounter`, from alice, and
+/// asserts success.
+#[track_caller]
+pub(crate) fn deploy_inccounter(chain: &mut Chain) -> Receipt {
+    deploy_program(
+        chain,
+        "inccounter",
+        &isc_engine::VmType::WASM,
+        &wasm_example("inccounter"),
+        Dict::new(),
+    )
+}
+
 /// Deploys a test-VM program as `name`, from alice, and asserts success.
 #[track_caller]
 pub(crate) fn deploy(chain: &mut Chain, name: &str, program: serde_json::Value) -> Receipt {

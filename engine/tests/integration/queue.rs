@@ -3,7 +3,7 @@
 //! runs it with the contract as its sender; several share a block; the
 //! clock moves when a person advances it; sessions replay all of it.
 
-use crate::{alice, builtin_chain, failed, ok, wasm_example};
+use crate::{alice, builtin_chain, failed, ok};
 use isc_engine::session::Session;
 use isc_engine::{
     AgentId, Chain, ChainError, Dict, Hname, Receipt, Request, Step, VmError, VmType,
@@ -13,15 +13,7 @@ const MI: u64 = 1_000_000;
 
 fn counter_chain() -> Chain {
     let mut chain = builtin_chain();
-    ok(&chain
-        .deploy(
-            alice(),
-            "inccounter",
-            &VmType::WASM,
-            &wasm_example("inccounter"),
-            Dict::new(),
-        )
-        .expect("deploys"));
+    crate::deploy_inccounter(&mut chain);
     chain
 }
 

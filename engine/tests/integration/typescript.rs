@@ -6,7 +6,7 @@
 //! events, log lines, call tree and posted requests, and the same contract
 //! state. Only the gas differs: the two programs are different code.
 
-use crate::{alice, bob, builtin_chain, wasm_example};
+use crate::{alice, bob, builtin_chain, deploy_inccounter, wasm_example};
 use isc_engine::codec::i64_from_bytes;
 use isc_engine::{AgentId, CallTrace, Chain, Dict, Hname, Receipt, Request, VmType};
 
@@ -301,16 +301,7 @@ fn the_typescript_testcore_ends_every_request_as_the_rust_one() {
     // The counter it calls, and a program it can deploy, on both chains.
     let mut hashes = Vec::new();
     for chain in [&mut twins.rust, &mut twins.ts] {
-        let counter = chain
-            .deploy(
-                alice(),
-                "inccounter",
-                &VmType::WASM,
-                &wasm_example("inccounter"),
-                Dict::new(),
-            )
-            .expect("deploys");
-        assert!(counter.is_success());
+        deploy_inccounter(chain);
         let stored = chain
             .post(
                 Request::new(alice(), "blob", "storeBlob")
