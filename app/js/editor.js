@@ -43,11 +43,13 @@ export function createEditor(element, value, language, theme, onChange, onRun) {
   });
   editor.onDidChangeModelContent(() => onChange(editor.getValue()));
   editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => onRun());
+  if (language === 'typescript') knowWasmLib(monaco);
   return editor;
 }
 
 export function setLanguage(editor, language) {
   window.monaco.editor.setModelLanguage(editor.getModel(), language);
+  if (language === 'typescript') knowWasmLib(window.monaco);
 }
 
 export function setValue(editor, value) {
@@ -152,9 +154,52 @@ function registerWat(monaco) {
 // decorators are not TypeScript's, so Monaco's type checker would mark
 // correct code. It keeps its syntax checks; the compiler's own messages
 // come as the page's markers.
+// AssemblyScript is TypeScript's syntax with its own types (i64, usize…)
+// and library: the editor checks syntax only — AssemblyScript reports the
+// rest when it compiles — but knows WasmLib's sources, so `ctx.` completes.
 function quietTypeScript(monaco) {
   const ts = monaco.typescript ?? monaco.languages.typescript;
   if (!ts?.typescriptDefaults) return;
   ts.typescriptDefaults.setDiagnosticsOptions({ noSemanticValidation: true, noSyntaxValidation: false });
-  ts.typescriptDefaults.setCompilerOptions({ experimentalDecorators: true, noLib: true, allowNonTsExtensions: true });
+  ts.typescriptDefaults.setCompilerOptions({
+    experimentalDecorators: true,
+    allowNonTsExtensions: true,
+    target: ts.ScriptTarget?.ESNext ?? 99,
+    moduleResolution: ts.ModuleResolutionKind?.NodeJs ?? 2,
+    lib: ['es2020'],
+  });
+}
+
+// AssemblyScript's own types and builtins the sources use, as TypeScript
+// declarations (for completion only).
+const ASSEMBLYSCRIPT_TYPES = `
+declare type i8 = number; declare type i16 = number; declare type i32 = number; declare type i64 = number;
+declare type u8 = number; declare type u16 = number; declare type u32 = number; declare type u64 = number;
+declare type isize = number; declare type usize = number; declare type f32 = number; declare type f64 = number;
+declare type bool = boolean;
+declare function unreachable(): never;
+declare function changetype<T>(value: unknown): T;
+declare function external(...names: string[]): (...args: unknown[]) => void;
+`;
+
+let wasmLibKnown = null;
+
+// WasmLib's TypeScript sources (the compiler worker's copy) as extra
+// libraries beside the editor's model, where `import … from "./wasmlib"`
+// finds them; fetched once, the first time the editor holds TypeScript.
+function knowWasmLib(monaco) {
+  const ts = monaco.typescript ?? monaco.languages.typescript;
+  if (wasmLibKnown || !ts?.typescriptDefaults) return;
+  wasmLibKnown = fetch('./examples/ts/wasmlib.json')
+    .then((response) => (response.ok ? response.json() : {}))
+    .then((files) => {
+      ts.typescriptDefaults.addExtraLib(ASSEMBLYSCRIPT_TYPES, 'inmemory://model/assemblyscript.d.ts');
+      for (const [path, source] of Object.entries(files)) {
+        ts.typescriptDefaults.addExtraLib(source, `inmemory://model/${path}`);
+      }
+    })
+    .catch(() => {
+      // Offline before first use: completion waits for the next page.
+      wasmLibKnown = null;
+    });
 }

@@ -155,3 +155,56 @@ test('the TypeScript token in the gallery ends requests as the Rust erc20 does',
   await page.getByTestId('compile').click();
   await expect(page.getByTestId('compile-status')).toHaveText(/^compiled: tserc20 \(\d+ bytes\), by AssemblyScript/, { timeout: 60_000 });
 });
+
+test('the TypeScript token lesson completes: deploy, transfer, approve and spend for someone', async ({ playground }) => {
+  test.setTimeout(120_000);
+  const { page } = playground;
+  await playground.open();
+  await page.getByTestId('lesson-typescript-token').click();
+  const lesson = page.getByTestId('lesson');
+  await expect(lesson.getByTestId('lesson-title')).toHaveText('A token in TypeScript');
+  const checks = lesson.getByTestId('check');
+  await expect(checks.first()).toContainText('(not yet)');
+
+  await playground.deployExample('tserc20', { supply: '1000', owner: 'alice' });
+  await expect(checks.first()).toContainText('(done)');
+  await lesson.getByTestId('step-next').click();
+
+  await expect(lesson.getByTestId('step-title')).toHaveText('Send bob 250');
+  await playground.sendAs('alice');
+  await expect(await playground.call('transfer', { account: 'bob', amount: '250' })).toHaveText(/^block \d+: ok/);
+  await expect(page.getByTestId('state-item').locator('code.key').filter({ hasText: 'balances[bob]' })).toHaveCount(1);
+  await expect(checks.first()).toContainText('(done)');
+  await lesson.getByTestId('step-next').click();
+
+  await expect(lesson.getByTestId('lesson-progress')).toHaveText('Step 3 of 3');
+  await playground.sendAs('bob');
+  await expect(await playground.call('approve', { delegation: 'carol', amount: '100' })).toHaveText(/^block \d+: ok/);
+  await playground.sendAs('carol');
+  await expect(await playground.call('transferFrom', { account: 'bob', recipient: 'carol', amount: '60' })).toHaveText(/^block \d+: ok/);
+  await expect(await playground.call('transferFrom', { account: 'bob', recipient: 'carol', amount: '41' })).toContainText('erc20: not enough allowance');
+  await expect(checks.nth(0)).toContainText('(done)');
+  await expect(checks.nth(1)).toContainText('(done)');
+  await expect(lesson.getByTestId('step-done')).toHaveText('Lesson complete!');
+});
+
+test('the TypeScript editor completes WasmLib: ctx. offers the sandbox', async ({ playground }) => {
+  const { page } = playground;
+  await playground.open();
+  await page.getByTestId('editor-language').selectOption('typescript');
+  const lines = page.locator('.monaco .view-lines');
+  await expect(lines).toContainText('ScFuncContext');
+  // At the end of the file, a new func: its context completes.
+  await lines.click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('function funcPay(ctx: ScFuncContext): void { ctx.', { delay: 20 });
+  const suggestions = page.locator('.suggest-widget .monaco-list-row');
+  await expect(suggestions.first()).toBeVisible({ timeout: 15_000 });
+  // Names the counter's source never uses: they come from WasmLib.
+  await expect(page.locator('.suggest-widget')).toContainText('chainOwnerId');
+  await expect(page.locator('.suggest-widget')).toContainText('deployContract');
+  // Typing narrows it, and the entry says what it returns.
+  await page.keyboard.type('requestS', { delay: 20 });
+  await expect(suggestions.first()).toContainText('requestSender');
+});
