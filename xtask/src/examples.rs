@@ -21,6 +21,12 @@ pub(crate) const EXAMPLES: [&str; 4] = ["inccounter", "erc20", "fairroulette", "
 /// with npm `assemblyscript` into `public/examples/<name>/<name>.wasm`.
 pub(crate) const TS_EXAMPLES: [&str; 4] = ["tscounter", "tserc20", "tsfairroulette", "tstestcore"];
 
+/// The TypeScript WasmLib's own checks (`contracts/ts/<name>.ts`), compiled
+/// the same way into the engine's test fixtures.
+const TS_FIXTURES: [&str; 1] = ["tswasmlib"];
+/// Where [`TS_FIXTURES`] are built.
+const TS_FIXTURES_DIR: &str = "engine/tests/fixtures/ts";
+
 /// Compiles TypeScript example `name` to `out/<name>.wasm` with the
 /// pinned AssemblyScript, through the same function and options as the
 /// page's compiler (`contracts/ts/compile.mjs` → `app/js/asc-compile.mjs`).
@@ -101,9 +107,11 @@ pub(crate) fn check() -> Result<(), String> {
         }
     }
     let ts_out = root().join("target/check-examples/ts");
-    for name in TS_EXAMPLES {
+    let examples = TS_EXAMPLES.map(|name| (name, format!("public/examples/{name}")));
+    let fixtures = TS_FIXTURES.map(|name| (name, TS_FIXTURES_DIR.to_owned()));
+    for (name, dir) in examples.iter().chain(&fixtures) {
         build_typescript(&ts_out, name)?;
-        let committed = root().join(format!("public/examples/{name}/{name}.wasm"));
+        let committed = root().join(dir).join(format!("{name}.wasm"));
         if !same(&ts_out.join(format!("{name}.wasm")), &committed)? {
             differ.push(committed.display().to_string());
         }
@@ -148,6 +156,9 @@ pub(crate) fn build() -> Result<(), String> {
         .run()?;
     for name in TS_EXAMPLES {
         build_typescript(&root().join("public/examples").join(name), name)?;
+    }
+    for name in TS_FIXTURES {
+        build_typescript(&root().join(TS_FIXTURES_DIR), name)?;
     }
     write_sources()?;
     // The bundled sessions, built from the examples just written.

@@ -63,7 +63,9 @@ export class ScBigInt {
   }
 }
 
-/** What an account holds, or what a transfer moves. */
+/** What an account holds, or what a transfer moves. (The crate keeps
+ * NFT ids in a hash set, in no fixed order; here they keep the order
+ * they came in.) */
 export class ScBalances {
   baseTokens: u64 = 0;
   /** Native tokens, ordered by id as the crate's map orders them. */
@@ -75,9 +77,8 @@ export class ScBalances {
     const balances = new ScBalances();
     if (bytes.length == 0) return balances;
     const dec = new WasmDecoder(bytes);
-    const empty = dec.byte();
-    if (empty > 1) panic("invalid Bool value");
-    if (empty == 1) return balances;
+    // "Empty" as the crate reads a bool here: any byte but 0 is true.
+    if (dec.byte() != 0) return balances;
     balances.baseTokens = dec.vluDecode(64);
     const tokens = <i32>dec.vluDecode(16);
     for (let i = 0; i < tokens; i++) {

@@ -502,3 +502,122 @@ fn the_typescript_roulette_ends_every_request_as_the_rust_one() {
         "{errors:?}"
     );
 }
+
+/// The TypeScript WasmLib's own checks (`contracts/ts/tswasmlib.ts`,
+/// committed build in `engine/tests/fixtures/ts/`).
+fn wasmlib_checks() -> Chain {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ts/tswasmlib.wasm"
+    );
+    let wasm = std::fs::read(path).unwrap_or_else(|err| panic!("{path}: {err}"));
+    let mut chain = builtin_chain();
+    crate::deploy_program(&mut chain, "tswasmlib", &VmType::WASM, &wasm, Dict::new());
+    chain
+}
+
+#[test]
+fn the_typescript_wasmlib_reads_and_writes_agent_ids_as_the_crate_does() {
+    use isc_engine::wasmvm::utils::bech32_encode;
+    let mut chain = wasmlib_checks();
+    let contract = AgentId::Contract {
+        chain: chain.chain_id(),
+        hname: Hname::of("tswasmlib"),
+    };
+    let user = |agent: &AgentId| bech32_encode(&agent.to_bytes()[1..]).expect("bech32");
+    let chain_address = {
+        let mut address = vec![8u8];
+        address.extend_from_slice(&chain.chain_id().0);
+        bech32_encode(&address).expect("bech32")
+    };
+    let cases = [
+        (alice(), user(&alice())),
+        (
+            contract,
+            format!("{}@{chain_address}", Hname::of("tswasmlib")),
+        ),
+        (
+            AgentId::Ethereum([0xab; 20]),
+            format!("0x{}", "ab".repeat(20)),
+        ),
+        (AgentId::Nil, "-".to_owned()),
+    ];
+    for (agent, text) in cases {
+        let receipt = chain
+            .post(Request::new(bob(), "tswasmlib", "agent").param("agent", agent.to_bytes()))
+            .expect("accepted");
+        let results = receipt
+            .result()
+            .unwrap_or_else(|err| panic!("{agent:?}: {err}"))
+            .clone();
+        assert_eq!(results.string("text"), Ok(text.clone()), "{agent:?}");
+        assert_eq!(results.get("bytes"), Some(agent.to_bytes().as_slice()));
+        assert_eq!(
+            results.get("parsed"),
+            Some(agent.to_bytes().as_slice()),
+            "{text}"
+        );
+        assert_eq!(results.string("caller"), Ok(user(&bob())));
+    }
+}
+
+#[test]
+fn the_typescript_wasmlib_keys_arrays_and_maps_and_encodes_as_the_crate_does() {
+    let mut chain = wasmlib_checks();
+    let receipt = chain
+        .post(Request::new(alice(), "tswasmlib", "array").param("items", 200u32.to_le_bytes()))
+        .expect("accepted");
+    let results = receipt.result().expect("runs").clone();
+    assert_eq!(results.u64("sum"), Ok((0..200u64).map(|i| i * 7).sum()));
+    // An array's length is a variable-length integer at its key.
+    assert_eq!(results.get("length"), Some([0xc8, 0x01].as_slice()));
+    // The keys as the crate names them: `list` (the length), `list`, `#`,
+    // the index as a variable-length integer; `map`, `.`, the key's bytes.
+    let keys: Vec<Vec<u8>> = chain
+        .contract_state(Hname::of("tswasmlib"))
+        .into_iter()
+        .map(|(key, _)| key)
+        .collect();
+    let mut expected = vec![b"list".to_vec()];
+    for index in 0..200u32 {
+        let mut key = b"list#".to_vec();
+        key.push((index & 0x7f) as u8 | if index > 0x7f { 0x80 } else { 0 });
+        if index > 0x7f {
+            key.push((index >> 7) as u8);
+        }
+        expected.push(key);
+    }
+    expected.push(b"map.x".to_vec());
+    expected.push([b"map.".as_slice(), &alice().to_bytes()].concat());
+    expected.sort();
+    let mut keys = keys;
+    keys.sort();
+    assert_eq!(keys, expected);
+    // Cleared: nothing of the array or the map is left.
+    let receipt = chain
+        .post(Request::new(alice(), "tswasmlib", "clear"))
+        .expect("accepted");
+    assert!(receipt.is_success(), "{:?}", receipt.error);
+    assert!(chain.contract_state(Hname::of("tswasmlib")).is_empty());
+
+    let bytes = vec![0u8, 0xab, 0xff, 0x10];
+    let results = chain
+        .call_view(
+            "tswasmlib",
+            "codec",
+            Dict::new().with("bytes", bytes.clone()),
+        )
+        .expect("runs");
+    let mut vlu = vec![0x00, 0x7f, 0x80, 0x01, 0xac, 0x02];
+    vlu.extend([0xff; 9]);
+    vlu.push(0x01);
+    vlu.push(4);
+    vlu.extend(&bytes);
+    assert_eq!(results.get("vlu"), Some(vlu.as_slice()));
+    assert_eq!(results.string("hex"), Ok("0x00abff10".to_owned()));
+    assert_eq!(results.get("unhex"), Some(bytes.as_slice()));
+    assert_eq!(results.string("big"), Ok("18446744073709551621".to_owned()));
+    assert_eq!(results.string("max"), Ok(u64::MAX.to_string()));
+    assert_eq!(results.hname("hname"), Ok(Some(Hname::of("inccounter"))));
+    assert_eq!(results.string("hnameText"), Ok("af2438e9".to_owned()));
+}
