@@ -4,8 +4,16 @@ import { test, expect } from '../playground.mjs';
 
 async function runScript(page, code) {
   const panel = page.getByTestId('script-console');
-  if (!(await panel.getByTestId('script-code').isVisible())) await panel.locator('summary').click();
-  if (code !== undefined) await panel.getByTestId('script-code').fill(code);
+  const field = panel.getByTestId('script-code');
+  // The editor above it loads Monaco meanwhile and the page's layout
+  // shifts: open the console once the editor is in, and again should a
+  // click have been lost in the shift.
+  await expect(page.locator('.monaco .view-lines')).toBeVisible({ timeout: 30_000 });
+  await expect(async () => {
+    if (!(await field.isVisible())) await panel.locator('summary').click();
+    await expect(field).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
+  if (code !== undefined) await field.fill(code);
   await panel.getByTestId('script-run').click();
   await expect(panel.getByTestId('script-status')).toHaveText(/done|failed|stopped/, { timeout: 60_000 });
   return panel;
