@@ -3,7 +3,7 @@
 // points, results and errors — for AssemblyScript.
 
 import {
-  EventEncoder, ScDict, ScExports, ScFuncContext, ScHash, ScHname, ScProxies, ScTransfer, ScViewContext,
+  EventEncoder, ScDict, ScExports, ScFuncContext, ScHname, ScTransfer, ScViewContext,
   stringFromBytes, stringToBytes,
 } from "./wasmlib";
 

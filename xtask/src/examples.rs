@@ -27,17 +27,18 @@ const TS_FIXTURES: [&str; 1] = ["tswasmlib"];
 /// Where [`TS_FIXTURES`] are built.
 const TS_FIXTURES_DIR: &str = "engine/tests/fixtures/ts";
 
-/// Compiles TypeScript example `name` to `out/<name>.wasm` with the
+/// Compiles TypeScript sources `names` to `out/<name>.wasm` with the
 /// pinned AssemblyScript, through the same function and options as the
-/// page's compiler (`contracts/ts/compile.mjs` → `app/js/asc-compile.mjs`).
-fn build_typescript(out: &std::path::Path, name: &str) -> Result<(), String> {
+/// page's compiler (`contracts/ts/compile.mjs` → `app/js/asc-compile.mjs`),
+/// in one run of the compiler.
+fn build_typescript(out: &std::path::Path, names: &[&str]) -> Result<(), String> {
     crate::setup::npm_packages()?;
     Cmd::new("node")
         .args([
             "contracts/ts/compile.mjs".to_owned(),
             out.to_string_lossy().into_owned(),
-            name.to_owned(),
         ])
+        .args(names.iter().map(|name| (*name).to_owned()))
         .run()
 }
 
@@ -109,8 +110,12 @@ pub(crate) fn check() -> Result<(), String> {
     let ts_out = root().join("target/check-examples/ts");
     let examples = TS_EXAMPLES.map(|name| (name, format!("public/examples/{name}")));
     let fixtures = TS_FIXTURES.map(|name| (name, TS_FIXTURES_DIR.to_owned()));
-    for (name, dir) in examples.iter().chain(&fixtures) {
-        build_typescript(&ts_out, name)?;
+    let all: Vec<_> = examples.iter().chain(&fixtures).collect();
+    build_typescript(
+        &ts_out,
+        &all.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
+    )?;
+    for (name, dir) in all {
         let committed = root().join(dir).join(format!("{name}.wasm"));
         if !same(&ts_out.join(format!("{name}.wasm")), &committed)? {
             differ.push(committed.display().to_string());
@@ -154,12 +159,11 @@ pub(crate) fn build() -> Result<(), String> {
     Cmd::new("node")
         .args(["contracts/solidity/compile.mjs", fixtures, fixtures])
         .run()?;
+    // Each example into its own folder; the fixtures together.
     for name in TS_EXAMPLES {
-        build_typescript(&root().join("public/examples").join(name), name)?;
+        build_typescript(&root().join("public/examples").join(name), &[name])?;
     }
-    for name in TS_FIXTURES {
-        build_typescript(&root().join(TS_FIXTURES_DIR), name)?;
-    }
+    build_typescript(&root().join(TS_FIXTURES_DIR), &TS_FIXTURES)?;
     write_sources()?;
     // The bundled sessions, built from the examples just written.
     Cmd::new("cargo")

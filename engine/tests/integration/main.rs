@@ -113,6 +113,19 @@ pub(crate) fn deploy_inccounter(chain: &mut Chain) -> Receipt {
     )
 }
 
+/// Stores `program` as a Wasm blob, from alice; gives its hash.
+#[track_caller]
+pub(crate) fn store_wasm_blob(chain: &mut Chain, program: Vec<u8>) -> Vec<u8> {
+    let receipt = chain
+        .post(
+            Request::new(alice(), "blob", "storeBlob")
+                .param("v", "wasmvm")
+                .param("p", program),
+        )
+        .expect("accepted");
+    ok(&receipt).get("hash").map(<[u8]>::to_vec).expect("hash")
+}
+
 /// Deploys a test-VM program as `name`, from alice, and asserts success.
 #[track_caller]
 pub(crate) fn deploy(chain: &mut Chain, name: &str, program: serde_json::Value) -> Receipt {

@@ -5,8 +5,13 @@
 //! same requests, end every request alike — the same results or error,
 //! events, log lines, call tree and posted requests, and the same contract
 //! state. Only the gas differs: the two programs are different code.
+//! What the twins do not reach, the library's own checks
+//! (`contracts/ts/tswasmlib.ts`, committed build in
+//! `engine/tests/fixtures/ts/`) give the Rust side's values to compare.
 
-use crate::{alice, bob, builtin_chain, deploy_inccounter, wasm_example};
+use crate::{
+    alice, bob, builtin_chain, deploy_inccounter, deploy_program, store_wasm_blob, wasm_example,
+};
 use isc_engine::codec::i64_from_bytes;
 use isc_engine::{AgentId, CallTrace, Chain, Dict, Hname, Receipt, Request, VmType};
 
@@ -50,18 +55,15 @@ impl Twins {
             ts: builtin_chain(),
         };
         let deploy = |chain: &mut Chain, example: &str| {
-            chain
-                .deploy(
-                    alice(),
-                    name,
-                    &VmType::WASM,
-                    &wasm_example(example),
-                    init.clone(),
-                )
-                .expect("deploys")
+            deploy_program(
+                chain,
+                name,
+                &VmType::WASM,
+                &wasm_example(example),
+                init.clone(),
+            )
         };
         let (r, t) = (deploy(&mut twins.rust, rust), deploy(&mut twins.ts, ts));
-        assert!(r.is_success(), "{:?}", r.error);
         assert_eq!(comparable(&r), comparable(&t), "init");
         twins
     }
@@ -302,21 +304,10 @@ fn the_typescript_testcore_ends_every_request_as_the_rust_one() {
     let mut hashes = Vec::new();
     for chain in [&mut twins.rust, &mut twins.ts] {
         deploy_inccounter(chain);
-        let stored = chain
-            .post(
-                Request::new(alice(), "blob", "storeBlob")
-                    .param("v", "wasmvm")
-                    .param("p", wasm_example("inccounter")),
-            )
-            .expect("accepted");
-        hashes.push(
-            stored
-                .results
-                .and_then(|r| r.get("hash").map(<[u8]>::to_vec)),
-        );
+        hashes.push(store_wasm_blob(chain, wasm_example("inccounter")));
     }
     assert_eq!(hashes[0], hashes[1]);
-    let hash = hashes[0].clone().expect("the blob's hash");
+    let hash = hashes[0].clone();
     let plain = [
         "testPanic",
         "testCaller",
@@ -512,7 +503,7 @@ fn wasmlib_checks() -> Chain {
     );
     let wasm = std::fs::read(path).unwrap_or_else(|err| panic!("{path}: {err}"));
     let mut chain = builtin_chain();
-    crate::deploy_program(&mut chain, "tswasmlib", &VmType::WASM, &wasm, Dict::new());
+    deploy_program(&mut chain, "tswasmlib", &VmType::WASM, &wasm, Dict::new());
     chain
 }
 

@@ -311,14 +311,7 @@ fn testcore_computes_and_refuses_too_much_work() {
 #[test]
 fn testcore_deploys_another_contract() {
     let mut chain = testcore_chain();
-    let stored = chain
-        .post(
-            Request::new(alice(), "blob", "storeBlob")
-                .param("v", "wasmvm")
-                .param("p", example("inccounter")),
-        )
-        .expect("accepted");
-    let hash = ok(&stored).get("hash").map(<[u8]>::to_vec).expect("hash");
+    let hash = crate::store_wasm_blob(&mut chain, example("inccounter"));
     let receipt = testcore(
         &mut chain,
         "testDeploy",
