@@ -120,9 +120,12 @@ const unhex = (text) => Uint8Array.from(text.match(/../g), (byte) => parseInt(by
 export async function runBench(plan, progress = () => {}) {
   const fixed = await fixtures();
   const results = { worker: {}, ethereumjs: null, userAgent: navigator.userAgent };
-  for (const entry of plan.worker) {
-    const runs = [];
-    for (let run = 0; run < plan.repeat; run++) {
+  for (const entry of plan.worker) results.worker[entry.name] = [];
+  // Round by round, every workload once a round: the figures a ratio
+  // compares (one request on two engines) are taken minutes apart at
+  // most, not a whole series apart.
+  for (let run = 0; run < plan.repeat; run++) {
+    for (const entry of plan.worker) {
       progress(`${entry.name} (${run + 1}/${plan.repeat})`);
       // A fresh worker for every run; the workload runs twice in it and
       // the second is kept: V8 compiles hot wasm again, optimized, and the
@@ -134,9 +137,8 @@ export async function runBench(plan, progress = () => {}) {
       const reply = warm.kind === 'bench' ? await ask() : warm;
       worker.stop();
       if (reply.kind !== 'bench') throw new Error(`${entry.name}: ${reply.message ?? JSON.stringify(reply)}`);
-      runs.push(reply.report);
+      results.worker[entry.name].push(reply.report);
     }
-    results.worker[entry.name] = runs;
   }
   const { timeCalls } = await import('./vendor/ethereumjs.min.js');
   const calls = tokenCalls(fixed.token);

@@ -359,7 +359,7 @@ impl Figures {
         let _ = writeln!(md, "# Bench results\n");
         let _ = writeln!(
             md,
-            "Written by `cargo xtask bench` on {} — one run, every figure measured side by side: the workloads of `bench/plan.json` natively (`isc-bench`) and in headless Chromium (the site's own engine worker; `@ethereumjs/evm` in the page; the page itself), medians of {} runs (each run's workload done twice in one worker, the warm second kept). Raw figures: `results.json`; latency and memory against chain length: `latency.svg`; where the time goes and what would close each missed target: `ANALYSIS.md`.\n",
+            "Written by `cargo xtask bench` on {} — one run, every figure measured side by side: the workloads of `bench/plan.json` natively (`isc-bench`) and in headless Chromium (the site's own engine worker; `@ethereumjs/evm` in the page; the page itself), medians of {} rounds (in Chromium a round runs each workload in a fresh worker of its own, twice, and keeps the warm second). Raw figures: `results.json`; latency and memory against chain length: `latency.svg`; where the time goes and what would close each missed target: `ANALYSIS.md`.\n",
             results["date"].as_str().unwrap_or("?"),
             results["plan"]["repeat"]
         );

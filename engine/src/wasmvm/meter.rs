@@ -1769,14 +1769,33 @@ mod traced_tests {
     use super::*;
 
     #[test]
-    fn every_example_traces_into_a_valid_module() {
+    fn every_example_traces_and_guards_into_a_valid_module() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/examples");
-        for name in ["inccounter", "testcore", "erc20", "fairroulette"] {
+        let limits = GuardLimits {
+            max_pages: 256,
+            max_table_elements: 10_000,
+        };
+        for name in [
+            "inccounter",
+            "testcore",
+            "erc20",
+            "fairroulette",
+            "tscounter",
+            "tserc20",
+            "tsfairroulette",
+            "tstestcore",
+        ] {
             let wasm = std::fs::read(dir.join(name).join(format!("{name}.wasm"))).expect("example");
             let (traced, sites) = instrument_traced(&wasm).expect("traces");
             assert!(!sites.is_empty());
             wasmi::Module::validate(&wasmi::Engine::default(), &traced)
                 .unwrap_or_else(|err| panic!("{name}: {err}"));
+            // And into the form the browser's engine runs.
+            let guarded = instrument_guarded(&wasm, limits)
+                .unwrap_or_else(|err| panic!("{name}: {err}"))
+                .unwrap_or_else(|| panic!("{name}: the guard handles every example"));
+            wasmi::Module::validate(&wasmi::Engine::default(), &guarded)
+                .unwrap_or_else(|err| panic!("{name} guarded: {err}"));
         }
     }
 
