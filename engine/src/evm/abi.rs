@@ -1,7 +1,7 @@
 //! ABI-aware encoding and decoding with `alloy-json-abi` / `alloy-dyn-abi`:
 //! calls from user input, results, event logs and revert reasons.
 
-use alloy_dyn_abi::{DynSolType, DynSolValue, EventExt, FunctionExt, JsonAbiExt, Specifier};
+use alloy_dyn_abi::{DynSolType, DynSolValue, FunctionExt, JsonAbiExt, Specifier};
 use alloy_json_abi::{Function, JsonAbi, Param, StateMutability};
 use serde::{Deserialize, Serialize};
 
@@ -335,7 +335,10 @@ pub(crate) fn describe_log(
         .filter(|event| super::memo::selector(event.signature()).0 == *first)
         .find_map(|event| {
             let words = topics.iter().map(|t| revm::primitives::B256::from(*t));
-            let decoded = event.decode_log_parts(words, data).ok()?;
+            // The event's types parsed and its selector hashed once.
+            let decoded = super::memo::event(event)?
+                .decode_log_parts(words, data)
+                .ok()?;
             let (mut indexed, mut body) = (decoded.indexed.into_iter(), decoded.body.into_iter());
             let args = event
                 .inputs

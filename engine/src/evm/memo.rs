@@ -1,14 +1,18 @@
 //! Small memos of pure functions the EVM path computes again and again
 //! with the same inputs — an address's EIP-55 form (a keccak each), a
-//! contract's analysed code (a pass over it each time revm loads it). Each
+//! contract's analysed code (a pass over it each time revm loads it), an
+//! event's decoder (its types parsed and its selector hashed). Each
 //! keeps at most [`CAPACITY`] entries per thread and starts afresh when
 //! full; a memo never changes a result, only whether it is computed again
 //! (code is keyed by its own hash), so the chain stays deterministic.
 
+use alloy_dyn_abi::{DynSolEvent, Specifier};
+use alloy_json_abi::Event;
 use revm::bytecode::Bytecode;
 use revm::primitives::{Address, B256};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// Entries per memo before it starts afresh.
 const CAPACITY: usize = 1024;
@@ -39,6 +43,19 @@ thread_local! {
     static CHECKSUMS: Memo<Address, String> = const { Memo::new() };
     static CODE: Memo<B256, Bytecode> = const { Memo::new() };
     static SELECTORS: Memo<String, B256> = const { Memo::new() };
+    static EVENTS: Memo<(String, Vec<bool>, bool), Option<Rc<DynSolEvent>>> = const { Memo::new() };
+}
+
+/// `event`'s decoder (`None` for types it cannot resolve), known by its
+/// signature, which inputs are indexed and whether it is anonymous — all
+/// that the decoder depends on.
+pub(crate) fn event(event: &Event) -> Option<Rc<DynSolEvent>> {
+    let key = (
+        event.signature(),
+        event.inputs.iter().map(|input| input.indexed).collect(),
+        event.anonymous,
+    );
+    EVENTS.with(|memo| memo.get_or(key, || event.resolve().ok().map(Rc::new)))
 }
 
 /// keccak-256 of an event's or error's signature (`Transfer(address,…)`):
@@ -89,5 +106,19 @@ mod tests {
             selector(transfer.clone()),
             revm::primitives::keccak256(transfer)
         );
+    }
+
+    /// Two events alike but for which input is indexed get decoders of
+    /// their own, each as resolving the event afresh gives.
+    #[test]
+    fn an_events_decoder_follows_its_indexed_inputs() {
+        let parse = |text: &str| Event::parse(text).expect("an event signature");
+        let both = parse("event Transfer(address indexed from, address indexed to, uint256 value)");
+        let one = parse("event Transfer(address indexed from, address to, uint256 value)");
+        for event in [&both, &one, &both] {
+            let memoized = super::event(event).expect("resolves");
+            assert_eq!(*memoized, event.resolve().expect("resolves"));
+        }
+        assert_ne!(super::event(&both), super::event(&one));
     }
 }
