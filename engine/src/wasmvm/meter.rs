@@ -75,7 +75,7 @@ fn shifted(func: u32, imported: u32) -> u32 {
 
 impl Tracing {
     fn shift(&self, func: u32) -> u32 {
-        shifted(func, self.imported)
+        Refs::Traced(self.imported).func(func)
     }
 
     /// Writes `op` (read as `raw`), its function index shifted.
