@@ -634,7 +634,7 @@ fn entries(content: &[u8], offset: u64) -> Result<(u32, &[u8]), String> {
 /// A message if the module cannot be read (it was validated: this means a
 /// construct the rewriter does not handle).
 pub(crate) fn instrument(wasm: &[u8]) -> Result<Vec<u8>, String> {
-    rewrite(wasm, None, None)
+    rewrite(wasm, &census(wasm)?, None, None)
 }
 
 /// [`instrument`], and each instruction that executes first calls the
@@ -648,7 +648,7 @@ pub(crate) fn instrument_traced(wasm: &[u8]) -> Result<(Vec<u8>, Vec<Site>), Str
         func: 0,
         sites: Vec::new(),
     };
-    let module = rewrite(wasm, Some(&mut tracing), None)?;
+    let module = rewrite(wasm, &census(wasm)?, Some(&mut tracing), None)?;
     Ok((module, tracing.sites))
 }
 
@@ -699,8 +699,8 @@ struct Guard {
     types: u32,
     /// Each defined function's type.
     func_types: Vec<u32>,
-    /// Each type's results.
-    results: Vec<Vec<ValType>>,
+    /// Each type's params and results.
+    signatures: Vec<Signature>,
 }
 
 impl Guard {
@@ -830,7 +830,8 @@ impl Guard {
         let ty = self.type_of(func)?;
         let results = usize::try_from(ty)
             .ok()
-            .and_then(|ty| self.results.get(ty))
+            .and_then(|ty| self.signatures.get(ty))
+            .map(|signature| &signature.results)
             .ok_or_else(|| format!("no type {ty}"))?;
         Ok(match results.as_slice() {
             [] => BlockType::Empty,
@@ -843,14 +844,14 @@ impl Guard {
     /// type `t`, the direct form `t + types` (params, fuel `i64`, frames
     /// `i32` → results, fuel `i64`), then the block type `t + 2 × types`
     /// (→ results).
-    fn added_types(signatures: &[Signature]) -> Vec<u8> {
+    fn added_types(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        for signature in signatures {
+        for signature in &self.signatures {
             let params = [signature.params.as_slice(), &[ValType::I64, ValType::I32]].concat();
             let results = [signature.results.as_slice(), &[ValType::I64]].concat();
             Signature::encode(&params, &results, &mut out);
         }
-        for signature in signatures {
+        for signature in &self.signatures {
             Signature::encode(&[], &signature.results, &mut out);
         }
         out
@@ -956,10 +957,10 @@ pub(crate) fn instrument_guarded(
         limits,
         imported: census.imported_funcs,
         types: census.types,
-        func_types: census.func_types,
-        results: signatures.into_iter().map(|s| s.results).collect(),
+        func_types: census.func_types.clone(),
+        signatures,
     };
-    rewrite(wasm, None, Some(guard)).map(Some)
+    rewrite(wasm, &census, None, Some(guard)).map(Some)
 }
 
 /// Each function's frame cost, from the validator's operand stack
@@ -1204,12 +1205,14 @@ impl Added {
     }
 }
 
+/// `wasm` rewritten: metered, and traced or guarded if asked (`census`
+/// is what [`census`] read of it).
 fn rewrite(
     wasm: &[u8],
+    census: &Census,
     mut trace: Option<&mut Tracing>,
     mut guard: Option<Guard>,
 ) -> Result<Vec<u8>, String> {
-    let census = census(wasm)?;
     let first_new = census.imported_globals + census.defined_globals;
     if let Some(guard) = guard.as_mut() {
         guard.global = first_new + 2;
@@ -1288,10 +1291,8 @@ fn rewrite(
         census.types.encode(&mut import);
         added.add(IMPORT_SECTION, 1, import);
     }
-    if guard.is_some() {
-        let signatures: Vec<Signature> = census.signatures.iter().flatten().cloned().collect();
-        let count = u32::try_from(2 * signatures.len()).map_err(|_| "types")?;
-        added.add(TYPE_SECTION, count, Guard::added_types(&signatures));
+    if let Some(guard) = &guard {
+        added.add(TYPE_SECTION, 2 * census.types, guard.added_types());
     }
 
     let shift_table = Shift { wasm, refs };
