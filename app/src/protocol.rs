@@ -695,7 +695,7 @@ pub mod bench {
         use serde::{Deserialize, Deserializer, Serializer};
 
         pub(super) fn serialize<S: Serializer>(list: &[Vec<u8>], s: S) -> Result<S::Ok, S::Error> {
-            s.collect_seq(list.iter().map(hex::encode))
+            s.collect_seq(list.iter().map(const_hex::encode))
         }
 
         pub(super) fn deserialize<'de, D: Deserializer<'de>>(
@@ -842,7 +842,7 @@ pub(crate) mod hex_bytes {
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub(crate) fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&hex::encode(bytes))
+        s.serialize_str(&const_hex::encode(bytes))
     }
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {

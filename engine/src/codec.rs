@@ -524,7 +524,7 @@ impl fmt::Debug for Dict {
             .entries(
                 self.0
                     .iter()
-                    .map(|(k, v)| (show_key(k), format!("0x{}", hex::encode(v)))),
+                    .map(|(k, v)| (show_key(k), const_hex::encode_prefixed(v))),
             )
             .finish()
     }
@@ -573,7 +573,7 @@ pub fn show_key(key: &[u8]) -> String {
         {
             text.to_owned()
         }
-        _ => format!("0x{}", hex::encode(key)),
+        _ => const_hex::encode_prefixed(key),
     }
 }
 
@@ -590,7 +590,7 @@ impl Serialize for Dict {
         s.collect_map(
             self.0
                 .iter()
-                .map(|(k, v)| (show_key(k), format!("0x{}", hex::encode(v)))),
+                .map(|(k, v)| (show_key(k), const_hex::encode_prefixed(v))),
         )
     }
 }

@@ -47,7 +47,7 @@ macro_rules! byte_id {
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "0x{}", hex::encode(self.0))
+                write!(f, "0x{}", const_hex::encode(self.0))
             }
         }
 
@@ -243,9 +243,9 @@ impl fmt::Display for AgentId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Nil => f.write_str("-"),
-            Self::User(address) => write!(f, "0x{}", hex::encode(address)),
+            Self::User(address) => write!(f, "0x{}", const_hex::encode(address)),
             Self::Contract { chain, hname } => write!(f, "{hname}@{chain}"),
-            Self::Ethereum(address) => write!(f, "0x{}", hex::encode(address)),
+            Self::Ethereum(address) => write!(f, "0x{}", const_hex::encode(address)),
         }
     }
 }
@@ -258,7 +258,7 @@ impl fmt::Debug for AgentId {
 
 impl Serialize for AgentId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&format_args!("0x{}", hex::encode(self.to_bytes())))
+        s.serialize_str(&const_hex::encode_prefixed(self.to_bytes()))
     }
 }
 

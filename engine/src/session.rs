@@ -433,7 +433,7 @@ impl Link {
                 self.omitted.push(Omitted {
                     at: Slot::Param {
                         request,
-                        key: hex::encode(key),
+                        key: const_hex::encode(key),
                     },
                     from,
                     hash,
@@ -988,7 +988,7 @@ mod tests {
         let mut bad = link.clone();
         bad.omitted[0].at = Slot::Param {
             request: 0,
-            key: hex::encode("v"),
+            key: const_hex::encode("v"),
         };
         assert!(damaged(&bad).contains("has no place"));
         let mut bad = link.clone();

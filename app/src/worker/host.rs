@@ -150,7 +150,7 @@ impl Host {
                 .map(|(k, v)| {
                     (
                         String::from_utf8_lossy(k).into_owned(),
-                        format!("0x{}", hex::encode(v)),
+                        const_hex::encode_prefixed(v),
                     )
                 })
                 .collect(),
@@ -569,7 +569,7 @@ impl Host {
             .map(|record| self.describe(record))
             .collect();
         let evm_address =
-            |agent: &AgentId| format!("0x{}", hex::encode(isc_engine::evm::agent_address(agent)));
+            |agent: &AgentId| const_hex::encode_prefixed(isc_engine::evm::agent_address(agent));
         let users = chain
             .config()
             .accounts()
@@ -649,7 +649,7 @@ impl Host {
     /// The compiled program whose creation code holds `runtime` (the
     /// smallest: a factory's holds its children's too).
     fn compiled_as(&self, runtime: &[u8]) -> Option<String> {
-        let runtime = hex::encode(runtime);
+        let runtime = const_hex::encode(runtime);
         if runtime.is_empty() {
             return None;
         }
@@ -689,7 +689,7 @@ impl Host {
         let evm = self.chain.contract_state(Hname::of("evm"));
         let accounts = isc_engine::evm::code_accounts(&evm);
         let named = |address: &[u8; 20]| {
-            let hex = format!("0x{}", hex::encode(address));
+            let hex = const_hex::encode_prefixed(address);
             contracts
                 .iter()
                 .find(|c| {
@@ -717,7 +717,7 @@ impl Host {
         unnamed
             .into_iter()
             .map(|(address, hash)| {
-                let hex = format!("0x{}", hex::encode(address));
+                let hex = const_hex::encode_prefixed(address);
                 let creator = creators
                     .iter()
                     .find(|(child, _)| child.eq_ignore_ascii_case(&hex))
@@ -815,7 +815,7 @@ impl AddressCall {
             .function(&self.function)
             .ok()
             .and_then(|function| isc_engine::evm::decode_output(function, output).ok())
-            .unwrap_or_else(|| vec![("o".to_owned(), format!("0x{}", hex::encode(output)))])
+            .unwrap_or_else(|| vec![("o".to_owned(), const_hex::encode_prefixed(output))])
     }
 }
 
@@ -907,7 +907,7 @@ fn evm_storage(chain: &Chain, hname: Hname) -> (Option<String>, Vec<StateItem>) 
             })
         })
         .collect();
-    (Some(format!("0x{}", hex::encode(address))), slots)
+    (Some(const_hex::encode_prefixed(address)), slots)
 }
 
 #[cfg(test)]

@@ -185,7 +185,7 @@ impl StateHash {
 
 impl fmt::Display for StateHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex::encode(self.0))
+        f.write_str(&const_hex::encode(self.0))
     }
 }
 

@@ -36,7 +36,7 @@ pub(crate) fn contract() -> NativeContract {
                     .ok_or_else(|| {
                         VmError::param(
                             "c",
-                            format!("no error registered as 0x{}", hex::encode(&code)),
+                            format!("no error registered as 0x{}", const_hex::encode(&code)),
                         )
                     })?;
                 Ok(Dict::new().with("m", format))

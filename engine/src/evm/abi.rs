@@ -154,7 +154,7 @@ impl EvmProgram {
                 .ok_or_else(|| {
                     AbiError::Program(format!("no address given for library `{}`", library.name))
                 })?;
-            bytecode = bytecode.replace(&library.placeholder, &hex::encode(address));
+            bytecode = bytecode.replace(&library.placeholder, &const_hex::encode(address));
         }
         let linked = Self {
             abi: self.abi.clone(),
@@ -216,20 +216,88 @@ fn coerce(params: &[Param], args: &[String], function: &str) -> Result<Vec<DynSo
         .iter()
         .zip(args)
         .enumerate()
-        .map(|(i, (param, arg))| {
-            let err = |message: String| AbiError::Argument {
-                name: if param.name.is_empty() {
-                    format!("#{i}")
-                } else {
-                    param.name.clone()
-                },
-                ty: param.ty.clone(),
-                message,
-            };
-            let ty: DynSolType = param.resolve().map_err(|e| err(e.to_string()))?;
-            ty.coerce_str(arg.trim()).map_err(|e| err(e.to_string()))
-        })
+        .map(|(i, (param, arg))| coerce_arg(i, param, &resolve(param), arg))
         .collect()
+}
+
+/// `param`'s type, or why it has none (the resolver's message).
+fn resolve(param: &Param) -> Result<DynSolType, String> {
+    param.resolve().map_err(|err| err.to_string())
+}
+
+/// Argument `i`, `arg`, as a value of `param`'s type `ty`.
+fn coerce_arg(
+    i: usize,
+    param: &Param,
+    ty: &Result<DynSolType, String>,
+    arg: &str,
+) -> Result<DynSolValue, AbiError> {
+    let err = |message: String| AbiError::Argument {
+        name: if param.name.is_empty() {
+            format!("#{i}")
+        } else {
+            param.name.clone()
+        },
+        ty: param.ty.clone(),
+        message,
+    };
+    let ty = ty.as_ref().map_err(|message| err(message.clone()))?;
+    ty.coerce_str(arg.trim()).map_err(|e| err(e.to_string()))
+}
+
+/// A function's selector and its inputs' types, resolved once: what every
+/// call of it needs before its arguments (resolving a type parses its
+/// text; the selector is a keccak of the signature). A processor keeps one
+/// per function of its ABI.
+#[derive(Debug, Clone)]
+pub(crate) struct CallShape {
+    selector: [u8; 4],
+    inputs: Vec<Result<DynSolType, String>>,
+}
+
+impl CallShape {
+    /// `function`'s shape.
+    pub(crate) fn of(function: &Function) -> Self {
+        let hash = super::memo::selector(function.signature());
+        Self {
+            selector: [hash[0], hash[1], hash[2], hash[3]],
+            inputs: function.inputs.iter().map(resolve).collect(),
+        }
+    }
+
+    /// Calldata for `function` (whose shape this is) with arguments given
+    /// as text: what [`encode_call`] gives.
+    ///
+    /// # Errors
+    /// [`AbiError`] on a wrong count or unparsable argument.
+    pub(crate) fn encode(&self, function: &Function, args: &[String]) -> Result<Vec<u8>, AbiError> {
+        arity(&function.name, function.inputs.len(), args.len())?;
+        let values = function
+            .inputs
+            .iter()
+            .zip(&self.inputs)
+            .zip(args)
+            .enumerate()
+            .map(|(i, ((param, ty), arg))| coerce_arg(i, param, ty, arg))
+            .collect::<Result<Vec<_>, _>>()?;
+        // The check alloy's `abi_encode_input` makes (a coerced value always
+        // passes it): the same error should one ever not.
+        for (ty, value) in self.inputs.iter().flatten().zip(values.iter()) {
+            if !ty.matches(value) {
+                let mismatch = alloy_dyn_abi::Error::TypeMismatch {
+                    expected: ty.sol_type_name().into_owned(),
+                    actual: value
+                        .sol_type_name()
+                        .unwrap_or_else(|| "<none>".into())
+                        .into_owned(),
+                };
+                return Err(AbiError::Decode(mismatch.to_string()));
+            }
+        }
+        let mut input = self.selector.to_vec();
+        input.extend(DynSolValue::Tuple(values).abi_encode_params());
+        Ok(input)
+    }
 }
 
 /// Calldata for `function` with arguments given as text (`42`, `0xab…`,
@@ -238,14 +306,7 @@ fn coerce(params: &[Param], args: &[String], function: &str) -> Result<Vec<DynSo
 /// # Errors
 /// [`AbiError`] on a wrong count or unparsable argument.
 pub fn encode_call(function: &Function, args: &[String]) -> Result<Vec<u8>, AbiError> {
-    let values = coerce(&function.inputs, args, &function.name)?;
-    let body = function
-        .abi_encode_input_raw(&values)
-        .map_err(|err| AbiError::Decode(err.to_string()))?;
-    // The selector's keccak is computed once per signature.
-    let mut input = super::memo::selector(function.signature())[..4].to_vec();
-    input.extend(body);
-    Ok(input)
+    CallShape::of(function).encode(function, args)
 }
 
 /// Whether `function` only reads (`view` or `pure`).
@@ -307,14 +368,14 @@ pub fn decode_log(
 ) -> DecodedLog {
     let raw_topics: Vec<String> = topics
         .iter()
-        .map(|t| format!("0x{}", hex::encode(t)))
+        .map(const_hex::encode_prefixed)
         .collect();
     let mut log = DecodedLog {
-        address: format!("0x{}", hex::encode(address)),
+        address: const_hex::encode_prefixed(address),
         event: String::new(),
         args: Vec::new(),
         topics: raw_topics,
-        data: format!("0x{}", hex::encode(data)),
+        data: const_hex::encode_prefixed(data),
     };
     if let Some((event, args)) = abi.and_then(|abi| describe_log(abi, topics, data)) {
         log.event = event;
@@ -388,7 +449,7 @@ pub fn revert_reason(abi: Option<&JsonAbi>, data: &[u8]) -> String {
         return if data.is_empty() {
             "(no reason given)".to_owned()
         } else {
-            format!("0x{}", hex::encode(data))
+            const_hex::encode_prefixed(data)
         };
     };
     if *selector == ERROR
@@ -405,7 +466,7 @@ pub fn revert_reason(abi: Option<&JsonAbi>, data: &[u8]) -> String {
     if let Some(reason) = abi.and_then(|abi| describe_error(abi, data)) {
         return reason;
     }
-    format!("0x{}", hex::encode(data))
+    const_hex::encode_prefixed(data)
 }
 
 /// The custom error of `abi` revert data is, with its arguments:
@@ -431,10 +492,10 @@ pub(crate) fn show(value: &DynSolValue) -> String {
         DynSolValue::Bool(b) => b.to_string(),
         DynSolValue::Int(i, _) => i.to_string(),
         DynSolValue::Uint(u, _) => u.to_string(),
-        DynSolValue::FixedBytes(word, size) => format!("0x{}", hex::encode(&word[..*size])),
+        DynSolValue::FixedBytes(word, size) => const_hex::encode_prefixed(&word[..*size]),
         DynSolValue::Address(address) => super::memo::checksum(*address),
-        DynSolValue::Function(f) => format!("0x{}", hex::encode(f.as_slice())),
-        DynSolValue::Bytes(bytes) => format!("0x{}", hex::encode(bytes)),
+        DynSolValue::Function(f) => const_hex::encode_prefixed(f.as_slice()),
+        DynSolValue::Bytes(bytes) => const_hex::encode_prefixed(bytes),
         DynSolValue::String(text) => format!("{text:?}"),
         DynSolValue::Array(items) | DynSolValue::FixedArray(items) => {
             format!(
@@ -450,5 +511,82 @@ pub(crate) fn show(value: &DynSolValue) -> String {
         }
         #[allow(unreachable_patterns)]
         _ => format!("{value:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a call's calldata was before shapes: each argument coerced to
+    /// its freshly resolved type, then alloy's own checked encoding with
+    /// the selector.
+    fn reference(function: &Function, args: &[String]) -> Result<Vec<u8>, AbiError> {
+        let values = coerce(&function.inputs, args, &function.name)?;
+        function
+            .abi_encode_input(&values)
+            .map_err(|err| AbiError::Decode(err.to_string()))
+    }
+
+    #[test]
+    fn a_call_shape_encodes_what_resolving_afresh_encodes() {
+        let abi: JsonAbi = serde_json::from_str(
+            r#"[
+            {"type":"function","name":"transfer","stateMutability":"nonpayable","outputs":[],
+             "inputs":[{"name":"to","type":"address"},{"name":"amount","type":"uint256"}]},
+            {"type":"function","name":"mixed","stateMutability":"nonpayable","outputs":[],
+             "inputs":[{"name":"","type":"string"},{"name":"xs","type":"int8[]"},
+                       {"name":"pair","type":"tuple","components":[
+                           {"name":"a","type":"bytes"},{"name":"b","type":"bool[2]"}]},
+                       {"name":"w","type":"bytes3"}]},
+            {"type":"function","name":"broken","stateMutability":"nonpayable","outputs":[],
+             "inputs":[{"name":"ok","type":"uint8"},{"name":"bad","type":"uint7"}]},
+            {"type":"function","name":"none","stateMutability":"view","outputs":[],"inputs":[]}
+        ]"#,
+        )
+        .expect("an ABI");
+        let text = |args: &[&str]| args.iter().map(|arg| (*arg).to_owned()).collect::<Vec<_>>();
+        let calls = [
+            (
+                "transfer",
+                text(&["0x2222222222222222222222222222222222222222", "1000"]),
+            ),
+            (
+                "transfer",
+                text(&[" 0x2222222222222222222222222222222222222222 ", "0x10"]),
+            ),
+            ("transfer", text(&["not an address", "1"])),
+            (
+                "transfer",
+                text(&["0x2222222222222222222222222222222222222222", "-1"]),
+            ),
+            (
+                "transfer",
+                text(&["0x2222222222222222222222222222222222222222"]),
+            ),
+            (
+                "mixed",
+                text(&["hello", "[1,-2,127]", "(0xabcd,[true,false])", "0x010203"]),
+            ),
+            ("mixed", text(&["", "[]", "(0x,[false,false])", "0x0102"])),
+            (
+                "mixed",
+                text(&["x", "[128]", "(0x,[true,true])", "0x000000"]),
+            ),
+            ("broken", text(&["1", "2"])),
+            ("broken", text(&["256", "2"])),
+            ("none", text(&[])),
+            ("none", text(&["1"])),
+        ];
+        for (name, args) in calls {
+            let function = &abi.function(name).expect("in the ABI")[0];
+            let shaped = CallShape::of(function).encode(function, &args);
+            let expected = reference(function, &args);
+            match (&shaped, &expected) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{name}{args:?}"),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name}{args:?}"),
+                _ => panic!("{name}{args:?}: {shaped:?} vs {expected:?}"),
+            }
+        }
     }
 }

@@ -157,7 +157,9 @@ fn libraries(bytecode: &str, names: &[String]) -> Result<Vec<Library>, AbiError>
         {
             Some(hash) => names
                 .iter()
-                .find(|name| hex::encode(&sha3::Keccak256::digest(name.as_bytes())[..17]) == hash)
+                .find(|name| {
+                    const_hex::encode(&sha3::Keccak256::digest(name.as_bytes())[..17]) == hash
+                })
                 .cloned()
                 .unwrap_or_else(|| format!("library {placeholder}")),
             None => placeholder.trim_matches('_').to_owned(),
@@ -251,7 +253,7 @@ mod tests {
     #[test]
     fn libraries_are_named_from_link_references_and_linked_by_name() {
         // keccak-256("contracts/L.sol:L"), first 17 bytes.
-        let hash = hex::encode(&sha3::Keccak256::digest(b"contracts/L.sol:L")[..17]);
+        let hash = const_hex::encode(&sha3::Keccak256::digest(b"contracts/L.sol:L")[..17]);
         let hardhat = format!(
             r#"{{"contractName":"A","abi":{ABI},"bytecode":"0x6001__${hash}$__6001__${hash}$__",
                 "linkReferences":{{"contracts/L.sol":{{"L":[{{"start":2,"length":20}}]}}}}}}"#

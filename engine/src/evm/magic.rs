@@ -280,7 +280,7 @@ impl<'d, 's: 'd, CTX: ContextTr<Db = &'d mut SandboxDb<'s>>> Host<'_, 'd, 's, CT
             other => {
                 return Err(VmError::panic(format!(
                     "base-token ERC-20: unknown function 0x{}",
-                    hex::encode(other)
+                    const_hex::encode(other)
                 )));
             }
         })
@@ -295,7 +295,7 @@ impl<'d, 's: 'd, CTX: ContextTr<Db = &'d mut SandboxDb<'s>>> Host<'_, 'd, 's, CT
         if target.first() != Some(&8) || target.get(1..) != Some(chain.as_bytes().as_slice()) {
             return Err(VmError::unsupported(format!(
                 "sending to L1 address 0x{}: the playground runs one chain (send to ISC.chainAddress())",
-                hex::encode(&target)
+                const_hex::encode(&target)
             )));
         }
         let assets = to_assets(&call.assets)?;
@@ -437,7 +437,7 @@ impl<'d, 's: 'd, CTX: ContextTr<Db = &'d mut SandboxDb<'s>>> Host<'_, 'd, 's, CT
             other => {
                 return Err(VmError::panic(format!(
                     "ISC magic contract: unknown function 0x{}",
-                    hex::encode(other)
+                    const_hex::encode(other)
                 )));
             }
         })
@@ -586,7 +586,7 @@ pub(crate) struct Magic {
 }
 
 fn hex0x(bytes: &[u8]) -> String {
-    format!("0x{}", hex::encode(bytes))
+    const_hex::encode_prefixed(bytes)
 }
 
 /// `bytes` as hex for the trace: the first [`MAX_EVM_FRAME_BYTES`], with

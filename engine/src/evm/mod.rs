@@ -98,7 +98,7 @@ pub enum EvmError {
 pub fn word_to_decimal(bytes: &[u8]) -> String {
     match bytes.len() {
         0..=32 => U256::from_be_slice(bytes).to_string(),
-        _ => format!("0x{}", hex::encode(bytes)),
+        _ => const_hex::encode_prefixed(bytes),
     }
 }
 

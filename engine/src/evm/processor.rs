@@ -15,7 +15,7 @@
 //! shows them, and each frame's code hash (`evm_codes`), so a debugger can
 //! find the source map of the code — meant for [`crate::Chain::simulate`].
 
-use super::abi::{self, EvmProgram};
+use super::abi::{self, CallShape, EvmProgram};
 use super::db::{self, SandboxDb};
 use super::evm_address;
 use super::magic::{Magic, RequestAllowance};
@@ -30,6 +30,7 @@ use revm::context::result::{ExecutionResult, Output};
 use revm::database_interface::Database;
 use revm::primitives::{Address, B256, Bytes, TxKind, U256};
 use revm::{Context, InspectEvm, MainBuilder, MainContext};
+use std::cell::OnceCell;
 
 /// The most instructions an opcode trace records.
 pub const MAX_TRACED_STEPS: u32 = 100_000;
@@ -83,7 +84,7 @@ pub fn entry_points(program: &EvmProgram) -> Vec<EntryPointInfo> {
     describe(program).0
 }
 
-fn describe(program: &EvmProgram) -> (Vec<EntryPointInfo>, Vec<(Hname, Function)>) {
+fn describe(program: &EvmProgram) -> (Vec<EntryPointInfo>, Vec<Callable>) {
     let payable = |m: StateMutability| m == StateMutability::Payable;
     let init = match &program.abi.constructor {
         Some(c) => EntryPointInfo::func("init")
@@ -92,10 +93,10 @@ fn describe(program: &EvmProgram) -> (Vec<EntryPointInfo>, Vec<(Hname, Function)
         None => EntryPointInfo::func("init"),
     };
     let mut entry_points = vec![init];
-    let mut functions: Vec<(Hname, Function)> = Vec::new();
+    let mut functions: Vec<Callable> = Vec::new();
     let overloaded = |name: &str| program.abi.functions().filter(|f| f.name == name).count() > 1;
     for function in program.abi.functions() {
-        let first = !functions.iter().any(|(_, f)| f.name == function.name);
+        let first = !functions.iter().any(|(_, f, _)| f.name == function.name);
         // The first of a name also answers to it bare; every overload, the
         // first included, to its full signature.
         let mut names = Vec::new();
@@ -114,7 +115,7 @@ fn describe(program: &EvmProgram) -> (Vec<EntryPointInfo>, Vec<(Hname, Function)
             .params(fields(&function.inputs))
             .results(fields(&function.outputs))
             .payable(payable(function.state_mutability));
-            functions.push((info.hname, function.clone()));
+            functions.push((info.hname, function.clone(), OnceCell::new()));
             entry_points.push(info);
         }
     }
@@ -141,8 +142,12 @@ const FALLBACK: &str = "fallback";
 struct EvmProcessor {
     program: EvmProgram,
     entry_points: Vec<EntryPointInfo>,
-    functions: Vec<(Hname, Function)>,
+    functions: Vec<Callable>,
 }
+
+/// A function by a name it answers to, with its call shape once it was
+/// called.
+type Callable = (Hname, Function, OnceCell<CallShape>);
 
 /// The arguments of a call: the JSON array under `args`, as text.
 fn text_args(params: &Dict) -> Result<Option<Vec<String>>, VmError> {
@@ -164,11 +169,20 @@ fn text_args(params: &Dict) -> Result<Option<Vec<String>>, VmError> {
 
 /// The calldata of a call of `function` from `params`: `args` coerced to
 /// its ABI types, or raw `i`.
-fn function_input(function: &Function, params: &Dict) -> Result<Vec<u8>, VmError> {
+/// (`shape` is the function's, when the caller keeps it.)
+fn function_input(
+    function: &Function,
+    shape: Option<&CallShape>,
+    params: &Dict,
+) -> Result<Vec<u8>, VmError> {
+    let encode = |args: &[String]| match shape {
+        Some(shape) => shape.encode(function, args),
+        None => abi::encode_call(function, args),
+    };
     Ok(match (text_args(params)?, params.get("i")) {
-        (Some(args), _) => abi::encode_call(function, &args).map_err(abi_error("args"))?,
+        (Some(args), _) => encode(&args).map_err(abi_error("args"))?,
         (None, Some(raw)) => raw.to_vec(),
-        (None, None) => abi::encode_call(function, &[]).map_err(abi_error("args"))?,
+        (None, None) => encode(&[]).map_err(abi_error("args"))?,
     })
 }
 
@@ -191,7 +205,7 @@ pub fn calldata<'p>(
             contract: "the ABI".into(),
             entry: Hname::of(entry),
         })?;
-    Ok((function, function_input(function, params)?))
+    Ok((function, function_input(function, None, params)?))
 }
 
 fn abi_error(key: &str) -> impl Fn(abi::AbiError) -> VmError + '_ {
@@ -327,15 +341,19 @@ impl EvmProcessor {
             };
             return Ok((None, data));
         }
-        let (_, function) = self
+        let (_, function, shape) = self
             .functions
             .iter()
-            .find(|(hname, _)| *hname == entry)
+            .find(|(hname, _, _)| *hname == entry)
             .ok_or_else(|| VmError::EntryPointNotFound {
                 contract: String::new(),
                 entry,
             })?;
-        Ok((Some(function), function_input(function, params)?))
+        let shape = shape.get_or_init(|| CallShape::of(function));
+        Ok((
+            Some(function),
+            function_input(function, Some(shape), params)?,
+        ))
     }
 
     fn deploy(&self, ctx: &mut dyn Sandbox) -> Result<Dict, VmError> {
@@ -356,8 +374,8 @@ impl EvmProcessor {
                 message: format!(
                     "the contract was created at 0x{}, not at the address its creator's nonce \
                      gives (0x{})",
-                    hex::encode(&address),
-                    hex::encode(expected)
+                    const_hex::encode(&address),
+                    const_hex::encode(expected)
                 ),
             });
         }
@@ -568,7 +586,7 @@ pub(crate) fn transact(
             };
             Err(VmError::Revert {
                 reason,
-                data: format!("0x{}", hex::encode(&output)),
+                data: const_hex::encode_prefixed(&output),
             })
         }
         ExecutionResult::Halt { reason, .. } => {

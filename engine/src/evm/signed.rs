@@ -89,11 +89,11 @@ mod tests {
     fn a_transaction_signed_elsewhere_decodes_with_its_signer_and_hash() {
         let tx = signed_transaction(&hex::decode(RAW).expect("hex")).expect("decodes");
         assert_eq!(
-            hex::encode(tx.from),
+            const_hex::encode(tx.from),
             "17c5185167401ed00cf5f5b2fc97d9bbfdb7d025"
         );
         assert_eq!(
-            hex::encode(tx.hash),
+            const_hex::encode(tx.hash),
             "4f59e60eb02d8dfbd3e16f4c12e6c9315e396bd27b602a6da9387deaac5a0e32"
         );
         assert_eq!(tx.to, Some([0x11; 20]));
@@ -114,7 +114,7 @@ mod tests {
         // Another signature recovers another signer, or none: never 0x17c5…
         match signed_transaction(&raw) {
             Ok(tx) => assert_ne!(
-                hex::encode(tx.from),
+                const_hex::encode(tx.from),
                 "17c5185167401ed00cf5f5b2fc97d9bbfdb7d025"
             ),
             Err(err) => assert!(matches!(err, SignedError::Signature(_)), "{err}"),

@@ -51,7 +51,7 @@ pub(crate) fn show(bytes: &[u8]) -> String {
     let text = if shown.iter().all(|b| (0x20..0x7f).contains(b)) {
         format!("\"{}\"", String::from_utf8_lossy(shown))
     } else {
-        format!("0x{}", hex::encode(shown))
+        const_hex::encode_prefixed(shown)
     };
     if bytes.len() > SHOWN_BYTES {
         format!("{text}… ({} bytes)", bytes.len())

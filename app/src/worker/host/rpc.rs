@@ -61,11 +61,11 @@ fn quantity(n: impl Into<u128>) -> Value {
 }
 
 fn hex_data(bytes: &[u8]) -> Value {
-    json!(format!("0x{}", hex::encode(bytes)))
+    json!(const_hex::encode_prefixed(bytes))
 }
 
 fn address_text(address: &[u8; 20]) -> String {
-    format!("0x{}", hex::encode(address))
+    const_hex::encode_prefixed(address)
 }
 
 /// Parameter `i` of `params`.
@@ -109,10 +109,10 @@ fn tx_hash(receipt: &Receipt) -> String {
         .get(SIGNED_HASH)
         .filter(|h| h.len() == 32)
     {
-        Some(hash) => format!("0x{}", hex::encode(hash)),
+        Some(hash) => const_hex::encode_prefixed(hash),
         None => format!(
             "0x{}",
-            hex::encode(Hash::blake2b(receipt.request_id.as_bytes()).as_bytes())
+            const_hex::encode(Hash::blake2b(receipt.request_id.as_bytes()).as_bytes())
         ),
     }
 }
@@ -436,7 +436,7 @@ impl Host {
             )));
         }
         let mut fields = json!({
-            "data": format!("0x{}", hex::encode(&tx.input)),
+            "data": const_hex::encode_prefixed(&tx.input),
             "value": format!("0x{:x}", tx.value_wei),
         });
         if let Some(to) = tx.to {
@@ -447,7 +447,7 @@ impl Host {
             .param(SIGNED_HASH, tx.hash.to_vec());
         self.chain.check_request(&request).map_err(RpcError::vm)?;
         self.chain.post(request).map_err(RpcError::failed)?;
-        Ok(json!(format!("0x{}", hex::encode(tx.hash))))
+        Ok(json!(const_hex::encode_prefixed(tx.hash)))
     }
 
     fn find_tx(&self, hash: &str) -> Option<Receipt> {
@@ -461,7 +461,7 @@ impl Host {
     fn block_hash(&self, index: u32) -> String {
         self.chain
             .state_hash_at(index)
-            .map(|hash| format!("0x{}", hex::encode(hash.as_bytes())))
+            .map(|hash| const_hex::encode_prefixed(hash.as_bytes()))
             .unwrap_or_else(|| format!("0x{}", "0".repeat(64)))
     }
 
@@ -774,7 +774,7 @@ impl Host {
                 .results
                 .as_ref()
                 .and_then(|r| r.get("o"))
-                .map_or(String::new(), hex::encode),
+                .map_or(String::new(), const_hex::encode),
             "structLogs": struct_logs,
         }))
     }
@@ -834,7 +834,7 @@ mod tests {
         let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
         format!(
             "0x{}",
-            hex::encode(isc_engine::evm::encode_call(function, &args).expect("encodes"))
+            const_hex::encode(isc_engine::evm::encode_call(function, &args).expect("encodes"))
         )
     }
 
@@ -857,7 +857,7 @@ mod tests {
         );
         let hash = host.rpc_ok(
             "eth_sendTransaction",
-            json!([{"from": alice, "data": format!("0x{}", hex::encode(code))}]),
+            json!([{"from": alice, "data": const_hex::encode_prefixed(code)}]),
         );
         let receipt = host.rpc_ok("eth_getTransactionReceipt", json!([hash]));
         assert_eq!(receipt["status"], "0x1");
