@@ -200,7 +200,28 @@ export async function runDifferential(input) {
   }
 }
 
+/** For `cargo xtask profile`: runs `testcase` (a case of the plan) in a
+ * fresh engine worker and keeps the worker, so that a profiler attached to
+ * it sees the same case run again, warm (`profileCase.again()`), before
+ * `profileCase.stop()`. */
+async function profileCase(testcase) {
+  const fixed = await fixtures();
+  const worker = await engine();
+  const run = async () => {
+    const reply = await worker.ask({ kind: 'bench', case: testcase, fixtures: fixed });
+    if (reply.kind !== 'bench') throw new Error(reply.message ?? JSON.stringify(reply));
+    return reply.report;
+  };
+  profileCase.again = run;
+  profileCase.stop = async () => {
+    worker.stop();
+    return {};
+  };
+  return run();
+}
+
 window.runBench = runBench;
+window.profileCase = profileCase;
 window.runDifferential = runDifferential;
 document.getElementById('run')?.addEventListener('click', async (event) => {
   const status = document.getElementById('status');

@@ -527,3 +527,87 @@ fn chart(results: &Value) -> String {
     svg.push_str("</svg>\n");
     svg
 }
+
+/// `cargo xtask profile [CASE] [OUT]`: a CPU profile of one workload
+/// (`CASE`, a case of `bench/plan.json` as JSON; Token.transfer requests by
+/// default) in the engine worker as V8 runs it in headless Chromium,
+/// written to `OUT` (`target/profile/<case>.cpuprofile` by default) and
+/// summed up on stdout. The site's bench worker is rebuilt without
+/// `wasm-opt`, which drops the function names a profile needs: a profile
+/// names functions, its timings are not the bench's.
+pub(crate) fn profile(args: &[String]) -> Result<(), String> {
+    let case = args
+        .first()
+        .cloned()
+        .unwrap_or_else(|| r#"{"case":"token_requests","count":1000}"#.to_owned());
+    let parsed: Value =
+        serde_json::from_str(&case).map_err(|err| format!("the case `{case}`: {err}"))?;
+    let name = parsed["case"]
+        .as_str()
+        .ok_or_else(|| format!("the case `{case}` names no `case`"))?;
+    let out = args.get(1).cloned().unwrap_or_else(|| {
+        root()
+            .join(format!("target/profile/{name}.cpuprofile"))
+            .display()
+            .to_string()
+    });
+    crate::setup::run()?;
+    if !root().join("dist/bench/index.html").exists() {
+        crate::build()?;
+    }
+    Cmd::new("cargo")
+        .args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "isc-app",
+            "--features",
+            "bench",
+            "--bin",
+            "isc-bench-worker",
+        ])
+        .run()?;
+    let site = root().join("target/profile/site");
+    if site.exists() {
+        std::fs::remove_dir_all(&site).map_err(|err| format!("{}: {err}", site.display()))?;
+    }
+    std::fs::create_dir_all(root().join("target/profile"))
+        .map_err(|err| format!("target/profile: {err}"))?;
+    let site = site.display().to_string();
+    Cmd::new("cp").args(["-r", "dist", &site]).run()?;
+    // The page's script as it is now (a site built before may lack
+    // `profileCase`).
+    std::fs::copy(
+        root().join("app/js/bench.js"),
+        format!("{site}/bench/bench.js"),
+    )
+    .map_err(|err| format!("app/js/bench.js: {err}"))?;
+    Cmd::new("wasm-bindgen")
+        .args([
+            "--target",
+            "no-modules",
+            "--no-typescript",
+            "--out-dir",
+            &format!("{site}/bench"),
+            "target/wasm32-unknown-unknown/release/isc-bench-worker.wasm",
+        ])
+        .run()?;
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port().to_string())
+        .map_err(|err| format!("no free port: {err}"))?;
+    Cmd::new("node")
+        .args([
+            "--experimental-websocket",
+            "bench/profile.mjs",
+            &site,
+            &case,
+            &out,
+            &port,
+        ])
+        .run()?;
+    println!("profile: wrote {out}");
+    Ok(())
+}

@@ -39,9 +39,10 @@ fn main() -> ExitCode {
         Some("check-examples") => examples::check(),
         Some("fuzz") => fuzz::command(&args[1..]),
         Some("bench") => bench::run(),
+        Some("profile") => bench::profile(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <setup|serve|build|size|test|bench|build-examples|check-examples|fuzz>"
+                "usage: cargo xtask <setup|serve|build|size|test|bench|profile|build-examples|check-examples|fuzz>"
             );
             return ExitCode::from(2);
         }

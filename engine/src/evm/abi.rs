@@ -366,10 +366,7 @@ pub fn decode_log(
     topics: &[[u8; 32]],
     data: &[u8],
 ) -> DecodedLog {
-    let raw_topics: Vec<String> = topics
-        .iter()
-        .map(const_hex::encode_prefixed)
-        .collect();
+    let raw_topics: Vec<String> = topics.iter().map(const_hex::encode_prefixed).collect();
     let mut log = DecodedLog {
         address: const_hex::encode_prefixed(address),
         event: String::new(),
