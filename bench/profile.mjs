@@ -30,10 +30,12 @@ const chromium = spawn(process.env.CHROMIUM ?? '/usr/bin/chromium', [
   '--disable-component-update', '--disable-sync', `--user-data-dir=${profileDir}`,
   `--remote-debugging-port=${debugPort}`, 'about:blank',
 ], { stdio: 'ignore' });
-const stop = () => {
+const stop = async () => {
+  const exited = new Promise((resolve) => chromium.once('exit', resolve));
   chromium.kill();
   server.kill();
-  fs.rmSync(profileDir, { recursive: true, force: true });
+  await exited;
+  fs.rmSync(profileDir, { recursive: true, force: true, maxRetries: 5 });
 };
 
 async function until(what, probe) {
@@ -121,7 +123,7 @@ try {
   console.log(summary(profile));
   socket.close();
 } finally {
-  stop();
+  await stop();
 }
 
 /** The profile's busy time by function: own time, and time in it and what
