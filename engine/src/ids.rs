@@ -66,8 +66,9 @@ macro_rules! byte_id {
         }
 
         impl Serialize for $name {
+            /// Its `Display` form, written at once (not through `fmt`).
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_str(self)
+                s.serialize_str(&const_hex::encode_prefixed(self.0))
             }
         }
 
@@ -274,6 +275,32 @@ impl<'de> Deserialize<'de> for AgentId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_length_ids_serialize_as_they_display() {
+        let bytes: Vec<u8> = (0u8..=255).step_by(7).collect();
+        let check = |json: String, shown: String| assert_eq!(json, format!("\"{shown}\""));
+        let chain = ChainId::from_bytes(&bytes[..32]).expect("32 bytes");
+        check(
+            serde_json::to_string(&chain).expect("json"),
+            chain.to_string(),
+        );
+        let request = RequestId::from_bytes(&bytes[1..35]).expect("34 bytes");
+        check(
+            serde_json::to_string(&request).expect("json"),
+            request.to_string(),
+        );
+        let hash = Hash::from_bytes(&bytes[2..34]).expect("32 bytes");
+        check(
+            serde_json::to_string(&hash).expect("json"),
+            hash.to_string(),
+        );
+        assert_eq!(
+            serde_json::from_str::<RequestId>(&serde_json::to_string(&request).expect("json"))
+                .expect("parses back"),
+            request
+        );
+    }
 
     #[test]
     fn agent_ids_round_trip_in_wasmlib_form() {
