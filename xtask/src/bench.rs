@@ -8,7 +8,6 @@
 use crate::shell::{Cmd, root};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
-use std::net::TcpListener;
 
 const PLAN: &str = "bench/plan.json";
 
@@ -54,10 +53,7 @@ pub(crate) fn run() -> Result<(), String> {
     let criterion = criterion_estimates();
 
     println!("bench: Chromium");
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port().to_string())
-        .map_err(|err| format!("no free port: {err}"))?;
+    let port = crate::shell::free_port()?.to_string();
     let browser = json_of(
         Cmd::new("node")
             .args([
@@ -594,10 +590,7 @@ pub(crate) fn profile(args: &[String]) -> Result<(), String> {
             "target/wasm32-unknown-unknown/release/isc-bench-worker.wasm",
         ])
         .run()?;
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port().to_string())
-        .map_err(|err| format!("no free port: {err}"))?;
+    let port = crate::shell::free_port()?.to_string();
     Cmd::new("node")
         .args([
             "--experimental-websocket",

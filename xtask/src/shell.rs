@@ -124,3 +124,11 @@ impl Cmd {
             .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
     }
 }
+
+/// A free TCP port on the loopback interface.
+pub(crate) fn free_port() -> Result<u16, String> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .map_err(|err| format!("no free port on 127.0.0.1: {err}"))
+}

@@ -1,7 +1,6 @@
 //! `cargo xtask test`: every check, with a timed summary at the end.
 
 use crate::shell::Cmd;
-use std::net::TcpListener;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -120,10 +119,7 @@ pub(crate) fn run() -> ExitCode {
 
 /// The Playwright suite against `dist/`, served on a free loopback port.
 fn e2e() -> Result<(), String> {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .map_err(|err| format!("no free port on 127.0.0.1: {err}"))?;
+    let port = crate::shell::free_port()?;
     Cmd::new("playwright")
         .args(["test", "--config", "e2e/playwright.config.mjs"])
         .env("E2E_PORT", &port.to_string())

@@ -211,12 +211,25 @@ fn arity(function: &str, expected: usize, found: usize) -> Result<(), AbiError> 
 }
 
 fn coerce(params: &[Param], args: &[String], function: &str) -> Result<Vec<DynSolValue>, AbiError> {
+    let types: Vec<_> = params.iter().map(resolve).collect();
+    coerce_typed(params, &types, args, function)
+}
+
+/// `args` as values of `params`, whose types (or why they have none) are
+/// `types`: the arity first, then each argument in order.
+fn coerce_typed(
+    params: &[Param],
+    types: &[Result<DynSolType, String>],
+    args: &[String],
+    function: &str,
+) -> Result<Vec<DynSolValue>, AbiError> {
     arity(function, params.len(), args.len())?;
     params
         .iter()
+        .zip(types)
         .zip(args)
         .enumerate()
-        .map(|(i, (param, arg))| coerce_arg(i, param, &resolve(param), arg))
+        .map(|(i, ((param, ty), arg))| coerce_arg(i, param, ty, arg))
         .collect()
 }
 
@@ -248,7 +261,7 @@ fn coerce_arg(
 /// A function's selector and its inputs' types, resolved once: what every
 /// call of it needs before its arguments (resolving a type parses its
 /// text; the selector is a keccak of the signature). A processor keeps one
-/// per function of its ABI.
+/// per entry point, made on the entry point's first call.
 #[derive(Debug, Clone)]
 pub(crate) struct CallShape {
     selector: [u8; 4],
@@ -271,15 +284,7 @@ impl CallShape {
     /// # Errors
     /// [`AbiError`] on a wrong count or unparsable argument.
     pub(crate) fn encode(&self, function: &Function, args: &[String]) -> Result<Vec<u8>, AbiError> {
-        arity(&function.name, function.inputs.len(), args.len())?;
-        let values = function
-            .inputs
-            .iter()
-            .zip(&self.inputs)
-            .zip(args)
-            .enumerate()
-            .map(|(i, ((param, ty), arg))| coerce_arg(i, param, ty, arg))
-            .collect::<Result<Vec<_>, _>>()?;
+        let values = coerce_typed(&function.inputs, &self.inputs, args, &function.name)?;
         // The check alloy's `abi_encode_input` makes (a coerced value always
         // passes it): the same error should one ever not.
         for (ty, value) in self.inputs.iter().flatten().zip(values.iter()) {
