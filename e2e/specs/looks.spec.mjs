@@ -50,6 +50,23 @@ test('no accessibility violations, light and dark; screenshots of the main views
   expect(playground.consoleErrors).toEqual([]);
 });
 
+test("a receipt's controls stand apart, each with its own words", async ({ playground }) => {
+  await playground.open();
+  await playground.deployExample('inccounter', { counter: '1' });
+  await expect(await playground.call('increment')).toHaveText(/^block \d+: ok/);
+  const receipt = playground.receipts().first();
+  const here = receipt.getByTestId('view-block');
+  const debug = receipt.getByTestId('debug-receipt');
+  await expect(here).toBeVisible();
+  await expect(debug).toBeVisible();
+  const [a, b] = [await here.boundingBox(), await debug.boundingBox()];
+  // Side by side on one line, with a visible space between them, like words.
+  expect(Math.abs(a.y - b.y)).toBeLessThan(4);
+  expect(b.x - (a.x + a.width)).toBeGreaterThanOrEqual(6);
+  // The row reads as words when copied or read aloud, not "state heredebug".
+  expect(await receipt.evaluate((li) => li.innerText)).not.toMatch(/state heredebug/);
+});
+
 test('every control is reachable by keyboard with a visible focus', async ({ playground }) => {
   const { page } = playground;
   await playground.open();

@@ -184,7 +184,9 @@ pub(crate) fn ReceiptRow(
             <span class="gas">{receipt.gas_burned} " gas · fee " {receipt.gas_fee}</span>
             <button class="link" data-testid="view-block" on:click=travel
                 aria-label=format!("state here, after block {block}")>"state here"</button>
+            // A space between the links, so they read as two words.
             {debuggable.then(|| view! {
+                " "
                 <button class="link" data-testid="debug-receipt" on:click=debug
                     title="Run this request again on the chain as it was, recording what it executes, and step through it (the chain is unchanged)">
                     "debug"
