@@ -574,7 +574,7 @@ impl Chain {
         }
         self.take_from_wallet(&request)?;
         let nonce = accounts::nonce(&self.store, &sender);
-        let id = request_id(&self.state_hash(), &sender, nonce);
+        let id = request_id(&self.store.settled_hash(), &sender, nonce);
         queue::push(
             &mut self.store,
             &Pending {
@@ -742,7 +742,7 @@ impl Chain {
                 next_unlock: queued.iter().map(|(_, pending)| pending.unlock_time).min(),
             });
         }
-        let previous = self.state_hash();
+        let previous = self.store.settled_hash();
         let burned_before = self.blocks.last().map_or(0, |block| block.total_gas);
 
         let mut receipts = Vec::with_capacity(ready.len() + 1);
@@ -1013,7 +1013,7 @@ impl Chain {
             request_id: RequestId([0; 34]),
             sender: caller,
             timestamp: self.time(),
-            entropy: Hash::blake2b(self.state_hash().as_bytes()),
+            entropy: Hash::blake2b(self.store.settled_hash().as_bytes()),
             post_gas_budget: 0,
         };
         let outcome = Exec::new(

@@ -19,11 +19,28 @@ pub(crate) type Undo = (Vec<u8>, Option<Vec<u8>>);
 /// 4-byte hname.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Store {
-    state: BTreeMap<Vec<u8>, Vec<u8>>,
+    state: BTreeMap<Vec<u8>, Item>,
     journal: Vec<Undo>,
-    /// The sum, modulo 2^256, of every item's digest: the state hash kept
-    /// up to date write by write (see [`Store::hash`]).
+    /// The sum, modulo 2^256, of the digests of every item not in
+    /// `pending` and of the digests `pending` records: the state hash's
+    /// running sum (see [`Store::hash`]), brought up to date by
+    /// [`Store::settle`].
     sum: Digest256,
+    /// The keys written since the sum was last settled, each with the
+    /// digest the sum counts for it (`None`: the key was absent then). A
+    /// key may appear more than once; only its first entry can hold a
+    /// digest (it was settled until that write).
+    pending: Vec<(Vec<u8>, Option<Digest256>)>,
+}
+
+/// A value and, once the sum counts it, its digest: a value overwritten or
+/// removed after that is not hashed again to take it out of the sum, and a
+/// key written many times between two settles is hashed once.
+#[derive(Debug, Clone)]
+struct Item {
+    value: Vec<u8>,
+    /// `None` while the value is newer than the sum.
+    digest: Option<Digest256>,
 }
 
 /// A 256-bit number as four little-endian `u64` limbs.
@@ -74,7 +91,7 @@ impl Store {
     pub(crate) fn get(&self, contract: Hname, key: &[u8]) -> Option<&[u8]> {
         self.state
             .get(&partition_key(contract, key))
-            .map(Vec::as_slice)
+            .map(|item| item.value.as_slice())
     }
 
     pub(crate) fn set(&mut self, contract: Hname, key: &[u8], value: Vec<u8>) {
@@ -90,20 +107,50 @@ impl Store {
         }
     }
 
-    /// Writes (or with `None` removes) an item, keeping the sum of digests
-    /// in step, and returns the old value.
+    /// Writes (or with `None` removes) an item and returns the old value.
+    /// Nothing is hashed here: the key joins `pending` (unless it is there
+    /// already, which an item without a digest shows) with the digest the
+    /// sum counts for it.
     fn put(&mut self, key: Vec<u8>, value: Option<Vec<u8>>) -> Option<Vec<u8>> {
-        if let Some(new) = &value {
-            add(&mut self.sum, &item_digest(&key, new));
-        }
         let old = match value {
-            Some(new) => self.state.insert(key.clone(), new),
+            Some(value) => self.state.insert(
+                key.clone(),
+                Item {
+                    value,
+                    digest: None,
+                },
+            ),
             None => self.state.remove(&key),
         };
-        if let Some(old) = &old {
-            sub(&mut self.sum, &item_digest(&key, old));
+        match &old {
+            // Newer than the sum: its key is pending already.
+            Some(Item { digest: None, .. }) => {}
+            Some(Item {
+                digest: Some(digest),
+                ..
+            }) => self.pending.push((key, Some(*digest))),
+            // Absent: pending already if it was removed since the last
+            // settle; a second entry without a digest changes nothing.
+            None => self.pending.push((key, None)),
         }
-        old
+        old.map(|item| item.value)
+    }
+
+    /// Brings the running sum up to date: takes out the digests the
+    /// pending keys had, hashes each pending key's value once and adds it.
+    pub(crate) fn settle(&mut self) {
+        for (key, counted) in std::mem::take(&mut self.pending) {
+            if let Some(digest) = counted {
+                sub(&mut self.sum, &digest);
+            }
+            if let Some(item) = self.state.get_mut(&key)
+                && item.digest.is_none()
+            {
+                let digest = item_digest(&key, &item.value);
+                add(&mut self.sum, &digest);
+                item.digest = Some(digest);
+            }
+        }
     }
 
     /// The items of `contract` whose key starts with `prefix`, without the
@@ -113,7 +160,7 @@ impl Store {
         self.state
             .range(start.clone()..)
             .take_while(|(key, _)| key.starts_with(&start))
-            .map(|(key, value)| (key[4..].to_vec(), value.clone()))
+            .map(|(key, item)| (key[4..].to_vec(), item.value.clone()))
             .collect()
     }
 
@@ -127,8 +174,10 @@ impl Store {
         self.apply_undo(undo);
     }
 
-    /// Takes the journal (the undo log of everything since the last call).
+    /// Takes the journal (the undo log of everything since the last call)
+    /// and settles the running sum: what a block's end does.
     pub(crate) fn take_journal(&mut self) -> Vec<Undo> {
+        self.settle();
         std::mem::take(&mut self.journal)
     }
 
@@ -146,23 +195,58 @@ impl Store {
 
     /// Every item, sorted by full key.
     pub(crate) fn items(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
-        self.state.iter().map(|(k, v)| (k.as_slice(), v.as_slice()))
+        self.state
+            .iter()
+            .map(|(k, item)| (k.as_slice(), item.value.as_slice()))
     }
 
     /// The state hash: blake2b-256 over the item count and the sum, modulo
     /// 2^256, of every item's digest (blake2b-256 of its length-prefixed key
     /// and value). It depends on the content only, not on the order of
-    /// writes, and each write updates it in O(1), so closing a block costs
-    /// no pass over the whole state. (An additive multiset hash: ample to
+    /// writes, and the sum is kept up to date key by key (each key written
+    /// since the last settle is hashed once), so closing a block costs no
+    /// pass over the whole state. (An additive multiset hash: ample to
     /// tell states apart, not a commitment against an adversary.)
+    ///
+    /// With keys pending it hashes them on a copy of the sum each time it
+    /// is called: the chain's own callers use [`Store::settled_hash`].
     pub(crate) fn hash(&self) -> StateHash {
-        let mut hasher = Blake2b256::new();
-        hasher.update((self.state.len() as u64).to_le_bytes());
-        for limb in self.sum {
-            hasher.update(limb.to_le_bytes());
+        let mut sum = self.sum;
+        if !self.pending.is_empty() {
+            // As `settle` would make it, on a copy.
+            let mut added = std::collections::BTreeSet::new();
+            for (key, counted) in &self.pending {
+                if let Some(digest) = counted {
+                    sub(&mut sum, digest);
+                }
+                if let Some(item) = self.state.get(key)
+                    && item.digest.is_none()
+                    && added.insert(key)
+                {
+                    add(&mut sum, &item_digest(key, &item.value));
+                }
+            }
         }
-        StateHash(hasher.finalize().into())
+        hash_of(self.state.len(), &sum)
     }
+
+    /// [`Store::hash`], settling first: a queued request's id, a view's
+    /// entropy and a block's previous state hash hash the state between
+    /// blocks, and each must cost only the keys written since the last.
+    pub(crate) fn settled_hash(&mut self) -> StateHash {
+        self.settle();
+        self.hash()
+    }
+}
+
+/// The state hash of `count` items whose digests sum to `sum`.
+fn hash_of(count: usize, sum: &Digest256) -> StateHash {
+    let mut hasher = Blake2b256::new();
+    hasher.update((count as u64).to_le_bytes());
+    for limb in sum {
+        hasher.update(limb.to_le_bytes());
+    }
+    StateHash(hasher.finalize().into())
 }
 
 fn partition_key(contract: Hname, key: &[u8]) -> Vec<u8> {
@@ -248,29 +332,69 @@ mod tests {
         assert_ne!(Store::default().hash(), one.hash());
     }
 
+    /// The state hash computed from scratch: every item hashed afresh.
+    fn fresh_hash(store: &Store) -> StateHash {
+        let mut sum = [0u64; 4];
+        for (key, item) in &store.state {
+            add(&mut sum, &item_digest(key, &item.value));
+        }
+        hash_of(store.state.len(), &sum)
+    }
+
     #[test]
     fn the_running_sum_equals_a_fresh_sum_after_any_writes_and_undo() {
-        let fresh = |store: &Store| {
-            let mut sum = [0u64; 4];
-            for (key, value) in &store.state {
-                add(&mut sum, &item_digest(key, value));
-            }
-            sum
-        };
         let mut store = Store::default();
         store.set(h("a"), b"x", vec![1; 40]);
         store.set(h("b"), b"y", vec![2]);
+        store.settle();
         let cp = store.checkpoint();
         store.set(h("a"), b"x", vec![3]);
         store.delete(h("b"), b"y");
         store.delete(h("b"), b"never");
-        assert_eq!(store.sum, fresh(&store));
+        assert_eq!(store.hash(), fresh_hash(&store));
         store.rollback(cp);
-        assert_eq!(store.sum, fresh(&store));
+        assert_eq!(store.hash(), fresh_hash(&store));
+        store.settle();
+        assert_eq!(store.hash(), fresh_hash(&store));
         store.delete(h("a"), b"x");
         store.delete(h("b"), b"y");
+        store.settle();
         assert_eq!(store.sum, [0; 4]);
+        assert!(store.pending.is_empty());
         assert_eq!(store.hash(), Store::default().hash());
+    }
+
+    /// Writes, removals, rewrites of one key, rollbacks and settles in
+    /// every order a small pseudo-random walk finds: the hash is always
+    /// the hash of the items as they are, settled or not.
+    #[test]
+    fn a_deferred_sum_always_equals_hashing_every_item_afresh() {
+        let mut store = Store::default();
+        let mut checkpoints = Vec::new();
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for step in 0..4_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let key = [b'k', (seed % 6) as u8];
+            let value = vec![(seed >> 8) as u8; (seed >> 16) as usize % 200];
+            match (seed >> 32) % 8 {
+                0..=2 => store.set(h("a"), &key, value),
+                3 => store.delete(h("a"), &key),
+                4 => checkpoints.push(store.checkpoint()),
+                5 => {
+                    if let Some(cp) = checkpoints.pop() {
+                        store.rollback(cp);
+                    }
+                }
+                6 => store.settle(),
+                _ => {
+                    store.take_journal();
+                    checkpoints.clear();
+                }
+            }
+            assert_eq!(store.hash(), fresh_hash(&store), "step {step}");
+        }
     }
 
     #[test]

@@ -29,7 +29,7 @@ use alloy_json_abi::{Function, StateMutability};
 use revm::context::result::{ExecutionResult, Output};
 use revm::database_interface::Database;
 use revm::primitives::{Address, B256, Bytes, TxKind, U256};
-use revm::{Context, InspectEvm, MainBuilder, MainContext};
+use revm::{Context, InspectEvm, MainContext};
 use std::cell::OnceCell;
 
 /// The most instructions an opcode trace records.
@@ -402,6 +402,27 @@ pub(crate) fn create_from_caller(ctx: &mut dyn Sandbox, code: Vec<u8>) -> Result
     transact(ctx, None, &caller, TxKind::Create, code)
 }
 
+/// revm's mainnet EVM over `ctx` with `inspector`, as
+/// `MainBuilder::build_mainnet_with_inspector` makes it except for its call
+/// frames: revm's builder makes eight up front, each with a 32 KiB operand
+/// stack, and a request that calls no other contract uses one. Here a
+/// frame is made when a call first reaches its depth (revm's `FrameStack`
+/// supports both; an empty frame gets its stack when it is first set up).
+fn lazy_frames_evm<CTX, INSP>(ctx: CTX, inspector: INSP) -> revm::MainnetEvm<CTX, INSP>
+where
+    CTX: revm::context::ContextTr,
+{
+    use revm::context::Cfg;
+    let spec = ctx.cfg().spec().into();
+    revm::context::Evm {
+        ctx,
+        inspector,
+        instruction: revm::handler::instructions::EthInstructions::new_mainnet_with_spec(spec),
+        precompiles: revm::handler::EthPrecompiles::new(spec),
+        frame_stack: revm::context::FrameStack::new(),
+    }
+}
+
 /// Runs one EVM transaction from `sender` (its address: [`evm_address`])
 /// with `input`, `evm.value` and `evm.steps` from the params, and commits
 /// it unless the call is a view. `abi` is the called contract's, when
@@ -468,7 +489,7 @@ pub(crate) fn transact(
     tx.value = U256::from(value) * U256::from(db::WEI_PER_BASE_TOKEN);
     // On the heap: nested ISC calls re-enter the EVM on the host's
     // stack, and an EVM with its context is kilobytes.
-    let mut evm = Box::new(
+    let mut evm = Box::new(lazy_frames_evm(
         Context::mainnet()
             .with_db(&mut database)
             .modify_cfg_chained(super::playground_cfg)
@@ -478,14 +499,14 @@ pub(crate) fn transact(
                 block.prevrandao = Some(prevrandao);
                 block.gas_limit = BLOCK_GAS_LIMIT;
                 block.basefee = 0;
-            })
-            .build_mainnet_with_inspector(Magic {
-                max_steps,
-                shared_budget,
-                request,
-                ..Magic::default()
             }),
-    );
+        Magic {
+            max_steps,
+            shared_budget,
+            request,
+            ..Magic::default()
+        },
+    ));
     let outcome = evm.inspect_tx(tx);
     let fatal = evm.inspector.fatal.take();
     let frames = std::mem::take(&mut evm.inspector.frames);

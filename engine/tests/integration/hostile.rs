@@ -516,6 +516,32 @@ fn deploy_hostile(chain: &mut Chain, name: &str) {
         .expect("accepted"));
 }
 
+/// The EVM's call frames are made as calls reach their depth (revm's
+/// builder would make eight up front): a transaction 1 + 40 frames deep
+/// returns what it returns on Ethereum, twice alike, and the second, equal
+/// request burns the same gas as the first.
+#[test]
+fn evm_calls_deeper_than_eight_frames_return_and_repeat_alike() {
+    let mut chain = builtin_chain();
+    deploy_hostile(&mut chain, "hostile");
+    let mut burned = Vec::new();
+    for depth in ["40", "40", "9", "8"] {
+        let receipt = chain
+            .post(
+                Request::new(alice(), "hostile", "recurse")
+                    .params(evm_args(json!([depth])))
+                    .gas_budget(20_000_000),
+            )
+            .expect("accepted");
+        let results = ok(&receipt);
+        let out = isc_engine::evm::word_to_decimal(results.get("o").expect("return data"));
+        assert_eq!(out, depth, "recurse({depth}) counts its frames");
+        burned.push(receipt.gas_burned);
+    }
+    assert_eq!(burned[0], burned[1]);
+    assert!(burned[2] < burned[0] && burned[3] < burned[2], "{burned:?}");
+}
+
 #[test]
 fn an_evm_call_storm_leaves_a_bounded_receipt() {
     let mut chain = builtin_chain();
