@@ -729,14 +729,9 @@ impl Chain {
         let index = self.block_index() + 1;
         let timestamp = self.next_block_time();
         let room = crate::bounds::MAX_BLOCK_REQUESTS - usize::from(first.is_some());
-        let queued = queue::list(&self.store);
-        let ready: Vec<(u64, Pending)> = queued
-            .iter()
-            .filter(|(_, pending)| pending.ready_at(timestamp))
-            .take(room)
-            .cloned()
-            .collect();
+        let ready = queue::ready(&self.store, timestamp, room);
         if first.is_none() && ready.is_empty() {
+            let queued = queue::list(&self.store);
             return Err(ChainError::NothingReady {
                 waiting: queued.len(),
                 next_unlock: queued.iter().map(|(_, pending)| pending.unlock_time).min(),

@@ -75,21 +75,34 @@ fn write_u64(store: &mut Store, key: &[u8], value: u64) {
     }
 }
 
-/// Every queued request, oldest first, with its sequence number.
-pub(crate) fn list(store: &Store) -> Vec<(u64, Pending)> {
+/// The queued items, oldest first: sequence number and request (an item
+/// that does not parse is skipped; the chain writes every one).
+fn items(store: &Store) -> impl Iterator<Item = (u64, Pending)> + '_ {
     store
-        .prefix(PARTITION, ITEM)
-        .into_iter()
+        .scan_prefix(PARTITION, ITEM)
         .filter_map(|(key, value)| {
             let sequence = u64::from_be_bytes(key.get(ITEM.len()..)?.try_into().ok()?);
-            Some((sequence, serde_json::from_slice(&value).ok()?))
+            Some((sequence, serde_json::from_slice(value).ok()?))
         })
+}
+
+/// Every queued request, oldest first, with its sequence number.
+pub(crate) fn list(store: &Store) -> Vec<(u64, Pending)> {
+    items(store).collect()
+}
+
+/// The oldest `most` requests that may run in a block at `time`: only
+/// those and the time-locked ones before them are read.
+pub(crate) fn ready(store: &Store, time: u64, most: usize) -> Vec<(u64, Pending)> {
+    items(store)
+        .filter(|(_, pending)| pending.ready_at(time))
+        .take(most)
         .collect()
 }
 
 /// How many requests wait.
 pub(crate) fn len(store: &Store) -> usize {
-    store.prefix(PARTITION, ITEM).len()
+    store.scan_prefix(PARTITION, ITEM).count()
 }
 
 /// Appends `pending` to the queue.

@@ -153,14 +153,25 @@ impl Store {
         }
     }
 
-    /// The items of `contract` whose key starts with `prefix`, without the
-    /// partition prefix.
-    pub(crate) fn prefix(&self, contract: Hname, prefix: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    /// The items of `contract` whose key starts with `prefix`, in key
+    /// order, borrowed, with keys without the partition prefix.
+    pub(crate) fn scan_prefix<'a>(
+        &'a self,
+        contract: Hname,
+        prefix: &[u8],
+    ) -> impl Iterator<Item = (&'a [u8], &'a [u8])> + 'a {
         let start = partition_key(contract, prefix);
         self.state
             .range(start.clone()..)
-            .take_while(|(key, _)| key.starts_with(&start))
-            .map(|(key, item)| (key[4..].to_vec(), item.value.clone()))
+            .take_while(move |(key, _)| key.starts_with(&start))
+            .map(|(key, item)| (&key[4..], item.value.as_slice()))
+    }
+
+    /// The items of `contract` whose key starts with `prefix`, without the
+    /// partition prefix.
+    pub(crate) fn prefix(&self, contract: Hname, prefix: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+        self.scan_prefix(contract, prefix)
+            .map(|(key, value)| (key.to_vec(), value.to_vec()))
             .collect()
     }
 
@@ -301,6 +312,11 @@ mod tests {
         assert_eq!(store.get(h("b"), b"k"), None);
         assert_eq!(store.prefix(h("a"), b""), vec![(b"k".to_vec(), vec![1])]);
         assert!(store.prefix(h("b"), b"").is_empty());
+        store.set(h("a"), b"kz", vec![2]);
+        store.set(h("a"), b"l", vec![3]);
+        assert_eq!(store.scan_prefix(h("a"), b"k").count(), 2);
+        assert_eq!(store.scan_prefix(h("a"), b"").count(), 3);
+        assert_eq!(store.scan_prefix(h("b"), b"k").count(), 0);
     }
 
     #[test]

@@ -398,3 +398,36 @@ fn the_history_after_any_block_is_what_the_whole_history_adds() {
     // After the last block only the queued step is new.
     assert_eq!(chain.steps_after(chain.block_index()).1.len(), 1);
 }
+
+/// The queue holds at most `MAX_QUEUED_REQUESTS`: the next one is refused
+/// and changes nothing, and a block that runs the waiting requests makes
+/// room again. (Counting the queue copies none of it: `cargo xtask bench`'s
+/// batch case queues hundreds at a time.)
+#[test]
+fn the_queue_holds_its_maximum_and_refuses_the_next_until_a_block_runs() {
+    let max = isc_engine::bounds::MAX_QUEUED_REQUESTS;
+    let mut chain = counter_chain();
+    for _ in 0..max {
+        chain
+            .queue(Request::new(alice(), "inccounter", "increment"))
+            .expect("queued");
+    }
+    assert_eq!(chain.pending().len(), max);
+    let hash = chain.state_hash();
+    let refused = chain.queue(Request::new(alice(), "inccounter", "increment"));
+    assert!(
+        matches!(refused, Err(ChainError::QueueFull { max: m }) if m == max),
+        "{refused:?}"
+    );
+    assert_eq!(
+        chain.state_hash(),
+        hash,
+        "a refused request changes nothing"
+    );
+    let ran = chain.run_block().expect("ready");
+    assert!(!ran.is_empty() && ran.len() < max, "a block takes some");
+    assert_eq!(chain.pending().len(), max - ran.len());
+    chain
+        .queue(Request::new(alice(), "inccounter", "increment"))
+        .expect("room again");
+}
