@@ -20,6 +20,7 @@ use crate::vm::{
     EntryKind, EntryPointInfo, GAS, NestedCall, Opened, Post, Processor, Sandbox, StateItems, Step,
     Suspended, TimeLock, VmError, VmType,
 };
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// The block and request a call runs in.
@@ -62,7 +63,7 @@ pub(crate) struct Exec<'a> {
     /// Writes that happen only if the request fails (partition, key, value).
     on_failure: Vec<(Hname, Vec<u8>, Vec<u8>)>,
     /// Keys the request has written or deleted: reading them is free.
-    written: std::collections::BTreeSet<(Hname, Vec<u8>)>,
+    written: BTreeMap<Hname, std::collections::BTreeSet<Vec<u8>>>,
     /// Requests posted so far (their output indexes count from 1).
     posts: u16,
     /// Executed instructions still to record for a debugger (see
@@ -146,7 +147,7 @@ impl<'a> Exec<'a> {
             trace_nodes: 0,
             omitted_calls: 0,
             on_failure: Vec::new(),
-            written: std::collections::BTreeSet::new(),
+            written: BTreeMap::new(),
             posts: 0,
             trace_steps: 0,
             step_mark: None,
@@ -601,6 +602,15 @@ impl Ctx<'_, '_> {
         self.exec.enter(call)
     }
 
+    /// Records that the request wrote (or deleted) `key` of this
+    /// partition: reading it again is free.
+    fn note_written(&mut self, key: &[u8]) {
+        let keys = self.exec.written.entry(self.frame.partition).or_default();
+        if !keys.contains(key) {
+            keys.insert(key.to_vec());
+        }
+    }
+
     fn no_writes(&self, action: &'static str) -> Result<(), VmError> {
         if self.frame.view {
             Err(VmError::WriteInView {
@@ -679,7 +689,8 @@ impl Sandbox for Ctx<'_, '_> {
         let written = self
             .exec
             .written
-            .contains(&(self.frame.partition, key.to_vec()));
+            .get(&self.frame.partition)
+            .is_some_and(|keys| keys.contains(key));
         if !written {
             self.exec
                 .burn(GAS.read(value.as_ref().map_or(0, Vec::len)))?;
@@ -692,9 +703,7 @@ impl Sandbox for Ctx<'_, '_> {
         // The full key as the chain stores it: the partition's hname first.
         let full_key = std::mem::size_of::<u32>() + key.len();
         self.exec.burn(GAS.write(full_key + value.len()))?;
-        self.exec
-            .written
-            .insert((self.frame.partition, key.to_vec()));
+        self.note_written(key);
         self.exec
             .store
             .set(self.frame.partition, key, value.to_vec());
@@ -712,9 +721,7 @@ impl Sandbox for Ctx<'_, '_> {
     fn state_delete(&mut self, key: &[u8]) -> Result<(), VmError> {
         self.no_writes("state delete")?;
         // Wasp: deleting is free.
-        self.exec
-            .written
-            .insert((self.frame.partition, key.to_vec()));
+        self.note_written(key);
         self.exec.store.delete(self.frame.partition, key);
         Ok(())
     }
