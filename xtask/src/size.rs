@@ -47,7 +47,7 @@ impl fmt::Display for Sizes {
 /// name: the page's must stay small enough to show quickly, and the
 /// engine worker's is what a newcomer waits for before the first deploy.
 /// Raising one is a decision: say why in the commit.
-pub(crate) const BUDGET: &[(&str, usize)] = &[("isc-app-", 790_000), ("isc-worker", 1_340_000)];
+pub(crate) const BUDGET: &[(&str, usize)] = &[("isc-app-", 790_000), ("isc-worker", 1_350_000)];
 
 impl Sizes {
     /// Checks every file against [`BUDGET`]; a file no budget names fails
