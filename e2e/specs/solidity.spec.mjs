@@ -217,10 +217,12 @@ test('a project of several files: import between them, problems in their file, k
   await expect(page.getByTestId('file-lib/Twice.sol')).toHaveAttribute('aria-selected', 'false');
   await expect(page.getByTestId('file-Contract.sol')).toHaveAttribute('aria-selected', 'true');
 
-  // The link carries both files (session version 3) and rebuilds Calc.
+  // The link carries both files (which needs session version 3; a new
+  // chain's compact receipts need 5) and rebuilds Calc.
   const { url, hash } = await playground.share();
   const json = unpackLink(url);
-  expect(json.session.version).toBe(3);
+  expect(json.session.version).toBe(5);
+  expect(json.session.config.receipt_form).toBe('compact');
   const source = json.session.sources.find((s) => s.language === 'solidity');
   expect(source.path).toBeUndefined();
   expect(Object.keys(source.files)).toEqual(['lib/Twice.sol']);

@@ -67,6 +67,14 @@ pub enum CodecError {
     /// An id could not be decoded.
     #[error(transparent)]
     Id(#[from] IdError),
+    /// Bytes that are not the value they should be.
+    #[error("malformed {what}: {detail}")]
+    Malformed {
+        /// What was being decoded.
+        what: &'static str,
+        /// What is wrong.
+        detail: String,
+    },
     /// The value decodes, but the playground does not support it.
     #[error("not supported in the playground: {0}")]
     Unsupported(&'static str),
@@ -163,6 +171,11 @@ impl<'a> Decoder<'a> {
             0 => Ok(()),
             n => Err(CodecError::Trailing(n)),
         }
+    }
+
+    /// How many bytes are left.
+    pub fn remaining(&self) -> usize {
+        self.buf.len()
     }
 
     /// One byte.

@@ -56,7 +56,7 @@ pub use chain::queue::Pending;
 pub use chain::receipt::{
     BlockInfo, CallTrace, DEFAULT_GAS_BUDGET, Event, Receipt, Request, Step, format_time,
 };
-pub use chain::{Chain, ChainConfig, ChainError, ConfigError, Snapshot, StateHash};
+pub use chain::{Chain, ChainConfig, ChainError, ConfigError, ReceiptForm, Snapshot, StateHash};
 pub use codec::{Assets, Dict};
 pub use core::governance::{FeePolicy, Limits};
 pub use core::root::ContractRecord;

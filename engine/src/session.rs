@@ -21,11 +21,14 @@ pub const SESSION_FORMAT: &str = "isc-playground-session";
 /// The newest session version, the one this build writes when a session
 /// needs it: 2 adds the steps besides requests (queue, run a block,
 /// advance time); 3 adds sources of several files (a source's `path` and
-/// `files`). A session is written as the lowest version that holds it
-/// (requests alone: version 1, which every earlier build reads).
-pub const SESSION_VERSION: u32 = 4;
+/// `files`); 4 names the Wasm engine chosen; 5 a chain whose receipts are
+/// kept in the compact form (`config.receipt_form`, every new chain's). A
+/// session is written as the lowest version that holds it (requests alone
+/// on a chain from before the compact form: version 1, which every earlier
+/// build reads).
+pub const SESSION_VERSION: u32 = 5;
 /// The session versions this build reads.
-pub const SESSION_VERSIONS: &[u32] = &[1, 2, 3, SESSION_VERSION];
+pub const SESSION_VERSIONS: &[u32] = &[1, 2, 3, 4, SESSION_VERSION];
 
 /// The engine a session's Wasm calls run on, where the runner has a
 /// choice (a browser: its own WebAssembly or wasmi). It changes nothing
@@ -142,7 +145,7 @@ pub enum SessionError {
     #[error("not a session file: expected \"format\": \"{SESSION_FORMAT}\"")]
     Format,
     /// A version this build does not know.
-    #[error("session version {found} is not supported (this build reads versions 1 to 4)")]
+    #[error("session version {found} is not supported (this build reads versions 1 to 5)")]
     UnknownVersion {
         /// The file's version.
         found: u64,
@@ -171,6 +174,16 @@ pub enum SessionError {
         "the session names a Wasm engine, which needs session version 4; the file says version {found}"
     )]
     EngineNeedsVersion4 {
+        /// The file's version.
+        found: u64,
+    },
+    /// A version 1–4 session names a receipt form.
+    #[error(
+        "the session's chain keeps its receipts in the `{form}` form, which needs session version 5; the file says version {found}"
+    )]
+    ReceiptFormNeedsVersion5 {
+        /// The form named.
+        form: &'static str,
         /// The file's version.
         found: u64,
     },
@@ -689,7 +702,9 @@ impl Session {
 
     /// The lowest version that holds this session: 1 for requests alone.
     fn lowest_version(&self) -> u32 {
-        if self.wasm_engine.is_some() {
+        if !self.config.receipt_form.is_unnamed() {
+            5
+        } else if self.wasm_engine.is_some() {
             4
         } else if self.first_version_3_source().is_some() {
             3
@@ -732,6 +747,12 @@ impl Session {
         }
         if version < 4 && session.wasm_engine.is_some() {
             return Err(SessionError::EngineNeedsVersion4 { found: version });
+        }
+        if version < 5 && !session.config.receipt_form.is_unnamed() {
+            return Err(SessionError::ReceiptFormNeedsVersion5 {
+                form: session.config.receipt_form.name(),
+                found: version,
+            });
         }
         session.config.validate()?;
         session.version = SESSION_VERSION;
@@ -779,7 +800,7 @@ mod tests {
             .expect_err("future");
         assert_eq!(
             err.to_string(),
-            "session version 99 is not supported (this build reads versions 1 to 4)"
+            "session version 99 is not supported (this build reads versions 1 to 5)"
         );
         let err = Session::from_json(
             r#"{"format": "isc-playground-session", "version": 1, "config": {}, "requests": [{"sender": "0x00"}]}"#,
@@ -788,9 +809,39 @@ mod tests {
         assert!(matches!(err, SessionError::Json(_)), "{err}");
     }
 
+    /// A session of a chain from before the compact receipt form.
+    fn before_compact_receipts() -> Session {
+        let mut session = Session::default();
+        session.config.receipt_form = crate::ReceiptForm::Json;
+        session
+    }
+
+    #[test]
+    fn a_compact_receipt_chain_is_written_as_version_5_and_only_read_from_it() {
+        let session = Session::default();
+        let json = session.to_json();
+        assert!(json.contains(r#""version": 5"#), "{json}");
+        assert!(json.contains(r#""receipt_form": "compact""#), "{json}");
+        assert_eq!(Session::from_json(&json).expect("reads"), session);
+        let older = json.replace(r#""version": 5"#, r#""version": 4"#);
+        let err = Session::from_json(&older).expect_err("version 4 names no form");
+        assert_eq!(
+            err.to_string(),
+            "the session's chain keeps its receipts in the `compact` form, which needs session version 5; the file says version 4"
+        );
+        // A config that names no form is a chain from before it: JSON.
+        let unnamed = json
+            .replace(r#""version": 5"#, r#""version": 1"#)
+            .replace(r#","receipt_form": "compact""#, "")
+            .replace(",\n    \"receipt_form\": \"compact\"", "");
+        let read = Session::from_json(&unnamed).expect("reads version 1");
+        assert_eq!(read.config.receipt_form, crate::ReceiptForm::Json);
+        assert!(!read.to_json().contains("receipt_form"));
+    }
+
     #[test]
     fn a_chosen_wasm_engine_is_written_as_version_4_and_only_read_from_it() {
-        let mut session = Session::default();
+        let mut session = before_compact_receipts();
         assert!(session.to_json().contains(r#""version": 1"#));
         session.wasm_engine = Some(WasmEngineChoice::Wasmi);
         let json = session.to_json();
@@ -812,7 +863,7 @@ mod tests {
 
     #[test]
     fn a_source_of_several_files_is_written_as_version_3_and_only_read_from_it() {
-        let mut session = Session::default();
+        let mut session = before_compact_receipts();
         session.sources.push(Source {
             name: "token".into(),
             language: "solidity".into(),

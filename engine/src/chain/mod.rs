@@ -1,5 +1,6 @@
 //! The chain: genesis, requests and blocks, views, snapshots and reverts.
 
+pub(crate) mod compact;
 mod exec;
 pub(crate) mod l1;
 pub(crate) mod queue;
@@ -23,6 +24,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use store::{Store, Undo};
 
+pub use compact::ReceiptForm;
 pub use store::StateHash;
 
 /// How a chain starts. Every field has a documented default.
@@ -56,6 +58,13 @@ pub struct ChainConfig {
     pub max_gas_per_request: u64,
     /// The gas budget of a view call (default 50 000 000).
     pub view_gas_budget: u64,
+    /// How the blocklog stores receipts (default: compact). A config that
+    /// names no form is from before the compact form, and keeps JSON.
+    #[serde(
+        default = "ReceiptForm::unnamed",
+        skip_serializing_if = "ReceiptForm::is_unnamed"
+    )]
+    pub receipt_form: ReceiptForm,
 }
 
 impl Default for ChainConfig {
@@ -73,6 +82,7 @@ impl Default for ChainConfig {
             limits: Limits::default(),
             max_gas_per_request: 50_000_000,
             view_gas_budget: 50_000_000,
+            receipt_form: ReceiptForm::Compact,
         }
     }
 }
@@ -437,7 +447,7 @@ impl Chain {
             gas_fee: 0,
             previous_state_hash: StateHash([0; 32]).to_string(),
         };
-        blocklog::put_block(&mut store, &genesis, &[]);
+        blocklog::put_block(&mut store, &genesis, &[], config.receipt_form);
         store.take_journal();
         let state_hash = store.hash();
         Self {
@@ -801,7 +811,7 @@ impl Chain {
             .iter_mut()
             .map(|receipt| receipt.wasm_engine.take())
             .collect();
-        blocklog::put_block(&mut self.store, &info, &receipts);
+        blocklog::put_block(&mut self.store, &info, &receipts, self.config.receipt_form);
         for (receipt, engine) in receipts.iter_mut().zip(engines) {
             match &engine {
                 Some(engine) => self.engines.insert(receipt.request_id, engine.clone()),

@@ -3,13 +3,16 @@
 //! The chain writes a block's info and its receipts when it closes the
 //! block; the views read them back. State layout: `b` + index (`u32` BE) →
 //! [`BlockInfo`] JSON; `r` + index (`u32` BE) → the first request's
-//! [`Receipt`] JSON, `r` + index + request index (`u16` BE) → each later
+//! [`Receipt`] in the chain's [`ReceiptForm`] (compact, or JSON on a chain
+//! from before it), `r` + index + request index (`u16` BE) → each later
 //! one's; `q` + request id → block index (`u32` LE), followed by the
 //! request index (`u16` LE) when it is not 0; `i` → latest block index
 //! (`u32` LE).
 
 use super::{NativeContract, hname_param, u32_param, unsupported};
 use crate::Hname;
+use crate::chain::ReceiptForm;
+use crate::chain::compact;
 use crate::chain::receipt::{BlockInfo, Receipt};
 use crate::chain::store::Store;
 use crate::codec::{Dict, bool_to_bytes, set_array, u32_from_bytes};
@@ -203,7 +206,7 @@ fn receipts_at(ctx: &mut dyn Sandbox, index: u32) -> Result<Vec<Receipt>, VmErro
 }
 
 fn decode_receipt(bytes: &[u8]) -> Result<Receipt, VmError> {
-    serde_json::from_slice(bytes).map_err(|err| VmError::codec(format!("stored receipt: {err}")))
+    compact::decode_stored(bytes).map_err(|err| VmError::codec(format!("stored receipt: {err}")))
 }
 
 fn events(
@@ -244,13 +247,25 @@ fn request_key(id: &RequestId) -> Vec<u8> {
     [b"q".as_slice(), id.as_bytes()].concat()
 }
 
-/// Records block `info` and its receipts (genesis has none).
-pub(crate) fn put_block(store: &mut Store, info: &BlockInfo, receipts: &[Receipt]) {
-    let json = |value: &dyn erased::Json| value.to_json();
-    store.set(hname(), &block_key(info.index), json(info));
+/// Records block `info` and its receipts (genesis has none), each in
+/// `form`.
+pub(crate) fn put_block(
+    store: &mut Store,
+    info: &BlockInfo,
+    receipts: &[Receipt],
+    form: ReceiptForm,
+) {
+    // Our types serialize infallibly (string keys, no non-finite floats):
+    // an error would be a bug, and yields `{}`.
+    let info_json = serde_json::to_vec(info).unwrap_or_else(|_| b"{}".to_vec());
+    store.set(hname(), &block_key(info.index), info_json);
     for receipt in receipts {
         let request = receipt.request_index;
-        store.set(hname(), &receipt_key(info.index, request), json(receipt));
+        store.set(
+            hname(),
+            &receipt_key(info.index, request),
+            form.encode(receipt),
+        );
         let mut place = info.index.to_le_bytes().to_vec();
         if request > 0 {
             place.extend_from_slice(&request.to_le_bytes());
@@ -273,18 +288,4 @@ pub(crate) fn block(store: &Store, index: u32) -> Option<BlockInfo> {
     store
         .get(hname(), &block_key(index))
         .and_then(|bytes| serde_json::from_slice(bytes).ok())
-}
-
-mod erased {
-    /// Serializes to JSON bytes; our types serialize infallibly (string keys,
-    /// no non-finite floats), so an error would be a bug: it yields `{}`.
-    pub(super) trait Json {
-        fn to_json(&self) -> Vec<u8>;
-    }
-
-    impl<T: serde::Serialize> Json for T {
-        fn to_json(&self) -> Vec<u8> {
-            serde_json::to_vec(self).unwrap_or_else(|_| b"{}".to_vec())
-        }
-    }
 }

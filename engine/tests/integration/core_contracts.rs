@@ -220,8 +220,9 @@ fn blocklog_keeps_blocks_receipts_and_events() {
             Dict::new().with("u", id.clone()),
         )
         .expect("runs");
-    let decoded: isc_engine::Receipt =
-        serde_json::from_slice(stored.get("d").unwrap_or_default()).expect("receipt JSON");
+    let stored = stored.get("d").unwrap_or_default();
+    assert_eq!(stored.first(), Some(&0x02), "the compact form");
+    let decoded = isc_engine::Receipt::from_stored(stored).expect("a stored receipt");
     assert_eq!(decoded, receipt);
 
     let events = chain

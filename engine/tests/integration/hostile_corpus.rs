@@ -767,8 +767,8 @@ fn bad_links_and_session_files_get_their_own_short_messages() {
         ("no format", r#"{"version": 1}"#.into(), "not a session file"),
         (
             "a future version",
-            r#"{"format": "isc-playground-session", "version": 5}"#.into(),
-            "version 5 is not supported",
+            r#"{"format": "isc-playground-session", "version": 6}"#.into(),
+            "version 6 is not supported",
         ),
         (
             "an unknown field",

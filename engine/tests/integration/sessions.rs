@@ -61,3 +61,109 @@ pub(crate) fn isc_replay(session_json: &str) -> (Option<i32>, String) {
     );
     (output.status.code(), text)
 }
+
+/// Sessions written before receipts had a compact form
+/// (`tests/fixtures/sessions/`, copied from the bundled ones then, with
+/// the hashes recorded then): a link shared then must still open to the
+/// hash it was shared with.
+#[test]
+fn sessions_from_before_compact_receipts_replay_to_the_hashes_recorded_then() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sessions/");
+    let index = std::fs::read_to_string(format!("{dir}index.json")).expect("index");
+    let entries: Vec<Entry> = serde_json::from_str(&index).expect("index JSON");
+    assert!(!entries.is_empty());
+    for entry in entries {
+        let text = std::fs::read_to_string(format!("{dir}{}", entry.file)).expect("session");
+        assert!(!text.contains("receipt_form"), "{}", entry.file);
+        let (code, output) = isc_replay(&text);
+        assert_eq!(code, Some(0), "{}: {output}", entry.file);
+        assert!(
+            output.contains(&entry.state_hash),
+            "{}: {output}",
+            entry.file
+        );
+        let session = isc_engine::session::Session::from_json(&text).expect("a session");
+        assert_eq!(session.config.receipt_form, isc_engine::ReceiptForm::Json);
+        let replay = session
+            .replay(isc_engine::register_builtin_vms)
+            .expect("replays");
+        assert_eq!(replay.state_hash().to_string(), entry.state_hash);
+        assert_eq!(replay.chain.block_index(), entry.blocks);
+    }
+}
+
+/// Every bundled session, replayed once with each receipt form: the same
+/// receipts as they ran and as the blocklog gives them back, the stored
+/// bytes in the form asked for, the same receipts in both forms but for
+/// the request ids, and different state hashes (the receipts' bytes are
+/// under it, and a request's id hashes the state before it).
+#[test]
+fn both_receipt_forms_keep_the_same_receipts_for_every_bundled_session() {
+    use isc_engine::session::Session;
+    use isc_engine::{Dict, ReceiptForm};
+    let public = concat!(env!("CARGO_MANIFEST_DIR"), "/../public/");
+    let index = std::fs::read_to_string(format!("{public}sessions/index.json")).expect("index");
+    let entries: Vec<Entry> = serde_json::from_str(&index).expect("index JSON");
+    let mut compared = 0;
+    for entry in entries {
+        let text = std::fs::read_to_string(format!("{public}{}", entry.file)).expect("session");
+        let mut session = Session::from_json(&text).expect("a session");
+        assert_eq!(
+            session.config.receipt_form,
+            ReceiptForm::Compact,
+            "{}",
+            entry.file
+        );
+        let mut replays = Vec::new();
+        for (form, first_byte) in [(ReceiptForm::Compact, 0x02), (ReceiptForm::Json, b'{')] {
+            session.config.receipt_form = form;
+            let mut replay = session
+                .replay(isc_engine::register_builtin_vms)
+                .expect("replays");
+            assert_eq!(replay.chain.receipts(), replay.receipts, "{}", entry.file);
+            for receipt in &replay.receipts {
+                let stored = replay
+                    .chain
+                    .call_view(
+                        "blocklog",
+                        "getRequestReceipt",
+                        Dict::new().with("u", receipt.request_id.as_bytes().to_vec()),
+                    )
+                    .expect("the blocklog has it");
+                let bytes = stored.get("d").unwrap_or_default();
+                assert_eq!(bytes.first(), Some(&first_byte), "{}", entry.file);
+                let mut read = isc_engine::Receipt::from_stored(bytes).expect("reads");
+                read.wasm_engine.clone_from(&receipt.wasm_engine);
+                assert_eq!(&read, receipt, "{}", entry.file);
+            }
+            replays.push(replay);
+        }
+        // A request's id hashes the state before it, so ids differ between
+        // the forms; all else is the same.
+        let without_ids = |receipts: &[isc_engine::Receipt]| -> Vec<isc_engine::Receipt> {
+            receipts
+                .iter()
+                .cloned()
+                .map(|mut receipt| {
+                    receipt.request_id = isc_engine::RequestId([0; 34]);
+                    receipt
+                })
+                .collect()
+        };
+        assert!(
+            without_ids(&replays[0].receipts) == without_ids(&replays[1].receipts),
+            "{}: the receipts differ between the forms",
+            entry.file
+        );
+        if !replays[0].receipts.is_empty() {
+            assert_ne!(
+                replays[0].state_hash(),
+                replays[1].state_hash(),
+                "{}",
+                entry.file
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared >= 5, "sessions with receipts");
+}
