@@ -224,7 +224,11 @@ fn take_list<T>(
             format!("{count} items in {} bytes", dec.remaining()),
         ));
     }
-    (0..count).map(|_| take(dec)).collect()
+    let mut items = Vec::with_capacity(count);
+    for _ in 0..count {
+        items.push(take(dec)?);
+    }
+    Ok(items)
 }
 
 fn take_request_id(dec: &mut Decoder<'_>) -> Result<RequestId, CodecError> {
@@ -418,8 +422,12 @@ fn take_value(dec: &mut Decoder<'_>, depth: usize) -> Result<Value, CodecError> 
         HEX => Value::String(const_hex::encode_prefixed(dec.bytes()?)),
         ARRAY => Value::Array(take_list(dec, |dec| take_value(dec, depth))?),
         OBJECT => {
-            let entries = take_list(dec, |dec| Ok((text(dec)?, take_value(dec, depth)?)))?;
-            Value::Object(entries.into_iter().collect())
+            // Entries one by one: they were written in the map's order.
+            let mut map = serde_json::Map::new();
+            for (key, value) in take_list(dec, |dec| Ok((text(dec)?, take_value(dec, depth)?)))? {
+                map.insert(key, value);
+            }
+            Value::Object(map)
         }
         tag => return Err(malformed("value", format!("unknown tag {tag}"))),
     })
