@@ -816,23 +816,31 @@ mod tests {
         session
     }
 
+    /// `session` is written as `version` and reads back as itself; the
+    /// same file claiming the version before is refused with `message`.
+    /// Returns the JSON written.
+    fn written_as_only(session: &Session, version: u32, message: &str) -> String {
+        let json = session.to_json();
+        let tag = |v: u32| format!("\"version\": {v}");
+        assert!(json.contains(&tag(version)), "{json}");
+        assert_eq!(&Session::from_json(&json).expect("reads"), session);
+        let older = json.replace(&tag(version), &tag(version - 1));
+        let err = Session::from_json(&older).expect_err("the version before");
+        assert_eq!(err.to_string(), message);
+        json
+    }
+
     #[test]
     fn a_compact_receipt_chain_is_written_as_version_5_and_only_read_from_it() {
-        let session = Session::default();
-        let json = session.to_json();
-        assert!(json.contains(r#""version": 5"#), "{json}");
-        assert!(json.contains(r#""receipt_form": "compact""#), "{json}");
-        assert_eq!(Session::from_json(&json).expect("reads"), session);
-        let older = json.replace(r#""version": 5"#, r#""version": 4"#);
-        let err = Session::from_json(&older).expect_err("version 4 names no form");
-        assert_eq!(
-            err.to_string(),
-            "the session's chain keeps its receipts in the `compact` form, which needs session version 5; the file says version 4"
+        let json = written_as_only(
+            &Session::default(),
+            5,
+            "the session's chain keeps its receipts in the `compact` form, which needs session version 5; the file says version 4",
         );
+        assert!(json.contains(r#""receipt_form": "compact""#), "{json}");
         // A config that names no form is a chain from before it: JSON.
         let unnamed = json
             .replace(r#""version": 5"#, r#""version": 1"#)
-            .replace(r#","receipt_form": "compact""#, "")
             .replace(",\n    \"receipt_form\": \"compact\"", "");
         let read = Session::from_json(&unnamed).expect("reads version 1");
         assert_eq!(read.config.receipt_form, crate::ReceiptForm::Json);
@@ -844,16 +852,12 @@ mod tests {
         let mut session = before_compact_receipts();
         assert!(session.to_json().contains(r#""version": 1"#));
         session.wasm_engine = Some(WasmEngineChoice::Wasmi);
-        let json = session.to_json();
-        assert!(json.contains(r#""version": 4"#), "{json}");
-        assert!(json.contains(r#""wasm_engine": "wasmi""#), "{json}");
-        assert_eq!(Session::from_json(&json).expect("reads"), session);
-        let older = json.replace(r#""version": 4"#, r#""version": 3"#);
-        let err = Session::from_json(&older).expect_err("version 3 names no engine");
-        assert_eq!(
-            err.to_string(),
-            "the session names a Wasm engine, which needs session version 4; the file says version 3"
+        let json = written_as_only(
+            &session,
+            4,
+            "the session names a Wasm engine, which needs session version 4; the file says version 3",
         );
+        assert!(json.contains(r#""wasm_engine": "wasmi""#), "{json}");
         let unknown = json.replace(r#""wasmi""#, r#""jit""#);
         assert!(matches!(
             Session::from_json(&unknown),
@@ -877,16 +881,11 @@ mod tests {
         session.sources[0]
             .files
             .insert("lib/Math.sol".into(), "library Math {}".into());
-        let json = session.to_json();
-        assert!(json.contains("\"version\": 3"), "{json}");
-        let read = Session::from_json(&json).expect("reads version 3");
-        assert_eq!(read, session);
         // An older version claiming to hold it is refused, naming the source.
-        let err = Session::from_json(&json.replace("\"version\": 3", "\"version\": 2"))
-            .expect_err("v2 has no files");
-        assert_eq!(
-            err.to_string(),
-            "source 0 has several files, which needs session version 3; the file says version 2"
+        written_as_only(
+            &session,
+            3,
+            "source 0 has several files, which needs session version 3; the file says version 2",
         );
     }
 
