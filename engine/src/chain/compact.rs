@@ -14,8 +14,9 @@
 //! Layout, in order: the form byte [`COMPACT`]; block index and request
 //! index (`vlu`); request id (34 bytes); `posted_by` (a bool, then 34
 //! bytes); the request (sender agent id as bytes, contract and entry
-//! hnames as 4 bytes LE, params as dict bytes, tokens and allowance as
-//! asset bytes, gas budget); results (a bool, then dict bytes); the error
+//! hnames as 4 bytes LE, params as a [dict](put_dict), tokens and
+//! allowance as asset bytes, gas budget); results (a bool, then a dict);
+//! the error
 //! (a bool, then its JSON: rare, and its shape is the error's own); gas
 //! budget, burned and fee; events (count, then each: contract hname,
 //! topic, payload); the call trace (below); log lines (count, then each).
@@ -120,9 +121,7 @@ pub(crate) fn encode(receipt: &Receipt) -> Vec<u8> {
         enc.fixed(id.as_bytes());
     });
     put_request(&mut enc, &receipt.request);
-    put_option(&mut enc, receipt.results.as_ref(), |enc, results| {
-        enc.bytes(&results.to_bytes());
-    });
+    put_option(&mut enc, receipt.results.as_ref(), put_dict);
     put_option(&mut enc, receipt.error.as_ref(), |enc, error| {
         enc.bytes(&serde_json::to_vec(error).unwrap_or_default());
     });
@@ -157,7 +156,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Receipt, CodecError> {
     let request_id = take_request_id(&mut dec)?;
     let posted_by = take_option(&mut dec, take_request_id)?;
     let request = take_request(&mut dec)?;
-    let results = take_option(&mut dec, |dec| Dict::from_bytes(dec.bytes()?))?;
+    let results = take_option(&mut dec, take_dict)?;
     let error = take_option(&mut dec, |dec| {
         serde_json::from_slice::<VmError>(dec.bytes()?).map_err(|err| malformed("error", err))
     })?;
@@ -210,13 +209,10 @@ fn take_option<T>(
     }
 }
 
-/// A count, then that many items. The count is checked against the bytes
-/// left (every item takes at least one), so a corrupt count cannot ask
-/// for a huge allocation.
-fn take_list<T>(
-    dec: &mut Decoder<'_>,
-    mut take: impl FnMut(&mut Decoder<'_>) -> Result<T, CodecError>,
-) -> Result<Vec<T>, CodecError> {
+/// A count of items that follow, checked against the bytes left (every
+/// item takes at least one), so a corrupt count cannot ask for a huge
+/// allocation.
+fn take_count(dec: &mut Decoder<'_>) -> Result<usize, CodecError> {
     let count = dec.vlu(32)? as usize;
     if count > dec.remaining() {
         return Err(malformed(
@@ -224,6 +220,15 @@ fn take_list<T>(
             format!("{count} items in {} bytes", dec.remaining()),
         ));
     }
+    Ok(count)
+}
+
+/// A count, then that many items.
+fn take_list<T>(
+    dec: &mut Decoder<'_>,
+    mut take: impl FnMut(&mut Decoder<'_>) -> Result<T, CodecError>,
+) -> Result<Vec<T>, CodecError> {
+    let count = take_count(dec)?;
     let mut items = Vec::with_capacity(count);
     for _ in 0..count {
         items.push(take(dec)?);
@@ -255,9 +260,9 @@ fn agent(dec: &mut Decoder<'_>) -> Result<AgentId, CodecError> {
 fn put_request(enc: &mut Encoder, request: &Request) {
     enc.bytes(&request.sender.to_bytes())
         .fixed(&request.contract.to_bytes())
-        .fixed(&request.entry.to_bytes())
-        .bytes(&request.params.to_bytes())
-        .bytes(&request.tokens.to_bytes())
+        .fixed(&request.entry.to_bytes());
+    put_dict(enc, &request.params);
+    enc.bytes(&request.tokens.to_bytes())
         .bytes(&request.allowance.to_bytes())
         .vlu(request.gas_budget);
 }
@@ -267,11 +272,30 @@ fn take_request(dec: &mut Decoder<'_>) -> Result<Request, CodecError> {
         sender: agent(dec)?,
         contract: hname(dec)?,
         entry: hname(dec)?,
-        params: Dict::from_bytes(dec.bytes()?)?,
+        params: take_dict(dec)?,
         tokens: Assets::from_bytes(dec.bytes()?)?,
         allowance: Assets::from_bytes(dec.bytes()?)?,
         gas_budget: dec.vlu(64)?,
     })
+}
+
+/// A dict as a count and each key and value with a `vlu` length — not
+/// WasmLib's dict bytes, whose 16-bit key lengths a refused request's
+/// params may exceed (its receipt keeps them).
+fn put_dict(enc: &mut Encoder, dict: &Dict) {
+    enc.vlu(dict.len() as u64);
+    for (key, value) in dict.iter() {
+        enc.bytes(key).bytes(value);
+    }
+}
+
+fn take_dict(dec: &mut Decoder<'_>) -> Result<Dict, CodecError> {
+    let mut dict = Dict::new();
+    for _ in 0..take_count(dec)? {
+        let key = dec.bytes()?;
+        dict.set(key, dec.bytes()?.to_vec());
+    }
+    Ok(dict)
 }
 
 fn put_trace(enc: &mut Encoder, trace: &CallTrace) {

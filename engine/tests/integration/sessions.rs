@@ -167,3 +167,41 @@ fn both_receipt_forms_keep_the_same_receipts_for_every_bundled_session() {
     }
     assert!(compared >= 5, "sessions with receipts");
 }
+
+/// A request whose params no contract could read back (a key longer than
+/// WasmLib's 16-bit length) fails, and its receipt — which holds those
+/// params — is kept and read back whole in either form.
+#[test]
+fn a_receipt_holding_params_wasmlib_cannot_encode_reads_back_whole() {
+    use isc_engine::{Chain, ChainConfig, Dict, ReceiptForm, Request};
+    for form in [ReceiptForm::Compact, ReceiptForm::Json] {
+        let mut chain = Chain::new(ChainConfig {
+            receipt_form: form,
+            ..ChainConfig::default()
+        });
+        isc_engine::register_builtin_vms(&mut chain);
+        let long_key = vec![b'k'; 70_000];
+        let request = Request::new(isc_engine::AgentId::user("alice"), "accounts", "deposit")
+            .params(Dict::new().with(long_key, vec![1]));
+        let Ok(receipt) = chain.post(request) else {
+            // Refused before a block: nothing to keep.
+            continue;
+        };
+        assert!(!receipt.is_success(), "{form:?}");
+        // Compared without printing them: the params are 70 000 bytes.
+        assert!(
+            chain.receipts().last() == Some(&receipt),
+            "{form:?}: the receipt is not read back"
+        );
+        let stored = chain
+            .call_view(
+                "blocklog",
+                "getRequestReceipt",
+                Dict::new().with("u", receipt.request_id.as_bytes().to_vec()),
+            )
+            .expect("the blocklog has it");
+        let read = isc_engine::Receipt::from_stored(stored.get("d").unwrap_or_default())
+            .expect("reads back");
+        assert!(read == receipt, "{form:?}: the stored receipt differs");
+    }
+}
