@@ -28,7 +28,9 @@
 
 use super::receipt::{CallTrace, Event, Receipt, Request};
 use crate::Hname;
-use crate::codec::{Assets, CodecError, Decoder, Dict, Encoder};
+use crate::codec::{
+    Assets, CodecError, Decoder, Dict, Encoder, hname_from_bytes, string_from_bytes,
+};
 use crate::ids::{AgentId, RequestId};
 use crate::vm::{VmError, VmType};
 use serde::{Deserialize, Serialize};
@@ -243,14 +245,11 @@ fn take_request_id(dec: &mut Decoder<'_>) -> Result<RequestId, CodecError> {
 }
 
 fn hname(dec: &mut Decoder<'_>) -> Result<Hname, CodecError> {
-    let bytes = dec.fixed(4, "hname")?;
-    Ok(Hname::from_u32(u32::from_le_bytes([
-        bytes[0], bytes[1], bytes[2], bytes[3],
-    ])))
+    hname_from_bytes(dec.fixed(4, "hname")?)
 }
 
 fn text(dec: &mut Decoder<'_>) -> Result<String, CodecError> {
-    String::from_utf8(dec.bytes()?.to_vec()).map_err(|_| CodecError::Utf8)
+    string_from_bytes(dec.bytes()?)
 }
 
 fn agent(dec: &mut Decoder<'_>) -> Result<AgentId, CodecError> {
